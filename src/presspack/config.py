@@ -1,0 +1,176 @@
+"""Build configuration: defaults, the project's presspack.toml and command-line overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from presspack.errors import ConfigError
+
+CONFIG_NAME = "presspack.toml"
+
+
+def _default_text_rules() -> dict[str, Any]:
+    raw = resources.files("presspack").joinpath("data/text_rules.toml").read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """Rules for .txt exports; lists are data so users can extend them."""
+
+    boilerplate: tuple[str, ...]
+    reading_time: tuple[str, ...]
+    source_line: str
+    section_suffix: str
+    heading_max_words: int
+    heading_end_punctuation: str
+
+    def compiled(self) -> CompiledTextRules:
+        return CompiledTextRules(self)
+
+
+class CompiledTextRules:
+    def __init__(self, rules: TextRules) -> None:
+        self.rules = rules
+        self.boilerplate = _full_match_any(rules.boilerplate)
+        self.reading_time = _full_match_any(rules.reading_time)
+        self.source_line = re.compile(rules.source_line, re.IGNORECASE)
+        self.section_suffix = re.compile(rules.section_suffix)
+
+
+def _full_match_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits; anything over them is rejected with a reason (articles are truncated)."""
+
+    max_file_bytes: int = 200_000_000  # compressed or plain bytes read from one file
+    max_record_bytes: int = 10_000_000  # one JSONL/CSV record or one decompressed WARC/HTML payload
+    max_article_chars: int = 2_000_000  # an article body longer than this is truncated, with a note
+
+
+@dataclass(frozen=True)
+class DatasetMeta:
+    """Metadata of the dataset written into datapackage.json and the release extras."""
+
+    name: str = "presspack-dataset"
+    title: str = "A presspack news dataset"
+    description: str = ""
+    license: str = "CC-BY-4.0"
+    authors: tuple[dict[str, str], ...] = ()
+    keywords: tuple[str, ...] = ()
+    date: str | None = None  # release date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH, else today
+    doi: str | None = None
+    concept_doi: str | None = None
+    homepage: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    model: str | None = None
+    batch_size: int = 32
+    jobs: int = 1
+    profile: str = "full"
+    text: TextRules = field(default_factory=lambda: _text_rules({}))
+    limits: Limits = field(default_factory=Limits)
+    dataset: DatasetMeta = field(default_factory=DatasetMeta)
+    source_path: str | None = None
+
+    def fingerprint_dict(self) -> dict[str, Any]:
+        """What changes NLP output (for provenance and caches)."""
+        d = asdict(self)
+        d.pop("dataset")
+        d.pop("source_path")
+        d.pop("jobs")
+        return d
+
+    def to_dict(self) -> dict[str, Any]:
+        """The configuration as recorded in provenance (no machine-specific paths)."""
+        d = asdict(self)
+        src = d.pop("source_path")
+        d["config_file"] = None
+        if src:
+            p = Path(src)
+            d["config_file"] = {"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+        return d
+
+    def sha256(self) -> str:
+        blob = json.dumps(self.fingerprint_dict(), sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+
+def _text_rules(user: dict[str, Any]) -> TextRules:
+    base = _default_text_rules()
+    for key in ("boilerplate", "reading_time"):
+        extra = user.get(key, [])
+        if not isinstance(extra, list) or not all(isinstance(x, str) for x in extra):
+            raise ConfigError(f"[text] {key} must be a list of strings")
+        base[key] = [*base[key], *extra]
+    for key in ("source_line", "section_suffix", "heading_max_words", "heading_end_punctuation"):
+        if key in user:
+            base[key] = user[key]
+    for p in [*base["boilerplate"], *base["reading_time"], base["source_line"], base["section_suffix"]]:
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise ConfigError(f"[text] invalid regular expression {p!r}: {e}") from None
+    return TextRules(
+        boilerplate=tuple(base["boilerplate"]),
+        reading_time=tuple(base["reading_time"]),
+        source_line=base["source_line"],
+        section_suffix=base["section_suffix"],
+        heading_max_words=int(base["heading_max_words"]),
+        heading_end_punctuation=str(base["heading_end_punctuation"]),
+    )
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
+    """Read presspack.toml (the given path, else ./presspack.toml when present) and apply overrides.
+
+    Overrides whose value is None are ignored, so CLI options can be passed straight in.
+    """
+    data: dict[str, Any] = {}
+    src: str | None = None
+    if path is None and Path(CONFIG_NAME).is_file():
+        path = CONFIG_NAME
+    if path is not None:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {p}") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read config {p}: {e}") from None
+        src = str(p)
+    build = dict(data.get("build", {}))
+    for k, v in overrides.items():
+        if v is not None:
+            build[k] = v
+    known = {"model", "batch_size", "jobs", "profile"}
+    unknown = set(build) - known
+    if unknown:
+        raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
+    if build.get("profile", "full") not in ("full", "fast"):
+        raise ConfigError("profile must be 'full' or 'fast'")
+    try:
+        limits = Limits(**data.get("limits", {}))
+        ds = dict(data.get("dataset", {}))
+        if "date" in ds:
+            ds["date"] = str(ds["date"])
+        ds["authors"] = tuple(ds.get("authors", ()))
+        ds["keywords"] = tuple(ds.get("keywords", ()))
+        meta = DatasetMeta(**ds)
+    except TypeError as e:
+        raise ConfigError(f"invalid config: {e}") from None
+    return Config(text=_text_rules(data.get("text", {})), limits=limits, dataset=meta, source_path=src, **build)

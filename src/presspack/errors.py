@@ -1,0 +1,27 @@
+"""Exceptions raised by the library. The CLI turns each into one line with the fix."""
+
+from __future__ import annotations
+
+
+class PresspackError(Exception):
+    """Base class: every error presspack raises on purpose."""
+
+
+class ModelNotFound(PresspackError):
+    """No usable spaCy pipeline is installed."""
+
+
+class ReleaseExists(PresspackError):
+    """The release version already exists and releases are never overwritten."""
+
+
+class ConfigError(PresspackError):
+    """The configuration file or an option is invalid."""
+
+
+class InputRejected(PresspackError):
+    """An input file or record cannot become an article; the message is the reason."""
+
+
+class NoReleaseWritten(PresspackError):
+    """The build could not write a release at all."""

