@@ -73,7 +73,8 @@ def validate(release: str | Path, *, frictionless: bool | None = None) -> Valida
     resources = {r.get("name"): r for r in dp.get("resources", [])}
     ok_files: dict[str, Path] = {}
     rep.checks.append("hashes")
-    for name in schemas.TABLES:
+    extra = [t for t in schemas.available_tables() if t not in schemas.TABLES and t in resources]
+    for name in (*schemas.TABLES, *extra):
         res = resources.get(name)
         if res is None:
             rep.problems.append(Problem("missing-resource", f"resource {name!r} is not in datapackage.json", file="datapackage.json"))
