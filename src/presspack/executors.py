@@ -156,6 +156,7 @@ class DaskExecutor:
 
     def __init__(self, spec: PipelineSpec, scheduler: Any = None, jobs: int = 1) -> None:
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError:
             raise ExecutorError(
@@ -167,7 +168,7 @@ class DaskExecutor:
             if isinstance(scheduler, Client):
                 self.client, self.own_client = scheduler, False
             elif scheduler:
-                self.client, self.own_client = Client(scheduler, timeout="30s"), True
+                self.client, self.own_client = Client(scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect")), True
             else:
                 self.cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True, dashboard_address=None)
                 self.client, self.own_client = Client(self.cluster), True
