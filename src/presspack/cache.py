@@ -2,7 +2,8 @@
 
 An entry is keyed by the article's content key (sha256 of its text, paragraph spans and
 language: everything the NLP stage reads) and the pipeline fingerprint (presspack and
-spaCy versions, model name and version, and the configuration that changes NLP output).
+spaCy versions, a digest of presspack's code and data files, model name and version, and
+the configuration that changes NLP output).
 A changed model or configuration therefore misses on every entry; a changed text rule
 misses only on the articles whose text it changes.
 
@@ -15,6 +16,7 @@ writes, in batches). Values are zlib-compressed JSON, never pickles.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -65,11 +67,24 @@ def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
     blob = {
         "cache_schema": SCHEMA_VERSION,
         "presspack": __version__,
+        "code": code_digest(),
         "spacy": spacy_version,
         "model": {"name": model.get("name"), "version": model.get("version")},
         "config": cfg,
     }
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """sha256 of presspack's own code and data files: a changed rule in claims.py or a
+    lexicon invalidates the cache even before the version number moves."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".toml", ".json", ".txt") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def content_key(article: Article) -> str:

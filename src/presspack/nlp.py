@@ -24,6 +24,9 @@ INSTALL_HINT = (
     "or pass --model NAME for any installed spaCy pipeline"
 )
 BOUNDARY_COMPONENT = "presspack_boundaries"
+# --profile fast: sentence splitting and named entities only (no parser, hence quote
+# claims only); about twice as fast as the full pipeline.
+FAST_COMPONENTS = ("senter", "ner")
 
 
 @dataclass
@@ -63,12 +66,22 @@ def load_pipeline(name: str | None = None, *, profile: str = "full") -> Any:
             nlp = spacy.load(resolved, exclude=["parser", "lemmatizer"])
             if "senter" in nlp.disabled:
                 nlp.enable_pipe("senter")
+            _keep_only(nlp, FAST_COMPONENTS)
         else:
             nlp = spacy.load(resolved, exclude=["senter"])
     except OSError as e:
         raise ModelNotFound(f"cannot load spaCy pipeline {resolved!r} ({str(e).splitlines()[0][:160]}): {INSTALL_HINT}") from None
     add_boundary_component(nlp)
     return nlp
+
+
+def _keep_only(nlp: Any, wanted: tuple[str, ...]) -> None:
+    """Remove every component but `wanted` and the shared embedders they listen to."""
+    for name in list(nlp.component_names):
+        comp = nlp.get_pipe(name)
+        listeners = set(getattr(comp, "listening_components", []) or [])
+        if name not in wanted and not listeners & set(wanted):
+            nlp.remove_pipe(name)
 
 
 def model_info(nlp: Any) -> dict[str, Any]:
@@ -80,6 +93,7 @@ def model_info(nlp: Any) -> dict[str, Any]:
         "spacy_version": meta.get("spacy_version"),
         "pipeline": list(nlp.pipe_names),
         "sentence_splitter": "parser" if "parser" in nlp.pipe_names else "senter" if "senter" in nlp.pipe_names else "sentencizer",
+        "claims": "dependency rules and quotes" if "parser" in nlp.pipe_names else "quotes only (reduced: no parser)",
         "sources": [s.get("name") for s in meta.get("sources", []) if isinstance(s, dict)],
     }
 
