@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,12 @@ from presspack.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nlp_cache_dir(tmp_path_factory):
+    """Builds in tests use a fresh NLP cache, never the user's."""
+    os.environ["PRESSPACK_CACHE_DIR"] = str(tmp_path_factory.mktemp("nlp-cache"))
 
 
 @pytest.fixture(scope="session")

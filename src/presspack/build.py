@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from presspack import __version__, schemas
+from presspack import __version__, executors, schemas
 from presspack.config import Config, load_config
 from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
@@ -34,6 +34,7 @@ class BuildResult:
     counts: dict[str, int]
     rows: dict[str, int]
     manifest: dict[str, Any] = field(repr=False, default_factory=dict)
+    cache: dict[str, int] = field(default_factory=dict)  # NLP cache hits and misses (not in the release)
 
     def summary(self) -> str:
         c = self.counts
@@ -208,7 +209,8 @@ def build(
     """Build release OUT/VERSION from SOURCE files or directories.
 
     The release appears by an atomic rename only when complete; an existing version is
-    never overwritten. `nlp` may pass an already loaded pipeline (tests load it once).
+    never overwritten. `nlp` may pass an already loaded pipeline (tests load it once);
+    otherwise it is loaded only when some article is not in the NLP cache.
     """
     from presspack import nlp as nlp_mod
 
@@ -221,8 +223,7 @@ def build(
         raise ReleaseExists(f"release {final} already exists; releases are immutable: choose a new --version")
     out.mkdir(parents=True, exist_ok=True)
     _clean_stale(out)
-    if nlp is None:
-        nlp = nlp_mod.load_pipeline(config.model, profile=config.profile)
+    nlp_mod.model_identity(config.model, nlp)  # fails early, with the install hint, when there is no model
     tmp = out / f"{TMP_PREFIX}{version}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -252,16 +253,22 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
         bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
     writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
     notes: dict[str, str] = {}
+    cache = _open_cache(config, nlp)
+    executor = executors.make_executor(config, nlp)
     try:
         stream = _articles(sources, config, ledger, bar)
-        for ann in nlp_mod.annotate(stream, nlp, batch_size=config.batch_size, n_process=config.jobs):
+        for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
             writers["entities"].write(ann.entities)
             writers["claims"].write(ann.claims)
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
+        info = _model_info(executor, cache)
     finally:
+        executor.close()
+        if cache is not None:
+            cache.close()
         for w in writers.values():
             w.close()
         if bar is not None:
@@ -277,7 +284,6 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     for t, w in writers.items():
         rows[t] = w.rows
         resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
-    info = nlp_mod.model_info(nlp)
     input_hash = hashlib.sha256("".join(f"{e['path']}\0{e['sha256']}\n" for e in ledger.files).encode()).hexdigest()
     manifest = {
         "presspack_manifest": 1,
@@ -299,4 +305,27 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     write_json(tmp / "manifest.json", manifest)
     sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]
     write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
-    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest)
+    stats = cache.stats.to_dict() if cache is not None else {}
+    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats)
+
+
+def _open_cache(config: Config, nlp: Any) -> Any:
+    """The NLP cache for this pipeline and configuration, or None when disabled."""
+    from presspack import cache as cache_mod
+    from presspack import nlp as nlp_mod
+
+    if not config.cache:
+        return None
+    fingerprint = cache_mod.pipeline_fingerprint(config, nlp_mod.model_identity(config.model, nlp))
+    return cache_mod.NLPCache(cache_mod.resolve_cache_dir(config.cache_dir), fingerprint)
+
+
+def _model_info(executor: Any, cache: Any) -> dict[str, Any]:
+    """Provenance of the pipeline: from the cache when no article needed it (so a fully
+    cached build never loads spaCy), else from the pipeline that ran."""
+    info = cache.get_info() if cache is not None else None
+    if info is None:
+        info = executor.model_info()
+        if cache is not None:
+            cache.put_info(info)
+    return info

@@ -24,16 +24,22 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", type=int, metavar="N", help="run the NLP in N processes (default 1)")
     p.add_argument("--batch-size", type=int, metavar="N", help="documents per nlp.pipe batch (default 32)")
     p.add_argument("--profile", choices=["full", "fast"], help="full (parser, all claims) or fast (senter + ner, quote claims only)")
+    p.add_argument("--executor", choices=["local", "dask"], help="where the NLP runs: local (--jobs processes, default) or dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)")
+    p.add_argument("--cache-dir", metavar="DIR", help="NLP cache directory (default: $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the NLP cache")
 
 
 def build_cli(args: argparse.Namespace) -> int:
     from presspack.build import build
     from presspack.config import load_config
 
-    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile)
+    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
+                         executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
+                         cache=False if args.no_cache else None)
     result = build(args.sources, args.out, args.version, config, progress=sys.stderr.isatty() and not args.quiet)
     if args.json:
-        print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows}))
+        print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows, "cache": result.cache}))
     else:
         print(result.summary())
         for f in result.manifest["files"]:
@@ -61,6 +67,21 @@ def validate_cli(args: argparse.Namespace) -> int:
     return EXIT_OK if report.valid else EXIT_FAIL
 
 
+def cache_cli(args: argparse.Namespace) -> int:
+    from presspack.cache import cache_info, clear_cache
+    from presspack.config import load_config
+
+    cache_dir = args.cache_dir or load_config(args.config).cache_dir
+    info = clear_cache(cache_dir) if args.action == "clear" else cache_info(cache_dir)
+    if args.json:
+        print(json.dumps(info))
+    elif args.action == "clear":
+        print(f"cleared {info['path']}: {info['entries']} entries removed")
+    else:
+        print(f"{info['path']}: {info['entries']} entries for {info['fingerprints']} pipeline(s), {info['bytes']} bytes")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
     "build": (
         build_cli,
@@ -71,6 +92,11 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
         validate_cli,
         "Validate a release: hashes, schema, keys, enums, offsets and the manifest.",
         "Example:\n  presspack validate dataset/1.0.0\n  presspack validate dataset/1.0.0 --json",
+    ),
+    "cache": (
+        cache_cli,
+        "Show (info) or empty (clear) the NLP cache that makes rebuilds incremental.",
+        "Example:\n  presspack cache info\n  presspack cache clear --cache-dir /data/presspack-cache",
     ),
 }
 
@@ -98,6 +124,11 @@ def make_parser() -> argparse.ArgumentParser:
             g = p.add_mutually_exclusive_group()
             g.add_argument("--frictionless", action="store_true", help="also run frictionless (default: only on small releases)")
             g.add_argument("--no-frictionless", action="store_true", help="never run frictionless")
+        elif name == "cache":
+            p.add_argument("action", choices=["info", "clear"], help="info: location and size; clear: delete every entry")
+            p.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: [build] cache_dir, $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
+            p.add_argument("--config", metavar="FILE", help="presspack.toml to read cache_dir from")
+            p.add_argument("--json", action="store_true", help="print the result as JSON")
     return parser
 
 

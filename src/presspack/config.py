@@ -14,6 +14,8 @@ from typing import Any
 from presspack.errors import ConfigError
 
 CONFIG_NAME = "presspack.toml"
+# Where and how the build runs, never what it writes: left out of provenance and fingerprints.
+RUNTIME_FIELDS = ("jobs", "executor", "scheduler", "cache_dir", "cache")
 
 
 def _default_text_rules() -> dict[str, Any]:
@@ -82,6 +84,10 @@ class Config:
     batch_size: int = 32
     jobs: int = 1
     profile: str = "full"
+    executor: str = "local"  # where the NLP stage runs: local (--jobs processes) or dask
+    scheduler: str | None = None  # Dask scheduler address for executor = "dask"
+    cache_dir: str | None = None  # NLP cache location (default: ~/.cache/presspack)
+    cache: bool = True  # reuse and store NLP results in the cache
     text: TextRules = field(default_factory=lambda: _text_rules({}))
     limits: Limits = field(default_factory=Limits)
     dataset: DatasetMeta = field(default_factory=DatasetMeta)
@@ -92,13 +98,16 @@ class Config:
         d = asdict(self)
         d.pop("dataset")
         d.pop("source_path")
-        d.pop("jobs")
+        for k in RUNTIME_FIELDS:
+            d.pop(k)
         return d
 
     def to_dict(self) -> dict[str, Any]:
         """The configuration as recorded in provenance (no machine-specific paths)."""
         d = asdict(self)
         src = d.pop("source_path")
+        for k in RUNTIME_FIELDS:
+            d.pop(k)
         d["config_file"] = None
         if src:
             p = Path(src)
@@ -157,12 +166,14 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     for k, v in overrides.items():
         if v is not None:
             build[k] = v
-    known = {"model", "batch_size", "jobs", "profile"}
+    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache"}
     unknown = set(build) - known
     if unknown:
         raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
     if build.get("profile", "full") not in ("full", "fast"):
         raise ConfigError("profile must be 'full' or 'fast'")
+    if build.get("executor", "local") not in ("local", "dask"):
+        raise ConfigError("executor must be 'local' or 'dask'")
     try:
         limits = Limits(**data.get("limits", {}))
         ds = dict(data.get("dataset", {}))

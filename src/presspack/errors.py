@@ -25,3 +25,11 @@ class InputRejected(PresspackError):
 
 class NoReleaseWritten(PresspackError):
     """The build could not write a release at all."""
+
+
+class CacheError(PresspackError):
+    """The NLP cache cannot be opened, read or cleared."""
+
+
+class ExecutorError(PresspackError):
+    """The NLP stage cannot run on the chosen executor (e.g. no Dask, no scheduler)."""

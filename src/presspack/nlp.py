@@ -24,6 +24,9 @@ INSTALL_HINT = (
     "or pass --model NAME for any installed spaCy pipeline"
 )
 BOUNDARY_COMPONENT = "presspack_boundaries"
+# --profile fast: sentence splitting and named entities only (no parser, hence quote
+# claims only); about twice as fast as the full pipeline.
+FAST_COMPONENTS = ("senter", "ner")
 
 
 @dataclass
@@ -63,12 +66,22 @@ def load_pipeline(name: str | None = None, *, profile: str = "full") -> Any:
             nlp = spacy.load(resolved, exclude=["parser", "lemmatizer"])
             if "senter" in nlp.disabled:
                 nlp.enable_pipe("senter")
+            _keep_only(nlp, FAST_COMPONENTS)
         else:
             nlp = spacy.load(resolved, exclude=["senter"])
     except OSError as e:
         raise ModelNotFound(f"cannot load spaCy pipeline {resolved!r} ({str(e).splitlines()[0][:160]}): {INSTALL_HINT}") from None
     add_boundary_component(nlp)
     return nlp
+
+
+def _keep_only(nlp: Any, wanted: tuple[str, ...]) -> None:
+    """Remove every component but `wanted` and the shared embedders they listen to."""
+    for name in list(nlp.component_names):
+        comp = nlp.get_pipe(name)
+        listeners = set(getattr(comp, "listening_components", []) or [])
+        if name not in wanted and not listeners & set(wanted):
+            nlp.remove_pipe(name)
 
 
 def model_info(nlp: Any) -> dict[str, Any]:
@@ -80,8 +93,35 @@ def model_info(nlp: Any) -> dict[str, Any]:
         "spacy_version": meta.get("spacy_version"),
         "pipeline": list(nlp.pipe_names),
         "sentence_splitter": "parser" if "parser" in nlp.pipe_names else "senter" if "senter" in nlp.pipe_names else "sentencizer",
+        "claims": "dependency rules and quotes" if "parser" in nlp.pipe_names else "quotes only (reduced: no parser)",
         "sources": [s.get("name") for s in meta.get("sources", []) if isinstance(s, dict)],
     }
+
+
+def model_identity(name: str | None = None, nlp: Any = None) -> dict[str, Any]:
+    """Name and version of a pipeline, from a loaded one or from its meta.json without
+    loading it (cheap: a build whose NLP is all cached never loads spaCy)."""
+    import json
+    from pathlib import Path
+
+    if nlp is not None:
+        meta = nlp.meta
+    else:
+        resolved = resolve_model_name(name)
+        path = Path(resolved)
+        if not path.is_dir():
+            try:
+                spec = importlib.util.find_spec(resolved)
+            except (ImportError, ValueError):
+                spec = None
+            if spec is None or not spec.origin:
+                raise ModelNotFound(f"spaCy pipeline {resolved!r} is not installed: {INSTALL_HINT}")
+            path = Path(spec.origin).parent
+        try:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise ModelNotFound(f"cannot read the meta.json of spaCy pipeline {resolved!r}: {e}") from None
+    return {"name": f"{meta.get('lang', '')}_{meta.get('name', '')}", "version": meta.get("version")}
 
 
 def add_boundary_component(nlp: Any) -> None:
@@ -100,11 +140,10 @@ def add_boundary_component(nlp: Any) -> None:
 
 def annotate(articles: Iterable[Article], nlp: Any, *, batch_size: int = 32, n_process: int = 1) -> Iterator[AnnotatedArticle]:
     """Run the pipeline over a stream of articles, lazily, and derive every row from each
-    Doc. Articles whose language the pipeline does not cover pass through without NLP."""
-    from presspack import claims as claims_mod
-    from presspack import entities as ent_mod
-    from presspack import sentences as sent_mod
+    Doc. Articles whose language the pipeline does not cover pass through without NLP.
 
+    This is the unit of work of every executor (inline, worker processes, Dask): a pure
+    function of the articles and the pipeline, giving plain picklable rows."""
     lang = nlp.lang
 
     def docs_in() -> Iterator[tuple[Any, Article]]:
@@ -119,14 +158,28 @@ def annotate(articles: Iterable[Article], nlp: Any, *, batch_size: int = 32, n_p
         if art.meta.get("language") not in (None, lang):
             yield skipped(art, f"language {art.meta.get('language')!r} has no installed pipeline: no NLP run (sentences are paragraphs)")
             continue
-        sents = sent_mod.sentence_rows(doc, art)
-        ents = ent_mod.mention_rows(doc, art, sents)
-        extract = claims_mod.claim_rows if has_parser else claims_mod.quote_claim_rows
-        clms = extract(doc, art, sents, ents)
-        row = art.row()
-        row["n_sentences"] = len(sents)
-        row["n_tokens"] = sum(1 for t in doc if not t.is_space)
-        yield AnnotatedArticle(article=row, sentences=sents, entities=ents, claims=clms)
+        yield derive(doc, art, has_parser=has_parser)
+
+
+def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32) -> list[AnnotatedArticle]:
+    """annotate() over one batch, as a list: what a worker runs and the cache stores."""
+    return list(annotate(articles, nlp, batch_size=batch_size))
+
+
+def derive(doc: Any, art: Article, *, has_parser: bool) -> AnnotatedArticle:
+    """Every row of one article from its Doc."""
+    from presspack import claims as claims_mod
+    from presspack import entities as ent_mod
+    from presspack import sentences as sent_mod
+
+    sents = sent_mod.sentence_rows(doc, art)
+    ents = ent_mod.mention_rows(doc, art, sents)
+    extract = claims_mod.claim_rows if has_parser else claims_mod.quote_claim_rows
+    clms = extract(doc, art, sents, ents)
+    row = art.row()
+    row["n_sentences"] = len(sents)
+    row["n_tokens"] = sum(1 for t in doc if not t.is_space)
+    return AnnotatedArticle(article=row, sentences=sents, entities=ents, claims=clms)
 
 
 def skipped(article: Article, note: str) -> AnnotatedArticle:

@@ -1,0 +1,241 @@
+"""The NLP cache: annotate() results stored per article, for incremental builds.
+
+An entry is keyed by the article's content key (sha256 of its text, paragraph spans and
+language: everything the NLP stage reads) and the pipeline fingerprint (presspack and
+spaCy versions, a digest of presspack's code and data files, model name and version, and
+the configuration that changes NLP output).
+A changed model or configuration therefore misses on every entry; a changed text rule
+misses only on the articles whose text it changes.
+
+Rows are stored with the article id replaced by a placeholder and re-keyed on the way
+out: an article id may come from the URL, so the same text can carry another id.
+
+The store is one SQLite file (WAL mode: concurrent builds may share it; one process
+writes, in batches). Values are zlib-compressed JSON, never pickles.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from presspack import __version__
+from presspack.errors import CacheError
+from presspack.nlp import AnnotatedArticle
+from presspack.normalize import Article
+
+CACHE_FILE = "nlp-cache.sqlite"
+SCHEMA_VERSION = 1
+_PLACEHOLDER = "\x00article\x00"
+# Configuration fields that do not change what annotate() returns for a given article:
+# text rules and limits act before NLP (their effect is in the content key), the rest
+# only decide where and how the work runs.
+NON_NLP_CONFIG = ("text", "limits", "batch_size", "jobs", "executor", "scheduler", "cache_dir", "cache")
+
+
+def default_cache_dir() -> Path:
+    """$PRESSPACK_CACHE_DIR, else $XDG_CACHE_HOME/presspack, else ~/.cache/presspack."""
+    env = os.environ.get("PRESSPACK_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "presspack" if xdg else Path.home() / ".cache" / "presspack"
+
+
+def resolve_cache_dir(cache_dir: str | Path | None) -> Path:
+    return Path(cache_dir) if cache_dir else default_cache_dir()
+
+
+def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
+    """sha256 over everything besides the article that changes NLP output."""
+    import importlib.metadata
+
+    cfg = {k: v for k, v in config.fingerprint_dict().items() if k not in NON_NLP_CONFIG}
+    cfg.pop("model", None)  # the resolved model name and version stand for it
+    try:
+        spacy_version = importlib.metadata.version("spacy")
+    except importlib.metadata.PackageNotFoundError:
+        spacy_version = None
+    blob = {
+        "cache_schema": SCHEMA_VERSION,
+        "presspack": __version__,
+        "code": code_digest(),
+        "spacy": spacy_version,
+        "model": {"name": model.get("name"), "version": model.get("version")},
+        "config": cfg,
+    }
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@functools.cache
+def code_digest() -> str:
+    """sha256 of presspack's own code and data files: a changed rule in claims.py or a
+    lexicon invalidates the cache even before the version number moves."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and p.suffix in (".py", ".toml", ".json", ".txt") and "__pycache__" not in p.parts:
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def content_key(article: Article) -> str:
+    """sha256 of what annotate() reads from an article: text, paragraphs, language."""
+    blob = json.dumps([article.text, article.paragraphs, article.meta.get("language")], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _swap_id(obj: Any, old: str, new: str) -> Any:
+    """Replace an article id (whole value, or the prefix of a derived id) in nested rows."""
+    if isinstance(obj, str):
+        if obj == old:
+            return new
+        if obj.startswith(old) and obj[len(old) : len(old) + 1] == "-":
+            return new + obj[len(old) :]
+        return obj
+    if isinstance(obj, dict):
+        return {k: _swap_id(v, old, new) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_swap_id(v, old, new) for v in obj]
+    return obj
+
+
+def encode(ann: AnnotatedArticle, article: Article) -> bytes:
+    """An entry: the NLP-derived part of an AnnotatedArticle, id-neutral."""
+    base = article.row()
+    derived = {k: v for k, v in ann.article.items() if k not in base or base[k] != v}
+    value = {"article": derived, "sentences": ann.sentences, "entities": ann.entities, "claims": ann.claims, "note": ann.note}
+    value = _swap_id(value, article.article_id, _PLACEHOLDER)
+    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+
+
+def decode(blob: bytes, article: Article) -> AnnotatedArticle:
+    value = _swap_id(json.loads(zlib.decompress(blob)), _PLACEHOLDER, article.article_id)
+    row = article.row()
+    row.update(value["article"])
+    return AnnotatedArticle(article=row, sentences=value["sentences"], entities=value["entities"],
+                            claims=value["claims"], note=value["note"])
+
+
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"hits": self.hits, "misses": self.misses}
+
+
+class NLPCache:
+    """Entries for one pipeline fingerprint in the SQLite store under `directory`."""
+
+    def __init__(self, directory: str | Path, fingerprint: str) -> None:
+        self.directory = Path(directory)
+        self.fingerprint = fingerprint
+        self.stats = CacheStats()
+        self.db = _connect(self.directory)
+
+    def get_many(self, articles: Iterable[Article]) -> dict[int, AnnotatedArticle]:
+        """Cached results by position in `articles`."""
+        arts = list(articles)
+        keys = [content_key(a) for a in arts]
+        found: dict[str, bytes] = {}
+        uniq = sorted(set(keys))
+        for i in range(0, len(uniq), 500):
+            part = uniq[i : i + 500]
+            marks = ",".join("?" * len(part))
+            cur = self.db.execute(
+                f"SELECT content, value FROM entries WHERE fingerprint = ? AND content IN ({marks})",  # noqa: S608
+                [self.fingerprint, *part],
+            )
+            found.update(cur.fetchall())
+        out = {}
+        for i, (a, k) in enumerate(zip(arts, keys, strict=True)):
+            if k in found:
+                try:
+                    out[i] = decode(found[k], a)
+                except (ValueError, KeyError, zlib.error):
+                    continue  # a damaged entry is a miss; the fresh result replaces it
+        self.stats.hits += len(out)
+        self.stats.misses += len(arts) - len(out)
+        return out
+
+    def put_many(self, pairs: Iterable[tuple[Article, AnnotatedArticle]]) -> None:
+        rows = [(content_key(a), self.fingerprint, encode(ann, a)) for a, ann in pairs]
+        if not rows:
+            return
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO entries (content, fingerprint, value) VALUES (?, ?, ?)", rows)
+
+    def get_info(self) -> dict[str, Any] | None:
+        """The model_info recorded with this fingerprint (so a fully cached build need
+        not load the pipeline to write its provenance)."""
+        row = self.db.execute("SELECT info FROM pipelines WHERE fingerprint = ?", (self.fingerprint,)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def put_info(self, info: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO pipelines (fingerprint, info) VALUES (?, ?)",
+                            (self.fingerprint, json.dumps(info)))
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _connect(directory: Path) -> sqlite3.Connection:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(directory / CACHE_FILE, timeout=60, isolation_level="DEFERRED")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        with db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (content TEXT NOT NULL, fingerprint TEXT NOT NULL, "
+                "value BLOB NOT NULL, PRIMARY KEY (content, fingerprint)) WITHOUT ROWID"
+            )
+            db.execute("CREATE TABLE IF NOT EXISTS pipelines (fingerprint TEXT PRIMARY KEY, info TEXT NOT NULL)")
+    except (OSError, sqlite3.Error) as e:
+        raise CacheError(f"cannot open the NLP cache in {directory}: {e} (use --cache-dir DIR or --no-cache)") from None
+    return db
+
+
+def cache_info(cache_dir: str | Path | None = None) -> dict[str, Any]:
+    """Location, entry count and size of the cache."""
+    d = resolve_cache_dir(cache_dir)
+    path = d / CACHE_FILE
+    if not path.exists():
+        return {"path": str(path), "entries": 0, "fingerprints": 0, "bytes": 0}
+    db = _connect(d)
+    try:
+        n, k = db.execute("SELECT count(*), count(DISTINCT fingerprint) FROM entries").fetchone()
+    finally:
+        db.close()
+    size = sum(p.stat().st_size for p in d.glob(CACHE_FILE + "*") if p.is_file())
+    return {"path": str(path), "entries": n, "fingerprints": k, "bytes": size}
+
+
+def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
+    """Delete every entry; returns what was there."""
+    before = cache_info(cache_dir)
+    d = resolve_cache_dir(cache_dir)
+    if (d / CACHE_FILE).exists():
+        db = _connect(d)
+        try:
+            with db:
+                db.execute("DELETE FROM entries")
+                db.execute("DELETE FROM pipelines")
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error as e:
+            raise CacheError(f"cannot clear the NLP cache in {d}: {e}") from None
+        finally:
+            db.close()
+    return before

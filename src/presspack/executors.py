@@ -1,0 +1,263 @@
+"""Where the NLP stage runs: inline, in worker processes, or on a Dask cluster.
+
+Every executor runs the same unit of work, `run_batch(spec, articles)`: load the pipeline
+named by `spec` once per process (or per Dask worker), then `nlp.annotate_batch()`,
+which returns plain picklable rows. `annotate_stream()` cuts the article stream into
+batches, answers what it can from the cache, sends the rest to the executor with a
+bounded number of batches in flight (memory does not grow with the corpus) and yields the
+results in input order, so the output does not depend on the executor or on --jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, Protocol
+
+from presspack.errors import ConfigError, ExecutorError
+from presspack.nlp import AnnotatedArticle, annotate_batch, load_pipeline, model_info
+from presspack.normalize import Article
+
+EXECUTORS = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to build the pipeline itself: small, picklable."""
+
+    model: str | None
+    profile: str = "full"
+    batch_size: int = 32
+
+
+# One loaded pipeline per spec and process (worker processes inherit the parent's by fork).
+_PIPELINES: dict[PipelineSpec, Any] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def pipeline_for(spec: PipelineSpec) -> Any:
+    """The pipeline for `spec`, loaded once per process."""
+    with _LOAD_LOCK:
+        nlp = _PIPELINES.get(spec)
+        if nlp is None:
+            nlp = _PIPELINES[spec] = load_pipeline(spec.model, profile=spec.profile)
+        return nlp
+
+
+def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
+    """The unit of work: rows for a batch of articles (same result wherever it runs)."""
+    return annotate_batch(articles, pipeline_for(spec), batch_size=spec.batch_size)
+
+
+class Handle(Protocol):
+    def result(self) -> list[AnnotatedArticle]: ...
+
+
+class Executor(Protocol):
+    inflight: int
+
+    def submit(self, articles: list[Article]) -> Handle: ...
+    def model_info(self) -> dict[str, Any]: ...
+    def close(self) -> None: ...
+
+
+class _Lazy:
+    def __init__(self, fn: Any, *args: Any) -> None:
+        self.fn, self.args = fn, args
+
+    def result(self) -> list[AnnotatedArticle]:
+        return self.fn(*self.args)
+
+
+class InlineExecutor:
+    """In this process, one batch at a time (--jobs 1). The pipeline loads at the first
+    batch that needs it."""
+
+    inflight = 0
+
+    def __init__(self, spec: PipelineSpec, nlp: Any = None) -> None:
+        self.spec = spec
+        self.nlp = nlp
+
+    def _nlp(self) -> Any:
+        if self.nlp is None:
+            self.nlp = pipeline_for(self.spec)
+        return self.nlp
+
+    def submit(self, articles: list[Article]) -> Handle:
+        return _Lazy(lambda: annotate_batch(articles, self._nlp(), batch_size=self.spec.batch_size))
+
+    def model_info(self) -> dict[str, Any]:
+        return model_info(self._nlp())
+
+    def close(self) -> None:
+        return None
+
+
+class _Async:
+    def __init__(self, res: Any) -> None:
+        self.res = res
+
+    def result(self) -> list[AnnotatedArticle]:
+        return self.res.get()
+
+
+class ProcessExecutor:
+    """N worker processes, each with its own copy of the pipeline: forked from this
+    process after it loaded the pipeline (copy-on-write), or loading it once at start
+    where fork is not available. Started at the first batch that needs NLP."""
+
+    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None) -> None:
+        self.spec = spec
+        self.jobs = jobs
+        self.nlp = nlp
+        self.pool: Any = None
+        self.inflight = 2 * jobs
+
+    def _start(self) -> None:
+        if self.nlp is None:
+            self.nlp = pipeline_for(self.spec)
+        if "fork" in multiprocessing.get_all_start_methods():
+            _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
+            ctx = multiprocessing.get_context("fork")
+        else:  # pragma: no cover - not on Linux
+            ctx = multiprocessing.get_context("spawn")
+        self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.spec,))
+
+    def submit(self, articles: list[Article]) -> Handle:
+        if self.pool is None:
+            self._start()
+        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)))
+
+    def model_info(self) -> dict[str, Any]:
+        if self.nlp is None:
+            self.nlp = pipeline_for(self.spec)
+        return model_info(self.nlp)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+            self.pool = None
+
+
+def _init_worker(spec: PipelineSpec) -> None:
+    pipeline_for(spec)
+
+
+class DaskExecutor:
+    """Batches run as tasks on a Dask distributed cluster. Articles go to the workers and
+    rows come back; the model is not shipped: each worker loads the pipeline named by the
+    spec once (it must be installed there) and keeps it."""
+
+    def __init__(self, spec: PipelineSpec, scheduler: Any = None, jobs: int = 1) -> None:
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise ExecutorError(
+                "the dask executor needs dask.distributed: pip install 'presspack[dask]'"
+            ) from None
+        self.spec = spec
+        self.cluster = None
+        try:
+            if isinstance(scheduler, Client):
+                self.client, self.own_client = scheduler, False
+            elif scheduler:
+                self.client, self.own_client = Client(scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect")), True
+            else:
+                self.cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+                self.client, self.own_client = Client(self.cluster), True
+        except (OSError, TimeoutError, ValueError) as e:
+            raise ExecutorError(f"cannot reach the Dask scheduler {scheduler!r}: {e}") from None
+        threads = sum(self.client.nthreads().values()) or 1
+        self.inflight = 2 * threads
+
+    def submit(self, articles: list[Article]) -> Handle:
+        return self.client.submit(_dask_run_batch, self.spec, articles, pure=False)
+
+    def model_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = self.client.submit(_dask_model_info, self.spec, pure=False).result()
+        return info
+
+    def close(self) -> None:
+        if self.own_client:
+            self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _worker_pipeline(spec: PipelineSpec) -> Any:
+    """On a Dask worker: the pipeline kept on the worker object (one per worker, also when
+    several workers share a process); elsewhere the per-process one."""
+    try:
+        from distributed import get_worker
+
+        worker = get_worker()
+    except (ImportError, ValueError):
+        return pipeline_for(spec)
+    with _LOAD_LOCK:
+        store = worker.__dict__.setdefault("_presspack_pipelines", {})
+        if spec not in store:
+            store[spec] = load_pipeline(spec.model, profile=spec.profile)
+        return store[spec]
+
+
+def _dask_run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
+    return annotate_batch(articles, _worker_pipeline(spec), batch_size=spec.batch_size)
+
+
+def _dask_model_info(spec: PipelineSpec) -> dict[str, Any]:
+    return model_info(_worker_pipeline(spec))
+
+
+def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Executor:
+    """The executor the configuration asks for (`executor`, `scheduler`, `jobs`)."""
+    spec = PipelineSpec(config.model, config.profile, config.batch_size)
+    kind = getattr(config, "executor", "local") or "local"
+    if kind not in EXECUTORS:
+        raise ConfigError(f"executor must be one of {', '.join(EXECUTORS)}, not {kind!r}")
+    if kind == "dask":
+        return DaskExecutor(spec, scheduler or getattr(config, "scheduler", None), config.jobs)
+    if config.jobs < 1:
+        raise ConfigError("jobs must be at least 1")
+    if config.jobs == 1:
+        return InlineExecutor(spec, nlp)
+    return ProcessExecutor(spec, config.jobs, nlp)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_size: int, cache: Any = None) -> Iterator[AnnotatedArticle]:
+    """AnnotatedArticles in input order: from the cache when there, else from the executor
+    (with at most `executor.inflight` batches waiting), storing fresh results."""
+    pending: deque[tuple[list[Article], dict[int, AnnotatedArticle], list[Article], Handle | None]] = deque()
+    for batch in _batches(articles, max(batch_size, 1)):
+        hits = cache.get_many(batch) if cache is not None else {}
+        misses = [a for i, a in enumerate(batch) if i not in hits]
+        handle = executor.submit(misses) if misses else None
+        pending.append((batch, hits, misses, handle))
+        while len(pending) > executor.inflight:
+            yield from _finish(pending.popleft(), cache)
+    while pending:
+        yield from _finish(pending.popleft(), cache)
+
+
+def _finish(item: tuple[list[Article], dict[int, AnnotatedArticle], list[Article], Handle | None], cache: Any) -> Iterator[AnnotatedArticle]:
+    batch, hits, misses, handle = item
+    fresh = handle.result() if handle is not None else []
+    if len(fresh) != len(misses):
+        raise ExecutorError(f"a batch of {len(misses)} article(s) came back with {len(fresh)} result(s)")
+    if cache is not None and fresh:
+        cache.put_many(zip(misses, fresh, strict=True))
+    it = iter(fresh)
+    for i in range(len(batch)):
+        yield hits[i] if i in hits else next(it)

@@ -1,0 +1,114 @@
+"""The NLP cache: incremental rebuilds, exact invalidation, identical releases."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from presspack import cache as cache_mod
+from presspack import executors
+from presspack.build import _articles, _Ledger, build
+from presspack.config import load_config
+from presspack.nlp import annotate_batch, model_identity
+
+NEWS = Path(__file__).resolve().parent / "data" / "news"
+
+
+def release_bytes(release: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(release.iterdir())}
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    src = tmp_path / "in"
+    shutil.copytree(NEWS, src)
+    return src
+
+
+def test_rebuild_hits_the_cache_and_is_byte_identical(tmp_path, corpus, nlp, config):
+    cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
+    first = build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
+    assert first.cache == {"hits": 0, "misses": 6}
+    second = build([corpus], tmp_path / "o", "1.0.1", cfg, nlp=nlp)
+    assert second.cache == {"hits": 6, "misses": 0}
+    fresh = build([corpus], tmp_path / "fresh", "1.0.1", dataclasses.replace(cfg, cache=False), nlp=nlp)
+    assert fresh.cache == {}
+    assert release_bytes(second.release_dir) == release_bytes(fresh.release_dir)
+
+
+def test_only_new_or_changed_articles_miss(tmp_path, corpus, nlp, config):
+    cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
+    build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
+    (corpus / "new.txt").write_text(
+        "Library opens late on Fridays\n\nThe central library will stay open until ten on Fridays, "
+        "the librarian, Tom Baker, said.\n", encoding="utf-8")
+    assert build([corpus], tmp_path / "o", "1.1.0", cfg, nlp=nlp).cache == {"hits": 6, "misses": 1}
+    # A new text rule changes the text of one article only: only that one misses.
+    toml = tmp_path / "presspack.toml"
+    toml.write_text('[text]\nboilerplate = ["passengers were advised to check timetables before travelling\\\\."]\n', encoding="utf-8")
+    cfg2 = dataclasses.replace(load_config(toml), cache_dir=cfg.cache_dir)
+    assert cache_mod.pipeline_fingerprint(cfg2, model_identity(None, nlp)) == cache_mod.pipeline_fingerprint(cfg, model_identity(None, nlp))
+    assert build([corpus], tmp_path / "o", "1.2.0", cfg2, nlp=nlp).cache == {"hits": 6, "misses": 1}
+
+
+def test_fingerprint_changes_with_model_and_nlp_config_only(config):
+    model = {"name": "en_core_web_sm", "version": "3.8.0"}
+    fp = cache_mod.pipeline_fingerprint(config, model)
+    same = [dataclasses.replace(config, jobs=4, batch_size=7, cache_dir="/elsewhere", executor="dask"),
+            dataclasses.replace(config, dataset=dataclasses.replace(config.dataset, title="Other"))]
+    for cfg in same:
+        assert cache_mod.pipeline_fingerprint(cfg, model) == fp
+    assert cache_mod.pipeline_fingerprint(dataclasses.replace(config, profile="fast"), model) != fp
+    assert cache_mod.pipeline_fingerprint(config, {**model, "version": "3.8.1"}) != fp
+    assert cache_mod.pipeline_fingerprint(config, {**model, "name": "en_core_web_md"}) != fp
+
+
+def test_entries_are_rekeyed_to_the_article_id(nlp, config, tmp_path):
+    arts = list(_articles([NEWS], config, _Ledger(), None))[:2]
+    anns = annotate_batch(arts, nlp)
+    store = cache_mod.NLPCache(tmp_path, "f" * 64)
+    store.put_many(zip(arts, anns, strict=True))
+    # The same text under another id (e.g. from a different URL) gets rows with its own ids.
+    other = dataclasses.replace(arts[0], article_id="a00000000000000ff", meta={**arts[0].meta, "url": "https://example.org/x"})
+    got = store.get_many([other, arts[1]])
+    assert got[1] == anns[1]
+    row = got[0]
+    assert row.article["article_id"] == other.article_id and row.article["url"] == "https://example.org/x"
+    assert len(row.sentences) == len(anns[0].sentences) and row.entities
+    for r in row.sentences + row.entities + row.claims:
+        assert r["article_id"] == other.article_id
+        assert not any(isinstance(v, str) and arts[0].article_id in v for v in r.values())
+    assert row.sentences[0]["sentence_id"] == anns[0].sentences[0]["sentence_id"].replace(arts[0].article_id, other.article_id)
+    assert store.stats.to_dict() == {"hits": 2, "misses": 0}
+    assert cache_mod.NLPCache(tmp_path, "0" * 64).get_many([arts[0]]) == {}  # another pipeline: a miss
+    store.close()
+
+
+def test_fully_cached_build_never_loads_the_pipeline(tmp_path, corpus, nlp, config, monkeypatch):
+    cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
+    first = build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
+
+    def no_loading(*a, **k):
+        raise AssertionError("the pipeline was loaded")
+
+    monkeypatch.setattr(executors, "pipeline_for", no_loading)
+    again = build([corpus], tmp_path / "o", "1.0.1", cfg)  # no nlp= given: nothing may load it
+    assert again.cache == {"hits": 6, "misses": 0}
+    assert (again.release_dir / "manifest.json").read_text() == (first.release_dir / "manifest.json").read_text().replace('"1.0.0"', '"1.0.1"')
+
+
+def test_cache_clear_cli(tmp_path, corpus, nlp, config):
+    cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
+    build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
+    assert cache_mod.cache_info(cfg.cache_dir)["entries"] == 6
+    cmd = [sys.executable, "-m", "presspack", "cache"]
+    proc = subprocess.run([*cmd, "clear", "--cache-dir", cfg.cache_dir], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "6 entries removed" in proc.stdout
+    assert cache_mod.cache_info(cfg.cache_dir)["entries"] == 0
+    assert build([corpus], tmp_path / "o", "1.0.1", cfg, nlp=nlp).cache == {"hits": 0, "misses": 6}

@@ -1,0 +1,108 @@
+"""The NLP stage in batches: ordered, bounded, and the same output for any --jobs."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from presspack import executors
+from presspack.build import build
+from presspack.nlp import AnnotatedArticle, annotate_batch
+from presspack.normalize import Article
+
+NEWS = Path(__file__).resolve().parent / "data" / "news"
+FILES = ["bridge.txt", "harvest.txt", "museum.txt", "startup.txt", "storm.txt", "strike.txt"]
+
+
+def release_bytes(release: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(release.iterdir())}
+
+
+def _article(i: int) -> Article:
+    text = f"Article number {i} says hello."
+    return Article(article_id=f"a{i:016x}", origin=f"f{i}.txt", text=text, paragraphs=[(0, len(text), False)])
+
+
+class FakeExecutor:
+    """Records what it is asked to annotate; results carry the article id only."""
+
+    inflight = 2
+
+    def __init__(self) -> None:
+        self.batches: list[list[str]] = []
+
+    def submit(self, articles):
+        self.batches.append([a.article_id for a in articles])
+        rows = [AnnotatedArticle(article={"article_id": a.article_id}) for a in articles]
+        return executors._Lazy(lambda: rows)
+
+
+class FakeCache:
+    """Hits on articles with an even number; remembers what was stored."""
+
+    def __init__(self) -> None:
+        self.stored: list[str] = []
+
+    def get_many(self, articles):
+        return {i: AnnotatedArticle(article={"article_id": a.article_id, "cached": True})
+                for i, a in enumerate(articles) if int(a.article_id[1:], 16) % 2 == 0}
+
+    def put_many(self, pairs):
+        self.stored.extend(a.article_id for a, _ in pairs)
+
+
+def test_annotate_stream_keeps_input_order_with_cache_hits():
+    arts = [_article(i) for i in range(23)]
+    ex, cache = FakeExecutor(), FakeCache()
+    out = list(executors.annotate_stream(iter(arts), ex, batch_size=5, cache=cache))
+    assert [o.article["article_id"] for o in out] == [a.article_id for a in arts]
+    assert [bool(o.article.get("cached")) for o in out] == [i % 2 == 0 for i in range(23)]
+    odd = [a.article_id for i, a in enumerate(arts) if i % 2]
+    assert sum(ex.batches, []) == odd  # only misses reach the executor
+    assert cache.stored == odd  # and only fresh results are stored
+
+
+def test_annotate_stream_reads_ahead_only_a_bounded_window():
+    consumed = 0
+
+    def stream():
+        nonlocal consumed
+        for i in range(1000):
+            consumed += 1
+            yield _article(i)
+
+    ex = FakeExecutor()
+    gen = executors.annotate_stream(stream(), ex, batch_size=10)
+    next(gen)
+    # at most inflight + 1 batches are read before the first result is handed out
+    assert consumed <= (ex.inflight + 1) * 10
+    assert sum(1 for _ in gen) == 999
+
+
+def test_rows_do_not_depend_on_batch_size(nlp, config):
+    from presspack.build import _articles, _Ledger
+
+    arts = list(_articles([NEWS], config, _Ledger(), None))
+    one = annotate_batch(arts, nlp, batch_size=1)
+    many = annotate_batch(arts, nlp, batch_size=32)
+    assert [dataclasses.asdict(a) for a in one] == [dataclasses.asdict(a) for a in many]
+    assert all(a.sentences for a in one)
+
+
+def test_jobs_2_is_byte_identical_to_jobs_1(tmp_path, nlp, config):
+    base = dataclasses.replace(config, cache=False, batch_size=2)
+    one = build([NEWS], tmp_path / "one", "1.0.0", dataclasses.replace(base, jobs=1), nlp=nlp)
+    two = build([NEWS], tmp_path / "two", "1.0.0", dataclasses.replace(base, jobs=2), nlp=nlp)
+    assert one.counts["accepted"] == len(FILES)
+    assert release_bytes(one.release_dir) == release_bytes(two.release_dir)
+
+
+def test_unknown_executor_is_a_config_error(config):
+    from presspack.errors import ConfigError
+
+    with pytest.raises(ConfigError):
+        executors.make_executor(dataclasses.replace(config, executor="spark"))
+    with pytest.raises(ConfigError):
+        executors.make_executor(dataclasses.replace(config, jobs=0))
