@@ -68,7 +68,7 @@ class DedupSettings:
     enabled: bool = True
     threshold: float = 0.8  # estimated Jaccard similarity of word shingles at which a copy is a duplicate
     num_perm: int = 64  # MinHash permutations (memory: about num_perm bytes per kept article)
-    shingle: int = 5  # words per shingle
+    shingle: int = 3  # words per shingle
     min_words: int = 20  # shorter texts are de-duplicated exactly only
 
 

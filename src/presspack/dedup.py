@@ -105,7 +105,7 @@ def _h64(data: bytes) -> int:
 class Deduplicator:
     """Streaming de-duplicator: call check() for each article in input order."""
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 5, min_words: int = 20) -> None:
+    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20) -> None:
         from datasketch import MinHash
 
         if not 0.0 < threshold <= 1.0:
