@@ -29,17 +29,11 @@ OUT_SIZE = 1 << 20  # most decompressed bytes produced by one step
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-class DecompressedTooLarge(Exception):
-    """The archive decompresses to more than the configured cap."""
-
-
-class TruncatedGzip(Exception):
-    """The gzip stream ends inside a member."""
-
-
 class CappedStream(io.RawIOBase):
     """A raw byte stream of the file's content, gunzipped member by member when it is
-    gzip, that raises DecompressedTooLarge once more than `cap` bytes came out."""
+    gzip. It ends early (like a clean end of file, with `problem` set) once more than
+    `cap` bytes came out, or when the gzip data is truncated or corrupt, so the records
+    before the damage still parse."""
 
     def __init__(self, raw: IO[bytes], cap: int, *, gz: bool) -> None:
         self.raw = raw
@@ -48,18 +42,26 @@ class CappedStream(io.RawIOBase):
         self.d: Any = zlib.decompressobj(31) if gz else None
         self.in_member = False
         self.buf = b""
+        self.problem: str | None = None  # "cap", "truncated" or "corrupt: <zlib message>"
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b: Any) -> int:
         while not self.buf:
-            chunk = self._step()
+            if self.problem:
+                return 0
+            try:
+                chunk = self._step()
+            except zlib.error as e:
+                self.problem = f"corrupt: {e}"
+                return 0
             if not chunk:
                 return 0
+            if self.produced + len(chunk) > self.cap:
+                chunk = chunk[: max(0, self.cap - self.produced)]
+                self.problem = "cap"
             self.produced += len(chunk)
-            if self.produced > self.cap:
-                raise DecompressedTooLarge(self.cap)
             self.buf = chunk
         n = min(len(b), len(self.buf))
         b[:n] = self.buf[:n]
@@ -86,7 +88,7 @@ class CappedStream(io.RawIOBase):
             chunk = self.raw.read(READ_SIZE)
             if not chunk:
                 if self.in_member:
-                    raise TruncatedGzip
+                    self.problem = "truncated"
                 return b""
             self.in_member = True
             out = d.decompress(chunk, OUT_SIZE)
@@ -101,34 +103,41 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
     from warcio.exceptions import ArchiveLoadFailed
 
     limits = config.limits
+    is_arc = ".arc" in f.rel.lower().rsplit("/", 1)[-1]
     skipped: Counter[str] = Counter()
     n_records = n_pages = 0
+    problem = None
     with open(f.path, "rb") as fh:
         gz = fh.read(2) == GZIP_MAGIC
         fh.seek(0)
-        stream = io.BufferedReader(CappedStream(fh, limits.max_decompressed_bytes, gz=gz), buffer_size=READ_SIZE)
-        problem = None
-        try:
-            for record in ArchiveIterator(stream, arc2warc=True):
-                n_records += 1
-                item = _record_item(record, f.rel, n_records, limits.max_record_bytes, skipped)
-                if item is not None:
-                    n_pages += 1
-                    yield item
-        except DecompressedTooLarge:
+        raw = CappedStream(fh, limits.max_decompressed_bytes, gz=gz)
+        stream = io.BufferedReader(raw, buffer_size=READ_SIZE)
+        head = stream.peek(16)[:16]
+        expected = b"filedesc://" if is_arc else b"WARC/"
+        if head and not head.lstrip().startswith(expected):
+            problem = f"not a valid {'ARC' if is_arc else 'WARC'} file: it starts with {head[:12]!r}, not {expected!r}"
+        elif head:
+            try:
+                for record in ArchiveIterator(stream, arc2warc=is_arc):
+                    n_records += 1
+                    item = _record_item(record, f.rel, n_records, limits.max_record_bytes, skipped)
+                    if item is not None:
+                        n_pages += 1
+                        yield item
+            except ArchiveLoadFailed as e:
+                msg = " ".join(str(e).split())[:160]
+                problem = f"not a valid WARC/ARC record after {n_records} record(s): {msg}; the rest could not be read"
+            except (ValueError, IndexError, KeyError, EOFError) as e:  # malformed headers deep inside warcio
+                problem = f"malformed archive record after {n_records} record(s): {type(e).__name__}: {str(e)[:120]}; the rest could not be read"
+        if raw.problem == "cap":
             problem = (
                 f"archive decompresses to more than max_decompressed_bytes {limits.max_decompressed_bytes} "
                 f"(possible gzip bomb): reading stopped after {n_records} record(s)"
             )
-        except (TruncatedGzip, EOFError):
+        elif raw.problem == "truncated":
             problem = f"truncated archive: the gzip stream ends early; {n_records} record(s) read, the rest could not be read"
-        except zlib.error as e:
-            problem = f"corrupt gzip data after {n_records} record(s): {e}; the rest could not be read"
-        except ArchiveLoadFailed as e:
-            msg = " ".join(str(e).split())[:160]
-            problem = f"not a valid WARC/ARC record after {n_records} record(s): {msg}; the rest could not be read"
-        except (ValueError, IndexError, KeyError) as e:  # malformed headers deep inside warcio
-            problem = f"malformed archive record after {n_records} record(s): {type(e).__name__}: {str(e)[:120]}; the rest could not be read"
+        elif raw.problem:
+            problem = f"corrupt gzip data after {n_records} record(s) ({raw.problem[9:]}); the rest could not be read"
     if problem:
         yield Reject(f.rel, problem)
     elif n_pages == 0:
@@ -167,6 +176,9 @@ def _record_item(record: Any, rel: str, number: int, max_bytes: int, skipped: Co
         return Reject(origin, f"cannot decode the HTTP payload: {type(e).__name__}: {str(e)[:120]}")
     if len(payload) > max_bytes:
         return Reject(origin, f"payload larger than max_record_bytes {max_bytes}: record skipped")
+    missing = getattr(record.raw_stream, "limit", 0)
+    if missing:
+        return Reject(origin, f"record cut off: {missing} byte(s) of its content are missing")
     url = h.get_header("WARC-Target-URI")
     item, _ = page_item(payload, origin, url=url.strip("<> ") if url else None, declared_charset=charset)
     fetched = h.get_header("WARC-Date")
