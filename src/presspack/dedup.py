@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,7 @@ class _MultiIndex:
         return int(self.keys.nbytes + self.vals.nbytes)
 
 
+@cache
 def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_weight: float = 0.7) -> tuple[int, int]:
     """(bands, rows) with bands * rows <= num_perm minimizing the weighted areas of false
     positives below and false negatives above the threshold. False negatives weigh more:
