@@ -61,6 +61,7 @@ class _Ledger:
         self.files: list[dict[str, Any]] = []
         self.seen_ids: dict[str, str] = {}
         self.counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
+        self.dedup: Any = None  # dedup.Deduplicator, created on first use
 
     def open_file(self, f: InputFile) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -98,6 +99,8 @@ class _Ledger:
                 entry["status"] = "rejected"
                 entry["reason"] = rec[0]["reason"] if len(rec) == 1 else f"{n_bad} record(s) rejected, {n_dup} duplicate(s)"
         if len(rec) == 1 and rec[0]["origin"] == entry["path"]:
+            if rec[0].get("duplicate_of"):
+                entry["duplicate_of"] = rec[0]["duplicate_of"]
             entry["records"] = []  # the file itself was the item: its status says it all
         if not entry["notes"]:
             del entry["notes"]
@@ -164,13 +167,17 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         )
         ledger.counts["duplicate"] += 1
         return None
+    if config.dedup.enabled:
+        from presspack.dedup import Deduplicator
+
+        ledger.dedup = ledger.dedup or Deduplicator.from_settings(config.dedup)
+        dup = ledger.dedup.check(art.article_id, art.text)
+        if dup is not None:
+            entry["records"].append({"origin": item.origin, "status": "duplicate", "reason": dup.reason(), "duplicate_of": dup.kept})
+            ledger.counts["duplicate"] += 1
+            return None
     ledger.seen_ids[art.article_id] = item.origin
-    if not art.meta.get("language"):
-        code, prob = language.identify(art.text)
-        if code:
-            art.meta["language"] = code
-            if prob < 0.5:
-                art.notes.append(f"language identified as {code!r} with low confidence ({prob:.2f})")
+    art.notes.extend(language.assign(art.meta, art.text))
     entry["article_ids"].append(art.article_id)
     for n in art.notes:
         entry.setdefault("notes", []).append({"article_id": art.article_id, "origin": art.origin, "note": n})

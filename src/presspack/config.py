@@ -60,6 +60,18 @@ class Limits:
     max_file_bytes: int = 200_000_000  # compressed or plain bytes read from one file
     max_record_bytes: int = 10_000_000  # one JSONL/CSV record or one decompressed WARC/HTML payload
     max_article_chars: int = 2_000_000  # an article body longer than this is truncated, with a note
+    max_decompressed_bytes: int = 8_000_000_000  # bytes one web archive may decompress to; then reading stops
+
+
+@dataclass(frozen=True)
+class DedupSettings:
+    """Near-duplicate detection ([dedup] in presspack.toml); see dedup.py."""
+
+    enabled: bool = True
+    threshold: float = 0.8  # estimated Jaccard similarity of word shingles at which a copy is a duplicate
+    num_perm: int = 64  # MinHash permutations (memory: about num_perm bytes per kept article)
+    shingle: int = 3  # words per shingle
+    min_words: int = 20  # shorter texts are de-duplicated exactly only
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ class Config:
     cache: bool = True  # reuse and store NLP results in the cache
     text: TextRules = field(default_factory=lambda: _text_rules({}))
     limits: Limits = field(default_factory=Limits)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
     dataset: DatasetMeta = field(default_factory=DatasetMeta)
     source_path: str | None = None
 
@@ -176,6 +189,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
         raise ConfigError("executor must be 'local' or 'dask'")
     try:
         limits = Limits(**data.get("limits", {}))
+        dedup = DedupSettings(**data.get("dedup", {}))
+        if not 0.0 < dedup.threshold <= 1.0 or dedup.num_perm < 2 or dedup.shingle < 1:
+            raise ConfigError("[dedup] threshold must be in (0, 1], num_perm >= 2 and shingle >= 1")
         ds = dict(data.get("dataset", {}))
         if "date" in ds:
             ds["date"] = str(ds["date"])
@@ -184,4 +200,4 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
         meta = DatasetMeta(**ds)
     except TypeError as e:
         raise ConfigError(f"invalid config: {e}") from None
-    return Config(text=_text_rules(data.get("text", {})), limits=limits, dataset=meta, source_path=src, **build)
+    return Config(text=_text_rules(data.get("text", {})), limits=limits, dedup=dedup, dataset=meta, source_path=src, **build)

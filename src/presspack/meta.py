@@ -7,6 +7,12 @@ from datetime import UTC, datetime
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+# Labels pages put before a date ("Updated: ...", "Posted on ...").
+_DATE_LABEL = re.compile(r"^(?:(?:first |last )?(?:published|updated|posted|modified)(?: on| at)?|date)\s*:?\s*", re.I)
+# Unambiguous time-zone abbreviations seen in page dates (hours from UTC).
+_TZ_HOURS = {"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8,
+             "HST": -10, "BST": 1, "WET": 0, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "JST": 9, "KST": 9,
+             "AEST": 10, "AEDT": 11, "NZST": 12, "NZDT": 13}
 
 
 def parse_published(value: str) -> tuple[str | None, str | None]:
@@ -18,7 +24,7 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
     """
     from dateutil import parser
 
-    s = str(value).strip()
+    s = _DATE_LABEL.sub("", str(value).strip())
     if not s:
         return None, None
     if _DATE_ONLY.fullmatch(s):
@@ -27,7 +33,7 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
         except ValueError:
             return None, f"published {s[:80]!r} is not a valid date: set to null"
     try:
-        dt = parser.parse(s, default=datetime(1, 1, 1))  # noqa: DTZ001 (year 1 marks a missing part)
+        dt = parser.parse(s, default=datetime(1, 1, 1), tzinfos=_tzinfos())  # noqa: DTZ001 (year 1 marks a missing part)
     except (ValueError, OverflowError, parser.ParserError):
         return None, f"published {s[:80]!r} could not be parsed as a date: set to null"
     if dt.year == 1 or not 1000 <= dt.year <= 9999:
@@ -41,7 +47,15 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note
 
 
-_TRACKING = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid|smid|_ga)$", re.I)
+def _tzinfos() -> dict[str, int]:
+    return {k: h * 3600 for k, h in _TZ_HOURS.items()}
+
+
+_TRACKING = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|yclid|twclid|mc_cid|mc_eid|igshid|mkt_tok|_hsenc|_hsmi|at_medium|at_campaign"
+    r"|guccounter|guce_referrer(_sig)?|sr_share|ito|cmp|ref|ref_src|cmpid|ocid|smid|_ga)$",
+    re.I,
+)
 
 
 def canonical_url(url: str) -> str | None:

@@ -47,6 +47,8 @@ class Article:
             "url": self.meta.get("url"),
             "author": self.meta.get("author"),
             "published": self.meta.get("published"),
+            "fetched": self.meta.get("fetched"),
+            "description": self.meta.get("description"),
             "language": self.meta.get("language"),
             "text": self.text,
             "sha256": self.sha256,
@@ -98,7 +100,15 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
     """Normalize a RawArticle; raises InputRejected when nothing is left."""
     from presspack.errors import InputRejected
 
-    paras = split_paragraphs(raw.body, unwrap=raw.from_txt, rules=rules)
+    marked: list[bool] | None = None  # headings the input marked (HTML <h1>-<h6>)
+    if raw.paragraphs is None:
+        paras = split_paragraphs(raw.body, unwrap=raw.from_txt, rules=rules)
+    else:
+        paras, marked = [], []
+        for block, flag in raw.paragraphs:
+            for p in split_paragraphs(block, unwrap=False, rules=rules):
+                paras.append(p)
+                marked.append(flag)
     if not paras:
         raise InputRejected("no text left after normalization")
     notes = list(raw.notes)
@@ -111,7 +121,7 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
     spans: list[tuple[int, int, bool]] = []
     pos = 0
     for k, p in enumerate(paras):
-        is_heading = k + 1 < len(paras) and _heading_like(p, rules)
+        is_heading = bool(marked and marked[k]) or k + 1 < len(paras) and _heading_like(p, rules)
         spans.append((pos, pos + len(p), is_heading))
         pos += len(p) + 2
     meta = {k: clean_line(unicodedata.normalize("NFC", v)) if isinstance(v, str) else v for k, v in raw.meta.items()}
@@ -123,14 +133,16 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
             meta.pop("url")
         else:
             meta["url"] = url
-    if "published" in meta:
-        value, note = parse_published(meta["published"])
+    for key in ("published", "fetched"):
+        if key not in meta:
+            continue
+        value, note = parse_published(meta[key])
         if note:
-            notes.append(note)
+            notes.append(note.replace("published", key, 1))
         if value is None:
-            meta.pop("published")
+            meta.pop(key)
         else:
-            meta["published"] = value
+            meta[key] = value
     if "language" in meta:
         meta["language"] = str(meta["language"]).lower().split("-")[0].split("_")[0][:3] or None
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -43,6 +43,9 @@ class RawArticle:
     meta: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     from_txt: bool = False  # .txt bodies keep line structure hints (wrapped lines)
+    # Structured bodies (HTML): (block text, is_heading) per block; when set, normalize
+    # takes the blocks from here instead of splitting `body`.
+    paragraphs: list[tuple[str, bool]] | None = None
 
 
 @dataclass

@@ -1,0 +1,191 @@
+"""De-duplication across a whole build: exact copies and near-duplicates.
+
+- Exact: the same normalized text (an 8-byte prefix of its SHA-256). Same canonical URL
+  is caught earlier, by the article_id (derived from the URL).
+- Near: MinHash signatures of word shingles (datasketch), banded for LSH, so a new
+  article is only compared with the few earlier ones that share a band: never pairwise.
+  Candidates are verified with a compact 8-bit sketch of each kept signature (b-bit
+  minwise hashing), and the threshold applies to that estimated Jaccard similarity.
+
+Memory is about num_perm + 12 x (bands + 1) bytes per kept article (about 180 bytes with
+the defaults): no texts, shingles or full signatures are kept. Lookups go to sorted
+numpy arrays plus a small dict of recent entries, merged in batches.
+
+The first article in input order is kept; later copies are reported with the kept
+article's id. Everything is deterministic (fixed hash functions and permutations).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+MERGE_EVERY = 65_536  # entries buffered in a dict before merging into the sorted arrays
+SIG_BLOCK = 65_536  # signatures are stored in blocks of this many rows
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An article found to duplicate an earlier, kept one."""
+
+    kept: str  # the kept article's article_id
+    kind: str  # "text" (identical normalized text) or "near"
+    similarity: float  # estimated Jaccard similarity of word shingles (1.0 for "text")
+
+    def reason(self) -> str:
+        if self.kind == "text":
+            return f"same text as {self.kept}"
+        return f"near-duplicate of {self.kept} (estimated similarity {self.similarity:.2f})"
+
+
+class _MultiIndex:
+    """uint64 key -> list of int slots: sorted arrays plus a recent-entries dict."""
+
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.vals = np.empty(0, dtype=np.uint32)
+        self.recent: dict[int, list[int]] = {}
+        self.n_recent = 0
+
+    def get(self, key: int) -> list[int]:
+        out = list(self.recent.get(key, ()))
+        if len(self.keys):
+            k = np.uint64(key)
+            i = int(np.searchsorted(self.keys, k, side="left"))
+            if i < len(self.keys) and self.keys[i] == k:
+                j = int(np.searchsorted(self.keys, k, side="right"))
+                out.extend(int(v) for v in self.vals[i:j])
+        return out
+
+    def add(self, key: int, slot: int) -> None:
+        self.recent.setdefault(key, []).append(slot)
+        self.n_recent += 1
+        if self.n_recent >= MERGE_EVERY:
+            self._merge()
+
+    def _merge(self) -> None:
+        pairs = [(k, v) for k, vs in self.recent.items() for v in vs]
+        keys = np.concatenate([self.keys, np.fromiter((k for k, _ in pairs), dtype=np.uint64, count=len(pairs))])
+        vals = np.concatenate([self.vals, np.fromiter((v for _, v in pairs), dtype=np.uint32, count=len(pairs))])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.vals = keys[order], vals[order]
+        self.recent = {}
+        self.n_recent = 0
+
+    def nbytes(self) -> int:
+        return int(self.keys.nbytes + self.vals.nbytes)
+
+
+@cache
+def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_weight: float = 0.7) -> tuple[int, int]:
+    """(bands, rows) with bands * rows <= num_perm minimizing the weighted areas of false
+    positives below and false negatives above the threshold. False negatives weigh more:
+    candidates are verified afterwards, missed pairs are lost for good."""
+    xs = np.linspace(0.0, 1.0, 501)
+    lo, hi = xs <= threshold, xs >= threshold
+    best: tuple[float, int, int] | None = None
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            p = 1.0 - (1.0 - xs**r) ** b
+            err = fp_weight * np.trapezoid(p[lo], xs[lo]) + fn_weight * np.trapezoid(1.0 - p[hi], xs[hi])
+            if best is None or err < best[0]:
+                best = (float(err), b, r)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _h64(data: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+
+
+class Deduplicator:
+    """Streaming de-duplicator: call check() for each article in input order."""
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20) -> None:
+        from datasketch import MinHash
+
+        if not 0.0 < threshold <= 1.0:
+            raise ValueError("threshold must be in (0, 1]")
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.min_words = min_words
+        self.bands, self.rows = bands_for(threshold, num_perm)
+        self._template = MinHash(num_perm=num_perm, seed=1)
+        self._exact = _MultiIndex()
+        self._lsh = [_MultiIndex() for _ in range(self.bands)]
+        self._ids: list[np.ndarray] = []  # blocks of kept article ids (uint64 of the 16 hex digits)
+        self._sigs: list[np.ndarray] = []  # blocks of 8-bit signatures, one row per kept article
+        self.kept = 0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Deduplicator:
+        return cls(threshold=settings.threshold, num_perm=settings.num_perm, shingle=settings.shingle, min_words=settings.min_words)
+
+    def check(self, article_id: str, text: str) -> Duplicate | None:
+        """The earlier article this one duplicates, else None (and it is kept)."""
+        text_key = _h64(text.encode("utf-8"))
+        for slot in self._exact.get(text_key):
+            return Duplicate(self._id(slot), "text", 1.0)
+        sig = self.signature(text)
+        keys: list[int] = []
+        if sig is not None:
+            keys = [_h64(sig[i * self.rows : (i + 1) * self.rows].tobytes()) for i in range(self.bands)]
+            small = (sig & 0xFF).astype(np.uint8)
+            candidates: set[int] = set()
+            for band, key in enumerate(keys):
+                candidates.update(self._lsh[band].get(key))
+            best: tuple[float, int] | None = None
+            for slot in sorted(candidates):
+                sim = self._estimate(small, slot)
+                if sim >= self.threshold and (best is None or sim > best[0]):
+                    best = (sim, slot)
+            if best is not None:
+                return Duplicate(self._id(best[1]), "near", round(best[0], 4))
+        self._keep(article_id, text_key, sig, keys)
+        return None
+
+    def signature(self, text: str) -> np.ndarray | None:
+        """MinHash of the text's lowercased word shingles; None for texts too short to
+        compare by shingles (they are de-duplicated exactly only)."""
+        words = _WORD.findall(text.casefold())
+        if len(words) < self.min_words:
+            return None
+        k = self.shingle
+        shingles = {" ".join(words[i : i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
+        m = self._template.copy()
+        m.update_batch(sorted(shingles))
+        return np.asarray(m.hashvalues, dtype=np.uint64)
+
+    def _keep(self, article_id: str, text_key: int, sig: np.ndarray | None, keys: list[int]) -> None:
+        slot = self.kept
+        row = slot % SIG_BLOCK
+        if row == 0:
+            self._ids.append(np.zeros(SIG_BLOCK, dtype=np.uint64))
+            self._sigs.append(np.zeros((SIG_BLOCK, self.num_perm), dtype=np.uint8))
+        self._ids[-1][row] = int(article_id[1:], 16)  # article ids are "a" + 16 hex digits
+        if sig is not None:
+            self._sigs[-1][row] = (sig & 0xFF).astype(np.uint8)
+        self._exact.add(text_key, slot)
+        for band, key in enumerate(keys):
+            self._lsh[band].add(key, slot)
+        self.kept += 1
+
+    def _id(self, slot: int) -> str:
+        return f"a{int(self._ids[slot // SIG_BLOCK][slot % SIG_BLOCK]):016x}"
+
+    def _estimate(self, small: np.ndarray, slot: int) -> float:
+        other = self._sigs[slot // SIG_BLOCK][slot % SIG_BLOCK]
+        match = float(np.count_nonzero(other == small)) / self.num_perm
+        return max(0.0, (match - 1 / 256) / (1 - 1 / 256))
+
+    def nbytes(self) -> int:
+        """Bytes held in arrays (the recent-entries dicts come on top, bounded by MERGE_EVERY)."""
+        arrays = sum(a.nbytes for a in self._ids) + sum(a.nbytes for a in self._sigs)
+        return arrays + self._exact.nbytes() + sum(ix.nbytes() for ix in self._lsh)

@@ -1,0 +1,196 @@
+"""HTML pages: body and metadata extraction, headings, rejects, size limits and parser safety."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import socket
+import time
+import tracemalloc
+
+import pandas as pd
+import pytest
+
+from presspack.config import Config, Limits
+from presspack.ingest import InputFile, RawArticle, Reject
+from presspack.ingest import html as html_reader
+
+BODY = [
+    "The harbour authority in Eastport approved a plan on Tuesday to deepen the main shipping channel, "
+    "ending a dispute with local fishermen that had lasted more than three years.",
+    "The dredging work will start in April and cost about 40 million euros, most of it paid by the regional government, "
+    "according to documents seen by reporters before the vote.",
+    "Fishermen had warned that the work would drive away the cod that spawn near the harbour mouth every winter.",
+    "Officials said the new schedule avoids the spawning season entirely and that the channel would be monitored for two years.",
+    "The harbour expects larger container ships to call at Eastport from 2027, which could double its cargo traffic.",
+]
+SUBHEAD = "Fishermen win a concession"
+
+PAGE = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Harbour channel plan approved | Eastport Tribune</title>
+<link rel="canonical" href="https://WWW.Eastport-Tribune.example/news/harbour-channel?utm_source=rss&amp;utm_medium=feed">
+<meta property="og:site_name" content="Eastport Tribune">
+<meta property="og:title" content="Harbour channel plan approved">
+<meta name="author" content="Mara Lindqvist">
+<meta name="description" content="The dredging of the shipping channel will avoid the cod spawning season.">
+<meta property="article:published_time" content="2024-03-05T18:30:00+01:00">
+<meta property="article:section" content="Local">
+</head>
+<body>
+<nav><ul><li><a href="/">Home</a></li><li><a href="/sport">Sport</a></li><li><a href="/weather">Weather</a></li></ul></nav>
+<main><article>
+<h1>Harbour channel plan approved</h1>
+<p class="byline">By Mara Lindqvist</p>
+<p>{BODY[0]}</p>
+<p>{BODY[1]}</p>
+<h2>{SUBHEAD}</h2>
+<p>{BODY[2]}</p>
+<p>{BODY[3]}</p>
+<p>{BODY[4]}</p>
+</article></main>
+<section id="comments" class="comments"><h3>Comments</h3>
+<div class="comment"><p>Reader4711: This is a scandal and everyone in the town council knows it very well indeed.</p></div>
+</section>
+<footer><p>Copyright 2024 Eastport Tribune. All rights reserved. Terms of use. Privacy policy.</p></footer>
+</body></html>
+"""
+
+NAV_ONLY = """<!DOCTYPE html><html><head><title>Sections</title></head><body>
+<nav><ul><li><a href="/a">News</a></li><li><a href="/b">Sport</a></li><li><a href="/c">Culture</a></li></ul></nav>
+<footer>Contact us</footer></body></html>"""
+
+
+def _config(**limits: int) -> Config:
+    return Config(limits=Limits(**limits))
+
+
+def _read(tmp_path, name: str, data: bytes, **limits: int) -> list:
+    p = tmp_path / name
+    p.write_bytes(data)
+    f = InputFile(path=p, rel=name, format="html", size=p.stat().st_size)
+    return list(html_reader.read(f, _config(**limits)))
+
+
+def test_body_and_metadata(tmp_path):
+    (item,) = _read(tmp_path, "harbour.html", PAGE.encode())
+    assert isinstance(item, RawArticle)
+    m = item.meta
+    assert m["title"] == "Harbour channel plan approved"
+    assert m["author"] == "Mara Lindqvist"
+    assert m["source"] == "Eastport Tribune"
+    assert m["section"] == "Local"
+    assert m["description"].startswith("The dredging of the shipping channel")
+    assert m["url"].lower().startswith("https://www.eastport-tribune.example/news/harbour-channel")
+    assert m["published"] == "2024-03-05T18:30:00+01:00"
+    texts = [t for t, _ in item.paragraphs]
+    for para in BODY:
+        assert para in texts
+    assert (SUBHEAD, True) in item.paragraphs
+    assert all(not h for t, h in item.paragraphs if t in BODY)
+    joined = "\n".join(texts)
+    for boilerplate in ("Reader4711", "Copyright 2024", "Weather"):
+        assert boilerplate not in joined
+    assert texts[0] != "Harbour channel plan approved"  # the headline is the title, not body
+
+
+def test_build_normalizes_page_metadata(make_release):
+    result = make_release({"harbour.html.gz": gzip.compress(PAGE.encode())})
+    arts = pd.read_parquet(result.release_dir / "articles.parquet")
+    a = arts.iloc[0]
+    url = "https://www.eastport-tribune.example/news/harbour-channel"
+    assert a["url"] == url
+    assert a["article_id"] == "a" + hashlib.sha256(url.encode()).hexdigest()[:16]
+    assert a["published"] == "2024-03-05T17:30:00Z"
+    assert a["language"] == "en"
+    assert a["origin"] == "harbour.html.gz"
+    sents = pd.read_parquet(result.release_dir / "sentences.parquet")
+    heads = sents[sents["is_heading"].astype(bool)]
+    assert SUBHEAD in set(heads["text"])
+    for _, s in sents.iterrows():
+        assert a["text"][s["start"] : s["end"]] == s["text"]
+    manifest = json.loads((result.release_dir / "manifest.json").read_text())
+    (entry,) = manifest["files"]
+    assert entry["status"] == "accepted" and entry["format"] == "html" and entry["encoding"] == "utf-8"
+
+
+def test_date_only_page_stays_a_date(tmp_path):
+    page = PAGE.replace('content="2024-03-05T18:30:00+01:00"', 'content="2024-03-05"')
+    (item,) = _read(tmp_path, "d.html", page.encode())
+    assert item.meta["published"] == "2024-03-05"
+
+
+def test_declared_legacy_charset(tmp_path):
+    page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">').replace(BODY[2], BODY[2] + " “We were heard,” one skipper said – at last.")
+    (item,) = _read(tmp_path, "cp.html", page.encode("cp1252"))
+    assert any("“We were heard,” one skipper said – at last." in t for t, _ in item.paragraphs)
+
+
+def test_page_without_article_is_rejected(tmp_path):
+    (item,) = _read(tmp_path, "nav.html", NAV_ONLY.encode())
+    assert isinstance(item, Reject) and "no article body" in item.reason
+
+
+def test_empty_and_binary_pages_are_rejected(tmp_path):
+    (empty,) = _read(tmp_path, "e.html", b"")
+    (binary,) = _read(tmp_path, "b.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    assert isinstance(empty, Reject) and isinstance(binary, Reject)
+
+
+def test_gzip_bomb_is_rejected_within_memory(tmp_path):
+    bomb = gzip.compress(b"<html><body><p>" + b"\0" * 60_000_000, compresslevel=9)
+    assert len(bomb) < 200_000
+    tracemalloc.start()
+    (item,) = _read(tmp_path, "bomb.html.gz", bomb, max_record_bytes=1_000_000)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert isinstance(item, Reject) and "gzip bomb" in item.reason
+    assert peak < 10_000_000
+
+
+def test_truncated_gzip_is_rejected(tmp_path):
+    data = gzip.compress(PAGE.encode())
+    (item,) = _read(tmp_path, "cut.html.gz", data[: len(data) // 2])
+    assert isinstance(item, Reject) and "truncated" in item.reason
+
+
+def test_xxe_entities_are_not_resolved_and_nothing_is_fetched(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-PASSWORD-42")
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+    page = (
+        f'<?xml version="1.0"?>\n<!DOCTYPE html [\n<!ENTITY xxe SYSTEM "file://{secret}">\n'
+        f'<!ENTITY net SYSTEM "http://127.0.0.1:{port}/dtd">\n%net;\n]>\n'
+        + PAGE.split("\n", 1)[1].replace(f"<p>{BODY[1]}</p>", f"<p>{BODY[1]} &xxe; &net;</p>")
+    )
+    (item,) = _read(tmp_path, "xxe.html", page.encode())
+    try:
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # no connection was attempted
+    finally:
+        listener.close()
+    assert isinstance(item, RawArticle)
+    assert "TOP-SECRET" not in item.body
+    assert BODY[0] in item.body
+
+
+def test_billion_laughs_is_not_expanded(tmp_path):
+    ents = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)]
+    page = "<!DOCTYPE html [\n" + "\n".join(ents) + "\n]>\n" + PAGE.split("\n", 1)[1].replace(f"<p>{BODY[4]}</p>", f"<p>{BODY[4]} &lol9;</p>")
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    (item,) = _read(tmp_path, "lol.html", page.encode())
+    elapsed = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert isinstance(item, RawArticle)
+    assert "lollollol" not in item.body
+    assert len(item.body) < 5000
+    assert elapsed < 10 and peak < 50_000_000

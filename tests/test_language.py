@@ -1,0 +1,83 @@
+"""Language identification and routing: voting over chunks, short texts, declared and given languages."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from presspack.language import assign, identify, vote
+
+EN = (
+    "The city council voted on Wednesday to extend the night bus network to the eastern suburbs, "
+    "after months of complaints from shift workers who said they had no way to get home."
+)
+DE = (
+    "Der Stadtrat hat am Mittwoch beschlossen, das Nachtbusnetz auf die östlichen Vororte auszuweiten, "
+    "nachdem sich Schichtarbeiter monatelang beklagt hatten, dass sie nachts nicht nach Hause kämen."
+)
+FR = (
+    "Le conseil municipal a voté mercredi l'extension du réseau de bus de nuit vers la banlieue est, "
+    "après des mois de plaintes de travailleurs postés qui ne pouvaient plus rentrer chez eux."
+)
+
+
+@pytest.mark.parametrize(("text", "code"), [(EN, "en"), (DE, "de"), (FR, "fr")])
+def test_identify(text, code):
+    got, confidence = identify(text)
+    assert got == code and confidence > 0.9
+
+
+def test_quote_in_another_language_does_not_flip_the_article():
+    text = "\n\n".join([DE, '"We simply had no choice," said a British consultant.', DE.replace("Mittwoch", "Donnerstag")])
+    assert identify(text)[0] == "de"
+
+
+def test_mixed_text_is_noted():
+    meta: dict = {}
+    notes = assign(meta, "\n\n".join([DE, DE.replace("Mittwoch", "Montag"), EN, EN.replace("Wednesday", "Monday")]))
+    assert meta["language"] in ("de", "en")
+    assert len(notes) == 1 and notes[0].startswith("mixed languages:") and "de" in notes[0] and "en" in notes[0]
+
+
+def test_too_few_letters():
+    assert identify("2024 - 12:45 - 3:1 (2:0)") == (None, 0.0)
+
+
+def test_short_text_uses_title_and_declared_language():
+    assert vote("Rain expected") == {}  # too short to vote on
+    meta = {"title": "Nachtbusse fahren bald auch in die Vororte"}
+    assign(meta, "Der Stadtrat stimmte zu.")
+    assert meta["language"] == "de"
+    uncertain: dict = {"language_hint": "en-GB"}
+    notes = assign(uncertain, "NATO chief in Kyiv for talks")
+    assert uncertain == {"language": "en"} and "declaration" in notes[0]
+    nothing: dict = {}
+    notes = assign(nothing, "NATO chief in Kyiv for talks")
+    assert "language" not in nothing and "left null" in notes[0]
+
+
+def test_given_language_wins():
+    meta = {"language": "fr", "language_hint": "de"}
+    assert assign(meta, EN) == []
+    assert meta == {"language": "fr"}
+
+
+def test_routing_in_build(make_release):
+    records = [
+        {"id": "en", "text": EN + "\n\nMayor Lena Hoffmann said the first buses would run in March."},
+        {"id": "de", "text": DE + "\n\nBürgermeisterin Lena Hoffmann sagte, die ersten Busse führen im März."},
+        {"id": "given", "text": EN.replace("Wednesday", "Friday"), "language": "es"},
+    ]
+    result = make_release({"r.jsonl": "\n".join(json.dumps(r, ensure_ascii=False) for r in records)})
+    arts = pd.read_parquet(result.release_dir / "articles.parquet").set_index("external_id")
+    assert dict(arts["language"]) == {"en": "en", "de": "de", "given": "es"}
+    ents = pd.read_parquet(result.release_dir / "entities.parquet")
+    by_article = set(ents["article_id"])
+    assert arts.loc["en", "article_id"] in by_article
+    assert arts.loc["de", "article_id"] not in by_article and arts.loc["given", "article_id"] not in by_article
+    assert arts.loc["de", "n_tokens"] == 0 and arts.loc["de", "n_sentences"] == 2  # paragraphs as sentences
+    manifest = json.loads((result.release_dir / "manifest.json").read_text())
+    notes = {n["article_id"]: n["note"] for n in manifest["files"][0]["notes"]}
+    assert "no installed pipeline" in notes[arts.loc["de", "article_id"]]
