@@ -20,6 +20,7 @@ from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
 from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
+from presspack.seal import fsync_dir, write_seal
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
 TMP_PREFIX = ".presspack-tmp-"
@@ -223,6 +224,7 @@ def build(
     _clean_stale(out)
     if nlp is None:
         nlp = nlp_mod.load_pipeline(config.model, profile=config.profile)
+    nlp.max_length = max(nlp.max_length, config.limits.max_article_chars + 1)  # truncation, not spaCy, bounds length
     tmp = out / f"{TMP_PREFIX}{version}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -234,7 +236,9 @@ def build(
             )
         if final.exists():
             raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
+        write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename
         os.rename(tmp, final)
+        fsync_dir(out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result.release_dir = final
