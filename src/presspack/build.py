@@ -145,6 +145,9 @@ def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progre
         except OSError as e:
             entry["records"].append({"origin": f.rel, "status": "rejected", "reason": f"read error: {e.strerror or e}"})
             ledger.counts["rejected"] += 1
+        except Exception as e:  # noqa: BLE001 - a reader bug must not stop the build: the rest of the file is one reject
+            entry["records"].append({"origin": f.rel, "status": "rejected", "reason": _internal(e)})
+            ledger.counts["rejected"] += 1
         finally:
             ledger.close_file(entry, f)
 
@@ -154,6 +157,10 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         art = normalize(item, config.text, max_chars=config.limits.max_article_chars)
     except InputRejected as e:
         entry["records"].append({"origin": item.origin, "status": "rejected", "reason": str(e)})
+        ledger.counts["rejected"] += 1
+        return None
+    except Exception as e:  # noqa: BLE001 - one bad record never stops the build
+        entry["records"].append({"origin": item.origin, "status": "rejected", "reason": _internal(e)})
         ledger.counts["rejected"] += 1
         return None
     first = ledger.seen_ids.get(art.article_id)
@@ -176,6 +183,11 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         entry.setdefault("notes", []).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
+
+
+def _internal(e: Exception) -> str:
+    msg = " ".join(str(e).split())[:200]
+    return f"internal error (please report): {type(e).__name__}: {msg}"
 
 
 def _clean_stale(out: Path) -> None:

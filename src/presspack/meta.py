@@ -38,7 +38,10 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
         note = f"published {s[:80]!r} has no time zone: taken as UTC"
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note
+    try:
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note
+    except (OverflowError, ValueError):
+        return None, f"published {s[:80]!r} is out of range in UTC: set to null"
 
 
 _TRACKING = re.compile(r"^(utm_[a-z_]+|fbclid|gclid|dclid|mc_cid|mc_eid|igshid|ref|ref_src|cmpid|ocid|smid|_ga)$", re.I)
