@@ -94,7 +94,7 @@ def add_boundary_component(nlp: Any) -> None:
     if before:
         nlp.add_pipe(BOUNDARY_COMPONENT, before=before)
     else:
-        nlp.add_pipe(BOUNDARY_COMPONENT, first=False)
+        nlp.add_pipe(BOUNDARY_COMPONENT, last=True)
         nlp.add_pipe("sentencizer", after=BOUNDARY_COMPONENT)
 
 
