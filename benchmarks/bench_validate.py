@@ -104,7 +104,9 @@ def make_release(root: Path, n_sentences: int, per_article: int = 20) -> dict[st
 
 def run_child(kind: str, release: Path) -> dict:
     out = subprocess.run([sys.executable, "-c", CHILD, kind, str(release)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {kind}: {res['seconds']:.2f} s, peak RSS {res['max_rss_mb']:.0f} MB, valid={res['valid']}", flush=True)
+    return res
 
 
 def main() -> int:
@@ -118,12 +120,12 @@ def main() -> int:
         t = time.perf_counter()
         rows = make_release(release, args.sentences)
         total = sum(rows.values())
-        print(f"release: {rows} ({total} rows) written in {time.perf_counter() - t:.1f} s")
+        print(f"release: {rows} ({total} rows) written in {time.perf_counter() - t:.1f} s", flush=True)
         pp = [run_child("presspack", release) for _ in range(args.runs)]
         assert all(r["valid"] for r in pp), pp
         pp_s = statistics.median(r["seconds"] for r in pp)
         pp_mem = max(r["max_rss_mb"] for r in pp)
-        print(f"presspack validate:    median {pp_s:.2f} s of {args.runs} ({total / pp_s:,.0f} rows/s), peak RSS {pp_mem:.0f} MB")
+        print(f"presspack validate:    median {pp_s:.2f} s of {args.runs} ({total / pp_s:,.0f} rows/s), peak RSS {pp_mem:.0f} MB", flush=True)
         if args.frictionless_runs:
             fl = [run_child("frictionless", release) for _ in range(args.frictionless_runs)]
             fl_s = statistics.median(r["seconds"] for r in fl)

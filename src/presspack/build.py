@@ -20,7 +20,7 @@ from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
 from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
-from presspack.seal import fsync_dir, write_seal
+from presspack.seal import SEAL_NAME, fsync_dir, write_seal
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
 TMP_PREFIX = ".presspack-tmp-"
@@ -311,6 +311,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             "sources": [Path(str(s)).name for s in sources],
         },
         "files": ledger.files,
+        "checksums": SEAL_NAME,  # written last, over every file (presspack.seal); validate requires it
     }
     write_json(tmp / "manifest.json", manifest)
     sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]

@@ -87,9 +87,9 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
         rep.add(Problem("missing-release", f"{release} is not a directory"))
         return rep
     dp = _read_json(rep, release, "datapackage.json")
-    files = _check_files(rep, release, dp)
-    tables = _check_schemas(rep, files)
     manifest = _read_json(rep, release, "manifest.json")
+    files = _check_files(rep, release, dp, (manifest or {}).get("checksums"))
+    tables = _check_schemas(rep, files)
     if tables:
         with _duckdb(memory_limit or MEMORY_LIMIT) as con:
             for table, path in tables.items():
@@ -131,7 +131,7 @@ def _inside(release: Path, rel: str) -> Path | None:
     return path if release.resolve() in path.parents else None
 
 
-def _check_files(rep: ValidationReport, release: Path, dp: dict[str, Any] | None) -> dict[str, Path]:
+def _check_files(rep: ValidationReport, release: Path, dp: dict[str, Any] | None, declared: Any = None) -> dict[str, Path]:
     """Hashes of every resource and of every sealed file; missing and extra files.
     Returns {table: path} for resources whose bytes are as released."""
     rep.checks += ["hashes", "files"]
@@ -160,7 +160,9 @@ def _check_files(rep: ValidationReport, release: Path, dp: dict[str, Any] | None
         if res.get("name") in schemas.available_tables():
             ok[res["name"]] = path
     sealed = read_seal(release)
-    if sealed is None:
+    if sealed is None and declared == SEAL_NAME:
+        rep.add(Problem("missing-file", f"manifest.json says the release has {SEAL_NAME}, but it is missing", file=SEAL_NAME))
+    elif sealed is None:
         rep.warnings.append(f"no {SEAL_NAME}: manifest.json and datapackage.json cannot be checked for later changes")
     else:
         rep.checks.append("seal")
