@@ -20,6 +20,7 @@ from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
 from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
+from presspack.seal import SEAL_NAME, fsync_dir, write_seal
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
 TMP_PREFIX = ".presspack-tmp-"
@@ -148,6 +149,9 @@ def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progre
         except OSError as e:
             entry["records"].append({"origin": f.rel, "status": "rejected", "reason": f"read error: {e.strerror or e}"})
             ledger.counts["rejected"] += 1
+        except Exception as e:  # noqa: BLE001 - a reader bug must not stop the build: the rest of the file is one reject
+            entry["records"].append({"origin": f.rel, "status": "rejected", "reason": _internal(e)})
+            ledger.counts["rejected"] += 1
         finally:
             ledger.close_file(entry, f)
 
@@ -157,6 +161,10 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         art = normalize(item, config.text, max_chars=config.limits.max_article_chars)
     except InputRejected as e:
         entry["records"].append({"origin": item.origin, "status": "rejected", "reason": str(e)})
+        ledger.counts["rejected"] += 1
+        return None
+    except Exception as e:  # noqa: BLE001 - one bad record never stops the build
+        entry["records"].append({"origin": item.origin, "status": "rejected", "reason": _internal(e)})
         ledger.counts["rejected"] += 1
         return None
     first = ledger.seen_ids.get(art.article_id)
@@ -183,6 +191,11 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         entry.setdefault("notes", []).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
+
+
+def _internal(e: Exception) -> str:
+    msg = " ".join(str(e).split())[:200]
+    return f"internal error (please report): {type(e).__name__}: {msg}"
 
 
 def _clean_stale(out: Path) -> None:
@@ -242,7 +255,9 @@ def build(
             )
         if final.exists():
             raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
+        write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename
         os.rename(tmp, final)
+        fsync_dir(out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result.release_dir = final
@@ -308,6 +323,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             "sources": [Path(str(s)).name for s in sources],
         },
         "files": ledger.files,
+        "checksums": SEAL_NAME,  # written last, over every file (presspack.seal); validate requires it
     }
     write_json(tmp / "manifest.json", manifest)
     sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]

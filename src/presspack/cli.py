@@ -61,6 +61,8 @@ def validate_cli(args: argparse.Namespace) -> int:
     else:
         for p in report.problems:
             print(p.line())
+        for w in report.warnings:
+            print(f"warning: {w}", file=sys.stderr)
         rows = ", ".join(f"{n} {t}" for t, n in report.rows.items())
         status = "valid" if report.valid else f"INVALID: {len(report.problems)} problem(s)"
         print(f"{report.release}: {status} ({rows}; checks: {', '.join(report.checks)})")
@@ -122,8 +124,8 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
             p.add_argument("--json", action="store_true", help="machine-readable report")
             g = p.add_mutually_exclusive_group()
-            g.add_argument("--frictionless", action="store_true", help="also run frictionless (default: only on small releases)")
-            g.add_argument("--no-frictionless", action="store_true", help="never run frictionless")
+            g.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow; off by default)")
+            g.add_argument("--no-frictionless", action="store_true", help="do not run frictionless (the default)")
         elif name == "cache":
             p.add_argument("action", choices=["info", "clear"], help="info: location and size; clear: delete every entry")
             p.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: [build] cache_dir, $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")

@@ -44,7 +44,10 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
         note = f"published {s[:80]!r} has no time zone: taken as UTC"
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note
+    try:
+        return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), note
+    except (OverflowError, ValueError):
+        return None, f"published {s[:80]!r} is out of range in UTC: set to null"
 
 
 def _tzinfos() -> dict[str, int]:

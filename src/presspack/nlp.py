@@ -134,7 +134,7 @@ def add_boundary_component(nlp: Any) -> None:
     if before:
         nlp.add_pipe(BOUNDARY_COMPONENT, before=before)
     else:
-        nlp.add_pipe(BOUNDARY_COMPONENT, first=False)
+        nlp.add_pipe(BOUNDARY_COMPONENT, last=True)
         nlp.add_pipe("sentencizer", after=BOUNDARY_COMPONENT)
 
 
@@ -163,6 +163,9 @@ def annotate(articles: Iterable[Article], nlp: Any, *, batch_size: int = 32, n_p
 
 def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32) -> list[AnnotatedArticle]:
     """annotate() over one batch, as a list: what a worker runs and the cache stores."""
+    longest = max((len(a.text) for a in articles), default=0)
+    if longest >= nlp.max_length:  # max_article_chars, not spaCy, bounds the length of an article
+        nlp.max_length = longest + 1
     return list(annotate(articles, nlp, batch_size=batch_size))
 
 

@@ -115,7 +115,9 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
     text = "\n\n".join(paras)
     if len(text) > max_chars:
         notes.append(f"text truncated from {len(text)} to {max_chars} characters (max_article_chars)")
-        cut = text.rfind("\n\n", 0, max_chars)
+        cut = text.rfind("\n\n", 0, max_chars + 1)
+        if cut <= 0:  # one huge paragraph: cut at a space, else anywhere
+            cut = text.rfind(" ", 0, max_chars + 1)
         text = text[: cut if cut > 0 else max_chars].rstrip()
         paras = text.split("\n\n")
     spans: list[tuple[int, int, bool]] = []

@@ -91,9 +91,9 @@ def discover(sources: list[str | Path]) -> Iterator[InputFile]:
         if src.is_dir():
             yield from _walk(src, src, set())
         elif src.exists() or src.is_symlink():
-            yield _input(src, src.name)
+            yield _input(src, printable_path(src.name))
         else:
-            yield InputFile(path=src, rel=str(source), format="missing", error="no such file or directory")
+            yield InputFile(path=src, rel=printable_path(str(source)), format="missing", error="no such file or directory")
 
 
 def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
@@ -125,9 +125,20 @@ def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
 
 def _rel(p: Path, root: Path) -> str:
     try:
-        return p.relative_to(root).as_posix()
+        rel = p.relative_to(root).as_posix()
     except ValueError:
-        return p.as_posix()
+        rel = p.as_posix()
+    return printable_path(rel)
+
+
+def printable_path(rel: str) -> str:
+    """A file name as valid UTF-8 text: bytes that are not UTF-8 (kept by Python as
+    surrogate escapes) become \\xNN, so manifests and Parquet can always store it."""
+    try:
+        rel.encode("utf-8")
+        return rel
+    except UnicodeEncodeError:
+        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _input(p: Path, rel: str) -> InputFile:

@@ -24,7 +24,16 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError:
                 raise InputRejected(f"invalid {enc} data after a byte-order mark") from None
     if b"\x00" in data:
-        raise InputRejected("binary data (contains NUL bytes)")
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
+        # NUL padding at the end, or a few stray NULs in text (export glitches): dropped
+        body = data.rstrip(b"\x00")
+        nuls = body.count(b"\x00")
+        if nuls * 1000 > len(body):
+            raise InputRejected("binary data (contains NUL bytes)")
+        text, enc = decode_bytes(body.replace(b"\x00", b""))
+        return text, f"{enc} ({len(data) - len(body) + nuls} NUL byte(s) removed)"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -47,6 +56,24 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if _looks_binary(text):
         raise InputRejected("binary data (mostly control characters)")
     return text, enc
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark: NUL bytes on one side of most code units."""
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 4 or len(data) % 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    for enc, nul_side, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if nul_side > 0.6 * half and other < 0.05 * half:
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                return None
+            return (None if _looks_binary(text) else (text, enc))
+    return None
 
 
 _COMMON = set("’‘“”–—…€£«»°•") | {chr(c) for c in range(0x20, 0x7F)} | set("\n\t\r")

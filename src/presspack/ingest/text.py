@@ -26,8 +26,9 @@ def rules_for(config: Config) -> CompiledTextRules:
 
 
 def read(f: InputFile, config: Config) -> Iterator[Item]:
-    if f.size > config.limits.max_file_bytes:
-        yield Reject(f.rel, f"file too large: {f.size} bytes > max_file_bytes {config.limits.max_file_bytes}")
+    limit = min(config.limits.max_file_bytes, config.limits.max_record_bytes)  # one file is one article
+    if f.size > limit:
+        yield Reject(f.rel, f"file too large for one article: {f.size} bytes > max_record_bytes {limit}")
         return
     data = f.path.read_bytes()
     try:

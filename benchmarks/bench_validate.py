@@ -1,0 +1,139 @@
+"""Benchmark: `presspack validate` against `frictionless validate` on the same release.
+
+Writes a synthetic, schema-valid release (no spaCy: rows are generated with offsets
+computed from the text and written with presspack's own TableWriter, manifest and
+datapackage code, then sealed), then times both validators in child processes and
+reports medians, rows/s, the speed ratio and each child's peak RSS.
+
+    .venv/bin/python benchmarks/bench_validate.py                      # 100,000 sentences
+    .venv/bin/python benchmarks/bench_validate.py --sentences 1000000 --frictionless-runs 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from presspack.config import DatasetMeta
+from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
+from presspack.seal import write_seal
+
+WORDS = "the council said on Monday that new rules for river transport would take effect next year".split()
+NAMES = ["Anna Berg", "Jonas Weber", "Maria Lopez", "Kofi Mensah", "Élodie Durand", "Łukasz Nowak"]
+
+CHILD = r"""
+import json, resource, sys, time
+t = time.perf_counter()
+if sys.argv[1] == "presspack":
+    from presspack.validate import validate
+    rep = validate(sys.argv[2], frictionless=False)
+    ok, n = rep.valid, len(rep.problems)
+else:
+    import frictionless
+    rep = frictionless.validate(sys.argv[2] + "/datapackage.json")
+    ok, n = rep.valid, sum(len(t.errors) for t in rep.tasks)
+dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "valid": ok, "problems": n, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def make_release(root: Path, n_sentences: int, per_article: int = 20) -> dict[str, int]:
+    """A schema-valid release with n_sentences sentences, one entity and (every 10th
+    sentence) one claim per sentence."""
+    root.mkdir(parents=True)
+    w = {t: TableWriter(t, root / f"{t}.parquet", 1024 if t == "articles" else 65_536) for t in ("articles", "sentences", "entities", "claims")}
+    files = []
+    n_articles = (n_sentences + per_article - 1) // per_article
+    done = 0
+    for i in range(n_articles):
+        aid = "a" + hashlib.sha256(f"article {i}".encode()).hexdigest()[:16]
+        parts, sents, ents, clms = [], [], [], []
+        pos = 0
+        k = min(per_article, n_sentences - done)
+        for j in range(k):
+            name = NAMES[(i + j) % len(NAMES)]
+            words = [WORDS[(i * 7 + j * 3 + m) % len(WORDS)] for m in range(12)]
+            sent = f"{name} {' '.join(words)} ({i}.{j})."
+            if j and j % 5 == 0:
+                pos += 2
+                parts.append("\n\n")
+            elif j:
+                pos += 1
+                parts.append(" ")
+            s, e = pos, pos + len(sent)
+            parts.append(sent)
+            sid = f"{aid}-s{j}"
+            sents.append({"sentence_id": sid, "article_id": aid, "paragraph": j // 5, "position": j, "start": s, "end": e, "text": sent, "is_heading": False})
+            ents.append({"mention_id": f"{aid}-e{j}", "article_id": aid, "sentence_id": sid, "start": s, "end": s + len(name), "text": name,
+                         "label": "PERSON", "entity_key": name.lower().replace(" ", "_"), "canonical": name})
+            if j % 10 == 0:
+                c0 = s + len(name) + 1
+                clms.append({"claim_id": f"{aid}-c{j}", "article_id": aid, "sentence_id": sid, "speaker_text": name, "speaker_start": s,
+                             "speaker_end": s + len(name), "speaker_key": name.lower().replace(" ", "_"), "speaker_name": name,
+                             "cue_text": None, "cue_start": None, "cue_end": None, "content_text": sent[len(name) + 1:], "content_start": c0,
+                             "content_end": e, "kind": "indirect"})
+            pos = e
+        done += k
+        text = "".join(parts)
+        w["articles"].write([{"article_id": aid, "external_id": str(i), "origin": f"synthetic.jsonl#{i}", "title": f"Article {i}", "section": None,
+                              "source": "example.org", "url": None, "author": None, "published": "2025-01-02", "language": "en", "text": text,
+                              "n_sentences": k, "n_tokens": len(text.split()), "sha256": hashlib.sha256(text.encode()).hexdigest()}])
+        w["sentences"].write(sents)
+        w["entities"].write(ents)
+        w["claims"].write(clms)
+        files.append(aid)
+    for t in w.values():
+        t.close()
+    rows = {t: tw.rows for t, tw in w.items()}
+    resources = [resource_descriptor(t, f"{t}.parquet", sha256_file(tw.path), tw.rows) for t, tw in w.items()]
+    manifest = {"presspack_manifest": 1, "version": "1.0.0", "created": "2026-01-01",
+                "counts": {"accepted": n_articles, "rejected": 0, "duplicate": 0, "files": 1, **{f"{t}_rows": n for t, n in rows.items()}},
+                "files": [{"path": "synthetic.jsonl", "sha256": "0" * 64, "status": "accepted", "reason": None, "article_ids": files, "records": []}]}
+    write_json(root / "manifest.json", manifest)
+    write_json(root / "datapackage.json", datapackage(DatasetMeta(), "1.0.0", "2026-01-01", resources, []))
+    write_seal(root)
+    return rows
+
+
+def run_child(kind: str, release: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(release)], capture_output=True, text=True, check=True)
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    print(f"  {kind}: {res['seconds']:.2f} s, peak RSS {res['max_rss_mb']:.0f} MB, valid={res['valid']}", flush=True)
+    return res
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sentences", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=5, help="presspack validate runs (median)")
+    ap.add_argument("--frictionless-runs", type=int, default=3, help="frictionless validate runs (median); 0 skips it")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        release = Path(tmp) / "1.0.0"
+        t = time.perf_counter()
+        rows = make_release(release, args.sentences)
+        total = sum(rows.values())
+        print(f"release: {rows} ({total} rows) written in {time.perf_counter() - t:.1f} s", flush=True)
+        pp = [run_child("presspack", release) for _ in range(args.runs)]
+        assert all(r["valid"] for r in pp), pp
+        pp_s = statistics.median(r["seconds"] for r in pp)
+        pp_mem = max(r["max_rss_mb"] for r in pp)
+        print(f"presspack validate:    median {pp_s:.2f} s of {args.runs} ({total / pp_s:,.0f} rows/s), peak RSS {pp_mem:.0f} MB", flush=True)
+        if args.frictionless_runs:
+            fl = [run_child("frictionless", release) for _ in range(args.frictionless_runs)]
+            fl_s = statistics.median(r["seconds"] for r in fl)
+            fl_mem = max(r["max_rss_mb"] for r in fl)
+            print(f"frictionless validate: median {fl_s:.2f} s of {args.frictionless_runs} ({total / fl_s:,.0f} rows/s), peak RSS {fl_mem:.0f} MB, valid={fl[0]['valid']}")
+            print(f"ratio: presspack validate is {fl_s / pp_s:.1f}x faster than frictionless validate")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

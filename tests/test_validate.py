@@ -1,0 +1,135 @@
+"""presspack validate detects any change to a release and names file, row and column."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from presspack import schemas
+from presspack.package import PARQUET_OPTIONS, sha256_file
+from presspack.seal import SEAL_NAME, write_seal
+from presspack.validate import validate
+
+
+@pytest.fixture
+def release(example_release, tmp_path) -> Path:
+    dst = tmp_path / "1.0.0"
+    shutil.copytree(example_release, dst)
+    return dst
+
+
+def rewrite(release: Path, table: str, change) -> None:
+    """Change rows of a table and make every hash consistent again (a careful tamperer or a
+    buggy writer): only the data checks can then find the problem."""
+    path = release / f"{table}.parquet"
+    rows = pq.read_table(path).to_pylist()
+    rows = change(rows)
+    loose = pa.schema([f.with_nullable(True) for f in schemas.arrow_schema(table)])  # a writer that ignores `required`
+    pq.write_table(pa.Table.from_pylist(rows, schema=loose), path, **PARQUET_OPTIONS)
+    dp = json.loads((release / "datapackage.json").read_text())
+    for r in dp["resources"]:
+        if r["name"] == table:
+            r["hash"] = f"sha256:{sha256_file(path)}"
+            r["rows"] = len(rows)
+    (release / "datapackage.json").write_text(json.dumps(dp, indent=2))
+    (release / SEAL_NAME).unlink()
+    write_seal(release)
+
+
+def types(report) -> set[str]:
+    return {p.type for p in report.problems}
+
+
+def test_pristine_release_is_sealed_and_valid(release):
+    report = validate(release)
+    assert report.valid, [p.line() for p in report.problems]
+    assert "seal" in report.checks and report.warnings == []
+    assert set(report.rows) == set(schemas.TABLES)
+
+
+def test_any_file_change_is_detected(release):
+    m = release / "manifest.json"
+    m.write_text(m.read_text().replace('"accepted"', '"rejected"', 1))
+    d = release / "datapackage.json"
+    d.write_text(d.read_text().replace('"title": "', '"title": "X', 1))
+    report = validate(release)
+    bad = {(p.type, p.file) for p in report.problems}
+    assert ("hash-mismatch", "manifest.json") in bad and ("hash-mismatch", "datapackage.json") in bad
+
+
+def test_extra_and_missing_files(release):
+    (release / "notes.txt").write_text("added later")
+    (release / "sub").mkdir()
+    (release / "sub" / "x.parquet").write_bytes(b"")
+    (release / "claims.parquet").unlink()
+    report = validate(release)
+    bad = {(p.type, p.file) for p in report.problems}
+    assert {("extra-file", "notes.txt"), ("extra-file", "sub/x.parquet"), ("missing-file", "claims.parquet")} <= bad
+
+
+def test_removing_the_seal_is_detected(release):
+    (release / SEAL_NAME).unlink()
+    report = validate(release)
+    assert ("missing-file", SEAL_NAME) in {(p.type, p.file) for p in report.problems}
+
+
+def test_duplicate_key_enum_and_offsets_are_named(release):
+    def sents(rows):
+        rows[3]["sentence_id"] = rows[1]["sentence_id"]
+        return rows
+
+    def ents(rows):
+        rows[2]["label"] = "ALIEN"
+        rows[4]["start"] += 1
+        rows[5]["sentence_id"] = "nope"
+        return rows
+
+    rewrite(release, "sentences", sents)
+    rewrite(release, "entities", ents)
+    report = validate(release)
+    assert not [p for p in report.problems if p.type == "hash-mismatch"]
+    got = {(p.type, p.file, p.row, p.column) for p in report.problems}
+    assert ("primary-key", "sentences.parquet", 4, "sentence_id") in got
+    assert ("enum", "entities.parquet", 3, "label") in got
+    assert ("offsets", "entities.parquet", 5, "text") in got
+    assert ("foreign-key", "entities.parquet", 6, "sentence_id") in got
+
+
+def test_manifest_and_table_consistency(release):
+    rewrite(release, "sentences", lambda rows: rows[:-1])
+    report = validate(release)
+    got = {(p.type, p.file, p.column) for p in report.problems}
+    assert ("articles", "articles.parquet", "n_sentences") in got
+    assert ("manifest", "manifest.json", "counts") in got
+
+
+def test_claim_spans_and_missing_values(release):
+    def claims(rows):
+        rows[0]["content_end"] = rows[0]["content_end"] + 1000
+        rows[1]["kind"] = None
+        rows[2]["speaker_start"] = None  # speaker_text and speaker_end stay: a half-null span
+        return rows
+
+    rewrite(release, "claims", claims)
+    report = validate(release)
+    got = {(p.type, p.row, p.column) for p in report.problems if p.file == "claims.parquet"}
+    assert ("offsets", 1, "content_text") in got
+    assert ("required", 2, "kind") in got
+    assert ("offsets", 3, "speaker_text") in got
+
+
+def test_cli_exit_code_and_json(release):
+    (release / "extra.bin").write_bytes(b"x")
+    proc = subprocess.run([sys.executable, "-m", "presspack", "validate", str(release), "--json"], capture_output=True, text=True)
+    assert proc.returncode == 1
+    out = json.loads(proc.stdout)
+    assert out["valid"] is False and out["problems"][0]["file"] == "extra.bin"
+    proc = subprocess.run([sys.executable, "-m", "presspack", "validate", str(release)], capture_output=True, text=True)
+    assert proc.returncode == 1 and "extra.bin: [extra-file]" in proc.stdout
