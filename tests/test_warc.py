@@ -153,3 +153,17 @@ def test_not_an_archive(tmp_path):
     assert isinstance(item, Reject) and "not a valid WARC" in item.reason
     (item,) = _read(tmp_path, "empty.warc.gz", b"")
     assert isinstance(item, Reject) and "no HTML response records" in item.reason
+
+
+def _arc_record(url: str, date: str, ctype: str, payload: bytes) -> bytes:
+    return f"{url} 10.0.0.1 {date} {ctype} {len(payload)}\n".encode() + payload + b"\n"
+
+
+def test_arc_archive(tmp_path):
+    head = _arc_record("filedesc://crawl.arc", "20240301120000", "text/plain", b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page("Museum reopens", STORY_B).encode()
+    data = gzip.compress(head) + gzip.compress(_arc_record("http://museum.example/reopens", "20240302120000", "text/html", http))
+    (item,) = _read(tmp_path, "crawl.arc.gz", data)
+    assert isinstance(item, RawArticle)
+    assert item.origin == "crawl.arc.gz#2"  # ARC records have no id: the record number
+    assert item.meta["fetched"] == "2024-03-02T12:00:00Z" and item.meta["url"] == "http://museum.example/reopens"
