@@ -129,6 +129,12 @@ def test_declared_legacy_charset(tmp_path):
     assert any("“We were heard,” one skipper said – at last." in t for t, _ in item.paragraphs)
 
 
+def test_latin1_label_is_read_as_windows_1252():
+    data = '<meta charset="iso-8859-1"><p>“Quoted” – café</p>'.encode("cp1252")
+    assert html_reader.decode_html(data) == ('<meta charset="iso-8859-1"><p>“Quoted” – café</p>', "cp1252")
+    assert html_reader.decode_html("<p>caf\u00e9</p>".encode("latin-1"), "ISO-8859-1")[0] == "<p>café</p>"
+
+
 def test_page_without_article_is_rejected(tmp_path):
     (item,) = _read(tmp_path, "nav.html", NAV_ONLY.encode())
     assert isinstance(item, Reject) and "no article body" in item.reason

@@ -113,10 +113,12 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 continue
             if enc in ("utf-16", "utf-32", "utf-16-le", "utf-16-be"):  # a meta tag cannot declare these in ASCII bytes
                 continue
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                continue
+            # as browsers do (WHATWG Encoding): pages labelled Latin-1 or ASCII are windows-1252
+            for cand in ("cp1252", enc) if enc in ("latin-1", "iso8859-1", "ascii") else (enc,):
+                try:
+                    return data.decode(cand), cand
+                except UnicodeDecodeError:
+                    continue
     return decode_bytes(data)
 
 
