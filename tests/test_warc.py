@@ -167,3 +167,15 @@ def test_arc_archive(tmp_path):
     assert isinstance(item, RawArticle)
     assert item.origin == "crawl.arc.gz#2"  # ARC records have no id: the record number
     assert item.meta["fetched"] == "2024-03-02T12:00:00Z" and item.meta["url"] == "http://museum.example/reopens"
+
+
+def test_bad_content_length_is_resynchronized_quietly(tmp_path, capfd):
+    data = make_warc([ARCHIVE[1], ARCHIVE[4]], gz=False)
+    first = data.index(b"WARC-Type: response")
+    cl = data.index(b"Content-Length: ", first)
+    end = data.index(b"\r\n", cl)
+    n = int(data[cl + 16 : end])
+    broken = data[: cl + 16] + str(n - 40).encode() + data[end:]
+    items = _read(tmp_path, "broken.warc", broken)
+    assert [i.meta["title"] for i in items] == ["Rail strike begins", "Museum reopens"]  # warcio skips to the next record
+    assert capfd.readouterr().err == ""  # its warning does not reach the terminal

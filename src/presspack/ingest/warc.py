@@ -14,7 +14,9 @@ WARC-Date and `origin` is `<file>#<WARC-Record-ID>` (ARC records have no id:
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -117,8 +119,16 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
         if head and not head.lstrip().startswith(expected):
             problem = f"not a valid {'ARC' if is_arc else 'WARC'} file: it starts with {head[:12]!r}, not {expected!r}"
         elif head:
+            logging.getLogger("warcio").setLevel(logging.ERROR)
+            records = iter(ArchiveIterator(stream, arc2warc=is_arc))
             try:
-                for record in ArchiveIterator(stream, arc2warc=is_arc):
+                while True:
+                    # warcio writes its warnings about malformed records to stderr itself;
+                    # the reasons that matter reach the manifest instead
+                    with contextlib.redirect_stderr(io.StringIO()):
+                        record = next(records, None)
+                    if record is None:
+                        break
                     n_records += 1
                     item = _record_item(record, f.rel, n_records, limits.max_record_bytes, skipped, arc=is_arc)
                     if item is not None:
