@@ -123,6 +123,14 @@ def test_date_only_page_stays_a_date(tmp_path):
     assert item.meta["published"] == "2024-03-05"
 
 
+def test_written_out_timestamp_keeps_its_time(tmp_path):
+    from presspack.meta import parse_published
+
+    page = PAGE.replace('content="2024-03-05T18:30:00+01:00"', 'content="March 5, 2024 6:30 PM EST"')
+    (item,) = _read(tmp_path, "t.html", page.encode())
+    assert parse_published(item.meta["published"]) == ("2024-03-05T23:30:00Z", None)
+
+
 def test_declared_legacy_charset(tmp_path):
     page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">').replace(BODY[2], BODY[2] + " “We were heard,” one skipper said – at last.")
     (item,) = _read(tmp_path, "cp.html", page.encode("cp1252"))

@@ -237,9 +237,27 @@ def _timestamp(tree: Any, date: str | None) -> str | None:
     """The publication date: trafilatura's (htmldate, date only), refined to a full
     timestamp from the page's own metadata when that names the same day."""
     for cand in _timestamp_candidates(tree):
-        if _HAS_TIME.search(cand) and (date is None or cand.startswith(date[:10])):
+        day = _day(cand)
+        if day is None:
+            continue
+        if date is None or (day == date[:10] and _HAS_TIME.search(cand)):
             return cand
     return date
+
+
+def _day(value: str) -> str | None:
+    """The calendar day a date string names, in its own time zone (None if unparseable)."""
+    from dateutil import parser
+
+    from presspack.meta import parse_published, tzinfos
+
+    iso, _ = parse_published(value)
+    if iso is None:
+        return None
+    try:
+        return parser.parse(value[:100], fuzzy=True, tzinfos=tzinfos()).date().isoformat()
+    except (ValueError, OverflowError, parser.ParserError):
+        return iso[:10]
 
 
 def _timestamp_candidates(tree: Any) -> Iterator[str]:
