@@ -131,6 +131,22 @@ def test_written_out_timestamp_keeps_its_time(tmp_path):
     assert parse_published(item.meta["published"]) == ("2024-03-05T23:30:00Z", None)
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Updated: March 1, 2024 10:15 AM EST", "2024-03-01T15:15:00Z"),
+        ("Posted on 2024-03-01 10:15 CET", "2024-03-01T09:15:00Z"),
+        ("Fri, 01 Mar 2024 10:15:00 GMT", "2024-03-01T10:15:00Z"),
+        ("Published: 1 March 2024", "2024-03-01"),
+        ("2024-03-01T10:15:00.000+05:30", "2024-03-01T04:45:00Z"),
+    ],
+)
+def test_page_date_forms(value, expected):
+    from presspack.meta import parse_published
+
+    assert parse_published(value) == (expected, None)
+
+
 def test_declared_legacy_charset(tmp_path):
     page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">').replace(BODY[2], BODY[2] + " “We were heard,” one skipper said – at last.")
     (item,) = _read(tmp_path, "cp.html", page.encode("cp1252"))

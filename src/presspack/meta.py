@@ -48,6 +48,7 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
 
 
 def tzinfos() -> dict[str, int]:
+    """Unambiguous time-zone abbreviations for dateutil, in seconds from UTC."""
     return {k: h * 3600 for k, h in _TZ_HOURS.items()}
 
 
