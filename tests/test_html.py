@@ -51,6 +51,7 @@ PAGE = f"""<!DOCTYPE html>
 <p>{BODY[2]}</p>
 <p>{BODY[3]}</p>
 <p>{BODY[4]}</p>
+<h3>Read more about the harbour</h3>
 </article></main>
 <section id="comments" class="comments"><h3>Comments</h3>
 <div class="comment"><p>Reader4711: This is a scandal and everyone in the town council knows it very well indeed.</p></div>
@@ -92,7 +93,7 @@ def test_body_and_metadata(tmp_path):
     assert (SUBHEAD, True) in item.paragraphs
     assert all(not h for t, h in item.paragraphs if t in BODY)
     joined = "\n".join(texts)
-    for boilerplate in ("Reader4711", "Copyright 2024", "Weather"):
+    for boilerplate in ("Reader4711", "Copyright 2024", "Weather", "Read more about"):
         assert boilerplate not in joined
     assert texts[0] != "Harbour channel plan approved"  # the headline is the title, not body
 
@@ -224,3 +225,13 @@ def test_billion_laughs_is_not_expanded(tmp_path):
     assert "lollollol" not in item.body
     assert len(item.body) < 5000
     assert elapsed < 10 and peak < 50_000_000
+
+
+def test_blocks_mark_headings_and_drop_headline_and_trailing_heading():
+    from types import SimpleNamespace
+
+    from lxml import etree
+
+    body = etree.fromstring("<body><head>Port deal signed</head><p>First.</p><head>Costs</head><p>Second.</p><head>Related stories</head></body>")
+    doc = SimpleNamespace(text="Port deal signed\nFirst.\nCosts\nSecond.\n|---|\nRelated stories", body=body, title="Port deal signed")
+    assert html_reader._blocks(doc) == [("First.", False), ("Costs", True), ("Second.", False)]

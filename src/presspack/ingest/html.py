@@ -194,6 +194,9 @@ def _blocks(doc: Any) -> list[tuple[str, bool]]:
         if not s or _TABLE_RULE.fullmatch(s):
             continue
         out.append((s, _squash(s) in headings))
+    # a heading with nothing after it introduces nothing ("You may also like:")
+    while out and out[-1][1]:
+        out.pop()
     # the headline is metadata (the title), not body text, as for the other inputs
     title = _squash(doc.title or "").casefold()
     while out and title and _squash(out[0][0]).casefold() == title:
