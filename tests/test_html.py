@@ -51,6 +51,7 @@ PAGE = f"""<!DOCTYPE html>
 <p>{BODY[2]}</p>
 <p>{BODY[3]}</p>
 <p>{BODY[4]}</p>
+<h3>Read more about the harbour</h3>
 </article></main>
 <section id="comments" class="comments"><h3>Comments</h3>
 <div class="comment"><p>Reader4711: This is a scandal and everyone in the town council knows it very well indeed.</p></div>
@@ -92,7 +93,7 @@ def test_body_and_metadata(tmp_path):
     assert (SUBHEAD, True) in item.paragraphs
     assert all(not h for t, h in item.paragraphs if t in BODY)
     joined = "\n".join(texts)
-    for boilerplate in ("Reader4711", "Copyright 2024", "Weather"):
+    for boilerplate in ("Reader4711", "Copyright 2024", "Weather", "Read more about"):
         assert boilerplate not in joined
     assert texts[0] != "Harbour channel plan approved"  # the headline is the title, not body
 
@@ -123,10 +124,40 @@ def test_date_only_page_stays_a_date(tmp_path):
     assert item.meta["published"] == "2024-03-05"
 
 
+def test_written_out_timestamp_keeps_its_time(tmp_path):
+    from presspack.meta import parse_published
+
+    page = PAGE.replace('content="2024-03-05T18:30:00+01:00"', 'content="March 5, 2024 6:30 PM EST"')
+    (item,) = _read(tmp_path, "t.html", page.encode())
+    assert parse_published(item.meta["published"]) == ("2024-03-05T23:30:00Z", None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Updated: March 1, 2024 10:15 AM EST", "2024-03-01T15:15:00Z"),
+        ("Posted on 2024-03-01 10:15 CET", "2024-03-01T09:15:00Z"),
+        ("Fri, 01 Mar 2024 10:15:00 GMT", "2024-03-01T10:15:00Z"),
+        ("Published: 1 March 2024", "2024-03-01"),
+        ("2024-03-01T10:15:00.000+05:30", "2024-03-01T04:45:00Z"),
+    ],
+)
+def test_page_date_forms(value, expected):
+    from presspack.meta import parse_published
+
+    assert parse_published(value) == (expected, None)
+
+
 def test_declared_legacy_charset(tmp_path):
     page = PAGE.replace('<meta charset="utf-8">', '<meta charset="windows-1252">').replace(BODY[2], BODY[2] + " “We were heard,” one skipper said – at last.")
     (item,) = _read(tmp_path, "cp.html", page.encode("cp1252"))
     assert any("“We were heard,” one skipper said – at last." in t for t, _ in item.paragraphs)
+
+
+def test_latin1_label_is_read_as_windows_1252():
+    data = '<meta charset="iso-8859-1"><p>“Quoted” – café</p>'.encode("cp1252")
+    assert html_reader.decode_html(data) == ('<meta charset="iso-8859-1"><p>“Quoted” – café</p>', "cp1252")
+    assert html_reader.decode_html("<p>caf\u00e9</p>".encode("latin-1"), "ISO-8859-1")[0] == "<p>café</p>"
 
 
 def test_page_without_article_is_rejected(tmp_path):
@@ -194,3 +225,13 @@ def test_billion_laughs_is_not_expanded(tmp_path):
     assert "lollollol" not in item.body
     assert len(item.body) < 5000
     assert elapsed < 10 and peak < 50_000_000
+
+
+def test_blocks_mark_headings_and_drop_headline_and_trailing_heading():
+    from types import SimpleNamespace
+
+    from lxml import etree
+
+    body = etree.fromstring("<body><head>Port deal signed</head><p>First.</p><head>Costs</head><p>Second.</p><head>Related stories</head></body>")
+    doc = SimpleNamespace(text="Port deal signed\nFirst.\nCosts\nSecond.\n|---|\nRelated stories", body=body, title="Port deal signed")
+    assert html_reader._blocks(doc) == [("First.", False), ("Costs", True), ("Second.", False)]

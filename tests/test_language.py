@@ -36,7 +36,9 @@ def test_quote_in_another_language_does_not_flip_the_article():
 
 def test_mixed_text_is_noted():
     meta: dict = {}
-    notes = assign(meta, "\n\n".join([DE, DE.replace("Mittwoch", "Montag"), EN, EN.replace("Wednesday", "Monday")]))
+    german = [DE, DE.replace("Mittwoch", "Montag"), DE.replace("Mittwoch", "Dienstag")]
+    english = [EN, EN.replace("Wednesday", "Monday"), EN.replace("Wednesday", "Tuesday")]
+    notes = assign(meta, "\n\n".join(german + english))
     assert meta["language"] in ("de", "en")
     assert len(notes) == 1 and notes[0].startswith("mixed languages:") and "de" in notes[0] and "en" in notes[0]
 

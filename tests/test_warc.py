@@ -153,3 +153,29 @@ def test_not_an_archive(tmp_path):
     assert isinstance(item, Reject) and "not a valid WARC" in item.reason
     (item,) = _read(tmp_path, "empty.warc.gz", b"")
     assert isinstance(item, Reject) and "no HTML response records" in item.reason
+
+
+def _arc_record(url: str, date: str, ctype: str, payload: bytes) -> bytes:
+    return f"{url} 10.0.0.1 {date} {ctype} {len(payload)}\n".encode() + payload + b"\n"
+
+
+def test_arc_archive(tmp_path):
+    head = _arc_record("filedesc://crawl.arc", "20240301120000", "text/plain", b"1 0 tests\nURL IP-address Archive-date Content-type Archive-length\n")
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + page("Museum reopens", STORY_B).encode()
+    data = gzip.compress(head) + gzip.compress(_arc_record("http://museum.example/reopens", "20240302120000", "text/html", http))
+    (item,) = _read(tmp_path, "crawl.arc.gz", data)
+    assert isinstance(item, RawArticle)
+    assert item.origin == "crawl.arc.gz#2"  # ARC records have no id: the record number
+    assert item.meta["fetched"] == "2024-03-02T12:00:00Z" and item.meta["url"] == "http://museum.example/reopens"
+
+
+def test_bad_content_length_is_resynchronized_quietly(tmp_path, capfd):
+    data = make_warc([ARCHIVE[1], ARCHIVE[4]], gz=False)
+    first = data.index(b"WARC-Type: response")
+    cl = data.index(b"Content-Length: ", first)
+    end = data.index(b"\r\n", cl)
+    n = int(data[cl + 16 : end])
+    broken = data[: cl + 16] + str(n - 40).encode() + data[end:]
+    items = _read(tmp_path, "broken.warc", broken)
+    assert [i.meta["title"] for i in items] == ["Rail strike begins", "Museum reopens"]  # warcio skips to the next record
+    assert capfd.readouterr().err == ""  # its warning does not reach the terminal

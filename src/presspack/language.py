@@ -16,8 +16,8 @@ import re
 from functools import cache
 from typing import Any
 
-CHUNK_CHARS = 300  # paragraphs are grouped into chunks of at least this many characters
-SAMPLE_CHARS = 6000  # only this much of a long text is classified
+CHUNK_CHARS = 500  # paragraphs are grouped into chunks of at least this many characters
+SAMPLE_CHARS = 5000  # only this much of a long text is classified
 MIN_LETTERS = 20  # fewer letters than this: not identifiable
 SHORT_LETTERS = 200  # fewer letters: the title is added as evidence
 MIN_CONFIDENCE = 0.5

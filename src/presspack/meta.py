@@ -33,7 +33,7 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
         except ValueError:
             return None, f"published {s[:80]!r} is not a valid date: set to null"
     try:
-        dt = parser.parse(s, default=datetime(1, 1, 1), tzinfos=_tzinfos())  # noqa: DTZ001 (year 1 marks a missing part)
+        dt = parser.parse(s, default=datetime(1, 1, 1), tzinfos=tzinfos())  # noqa: DTZ001 (year 1 marks a missing part)
     except (ValueError, OverflowError, parser.ParserError):
         return None, f"published {s[:80]!r} could not be parsed as a date: set to null"
     if dt.year == 1 or not 1000 <= dt.year <= 9999:
@@ -50,7 +50,8 @@ def parse_published(value: str) -> tuple[str | None, str | None]:
         return None, f"published {s[:80]!r} is out of range in UTC: set to null"
 
 
-def _tzinfos() -> dict[str, int]:
+def tzinfos() -> dict[str, int]:
+    """Unambiguous time-zone abbreviations for dateutil, in seconds from UTC."""
     return {k: h * 3600 for k, h in _TZ_HOURS.items()}
 
 

@@ -113,10 +113,12 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
                 continue
             if enc in ("utf-16", "utf-32", "utf-16-le", "utf-16-be"):  # a meta tag cannot declare these in ASCII bytes
                 continue
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError:
-                continue
+            # as browsers do (WHATWG Encoding): pages labelled Latin-1 or ASCII are windows-1252
+            for cand in ("cp1252", enc) if enc in ("latin-1", "iso8859-1", "ascii") else (enc,):
+                try:
+                    return data.decode(cand), cand
+                except UnicodeDecodeError:
+                    continue
     return decode_bytes(data)
 
 
@@ -192,6 +194,9 @@ def _blocks(doc: Any) -> list[tuple[str, bool]]:
         if not s or _TABLE_RULE.fullmatch(s):
             continue
         out.append((s, _squash(s) in headings))
+    # a heading with nothing after it introduces nothing ("You may also like:")
+    while out and out[-1][1]:
+        out.pop()
     # the headline is metadata (the title), not body text, as for the other inputs
     title = _squash(doc.title or "").casefold()
     while out and title and _squash(out[0][0]).casefold() == title:
@@ -235,9 +240,27 @@ def _timestamp(tree: Any, date: str | None) -> str | None:
     """The publication date: trafilatura's (htmldate, date only), refined to a full
     timestamp from the page's own metadata when that names the same day."""
     for cand in _timestamp_candidates(tree):
-        if _HAS_TIME.search(cand) and (date is None or cand.startswith(date[:10])):
+        day = _day(cand)
+        if day is None:
+            continue
+        if date is None or (day == date[:10] and _HAS_TIME.search(cand)):
             return cand
     return date
+
+
+def _day(value: str) -> str | None:
+    """The calendar day a date string names, in its own time zone (None if unparseable)."""
+    from dateutil import parser
+
+    from presspack.meta import parse_published, tzinfos
+
+    iso, _ = parse_published(value)
+    if iso is None:
+        return None
+    try:
+        return parser.parse(value[:100], fuzzy=True, tzinfos=tzinfos()).date().isoformat()
+    except (ValueError, OverflowError, parser.ParserError):
+        return iso[:10]
 
 
 def _timestamp_candidates(tree: Any) -> Iterator[str]:

@@ -14,7 +14,9 @@ WARC-Date and `origin` is `<file>#<WARC-Record-ID>` (ARC records have no id:
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -117,10 +119,18 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
         if head and not head.lstrip().startswith(expected):
             problem = f"not a valid {'ARC' if is_arc else 'WARC'} file: it starts with {head[:12]!r}, not {expected!r}"
         elif head:
+            logging.getLogger("warcio").setLevel(logging.ERROR)
+            records = iter(ArchiveIterator(stream, arc2warc=is_arc))
             try:
-                for record in ArchiveIterator(stream, arc2warc=is_arc):
+                while True:
+                    # warcio writes its warnings about malformed records to stderr itself;
+                    # the reasons that matter reach the manifest instead
+                    with contextlib.redirect_stderr(io.StringIO()):
+                        record = next(records, None)
+                    if record is None:
+                        break
                     n_records += 1
-                    item = _record_item(record, f.rel, n_records, limits.max_record_bytes, skipped)
+                    item = _record_item(record, f.rel, n_records, limits.max_record_bytes, skipped, arc=is_arc)
                     if item is not None:
                         n_pages += 1
                         yield item
@@ -146,7 +156,7 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
     f.encoding = None
 
 
-def _record_item(record: Any, rel: str, number: int, max_bytes: int, skipped: Counter[str]) -> Item | None:
+def _record_item(record: Any, rel: str, number: int, max_bytes: int, skipped: Counter[str], *, arc: bool) -> Item | None:
     """The article or Reject for one record; None (counted in `skipped`) for records
     that are not web pages by nature (requests, metadata, warcinfo, revisits)."""
     h = record.rec_headers
@@ -154,7 +164,8 @@ def _record_item(record: Any, rel: str, number: int, max_bytes: int, skipped: Co
         skipped[record.rec_type or "unknown"] += 1
         return None
     rid = (h.get_header("WARC-Record-ID") or "").strip().strip("<>")
-    origin = f"{rel}#{rid}" if rid and h.get_header("WARC-Type") and not _is_arc(record) else f"{rel}#{number}"
+    # ARC records have no id (warcio invents a random one): the record number is stable
+    origin = f"{rel}#{number}" if arc or not rid else f"{rel}#{rid}"
     http = record.http_headers
     if http is None:
         return Reject(origin, "response record without HTTP headers")
@@ -185,7 +196,3 @@ def _record_item(record: Any, rel: str, number: int, max_bytes: int, skipped: Co
     if fetched and not isinstance(item, Reject):
         item.meta["fetched"] = fetched
     return item
-
-
-def _is_arc(record: Any) -> bool:
-    return getattr(record, "format", "warc") != "warc"
