@@ -255,11 +255,11 @@ def _check_constraints(rep: ValidationReport, con: Any, tables: dict[str, Path])
     rep.checks += ["required", "enum", "pattern", "minimum"]
     for table, path in tables.items():
         schema = schemas.table_schema(table)
-        missing = [m for m in schema.get("missingValues", [""]) if isinstance(m, str)]
         conds: list[tuple[str, str, str, str]] = []  # (kind, column, sql condition, message)
         for f in schemas.fields(table):
             col, c = _q(f["name"]), f.get("constraints", {})
             is_str = schemas.arrow_type(f) == schemas.TYPE_MAP["string"]
+            missing = [m for m in f.get("missingValues", schema.get("missingValues", [""])) if isinstance(m, str)]
             absent = f"({col} IS NULL" + (f" OR {col} IN ({', '.join(_lit(m) for m in missing)})" if is_str and missing else "") + ")"
             if c.get("required"):
                 conds.append(("required", f["name"], absent, "missing value"))
