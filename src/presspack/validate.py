@@ -224,7 +224,8 @@ def _duckdb(memory_limit: str) -> Iterator[Any]:
 
     tmp = tempfile.mkdtemp(prefix="presspack-validate-")
     con = duckdb.connect(
-        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False}
+        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False,
+                "enable_progress_bar": False},
     )
     try:
         yield con
