@@ -224,9 +224,9 @@ def _duckdb(memory_limit: str) -> Iterator[Any]:
 
     tmp = tempfile.mkdtemp(prefix="presspack-validate-")
     con = duckdb.connect(
-        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False,
-                "enable_progress_bar": False},
+        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False},
     )
+    con.execute("SET enable_progress_bar = false")  # it would print to stdout (and break --json)
     try:
         yield con
     finally:
@@ -287,11 +287,20 @@ def _check_keys(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> Non
         if not pk:
             continue
         cols = ", ".join(_q(c) for c in pk)
-        sql = (
-            f"SELECT rows[2], key FROM (SELECT list(_row ORDER BY _row) AS rows, ({cols})::VARCHAR AS key, min(_row) AS first "
-            f"FROM {_q(table)} GROUP BY {cols} HAVING count(*) > 1) ORDER BY first"
-        )
-        _report_rows(rep, con, sql, "primary-key", path.name, pk[0], lambda r, k=pk: f"duplicate {'/'.join(k)} {r[0]}")
+        key = f"({cols})::VARCHAR" if len(pk) == 1 else f"concat_ws('/', {cols})"
+        # a plain aggregation (spills to disk when large); rows are looked up for the few duplicates
+        dups = con.execute(
+            f"SELECT {key} AS k, min(_row) AS first FROM {_q(table)} GROUP BY {cols} HAVING count(*) > 1 ORDER BY first LIMIT {MAX_PROBLEMS_PER_CHECK}"
+        ).fetchall()
+        if dups:
+            con.register("_dups", __import__("pyarrow").table({"k": [d[0] for d in dups]}))
+            sql = f"SELECT t._row, t.k FROM (SELECT _row, {key} AS k FROM {_q(table)}) t JOIN _dups d ON t.k = d.k ORDER BY t._row"
+            seen: set[str] = set()
+            for row, k in con.execute(sql).fetchall():
+                if k in seen:
+                    rep.add(Problem("primary-key", f"duplicate {'/'.join(pk)} {k}", file=path.name, row=int(row), column=pk[0]))
+                seen.add(k)
+            con.unregister("_dups")
     for table, path in tables.items():
         for fk in schemas.foreign_keys(table):
             fields_ = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
