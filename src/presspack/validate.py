@@ -363,6 +363,7 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         return
     listed: list[str] = []
     listed_row: list[int] = []
+    listed_path: list[str] = []
     for i, f in enumerate(files, start=1):
         if not isinstance(f, dict):
             rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
@@ -379,6 +380,7 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         for a in f.get("article_ids", []) or []:
             listed.append(str(a))
             listed_row.append(i)
+            listed_path.append(str(f.get("path")))
     counts = manifest.get("counts", {}) if isinstance(manifest.get("counts"), dict) else {}
     for t, n in rep.rows.items():
         if f"{t}_rows" in counts and counts[f"{t}_rows"] != n:
@@ -390,13 +392,17 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         return
     if "accepted" in counts and counts["accepted"] != rep.rows.get("articles"):
         rep.add(Problem("manifest", f"counts.accepted is {counts['accepted']}, articles has {rep.rows.get('articles')} rows", file="manifest.json", column="counts"))
-    con.register("_listed", pa.table({"article_id": pa.array(listed, pa.string()), "entry": pa.array(listed_row, pa.int64())}))
+    con.register("_listed", pa.table({"article_id": pa.array(listed, pa.string()), "entry": pa.array(listed_row, pa.int64()),
+                                      "path": pa.array(listed_path, pa.string())}))
     _report_rows(rep, con, "SELECT a._row, a.article_id FROM articles a ANTI JOIN _listed m USING (article_id) ORDER BY a._row",
                  "manifest", "articles.parquet", "article_id", lambda r: f"{r[0]} is not listed in manifest.json")
     _report_rows(rep, con, "SELECT m.entry, m.article_id FROM _listed m ANTI JOIN articles a USING (article_id) ORDER BY m.entry",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is not in articles.parquet")
     _report_rows(rep, con, "SELECT max(entry), article_id FROM _listed GROUP BY article_id HAVING count(*) > 1 ORDER BY 1",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is listed more than once")
+    _report_rows(rep, con, "SELECT a._row, a.origin, m.path FROM articles a JOIN _listed m USING (article_id) "
+                 "WHERE NOT (a.origin = m.path OR starts_with(a.origin, m.path || '#')) ORDER BY a._row",
+                 "manifest", "articles.parquet", "origin", lambda r: f"origin {r[0]!r} is not from {r[1]!r}, the manifest file that lists it")
     # per-article consistency: the stored hash and sentence count match the rows
     _report_rows(rep, con, "SELECT _row, sha256 FROM articles WHERE sha256 IS NOT NULL AND sha256 <> sha256(text) ORDER BY _row",
                  "articles", "articles.parquet", "sha256", "sha256 does not match the text")
