@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from presspack import schemas
@@ -293,7 +294,7 @@ def _check_keys(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> Non
             f"SELECT {key} AS k, min(_row) AS first FROM {_q(table)} GROUP BY {cols} HAVING count(*) > 1 ORDER BY first LIMIT {MAX_PROBLEMS_PER_CHECK}"
         ).fetchall()
         if dups:
-            con.register("_dups", __import__("pyarrow").table({"k": [d[0] for d in dups]}))
+            con.register("_dups", pa.table({"k": pa.array([d[0] for d in dups], pa.string())}))
             sql = f"SELECT t._row, t.k FROM (SELECT _row, {key} AS k FROM {_q(table)}) t JOIN _dups d ON t.k = d.k ORDER BY t._row"
             seen: set[str] = set()
             for row, k in con.execute(sql).fetchall():
@@ -354,8 +355,6 @@ def _check_offsets(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> 
 
 
 def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any], dp: dict[str, Any]) -> None:
-    import pyarrow as pa
-
     rep.checks.append("manifest")
     files = manifest.get("files", [])
     if not isinstance(files, list):
