@@ -103,7 +103,9 @@ def make_release(root: Path, n_sentences: int, per_article: int = 20) -> dict[st
 
 
 def run_child(kind: str, release: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(release)], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(release)], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"{kind} failed:\n{out.stderr[-3000:]}")
     res = json.loads(out.stdout.strip().splitlines()[-1])
     print(f"  {kind}: {res['seconds']:.2f} s, peak RSS {res['max_rss_mb']:.0f} MB, valid={res['valid']}", flush=True)
     return res
@@ -114,9 +116,10 @@ def main() -> int:
     ap.add_argument("--sentences", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5, help="presspack validate runs (median)")
     ap.add_argument("--frictionless-runs", type=int, default=3, help="frictionless validate runs (median); 0 skips it")
+    ap.add_argument("--keep", type=Path, help="write the release here and keep it (default: a temporary directory)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        release = Path(tmp) / "1.0.0"
+        release = (args.keep or Path(tmp)) / "1.0.0"
         t = time.perf_counter()
         rows = make_release(release, args.sentences)
         total = sum(rows.values())

@@ -217,6 +217,10 @@ def write_cases(root: Path, *, big: bool = True) -> dict[str, Case]:
     put("xxe.xhtml.html", f'<!DOCTYPE html [<!ENTITY % x SYSTEM "file://{secret}"> %x;]><html><body>{GOOD_BODY}</body></html>', Case("any", "parameter entity XXE"))
     put("html_entities.txt", "Entities &amp; more\n\n" + "&lt;&amp;&#x41;&#65; " * 20000 + "\n", Case("accepted", "HTML entities in plain text stay text"))
 
+    # texts that table readers take for missing values
+    put("missing_lookalikes.jsonl", "".join(json.dumps({"id": v, "title": v, "text": v}) + "\n" for v in ("nan", "NaN", "null", "None", "NA", "-")),
+        Case("accepted", "texts 'nan', 'null', 'NA' that readers may take for missing values"))
+
     # path traversal in ids and urls
     trav = [
         {"id": "../../../../tmp/presspack-escape", "text": "Traversal in the id of a harbour story.", "url": "https://example.org/../../etc/passwd"},

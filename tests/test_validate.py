@@ -103,11 +103,17 @@ def test_duplicate_key_enum_and_offsets_are_named(release):
 
 
 def test_manifest_and_table_consistency(release):
+    def arts(rows):
+        rows[0]["origin"] = "elsewhere.txt"
+        return rows
+
     rewrite(release, "sentences", lambda rows: rows[:-1])
+    rewrite(release, "articles", arts)
     report = validate(release)
     got = {(p.type, p.file, p.column) for p in report.problems}
     assert ("articles", "articles.parquet", "n_sentences") in got
     assert ("manifest", "manifest.json", "counts") in got
+    assert ("manifest", "articles.parquet", "origin") in got
 
 
 def test_claim_spans_and_missing_values(release):

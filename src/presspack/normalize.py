@@ -114,11 +114,12 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
     notes = list(raw.notes)
     text = "\n\n".join(paras)
     if len(text) > max_chars:
-        notes.append(f"text truncated from {len(text)} to {max_chars} characters (max_article_chars)")
+        full = len(text)
         cut = text.rfind("\n\n", 0, max_chars + 1)
         if cut <= 0:  # one huge paragraph: cut at a space, else anywhere
             cut = text.rfind(" ", 0, max_chars + 1)
         text = text[: cut if cut > 0 else max_chars].rstrip()
+        notes.append(f"text truncated from {full} to {len(text)} characters (max_article_chars {max_chars})")
         paras = text.split("\n\n")
     spans: list[tuple[int, int, bool]] = []
     pos = 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from presspack import schemas
@@ -224,8 +225,9 @@ def _duckdb(memory_limit: str) -> Iterator[Any]:
 
     tmp = tempfile.mkdtemp(prefix="presspack-validate-")
     con = duckdb.connect(
-        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False}
+        config={"threads": THREADS, "memory_limit": memory_limit, "temp_directory": tmp, "preserve_insertion_order": False},
     )
+    con.execute("SET enable_progress_bar = false")  # it would print to stdout (and break --json)
     try:
         yield con
     finally:
@@ -255,11 +257,11 @@ def _check_constraints(rep: ValidationReport, con: Any, tables: dict[str, Path])
     rep.checks += ["required", "enum", "pattern", "minimum"]
     for table, path in tables.items():
         schema = schemas.table_schema(table)
-        missing = [m for m in schema.get("missingValues", [""]) if isinstance(m, str)]
         conds: list[tuple[str, str, str, str]] = []  # (kind, column, sql condition, message)
         for f in schemas.fields(table):
             col, c = _q(f["name"]), f.get("constraints", {})
             is_str = schemas.arrow_type(f) == schemas.TYPE_MAP["string"]
+            missing = [m for m in f.get("missingValues", schema.get("missingValues", [""])) if isinstance(m, str)]
             absent = f"({col} IS NULL" + (f" OR {col} IN ({', '.join(_lit(m) for m in missing)})" if is_str and missing else "") + ")"
             if c.get("required"):
                 conds.append(("required", f["name"], absent, "missing value"))
@@ -286,11 +288,20 @@ def _check_keys(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> Non
         if not pk:
             continue
         cols = ", ".join(_q(c) for c in pk)
-        sql = (
-            f"SELECT rows[2], key FROM (SELECT list(_row ORDER BY _row) AS rows, ({cols})::VARCHAR AS key, min(_row) AS first "
-            f"FROM {_q(table)} GROUP BY {cols} HAVING count(*) > 1) ORDER BY first"
-        )
-        _report_rows(rep, con, sql, "primary-key", path.name, pk[0], lambda r, k=pk: f"duplicate {'/'.join(k)} {r[0]}")
+        key = f"({cols})::VARCHAR" if len(pk) == 1 else f"concat_ws('/', {cols})"
+        # a plain aggregation (spills to disk when large); rows are looked up for the few duplicates
+        dups = con.execute(
+            f"SELECT {key} AS k, min(_row) AS first FROM {_q(table)} GROUP BY {cols} HAVING count(*) > 1 ORDER BY first LIMIT {MAX_PROBLEMS_PER_CHECK}"
+        ).fetchall()
+        if dups:
+            con.register("_dups", pa.table({"k": pa.array([d[0] for d in dups], pa.string())}))
+            sql = f"SELECT t._row, t.k FROM (SELECT _row, {key} AS k FROM {_q(table)}) t JOIN _dups d ON t.k = d.k ORDER BY t._row"
+            seen: set[str] = set()
+            for row, k in con.execute(sql).fetchall():
+                if k in seen:
+                    rep.add(Problem("primary-key", f"duplicate {'/'.join(pk)} {k}", file=path.name, row=int(row), column=pk[0]))
+                seen.add(k)
+            con.unregister("_dups")
     for table, path in tables.items():
         for fk in schemas.foreign_keys(table):
             fields_ = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
@@ -344,8 +355,6 @@ def _check_offsets(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> 
 
 
 def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any], dp: dict[str, Any]) -> None:
-    import pyarrow as pa
-
     rep.checks.append("manifest")
     files = manifest.get("files", [])
     if not isinstance(files, list):
@@ -353,6 +362,7 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         return
     listed: list[str] = []
     listed_row: list[int] = []
+    listed_path: list[str] = []
     for i, f in enumerate(files, start=1):
         if not isinstance(f, dict):
             rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
@@ -369,6 +379,7 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         for a in f.get("article_ids", []) or []:
             listed.append(str(a))
             listed_row.append(i)
+            listed_path.append(str(f.get("path")))
     counts = manifest.get("counts", {}) if isinstance(manifest.get("counts"), dict) else {}
     for t, n in rep.rows.items():
         if f"{t}_rows" in counts and counts[f"{t}_rows"] != n:
@@ -380,13 +391,17 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         return
     if "accepted" in counts and counts["accepted"] != rep.rows.get("articles"):
         rep.add(Problem("manifest", f"counts.accepted is {counts['accepted']}, articles has {rep.rows.get('articles')} rows", file="manifest.json", column="counts"))
-    con.register("_listed", pa.table({"article_id": pa.array(listed, pa.string()), "entry": pa.array(listed_row, pa.int64())}))
+    con.register("_listed", pa.table({"article_id": pa.array(listed, pa.string()), "entry": pa.array(listed_row, pa.int64()),
+                                      "path": pa.array(listed_path, pa.string())}))
     _report_rows(rep, con, "SELECT a._row, a.article_id FROM articles a ANTI JOIN _listed m USING (article_id) ORDER BY a._row",
                  "manifest", "articles.parquet", "article_id", lambda r: f"{r[0]} is not listed in manifest.json")
     _report_rows(rep, con, "SELECT m.entry, m.article_id FROM _listed m ANTI JOIN articles a USING (article_id) ORDER BY m.entry",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is not in articles.parquet")
     _report_rows(rep, con, "SELECT max(entry), article_id FROM _listed GROUP BY article_id HAVING count(*) > 1 ORDER BY 1",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is listed more than once")
+    _report_rows(rep, con, "SELECT a._row, a.origin, m.path FROM articles a JOIN _listed m USING (article_id) "
+                 "WHERE NOT (a.origin = m.path OR starts_with(a.origin, m.path || '#')) ORDER BY a._row",
+                 "manifest", "articles.parquet", "origin", lambda r: f"origin {r[0]!r} is not from {r[1]!r}, the manifest file that lists it")
     # per-article consistency: the stored hash and sentence count match the rows
     _report_rows(rep, con, "SELECT _row, sha256 FROM articles WHERE sha256 IS NOT NULL AND sha256 <> sha256(text) ORDER BY _row",
                  "articles", "articles.parquet", "sha256", "sha256 does not match the text")
