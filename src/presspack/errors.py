@@ -25,3 +25,11 @@ class InputRejected(PresspackError):
 
 class NoReleaseWritten(PresspackError):
     """The build could not write a release at all."""
+
+
+class ReleaseNotFound(PresspackError):
+    """A path given as a release is not a release directory (no datapackage.json / manifest.json)."""
+
+
+class NothingToRelease(PresspackError):
+    """--bump auto found no difference from the latest release."""
