@@ -14,7 +14,7 @@ import pytest
 from presspack.diff import diff_releases
 from presspack.errors import NothingToRelease, ReleaseExists
 from presspack.package import sha256_file, write_json
-from presspack.release import bump_version, provenance, read_versions, release, tree_hash, version_key
+from presspack.release import bump_version, provenance, read_versions, record_release, release, tree_hash, version_key
 from presspack.validate import validate
 
 ART_A = {"id": "a", "title": "Council approves budget", "url": "https://news.example.org/budget", "published": "2025-03-04",
@@ -217,3 +217,14 @@ def test_info_prints_provenance(history):
     assert f"spacy {m['provenance']['libraries']['spacy']}" in out
     proc = subprocess.run([sys.executable, "-m", "presspack", "info", str(rd), "--json"], capture_output=True, text=True)
     assert json.loads(proc.stdout) == json.loads(json.dumps(p))
+
+
+def test_versions_index_adopts_older_releases_and_forgets_deleted_ones(copy_of, history):
+    out = copy_of("1.0.0", "1.1.0")
+    (out / "versions.json").unlink()
+    index = record_release(out, out / "1.1.0")
+    assert [v["version"] for v in index["versions"]] == ["1.0.0", "1.1.0"] and index["latest"] == "1.1.0"
+    assert index["versions"] == [v for v in read_versions(history[0])["versions"] if v["version"] in ("1.0.0", "1.1.0")]
+    shutil.rmtree(out / "1.1.0")
+    index = record_release(out, out / "1.0.0")
+    assert [v["version"] for v in index["versions"]] == ["1.0.0"] and index["latest"] == "1.0.0"

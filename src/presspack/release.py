@@ -197,23 +197,30 @@ def read_versions(out: str | Path) -> dict[str, Any]:
     return read_json(path)
 
 
-def record_release(out: str | Path, release_dir: str | Path) -> dict[str, Any]:
-    """Add (or, when its directory had been deleted and rebuilt, replace) a release in
-    OUT/versions.json; returns the index."""
-    out, release_dir = Path(out), Path(release_dir)
+def _entry(release_dir: Path) -> dict[str, Any]:
     manifest = read_json(release_dir / "manifest.json")
     dp = read_json(release_dir / "datapackage.json")
     files = file_hashes(release_dir)
-    entry = {
-        "version": manifest["version"],
+    return {
+        "version": release_dir.name,
         "date": manifest.get("created"),
         "rows": {r["name"]: r.get("rows") for r in dp.get("resources", [])},
         "sha256": tree_hash(files),
         "files": files,
     }
+
+
+def record_release(out: str | Path, release_dir: str | Path) -> dict[str, Any]:
+    """Add (or, when its directory had been deleted and rebuilt, replace) a release in
+    OUT/versions.json; returns the index."""
+    out, release_dir = Path(out), Path(release_dir)
+    entry = _entry(release_dir)
     index = read_versions(out)
     present = set(list_releases(out))
     kept = [e for e in index.get("versions", []) if e["version"] != entry["version"] and e["version"] in present]
+    # releases made before the index existed are adopted as they are now
+    known = {e["version"] for e in kept} | {entry["version"]}
+    kept += [_entry(out / v) for v in sorted(present - known)]
     versions = sorted([*kept, entry], key=lambda e: version_key(e["version"]))
     index = {"latest": versions[-1]["version"], "versions": versions}
     tmp = out / f"{VERSIONS_FILE}.tmp-{os.getpid()}"

@@ -127,6 +127,8 @@ def _hist(ax: Any, values: list[int], title: str, xlabel: str) -> None:
     ax.hist(values, bins=range(0, hi + step + 1, step), color=COLOR, edgecolor="white", align="left" if step == 1 else "mid")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("articles")
+    ax.set_xlim(left=-0.5 if step == 1 else 0)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.yaxis.get_major_locator().set_params(integer=True)
 
 
@@ -165,6 +167,7 @@ def charts(s: Stats) -> list[tuple[str, str, Callable[[Any], None]]]:
         fig.set_size_inches(10, 2.6 * rows)
         for i, label in enumerate(labels):
             _barh(fig.add_subplot(rows, cols, i + 1), _top(s.entities[label], TOP_PER_LABEL), label, "mentions", fit=False)
+        fig.tight_layout()
 
     zero_claims = max(0, s.articles - len(s.claims_per_article))
     per_article = [*s.claims_per_article.values(), *([0] * zero_claims)]
