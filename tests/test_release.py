@@ -14,7 +14,16 @@ import pytest
 from presspack.diff import diff_releases
 from presspack.errors import NothingToRelease, ReleaseExists
 from presspack.package import sha256_file, write_json
-from presspack.release import bump_version, provenance, read_versions, record_release, release, tree_hash, version_key
+from presspack.release import (
+    bump_version,
+    provenance,
+    read_versions,
+    record_release,
+    release,
+    tree_hash,
+    version_key,
+    write_extras,
+)
 from presspack.validate import validate
 
 ART_A = {"id": "a", "title": "Council approves budget", "url": "https://news.example.org/budget", "published": "2025-03-04",
@@ -175,6 +184,8 @@ def test_released_versions_are_immutable(copy_of, rel):
     with pytest.raises(ReleaseExists):
         rel(ART_A, out=out, version="1.1.5")  # not above the latest
     d = out / "1.1.0"
+    with pytest.raises(ReleaseExists):
+        write_extras(d)  # regenerating files inside a released version is refused too
     assert validate(d, frictionless=False).valid
     (d / "README.md").write_text("edited by hand\n", encoding="utf-8")
     (d / "extra.txt").write_text("new file\n", encoding="utf-8")
@@ -228,3 +239,16 @@ def test_versions_index_adopts_older_releases_and_forgets_deleted_ones(copy_of, 
     shutil.rmtree(out / "1.1.0")
     index = record_release(out, out / "1.0.0")
     assert [v["version"] for v in index["versions"]] == ["1.0.0"] and index["latest"] == "1.0.0"
+
+
+def test_extras_are_regenerated_from_the_release_alone(history, tmp_path):
+    """No NLP: the extras are functions of the release directory (and the previous release)."""
+    src = history[0] / "1.1.0"
+    d = tmp_path / "loose" / "1.1.0"
+    shutil.copytree(src, d)
+    extras = [".zenodo.json", "CHANGELOG.md", "CITATION.cff", "README.md", "croissant.json", "report.html"]
+    for n in extras:
+        (d / n).unlink()
+    write_extras(d, history[0] / "1.0.0")
+    for n in extras:
+        assert (d / n).read_bytes() == (src / n).read_bytes(), n

@@ -129,6 +129,7 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
     final = out / version
     if final.exists():
         raise ReleaseExists(f"release {final} already exists; releases are immutable")
+    (candidate.parent / VERSIONS_FILE).unlink(missing_ok=True)  # the staging index: the candidate is not released yet
     for name in ("manifest.json", "datapackage.json"):
         data = json.loads((candidate / name).read_text(encoding="utf-8"))
         data["version"] = version
@@ -159,6 +160,8 @@ def write_extras(release_dir: str | Path, previous: str | Path | None = None) ->
     from presspack import card, cite, croissant, report
 
     release_dir = Path(release_dir)
+    if is_recorded(release_dir):
+        raise ReleaseExists(f"{release_dir} is a recorded release ({VERSIONS_FILE}); released versions are immutable")
     d = diff_releases(previous, release_dir) if previous is not None else None
     (release_dir / "CHANGELOG.md").write_text(card.changelog(release_dir, d), encoding="utf-8")
     cite.write_citation_files(release_dir, previous)
@@ -227,6 +230,15 @@ def record_release(out: str | Path, release_dir: str | Path) -> dict[str, Any]:
     write_json(tmp, index)
     os.replace(tmp, out / VERSIONS_FILE)
     return index
+
+
+def is_recorded(release_dir: Path) -> bool:
+    """Whether a release directory is listed in its dataset's versions.json."""
+    try:
+        index = read_versions(release_dir.parent)
+    except ReleaseNotFound:
+        return False
+    return any(e.get("version") == release_dir.name for e in index.get("versions", []))
 
 
 def immutability_problems(release_dir: str | Path) -> list[tuple[str, str]]:
