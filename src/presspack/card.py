@@ -161,7 +161,9 @@ def dataset_card(release_dir: str | Path) -> str:
         f"profile `{cfg.get('profile')}`, batch size {cfg.get('batch_size')}.",
         "4. Entities: spaCy NER mentions with a normalized `entity_key` and a `canonical` name per article.",
         "5. Claims: rules over the dependency parse (reporting verbs, 'according to', quotations with a nearby speaker); "
-        "pronouns and descriptions resolved to a named speaker where possible.",
+        "pronouns and descriptions resolved to a named speaker where possible."
+        if cfg.get("profile") != "fast"
+        else "5. Claims: quotations with a nearby speaker only (profile `fast`: no dependency parse).",
         f"- Versions: presspack {prov.get('presspack')}, Python {prov.get('python')}, {libs}.",
         f"- Configuration fingerprint `{prov.get('config_sha256')}`; `presspack info` prints the full provenance.", "",
         "## Uses and limits", "",
