@@ -9,7 +9,6 @@ a change in row order alone is not a change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from presspack.errors import ReleaseNotFound
 
 ARTICLES = "articles"
 MAX_LISTED = 10  # ids shown per category in the human summary
-_MASK = (1 << 128) - 1
+_MASK = (1 << 64) - 1
 
 
 @dataclass
@@ -208,20 +207,24 @@ def _article_fk(res: dict[str, Any]) -> str | None:
 
 
 def _digest(values: Any) -> int:
-    blob = json.dumps(values, ensure_ascii=False, default=str).encode()
-    return int.from_bytes(hashlib.blake2b(blob, digest_size=16).digest(), "big")
+    """A 64-bit digest of a row (Python's tuple hash: stable within one process, which is
+    all a comparison of two releases needs); list or map cells go through JSON."""
+    try:
+        return hash(values) & _MASK
+    except TypeError:
+        return hash(json.dumps(values, ensure_ascii=False, default=str, sort_keys=True)) & _MASK
 
 
 def _article_digests(path: Path, pk: str) -> dict[str, tuple[int, int]]:
     """article id -> (digest of its text, digest of the whole row)."""
     out: dict[str, tuple[int, int]] = {}
     pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names
+    names = tuple(pf.schema_arrow.names)
     for batch in pf.iter_batches(batch_size=1024):
         cols = batch.to_pydict()
-        for i in range(batch.num_rows):
-            row = [cols[n][i] for n in names]
-            out[cols[pk][i]] = (_digest(cols.get("text", [None] * batch.num_rows)[i]), _digest([names, row]))
+        texts = cols.get("text") or [None] * batch.num_rows
+        for key, text, row in zip(cols[pk], texts, zip(*(cols[n] for n in names), strict=True), strict=True):
+            out[key] = (_digest((text,)), _digest((names, row)))
     return out
 
 
@@ -229,10 +232,10 @@ def _rows_per_article(path: Path, fk: str) -> dict[str, int]:
     """article id -> order-independent digest (sum of row digests) of its rows."""
     out: dict[str, int] = {}
     pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names
+    names = tuple(pf.schema_arrow.names)
+    get = out.get
     for batch in pf.iter_batches(batch_size=65_536):
         cols = batch.to_pydict()
-        for i in range(batch.num_rows):
-            k = cols[fk][i]
-            out[k] = (out.get(k, 0) + _digest([names, [cols[n][i] for n in names]])) & _MASK
+        for key, row in zip(cols[fk], zip(*(cols[n] for n in names), strict=True), strict=True):
+            out[key] = (get(key, 0) + _digest((names, row))) & _MASK
     return out
