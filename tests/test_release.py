@@ -252,3 +252,17 @@ def test_extras_are_regenerated_from_the_release_alone(history, tmp_path):
     write_extras(d, history[0] / "1.0.0")
     for n in extras:
         assert (d / n).read_bytes() == (src / n).read_bytes(), n
+
+
+def test_release_cli(copy_of, tmp_path, capsys):
+    from presspack.cli import main
+
+    out = copy_of("1.0.0", "1.1.0", "1.2.0")
+    src = write_inputs(tmp_path / "cli-in", ART_B, ART_C)
+    cfg = str(Path(__file__).resolve().parent.parent / "presspack.toml")
+    assert main(["release", str(src), "--out", str(out), "--config", cfg, "--quiet"]) == 1
+    assert "nothing changed since 1.2.0" in capsys.readouterr().err
+    assert main(["release", str(src), "--out", str(out), "--config", cfg, "--bump", "patch", "--json"]) == 0
+    res = json.loads(capsys.readouterr().out)
+    assert (res["version"], res["previous"], res["bump"]) == ("1.2.1", "1.2.0", "patch")
+    assert read_versions(out)["latest"] == "1.2.1"

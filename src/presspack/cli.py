@@ -73,6 +73,8 @@ def release_cli(args: argparse.Namespace) -> int:
                           "bump": result.bump, "counts": result.build.counts, "rows": result.build.rows}))
     else:
         print(result.summary())
+        if result.diff is not None:
+            print(result.diff.summary())
     return EXIT_OK
 
 
