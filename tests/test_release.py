@@ -196,6 +196,18 @@ def test_released_versions_are_immutable(copy_of, rel):
     assert "immutable" in report.checks
 
 
+def test_validate_checks_citation_and_croissant_of_a_loose_release(history, tmp_path):
+    d = tmp_path / "loose" / "1.0.0"  # not recorded in any versions.json
+    shutil.copytree(history[0] / "1.0.0", d)
+    assert validate(d, frictionless=False).valid
+    (d / "CITATION.cff").write_text((d / "CITATION.cff").read_text().replace("type: dataset", "type: data"), encoding="utf-8")
+    cro = json.loads((d / "croissant.json").read_text())
+    cro["distribution"][1]["sha256"] = "0" * 64
+    write_json(d / "croissant.json", cro)
+    problems = {(p.type, p.file) for p in validate(d, frictionless=False).problems}
+    assert problems == {("citation", "CITATION.cff"), ("croissant", "croissant.json")}
+
+
 def test_diff_output_and_cli(history):
     ds = history[0]
     a, b = ds / "1.0.0", ds / "1.2.0"

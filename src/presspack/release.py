@@ -241,6 +241,34 @@ def is_recorded(release_dir: Path) -> bool:
     return any(e.get("version") == release_dir.name for e in index.get("versions", []))
 
 
+def release_problems(release_dir: str | Path) -> list[tuple[str, str, str]]:
+    """(type, file, message) for `validate`: files changed since the release was recorded
+    (immutable), an invalid CITATION.cff (citation), croissant.json hashes that do not
+    match the tables (croissant)."""
+    from presspack.cite import validate_cff
+
+    release_dir = Path(release_dir)
+    out = [("immutable", f, msg) for f, msg in immutability_problems(release_dir)]
+    cff = release_dir / "CITATION.cff"
+    if cff.is_file():
+        try:
+            out += [("citation", cff.name, f"not valid CFF 1.2.0: {p}") for p in validate_cff(cff.read_text(encoding="utf-8"))]
+        except Exception as e:  # noqa: BLE001 - YAML errors of any kind: one problem
+            out.append(("citation", cff.name, f"cannot read: {e}"))
+    cro = release_dir / "croissant.json"
+    if cro.is_file():
+        try:
+            dist = json.loads(cro.read_text(encoding="utf-8")).get("distribution", [])
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
+            dist = []
+            out.append(("croissant", cro.name, f"invalid JSON: {e}"))
+        for fo in dist:
+            path = release_dir / str(fo.get("contentUrl", ""))
+            if not path.is_file() or sha256_file(path) != fo.get("sha256"):
+                out.append(("croissant", cro.name, f"sha256 of {fo.get('contentUrl')} does not match the file"))
+    return out
+
+
 def immutability_problems(release_dir: str | Path) -> list[tuple[str, str]]:
     """(file, message) for every file added, removed or changed since the release was
     recorded in the dataset's versions.json; empty when the release is not recorded."""

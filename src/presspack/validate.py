@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from presspack import schemas
 from presspack.package import sha256_file
-from presspack.release import immutability_problems as _immutability_problems
+from presspack.release import release_problems as _release_problems
 
 FRICTIONLESS_AUTO_ROWS = 50_000
 MAX_PROBLEMS_PER_CHECK = 50
@@ -95,8 +95,8 @@ def validate(release: str | Path, *, frictionless: bool | None = None) -> Valida
         ok_files[name] = path
     _check_tables(rep, ok_files)
     _check_manifest(rep, release, ok_files)
-    rep.checks.append("immutable")  # unchanged since recorded in the dataset's versions.json
-    rep.problems += [Problem("immutable", msg, file=f) for f, msg in _immutability_problems(release)]
+    rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
+    rep.problems += [Problem(kind, msg, file=f) for kind, f, msg in _release_problems(release)]
     total = sum(rep.rows.values())
     run_fl = frictionless if frictionless is not None else total <= FRICTIONLESS_AUTO_ROWS
     if run_fl:
