@@ -159,3 +159,21 @@ def test_bad_doi_is_a_config_error(tmp_path, nlp):
         build([src], tmp_path / "out", "1.0.0", load_config(tmp_path / "p.toml"), nlp=nlp)
     assert not (tmp_path / "out" / "1.0.0").exists()
     assert Path(tmp_path / "out").is_dir() and not list((tmp_path / "out").iterdir())
+
+
+def test_zenodo_derived_from_configured_sources(releases, tmp_path):
+    import shutil
+
+    from presspack.cite import zenodo_json
+    from presspack.package import write_json
+
+    d = tmp_path / "1.1.0"
+    shutil.copytree(releases[1], d)
+    m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
+    m["provenance"]["config"]["dataset"]["sources"] = ["https://doi.org/10.1234/corpus.v2", "https://archive.example.org/feed"]
+    m["provenance"]["config"]["dataset"]["previous_doi"] = "10.5281/zenodo.1111111"
+    write_json(d / "manifest.json", m)
+    rel = [(r["relation"], r["identifier"], r["scheme"]) for r in zenodo_json(d, releases[0])["related_identifiers"]]
+    assert ("isNewVersionOf", "10.5281/zenodo.1111111", "doi") in rel  # configured previous DOI wins
+    assert [r for r in rel if r[0] == "isDerivedFrom"] == [
+        ("isDerivedFrom", "10.1234/corpus.v2", "doi"), ("isDerivedFrom", "https://archive.example.org/feed", "url")]
