@@ -238,6 +238,7 @@ def test_info_prints_provenance(history):
     assert f"presspack {m['provenance']['presspack']}" in out
     assert m["provenance"]["model"]["name"] in out and m["provenance"]["inputs_sha256"] in out
     assert f"spacy {m['provenance']['libraries']['spacy']}" in out
+    assert f"{m['files'][0]['sha256']}  news.jsonl (accepted)" in out
     proc = subprocess.run([sys.executable, "-m", "presspack", "info", str(rd), "--json"], capture_output=True, text=True)
     assert json.loads(proc.stdout) == json.loads(json.dumps(p))
 

@@ -25,6 +25,7 @@ from presspack.package import sha256_file, write_json
 VERSIONS_FILE = "versions.json"
 BUMPS = ("auto", "major", "minor", "patch")
 FIRST_VERSION = "1.0.0"
+MAX_INFO_FILES = 20  # input files listed by `presspack info` (all with --json)
 
 
 def version_key(version: str) -> tuple[int, int, int, int, str]:
@@ -321,6 +322,7 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
             "files": len(m.get("files", [])),
             "by_status": dict(sorted(by_status.items(), key=lambda kv: str(kv[0]))),
             "by_format": dict(sorted(by_format.items(), key=lambda kv: str(kv[0]))),
+            "hashes": [{"path": f.get("path"), "sha256": f.get("sha256"), "status": f.get("status")} for f in m.get("files", [])],
         },
         "counts": m.get("counts", {}),
     }
@@ -341,6 +343,10 @@ def format_provenance(p: dict[str, Any]) -> str:
         f"inputs    {p['inputs']['files']} file(s) from {', '.join(p['inputs']['sources'])}; sha256 {p['inputs']['inputs_sha256']}",
         "          status: " + ", ".join(f"{k} {v}" for k, v in p["inputs"]["by_status"].items())
         + "; format: " + ", ".join(f"{k} {v}" for k, v in p["inputs"]["by_format"].items()),
-        "counts    " + ", ".join(f"{k} {v}" for k, v in p["counts"].items()),
     ]
+    hashes = p["inputs"]["hashes"]
+    lines += [f"          {h['sha256']}  {h['path']} ({h['status']})" for h in hashes[:MAX_INFO_FILES]]
+    if len(hashes) > MAX_INFO_FILES:
+        lines.append(f"          … and {len(hashes) - MAX_INFO_FILES} more file(s) (--json lists all)")
+    lines.append("counts    " + ", ".join(f"{k} {v}" for k, v in p["counts"].items()))
     return "\n".join(lines)
