@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup dataset test clean-venv
+.PHONY: setup dataset test clean-venv chromium
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,10 @@ setup: $(STAMP)        ## create .venv with pinned dependencies and the spaCy mo
 dataset: $(STAMP)      ## build dataset/1.0.0 from examples/ (refuses to overwrite an existing version)
 	$(PY) scripts/build_dataset.py --version 1.0.0
 
-test: $(STAMP)         ## run the test suite
+chromium:              ## Debian's chromium, which the report test opens headless (installed when missing; needs root)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+test: $(STAMP) chromium  ## run the test suite
 	$(VENV)/bin/pytest -q
 
 clean-venv:

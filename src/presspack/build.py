@@ -253,6 +253,9 @@ def build(
             raise NoReleaseWritten(
                 f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): nothing to release"
             )
+        from presspack import release as extras
+
+        extras.finish_release(tmp, out)  # changelog, citation files, croissant, card, report
         if final.exists():
             raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
         write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename
@@ -261,6 +264,7 @@ def build(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result.release_dir = final
+    extras.record_release(out, final)  # versions.json
     return result
 
 

@@ -84,6 +84,46 @@ def cache_cli(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def release_cli(args: argparse.Namespace) -> int:
+    from presspack.config import load_config
+    from presspack.release import release
+
+    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile)
+    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=config,
+                     progress=sys.stderr.isatty() and not args.quiet)
+    if args.json:
+        print(json.dumps({"release": str(result.build.release_dir), "version": result.build.version, "previous": result.previous,
+                          "bump": result.bump, "counts": result.build.counts, "rows": result.build.rows}))
+    else:
+        print(result.summary())
+        if result.diff is not None:
+            print(result.diff.summary())
+    return EXIT_OK
+
+
+def diff_cli(args: argparse.Namespace) -> int:
+    from presspack.diff import diff_releases
+
+    d = diff_releases(args.a, args.b)
+    print(json.dumps(d.to_dict(), indent=2) if args.json else d.summary())
+    return EXIT_OK
+
+
+def info_cli(args: argparse.Namespace) -> int:
+    from presspack.release import format_provenance, provenance
+
+    p = provenance(args.release)
+    print(json.dumps(p, indent=2) if args.json else format_provenance(p))
+    return EXIT_OK
+
+
+def cite_cli(args: argparse.Namespace) -> int:
+    from presspack.cite import cite
+
+    sys.stdout.write(cite(args.release, args.format))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
     "build": (
         build_cli,
@@ -99,6 +139,26 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
         cache_cli,
         "Show (info) or empty (clear) the NLP cache that makes rebuilds incremental.",
         "Example:\n  presspack cache info\n  presspack cache clear --cache-dir /data/presspack-cache",
+    ),
+    "release": (
+        release_cli,
+        "Build the next version of a dataset: semantic version from the diff against the latest release, with changelog, citation files, dataset card and report.",
+        "Example:\n  presspack release examples/ --out dataset/\n  presspack release examples/ --out dataset/ --bump minor",
+    ),
+    "diff": (
+        diff_cli,
+        "Compare two releases: articles added, removed and changed, rows per table, schema changes.",
+        "Example:\n  presspack diff dataset/1.0.0 dataset/1.1.0\n  presspack diff dataset/1.0.0 dataset/1.1.0 --json",
+    ),
+    "info": (
+        info_cli,
+        "Print a release's provenance: toolkit, library and model versions, configuration, input hashes and counts.",
+        "Example:\n  presspack info dataset/1.0.0",
+    ),
+    "cite": (
+        cite_cli,
+        "Print a citation of a release (BibTeX, APA or CITATION.cff).",
+        "Example:\n  presspack cite dataset/1.0.0\n  presspack cite dataset/1.0.0 --format apa",
     ),
 }
 
@@ -124,13 +184,33 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
             p.add_argument("--json", action="store_true", help="machine-readable report")
             g = p.add_mutually_exclusive_group()
-            g.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow; off by default)")
-            g.add_argument("--no-frictionless", action="store_true", help="do not run frictionless (the default)")
+            g.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow; default: only on releases of up to 50,000 rows)")
+            g.add_argument("--no-frictionless", action="store_true", help="never run frictionless")
         elif name == "cache":
             p.add_argument("action", choices=["info", "clear"], help="info: location and size; clear: delete every entry")
             p.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: [build] cache_dir, $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
             p.add_argument("--config", metavar="FILE", help="presspack.toml to read cache_dir from")
             p.add_argument("--json", action="store_true", help="print the result as JSON")
+        elif name == "release":
+            p.add_argument("sources", nargs="+", metavar="SOURCE", help="input file or directory (walked recursively, sorted)")
+            p.add_argument("--out", required=True, metavar="DIR", help="dataset directory holding the versions (DIR/X.Y.Z, DIR/versions.json)")
+            g = p.add_mutually_exclusive_group()
+            g.add_argument("--bump", choices=["auto", "major", "minor", "patch"], default="auto",
+                           help="auto (default): from the diff against the latest release")
+            g.add_argument("--version", metavar="X.Y.Z", help="explicit version (must be above the latest release)")
+            p.add_argument("--json", action="store_true", help="print the result as JSON")
+            p.add_argument("--quiet", action="store_true", help="no progress bar")
+            _add_build_options(p)
+        elif name == "diff":
+            p.add_argument("a", metavar="A", help="older release directory")
+            p.add_argument("b", metavar="B", help="newer release directory")
+            p.add_argument("--json", action="store_true", help="machine-readable diff")
+        elif name == "info":
+            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
+            p.add_argument("--json", action="store_true", help="machine-readable provenance")
+        elif name == "cite":
+            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
+            p.add_argument("--format", choices=["bibtex", "apa", "cff"], default="bibtex", help="citation format (default bibtex)")
     return parser
 
 

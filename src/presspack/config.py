@@ -101,6 +101,9 @@ class DatasetMeta:
     doi: str | None = None
     concept_doi: str | None = None
     homepage: str | None = None
+    publisher: str | None = None  # who publishes the dataset (e.g. "Zenodo"), for citations
+    previous_doi: str | None = None  # DOI of the previous version (else read from the previous release)
+    sources: tuple[str, ...] = ()  # DOIs or URLs the articles derive from (else the article sites)
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,7 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             ds["date"] = str(ds["date"])
         ds["authors"] = tuple(ds.get("authors", ()))
         ds["keywords"] = tuple(ds.get("keywords", ()))
+        ds["sources"] = tuple(ds.get("sources", ()))
         meta = DatasetMeta(**ds)
     except TypeError as e:
         raise ConfigError(f"invalid config: {e}") from None

@@ -33,3 +33,10 @@ class CacheError(PresspackError):
 
 class ExecutorError(PresspackError):
     """The NLP stage cannot run on the chosen executor (e.g. no Dask, no scheduler)."""
+
+class ReleaseNotFound(PresspackError):
+    """A path given as a release is not a release directory (no datapackage.json / manifest.json)."""
+
+
+class NothingToRelease(PresspackError):
+    """--bump auto found no difference from the latest release."""

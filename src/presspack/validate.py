@@ -23,9 +23,11 @@ import pyarrow.parquet as pq
 
 from presspack import schemas
 from presspack.package import sha256_file
+from presspack.release import release_problems as _release_problems
 from presspack.seal import SEAL_NAME, read_seal
 
 MAX_PROBLEMS_PER_CHECK = 50
+FRICTIONLESS_AUTO_ROWS = 50_000
 # DuckDB's working memory; joins and aggregations beyond it spill to a temporary directory.
 MEMORY_LIMIT = os.environ.get("PRESSPACK_VALIDATE_MEMORY", "512MB")
 THREADS = 2
@@ -79,8 +81,9 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
     """Validate a release directory.
 
     frictionless=True also runs `frictionless validate` (slow: about 10,000 rows/s on
-    Parquet); None and False do not (presspack's own checks cover what it checks, plus
-    hashes, offsets and the manifest).
+    Parquet); None runs it only on small releases (up to FRICTIONLESS_AUTO_ROWS rows in
+    all); False never (presspack's own checks cover what it checks, plus hashes, offsets
+    and the manifest).
     """
     release = Path(release)
     rep = ValidationReport(str(release))
@@ -103,6 +106,11 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
             _check_offsets(rep, con, tables)
             if manifest is not None:
                 _check_manifest(rep, con, tables, manifest, dp or {})
+    rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
+    for kind, file, msg in _release_problems(release):
+        rep.add(Problem(kind, msg, file=file))
+    if frictionless is None:  # auto: small releases only (frictionless reads about 10,000 rows/s)
+        frictionless = sum(rep.rows.values()) <= FRICTIONLESS_AUTO_ROWS
     if frictionless and dp is not None:
         rep.checks.append("frictionless")
         _frictionless(rep, release / "datapackage.json")

@@ -1,0 +1,93 @@
+"""report.html: self-contained, byte-reproducible, and its charts render in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from presspack.build import build
+from presspack.report import ACCENT, COLOR, report_html
+
+CHART_TITLES = ["Articles per source", "Articles over time", "Language mix", "Sentences per article",
+                "Top entities per label", "Top speakers", "Claims per article", "Direct vs indirect claims"]
+NEWS = [
+    ("harbour.example.org", "2025-01-14", "Port director Samuel Okafor said the harbour in Rotterdam would reopen on Friday. "
+     "“We have repaired the quay,” Okafor told reporters."),
+    ("harbour.example.org", "2025-02-03", "Dock workers in Antwerp voted to end the strike, union leader Maria Lopez said."),
+    ("city.example.net", "2025-02-20", "Mayor Lena Park said the council would approve the budget. "
+     "“Schools come first,” Park said. The opposition said the plan was too expensive."),
+    ("city.example.net", "2025-03-09", "Le maire a annoncé un nouveau budget pour les écoles de la ville de Lyon."),
+]
+
+
+@pytest.fixture(scope="module")
+def news_release(tmp_path_factory, nlp, config):
+    src = tmp_path_factory.mktemp("news")
+    recs = [{"id": str(i), "source": s, "published": d, "text": t, "url": f"https://{s}/n{i}"} for i, (s, d, t) in enumerate(NEWS)]
+    (src / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return build([src], tmp_path_factory.mktemp("out"), "1.0.0", config, nlp=nlp).release_dir
+
+
+def test_report_is_self_contained(news_release):
+    page = (news_release / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == len(CHART_TITLES)
+    for title in CHART_TITLES:
+        assert f"<h2>{title}</h2>" in page
+    assert not re.search(r"<script|<link|<img|<iframe|@import|url\(\s*['\"]?https?:|src=", page, re.I)
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))  # charts' SVG ids do not collide
+    assert "harbour.example.org" in page and "2025-02" in page and "Okafor" in page
+
+
+def test_report_is_byte_reproducible(news_release, tmp_path):
+    page = (news_release / "report.html").read_bytes()
+    assert report_html(news_release).encode() == page
+    code = "import sys; from presspack.report import report_html; sys.stdout.buffer.write(report_html(sys.argv[1]).encode())"
+    other = subprocess.run([sys.executable, "-c", code, str(news_release)], capture_output=True, check=True).stdout
+    assert other == page
+
+
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
+        pytest.skip("chromium is not installed (make test installs it)")
+    return exe
+
+
+def test_report_renders_in_headless_chromium(news_release, tmp_path):
+    from PIL import Image
+
+    exe = _chromium()
+    shot = tmp_path / "report.png"
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+           "--no-first-run", "--disable-sync", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",
+           "--window-size=1200,5000", f"--screenshot={shot}", (news_release / "report.html").as_uri()]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and shot.is_file(), proc.stderr[-2000:]
+    img = Image.open(shot).convert("RGB")
+    assert img.size == (1200, 5000)
+
+    def near(rgb: tuple[int, int, int], hex_: str) -> bool:
+        want = tuple(int(hex_[i : i + 2], 16) for i in (1, 3, 5))
+        return all(abs(a - b) <= 8 for a, b in zip(rgb, want, strict=True))
+
+    counts = {COLOR: 0, ACCENT: 0}
+    dark = 0
+    for n, rgb in img.getcolors(maxcolors=1 << 24):
+        for c in counts:
+            if near(rgb, c):
+                counts[c] += n
+        if sum(rgb) < 200:
+            dark += n
+    # bars in the chart colours (blue: sources, languages, histograms, entities; orange: speakers, kinds)
+    assert counts[COLOR] > 20_000 and counts[ACCENT] > 5_000, counts
+    assert dark > 5_000  # text and axes were drawn
