@@ -34,7 +34,7 @@ def test_rebuild_hits_the_cache_and_is_byte_identical(tmp_path, corpus, nlp, con
     cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
     first = build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
     assert first.cache == {"hits": 0, "misses": 6}
-    second = build([corpus], tmp_path / "o", "1.0.1", cfg, nlp=nlp)
+    second = build([corpus], tmp_path / "o2", "1.0.1", cfg, nlp=nlp)  # a first release too: its changelog and citation match the fresh one
     assert second.cache == {"hits": 6, "misses": 0}
     fresh = build([corpus], tmp_path / "fresh", "1.0.1", dataclasses.replace(cfg, cache=False), nlp=nlp)
     assert fresh.cache == {}

@@ -136,7 +136,11 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
         data["version"] = version
         write_json(candidate / name, data)
     finish_release(candidate, out)
+    from presspack.seal import fsync_dir, write_seal
+
+    write_seal(candidate)  # SHA256SUMS over the final files, then the atomic rename
     os.rename(candidate, final)
+    fsync_dir(out)
     record_release(out, final)
     return final
 
