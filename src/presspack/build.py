@@ -103,10 +103,11 @@ class _Ledger:
             del entry["notes"]
 
 
-def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progress: Any) -> Iterator[Article]:
+def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progress: Any, language: Any = None) -> Iterator[Article]:
     """Every accepted, de-duplicated article, in sorted input order; the ledger records
-    everything else."""
-    from presspack import language
+    everything else. `language` identifies languages (default: presspack.language)."""
+    if language is None:
+        from presspack import language
 
     for f in discover(sources):
         entry = ledger.open_file(f)
@@ -243,6 +244,7 @@ def build(
 
 
 def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: bool) -> BuildResult:
+    from presspack import language as language_mod
     from presspack import nlp as nlp_mod
 
     ledger = _Ledger()
@@ -256,7 +258,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     cache = _open_cache(config, nlp)
     executor = executors.make_executor(config, nlp)
     try:
-        stream = _articles(sources, config, ledger, bar)
+        stream = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
