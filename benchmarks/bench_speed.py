@@ -17,11 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import PRESSPACK, env_without_cache, load_corpus, machine, median, run, same_files, write_corpus  # noqa: E402
 
+from presspack.build import _articles, _Ledger  # noqa: E402
+from presspack.config import load_config  # noqa: E402
 from presspack.nlp import resolve_model_name  # noqa: E402
 
 
@@ -44,9 +44,8 @@ def main() -> None:
         model = resolve_model_name(args.model)
         env = env_without_cache(work / "cache")
         common = ["--model", model, "--batch-size", str(args.batch_size), "--no-cache", "--quiet"]
-        # Untimed warm-up build; its article texts are what the baseline runs on.
-        run([*PRESSPACK, "build", str(corpus), "--out", str(work / "warm"), "--version", "0.0.0", *common], env=env)
-        texts = pq.read_table(work / "warm" / "0.0.0" / "articles.parquet", columns=["text"]).column("text").to_pylist()
+        # The baseline runs on exactly the texts the build runs the NLP on.
+        texts = [a.text for a in _articles([corpus], load_config(), _Ledger(), None)]
         (work / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
         words = sum(len(t.split()) for t in texts)
 
