@@ -99,11 +99,14 @@ class InlineExecutor:
 
 
 class _Async:
-    def __init__(self, res: Any) -> None:
+    def __init__(self, res: Any, owner: ProcessExecutor) -> None:
         self.res = res
+        self.owner = owner
 
     def result(self) -> list[AnnotatedArticle]:
-        return self.res.get()
+        out: list[AnnotatedArticle] = self.res.get()
+        self.owner.collected += 1
+        return out
 
 
 class ProcessExecutor:
@@ -117,6 +120,7 @@ class ProcessExecutor:
         self.nlp = nlp
         self.pool: Any = None
         self.inflight = 2 * jobs
+        self.submitted = self.collected = 0
 
     def _start(self) -> None:
         if self.nlp is None:
@@ -131,7 +135,8 @@ class ProcessExecutor:
     def submit(self, articles: list[Article]) -> Handle:
         if self.pool is None:
             self._start()
-        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)))
+        self.submitted += 1
+        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
 
     def model_info(self) -> dict[str, Any]:
         if self.nlp is None:
@@ -140,7 +145,10 @@ class ProcessExecutor:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            if self.collected < self.submitted:  # the build failed or was interrupted
+                self.pool.terminate()
+            else:
+                self.pool.close()
             self.pool.join()
             self.pool = None
 
