@@ -23,8 +23,10 @@ from presspack.package import TableWriter, datapackage, resource_descriptor, sha
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
 TMP_PREFIX = ".presspack-tmp-"
-# Rows per Parquet row group: small for articles (long texts), large for the rest.
-ROW_GROUPS = {"articles": 1024, "sentences": 65_536, "entities": 65_536, "claims": 65_536}
+# Rows per Parquet row group. A writer holds up to one row group of rows in memory, so
+# these bound the build's memory: small for articles (long texts), 8192 for the rest
+# (65,536 rows of sentences, entities and claims took over 100 MB).
+ROW_GROUPS = {"articles": 1024, "sentences": 8192, "entities": 8192, "claims": 8192}
 
 
 @dataclass
