@@ -62,12 +62,17 @@ def write_corpus(articles: list[tuple[str, list[str]]], out: Path, n: int, *, fi
     return out
 
 
+LAST_CPU: list[float] = [0.0]  # CPU seconds (user + sys) of the last run(), its workers included
+
+
 def run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None) -> tuple[float, int]:
-    """Run a command; (wall seconds, peak RSS of the process itself in MB)."""
+    """Run a command; (wall seconds, peak RSS of the process itself in MB). Its CPU time
+    goes to LAST_CPU[0]."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:

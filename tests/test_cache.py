@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from presspack import cache as cache_mod
-from presspack import executors
+from presspack import executors, language
 from presspack.build import _articles, _Ledger, build
 from presspack.config import load_config
 from presspack.nlp import annotate_batch, model_identity
@@ -89,7 +89,7 @@ def test_entries_are_rekeyed_to_the_article_id(nlp, config, tmp_path):
     store.close()
 
 
-def test_fully_cached_build_never_loads_the_pipeline(tmp_path, corpus, nlp, config, monkeypatch):
+def test_fully_cached_build_loads_neither_pipeline_nor_language_model(tmp_path, corpus, nlp, config, monkeypatch):
     cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"))
     first = build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
 
@@ -97,6 +97,7 @@ def test_fully_cached_build_never_loads_the_pipeline(tmp_path, corpus, nlp, conf
         raise AssertionError("the pipeline was loaded")
 
     monkeypatch.setattr(executors, "pipeline_for", no_loading)
+    monkeypatch.setattr(language, "identify", no_loading)  # languages are remembered too
     again = build([corpus], tmp_path / "o", "1.0.1", cfg)  # no nlp= given: nothing may load it
     assert again.cache == {"hits": 6, "misses": 0}
     assert (again.release_dir / "manifest.json").read_text() == (first.release_dir / "manifest.json").read_text().replace('"1.0.0"', '"1.0.1"')

@@ -106,3 +106,12 @@ def test_unknown_executor_is_a_config_error(config):
         executors.make_executor(dataclasses.replace(config, executor="spark"))
     with pytest.raises(ConfigError):
         executors.make_executor(dataclasses.replace(config, jobs=0))
+
+
+def test_process_pool_is_terminated_when_results_are_abandoned(nlp, config):
+    ex = executors.ProcessExecutor(executors.PipelineSpec(config.model, config.profile, 2), 2, nlp)
+    arts = [_article(i) for i in range(4)]
+    assert [a.article["article_id"] for a in ex.submit(arts[:2]).result()] == [arts[0].article_id, arts[1].article_id]
+    ex.submit(arts[2:])  # never collected, as when the build stops on an error
+    ex.close()
+    assert ex.pool is None

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import zlib
 from collections.abc import Iterable
@@ -34,7 +35,7 @@ from presspack.normalize import Article
 
 CACHE_FILE = "nlp-cache.sqlite"
 SCHEMA_VERSION = 1
-_PLACEHOLDER = "\x00article\x00"
+_PLACEHOLDER_JSON = "\\u0001"  # how json.dumps writes the control character U+0001
 # Configuration fields that do not change what annotate() returns for a given article:
 # text rules and limits act before NLP (their effect is in the content key), the rest
 # only decide where and how the work runs.
@@ -76,6 +77,16 @@ def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
 
 
 @functools.cache
+def _langid_version() -> str:
+    import importlib.metadata
+
+    try:
+        return f"py3langid {importlib.metadata.version('py3langid')}; {code_digest()}"
+    except importlib.metadata.PackageNotFoundError:
+        return code_digest()
+
+
+@functools.cache
 def code_digest() -> str:
     """sha256 of presspack's own code and data files: a changed rule in claims.py or a
     lexicon invalidates the cache even before the version number moves."""
@@ -93,36 +104,53 @@ def content_key(article: Article) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _swap_id(obj: Any, old: str, new: str) -> Any:
-    """Replace an article id (whole value, or the prefix of a derived id) in nested rows."""
-    if isinstance(obj, str):
-        if obj == old:
-            return new
-        if obj.startswith(old) and obj[len(old) : len(old) + 1] == "-":
-            return new + obj[len(old) :]
-        return obj
-    if isinstance(obj, dict):
-        return {k: _swap_id(v, old, new) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_swap_id(v, old, new) for v in obj]
-    return obj
-
-
 def encode(ann: AnnotatedArticle, article: Article) -> bytes:
-    """An entry: the NLP-derived part of an AnnotatedArticle, id-neutral."""
+    """An entry: the NLP-derived part of an AnnotatedArticle, id-neutral. The article id,
+    as a whole string value or as the prefix of a derived id ("<id>-s3"), becomes a
+    placeholder that normalized text can never contain (control characters are removed)."""
     base = article.row()
     derived = {k: v for k, v in ann.article.items() if k not in base or base[k] != v}
     value = {"article": derived, "sentences": ann.sentences, "entities": ann.entities, "claims": ann.claims, "note": ann.note}
-    value = _swap_id(value, article.article_id, _PLACEHOLDER)
-    return zlib.compress(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1)
+    blob = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    blob = re.sub(r'(?<=[:\[,{])"' + re.escape(article.article_id) + r'(?=["-])', lambda _: '"' + _PLACEHOLDER_JSON, blob)
+    return zlib.compress(blob.encode("utf-8"), 1)
 
 
 def decode(blob: bytes, article: Article) -> AnnotatedArticle:
-    value = _swap_id(json.loads(zlib.decompress(blob)), _PLACEHOLDER, article.article_id)
+    text = zlib.decompress(blob).decode("utf-8").replace('"' + _PLACEHOLDER_JSON, '"' + article.article_id)
+    value = json.loads(text)
     row = article.row()
     row.update(value["article"])
     return AnnotatedArticle(article=row, sentences=value["sentences"], entities=value["entities"],
                             claims=value["claims"], note=value["note"])
+
+
+class CachedLanguage:
+    """language.identify() remembered by text hash: a rebuild from the cache skips both
+    loading the language model and classifying. Passed to build._accept as `language`."""
+
+    def __init__(self, db: sqlite3.Connection, language: Any) -> None:
+        self.db = db
+        self.language = language
+        self.pending: list[tuple[str, str | None, float]] = []
+
+    def identify(self, text: str) -> tuple[str | None, float]:
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row = self.db.execute("SELECT code, prob FROM languages WHERE text = ? AND version = ?", (key, _langid_version())).fetchone()
+        if row is not None:
+            return row[0], row[1]
+        code, prob = self.language.identify(text)
+        self.pending.append((key, code, prob))
+        if len(self.pending) >= 256:
+            self.flush()
+        return code, prob
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO languages (text, version, code, prob) VALUES (?, ?, ?, ?)",
+                                    [(k, _langid_version(), c, p) for k, c, p in self.pending])
+            self.pending = []
 
 
 @dataclass
@@ -142,6 +170,12 @@ class NLPCache:
         self.fingerprint = fingerprint
         self.stats = CacheStats()
         self.db = _connect(self.directory)
+        self.language: CachedLanguage | None = None
+
+    def languages(self, language: Any) -> CachedLanguage:
+        """A language identifier that remembers its results in this cache."""
+        self.language = CachedLanguage(self.db, language)
+        return self.language
 
     def get_many(self, articles: Iterable[Article]) -> dict[int, AnnotatedArticle]:
         """Cached results by position in `articles`."""
@@ -187,6 +221,8 @@ class NLPCache:
                             (self.fingerprint, json.dumps(info)))
 
     def close(self) -> None:
+        if self.language is not None:
+            self.language.flush()
         self.db.close()
 
 
@@ -202,6 +238,10 @@ def _connect(directory: Path) -> sqlite3.Connection:
                 "value BLOB NOT NULL, PRIMARY KEY (content, fingerprint)) WITHOUT ROWID"
             )
             db.execute("CREATE TABLE IF NOT EXISTS pipelines (fingerprint TEXT PRIMARY KEY, info TEXT NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS languages (text TEXT NOT NULL, version TEXT NOT NULL, code TEXT, "
+                "prob REAL NOT NULL, PRIMARY KEY (text, version)) WITHOUT ROWID"
+            )
     except (OSError, sqlite3.Error) as e:
         raise CacheError(f"cannot open the NLP cache in {directory}: {e} (use --cache-dir DIR or --no-cache)") from None
     return db
@@ -232,6 +272,7 @@ def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
             with db:
                 db.execute("DELETE FROM entries")
                 db.execute("DELETE FROM pipelines")
+                db.execute("DELETE FROM languages")
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:

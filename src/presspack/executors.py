@@ -10,6 +10,7 @@ results in input order, so the output does not depend on the executor or on --jo
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import threading
 from collections import deque
@@ -99,11 +100,14 @@ class InlineExecutor:
 
 
 class _Async:
-    def __init__(self, res: Any) -> None:
+    def __init__(self, res: Any, owner: ProcessExecutor) -> None:
         self.res = res
+        self.owner = owner
 
     def result(self) -> list[AnnotatedArticle]:
-        return self.res.get()
+        out: list[AnnotatedArticle] = self.res.get()
+        self.owner.collected += 1
+        return out
 
 
 class ProcessExecutor:
@@ -117,6 +121,7 @@ class ProcessExecutor:
         self.nlp = nlp
         self.pool: Any = None
         self.inflight = 2 * jobs
+        self.submitted = self.collected = 0
 
     def _start(self) -> None:
         if self.nlp is None:
@@ -131,7 +136,8 @@ class ProcessExecutor:
     def submit(self, articles: list[Article]) -> Handle:
         if self.pool is None:
             self._start()
-        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)))
+        self.submitted += 1
+        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
 
     def model_info(self) -> dict[str, Any]:
         if self.nlp is None:
@@ -140,7 +146,10 @@ class ProcessExecutor:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            if self.collected < self.submitted:  # the build failed or was interrupted
+                self.pool.terminate()
+            else:
+                self.pool.close()
             self.pool.join()
             self.pool = None
 
@@ -170,19 +179,32 @@ class DaskExecutor:
             elif scheduler:
                 self.client, self.own_client = Client(scheduler, timeout=dask.config.get("distributed.comm.timeouts.connect")), True
             else:
-                self.cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True, dashboard_address=None)
+                self.cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, processes=True,
+                                            dashboard_address=None, silence_logs=logging.ERROR)
                 self.client, self.own_client = Client(self.cluster), True
         except (OSError, TimeoutError, ValueError) as e:
             raise ExecutorError(f"cannot reach the Dask scheduler {scheduler!r}: {e}") from None
         threads = sum(self.client.nthreads().values()) or 1
         self.inflight = 2 * threads
+        self._info: dict[str, Any] | None = None
 
     def submit(self, articles: list[Article]) -> Handle:
         return self.client.submit(_dask_run_batch, self.spec, articles, pure=False)
 
     def model_info(self) -> dict[str, Any]:
-        info: dict[str, Any] = self.client.submit(_dask_model_info, self.spec, pure=False).result()
-        return info
+        if self._info is None:
+            self._info = self.client.submit(_dask_model_info, self.spec, pure=False).result()
+        return self._info
+
+    def check_model(self, expected: dict[str, Any]) -> None:
+        """The workers must run the model this process fingerprints (cache, provenance)."""
+        info = self.model_info()
+        if (info.get("name"), info.get("version")) != (expected.get("name"), expected.get("version")):
+            self.close()
+            raise ExecutorError(
+                f"the Dask workers run {info.get('name')} {info.get('version')} but this machine has "
+                f"{expected.get('name')} {expected.get('version')}: install the same model version everywhere"
+            )
 
     def close(self) -> None:
         if self.own_client:
@@ -222,7 +244,11 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
     if kind not in EXECUTORS:
         raise ConfigError(f"executor must be one of {', '.join(EXECUTORS)}, not {kind!r}")
     if kind == "dask":
-        return DaskExecutor(spec, scheduler or getattr(config, "scheduler", None), config.jobs)
+        from presspack.nlp import model_identity
+
+        ex = DaskExecutor(spec, scheduler or getattr(config, "scheduler", None), config.jobs)
+        ex.check_model(model_identity(config.model, nlp))
+        return ex
     if config.jobs < 1:
         raise ConfigError("jobs must be at least 1")
     if config.jobs == 1:
