@@ -168,6 +168,7 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
         code, prob = language.identify(art.text)
         if code:
             art.meta["language"] = code
+            art.meta["language_score"] = prob
             if prob < 0.5:
                 art.notes.append(f"language identified as {code!r} with low confidence ({prob:.2f})")
     entry["article_ids"].append(art.article_id)
@@ -250,14 +251,25 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
         from tqdm import tqdm
 
         bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
+    from presspack import entity_index
+    from presspack.gazetteer import load_gazetteers
+
+    base = Path(config.source_path).parent if config.source_path else Path.cwd()
+    gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
+    others = nlp_mod.language_pipelines(config.models, nlp, profile=config.profile)
+    index = entity_index.EntityIndex(gazetteer, config.entities.variants)
     writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
     notes: dict[str, str] = {}
     try:
         stream = _articles(sources, config, ledger, bar)
-        for ann in nlp_mod.annotate(stream, nlp, batch_size=config.batch_size, n_process=config.jobs):
+        annotated = nlp_mod.annotate(
+            stream, nlp, batch_size=config.batch_size, n_process=config.jobs, gazetteer=gazetteer, pipelines=others
+        )
+        for ann in annotated:
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
             writers["entities"].write(ann.entities)
+            index.add(ann.article, ann.entities)
             writers["claims"].write(ann.claims)
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
@@ -271,6 +283,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             if aid in notes:
                 entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
 
+    writers["entity_index"] = entity_index.finish(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
     created = release_date(config)
     resources = []
     rows = {}
@@ -293,6 +306,8 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             "config_sha256": config.sha256(),
             "inputs_sha256": input_hash,
             "sources": [Path(str(s)).name for s in sources],
+            "gazetteers": gazetteer.files if gazetteer is not None else [],
+            "language_models": {lang: nlp_mod.model_info(p)["name"] for lang, p in sorted(others.items())},
         },
         "files": ledger.files,
     }
