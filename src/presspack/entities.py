@@ -43,6 +43,10 @@ PROPER_LABELS = frozenset({*KEY_CLASS, "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*/"
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _TRAILING_NUMBER = re.compile(r"\s+[\d][\d.,:/\-–]*$")
+_LEADING_NUMBER = re.compile(r"^[\d][\d.,:/\-–]*\s+(?:[-–—]\s+)?")
+# Separators that never sit inside one name: "Grace Road, Leicestershire",
+# "Hizbollah (Party of God", "Slovakia - Lubomir", "England v Pakistan".
+_SEPARATOR = re.compile(r",\s+|\s+\(|\s+[-–—]\s+|\s+vs?\.?\s+|\s+at\s+")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -117,7 +121,23 @@ def repair_span(text: str, start: int, end: int, *, sentence_start: bool, label:
         m = _TRAILING_NUMBER.search(text[start:end])
         if m and m.start() > 0:
             end = start + m.start()
+        m = _LEADING_NUMBER.search(text[start:end])
+        if m and m.end() < end - start:
+            start += m.end()
     return _trim_edges(text, start, end)
+
+
+def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """A name mention that runs over a separator (comma, bracket, spaced dash, "v",
+    "at") becomes one mention per part."""
+    if label not in PROPER_LABELS:
+        return [(start, end)]
+    out, pos = [], start
+    for m in _SEPARATOR.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
 
 
 # ---------------------------------------------------------------- all-caps text
@@ -178,15 +198,16 @@ def _in_spans(spans: list[tuple[int, int]]) -> Any:
     return inside
 
 
-def model_entities(doc: Any, article: Article, nlp: Any = None) -> list[tuple[int, int, str]]:
-    """(start, end, label) from the model; all-caps paragraphs re-cased and re-run
-    through the pipeline's `ner` component when the pipeline is given."""
+def model_entities(doc: Any, article: Article, nlp: Any = None) -> tuple[list[tuple[int, int, str]], str]:
+    """(start, end, label) from the model, and the text names are matched in; all-caps
+    paragraphs are re-cased (in that text too) and re-run through the pipeline's `ner`
+    component when the pipeline is given."""
     ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
     if nlp is None or "ner" not in nlp.pipe_names:
-        return ents
+        return ents, article.text
     caps = caps_paragraphs(article)
     if not caps:
-        return ents
+        return ents, article.text
     inside = _in_spans(caps)
     recased = recase(article, caps, _stop_words(nlp))
     ner = nlp.get_pipe("ner")
@@ -194,7 +215,7 @@ def model_entities(doc: Any, article: Article, nlp: Any = None) -> list[tuple[in
     for s, e in caps:
         sub = ner(nlp.make_doc(recased[s:e]))
         out.extend((s + x.start_char, s + x.end_char, x.label_) for x in sub.ents)
-    return sorted(out)
+    return sorted(out), recased
 
 
 def _stop_words(nlp: Any) -> frozenset[str]:
@@ -213,15 +234,18 @@ def mention_rows(
     text = article.text
     sent_starts = {r["start"] for r in sentences}
     raw: list[tuple[int, int, str]] = []
-    for s0, e0, label in model_entities(doc, article, nlp):
-        s, e = repair_span(text, s0, e0, sentence_start=s0 in sent_starts, label=label)
-        if s >= e or not any(c.isalnum() for c in text[s:e]):
-            continue
-        raw.append((s, e, label))
+    found, match_text = model_entities(doc, article, nlp)
+    for s0, e0, label in found:
+        for s1, e1 in split_span(text, s0, e0, label):
+            s, e = repair_span(text, s1, e1, sentence_start=s1 in sent_starts, label=label)
+            if s >= e or not any(c.isalpha() for c in text[s:e]) and label in PROPER_LABELS:
+                continue
+            if s < e and any(c.isalnum() for c in text[s:e]):
+                raw.append((s, e, label))
     fixed: dict[str, tuple[str, str, str | None]] = {}
     if gazetteer is not None:
-        raw, fixed = gazetteer.apply(text, raw)
-    raw = _propagate(text, raw)
+        raw, fixed = gazetteer.apply(match_text, raw)
+    raw = _propagate(match_text, raw)
     raw = _consistent_labels(text, raw, fixed)
     canon = _canonical_names(text, raw)
     rows = []
