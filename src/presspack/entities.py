@@ -242,6 +242,7 @@ def mention_rows(
                 continue
             if s < e and any(c.isalnum() for c in text[s:e]):
                 raw.append((s, e, label))
+    raw = _drop_common_words(text, raw)
     fixed: dict[str, tuple[str, str, str | None]] = {}
     if gazetteer is not None:
         raw, fixed = gazetteer.apply(match_text, raw)
@@ -277,6 +278,19 @@ def mention_rows(
             }
         )
     return rows
+
+
+def _drop_common_words(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop one-word "names" that the article itself writes in lowercase as an ordinary
+    word ("CRICKET - ..." headlines, "Men", "Attendance")."""
+    lower = {m.group(0) for m in _WORD.finditer(text) if m.group(0).islower()}
+    out = []
+    for s, e, label in raw:
+        name = text[s:e]
+        if label in PROPER_LABELS and _WORD.fullmatch(name) and not name.islower() and name.lower() in lower:
+            continue
+        out.append((s, e, label))
+    return out
 
 
 def _propagate(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -328,7 +342,7 @@ def _consistent_labels(
     for s, e, label in raw:
         if label in NAME_LABELS:
             votes[fold(text[s:e])][label] += 1
-    persons = {n for n, c in votes.items() if c.most_common(1)[0][0] == "PERSON" or c["PERSON"] * 2 >= sum(c.values())}
+    persons = {n for n, c in votes.items() if c["PERSON"] >= max(c.values())}
     surnames = {n.split()[-1] for n in persons if len(n.split()) > 1}
     out = []
     for s, e, label in raw:
