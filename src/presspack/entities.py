@@ -43,6 +43,7 @@ PROPER_LABELS = frozenset({*KEY_CLASS, "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*/"
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _TRAILING_NUMBER = re.compile(r"\s+[\d][\d.,:/\-–]*$")
+_TRAILING_LOWER = re.compile(r"(?:\s+[a-z]+)+$")  # "Interfax news agency" -> "Interfax"
 _LEADING_NUMBER = re.compile(r"^[\d][\d.,:/\-–]*\s+(?:[-–—]\s+)?")
 # Separators that never sit inside one name: "Grace Road, Leicestershire",
 # "Hizbollah (Party of God", "Slovakia - Lubomir", "England v Pakistan".
@@ -119,6 +120,9 @@ def repair_span(text: str, start: int, end: int, *, sentence_start: bool, label:
             start += 4
     if label in PROPER_LABELS:
         m = _TRAILING_NUMBER.search(text[start:end])
+        if m and m.start() > 0:
+            end = start + m.start()
+        m = _TRAILING_LOWER.search(text[start:end])
         if m and m.start() > 0:
             end = start + m.start()
         m = _LEADING_NUMBER.search(text[start:end])
