@@ -148,3 +148,9 @@ def test_score_floor_on_hand_annotated_fixture(nlp):
         n_gold += len(g)
     f1 = 2 * tp / (n_pred + n_gold)
     assert f1 >= 0.85, f"F1 {f1:.3f} ({tp} of {n_gold} gold, {n_pred} predicted)"
+
+
+def test_sports_result_lines_are_teams(nlp):
+    ents = _mentions(nlp, "Results of league matches on Saturday:\n\nPort Vale 2 Oxford 0\n\nMinnesota 6 MILWAUKEE 1")
+    teams = {e["text"]: e["label"] for e in ents if e["label"] not in ("CARDINAL", "DATE")}
+    assert {k: teams.get(k) for k in ("Port Vale", "Oxford", "Minnesota", "MILWAUKEE")} == dict.fromkeys(("Port Vale", "Oxford", "Minnesota", "MILWAUKEE"), "ORG")

@@ -247,6 +247,7 @@ def mention_rows(
             if s < e and any(c.isalnum() for c in text[s:e]):
                 raw.append((s, e, label))
     raw = _drop_common_words(text, raw)
+    raw = _result_lines(text, article, raw)
     fixed: dict[str, tuple[str, str, str | None]] = {}
     if gazetteer is not None:
         raw, fixed = gazetteer.apply(match_text, raw)
@@ -282,6 +283,37 @@ def mention_rows(
             }
         )
     return rows
+
+
+_SIDE = r"([A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|of|de|la|del))*)"
+_RESULT = re.compile(_SIDE + r"\s+(\d{1,3})\s+" + _SIDE + r"\s+(\d{1,3})(?:\s+\(.*\))?$")
+
+
+def _result_lines(text: str, article: Article, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sports results, one match per line ("Oldham 3 Ipswich 3"): both sides are teams."""
+    teams: list[tuple[int, int]] = []
+    for ps, pe, _ in article.paragraphs:
+        m = _RESULT.match(text, ps, pe)
+        if m and m.end() == pe:
+            teams += [(m.start(1), m.end(1)), (m.start(3), m.end(3))]
+    if not teams:
+        return raw
+    spans = set(teams)
+    out = []
+    for s, e, label in raw:
+        overlap = any(a < e and s < b for a, b in spans)
+        if (s, e) in spans and label not in ("PERSON", "PER"):
+            out.append((s, e, "ORG"))
+            spans.discard((s, e))
+        elif not overlap:
+            out.append((s, e, label))
+        elif (s, e) in spans:
+            out.append((s, e, label))
+            spans.discard((s, e))
+    for a, b in teams:
+        if (a, b) in spans and not any(x < b and a < y for x, y, _ in out):
+            out.append((a, b, "ORG"))
+    return out
 
 
 def _drop_common_words(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
