@@ -67,6 +67,10 @@ CASES = {
         "Read it at https://example.com/a.b?x=1. Then call us.",
         ["Read it at https://example.com/a.b?x=1.", "Then call us."],
     ),
+    "links and separators": (
+        "See https://example.com/a.html https://example.com/b.html Both are new. *** The next story starts here.",
+        ["See https://example.com/a.html", "https://example.com/b.html", "Both are new.", "***", "The next story starts here."],
+    ),
 }
 
 

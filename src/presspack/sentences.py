@@ -92,9 +92,16 @@ def _openers(lang: str) -> frozenset[str]:
 _LAST_WORD = re.compile(r"(\S+)\.[\"”’'»)\]]*$")
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
 _ENUMERATOR = re.compile(r"^(?:\(?\d{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)]|[-*•–])$")
-_SOFT_END = re.compile(r"(?:[?!]+[\"”’'»]+|(?:\.\.\.+|…)[\"”’'»)\]]*|[,;:(\[–—-])$")
+_SOFT_END = re.compile(r"(?:[?!]+[\"”’'»]+|(?:\.\.+|…)[\"”’'»)\]]*|[,;:(\[–—-])$")
 _STRONG = re.compile(r"(?:[.!?]+|…)[\"”’'»)\]]*(\s+)(?=[\"“‘'«(\[]?[^\W\d_])")
 _EMOTICON = re.compile(r"[:;=8xX][-'^o]?[()\[\]DPpOo3/\\|*@$]+(?=\s|$)")
+# the end of an email or forum header: a full date-and-time stamp or an <address>
+_STAMP = re.compile(r"(?:\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*[AP]M|<[^<>\s]+@[^<>\s]+>)(\s+)(?=[A-Z])")
+# separators and link lists: "***", "=====", one URL after another
+_RUN_OR_LINK = re.compile(
+    r"(?:(?<!\S)([*=_#~-])\1{2,}(\s+)(?=[\"“A-Z])|(?:https?://|www\.)\S+(\s+)(?=https?://|www\.)|(?<!\S)[\w.+-]+@[\w-]+\.[\w.-]+(\s+)(?=[A-Z]))"
+)
+_BEFORE_STAMP = re.compile(r"(?<![\w@.])[A-Z][^\W\d_]*(\s+)(?=\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}(?::\d{2})?\s*[AP]M)")
 _FIRST_WORD = re.compile(r"[\"“‘'«(\[]*([^\s\"“‘'«(\[]*)")
 
 
@@ -125,6 +132,12 @@ def refine(text: str, ps: int, pe: int, starts: list[int], openers: frozenset[st
     cand = {s for s in starts if ps < s < pe}
     for m in _STRONG.finditer(text, ps, pe):
         cand.add(m.end(1))
+    for m in _STAMP.finditer(text, ps, pe):
+        cand.add(m.end(1))
+    for m in _BEFORE_STAMP.finditer(text, ps, pe):
+        cand.add(m.end(1))
+    for m in _RUN_OR_LINK.finditer(text, ps, pe):
+        cand.add(max(m.end(g) for g in (2, 3, 4)))
     for m in _rules()["salutation"].finditer(text, ps, pe):
         cand.add(m.end(1))
     out = [ps]
@@ -143,7 +156,7 @@ def _vetoed(text: str, prev_start: int, s: int, openers: frozenset[str], *, stro
     first = _FIRST_WORD.match(text, s)
     word = first.group(1) if first else ""
     opener = word.lower() in openers
-    lower_next = word[:1].islower()
+    lower_next = word[:1].islower() and not word.startswith(("http://", "https://", "www."))
     if _ENUMERATOR.match(before):
         return True
     m = _LAST_WORD.search(before)
@@ -161,6 +174,8 @@ def _vetoed(text: str, prev_start: int, s: int, openers: frozenset[str], *, stro
             return True
     if lower_next and (_SOFT_END.search(before) or before[-1] not in ".!?…\"”’'»"):
         return True
+    if re.fullmatch(r"[A-Z]\.", word) and before[-1].isalpha():
+        return True  # "Michael J. Fox": an initial continues a name
     if _EMOTICON.match(text, s):
         return True
     if before.count("(") > before.count(")") and ")" in text[s : s + 400].split("\n", 1)[0]:
