@@ -281,6 +281,12 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
         from tqdm import tqdm
 
         bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
+    from presspack import entity_index
+    from presspack.gazetteer import load_gazetteers
+
+    base = Path(config.source_path).parent if config.source_path else Path.cwd()
+    gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
+    index = entity_index.EntityIndex(gazetteer, config.entities.variants)
     writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
     notes: dict[str, str] = {}
     cache = _open_cache(config, nlp)
@@ -291,6 +297,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
             writers["entities"].write(ann.entities)
+            index.add(ann.article, ann.entities)
             writers["claims"].write(ann.claims)
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
@@ -308,6 +315,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             if aid in notes:
                 entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
 
+    writers["entity_index"] = entity_index.finish(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
     created = release_date(config)
     resources = []
     rows = {}
@@ -329,6 +337,8 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             "config_sha256": config.sha256(),
             "inputs_sha256": input_hash,
             "sources": [Path(str(s)).name for s in sources],
+            "gazetteers": gazetteer.files if gazetteer is not None else [],
+            "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
         },
         "files": ledger.files,
         "checksums": SEAL_NAME,  # written last, over every file (presspack.seal); validate requires it

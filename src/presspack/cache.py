@@ -72,8 +72,27 @@ def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
         "spacy": spacy_version,
         "model": {"name": model.get("name"), "version": model.get("version")},
         "config": cfg,
+        "gazetteers": _gazetteer_digests(config),
     }
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _gazetteer_digests(config: Any) -> list[str | None]:
+    """sha256 of each gazetteer file: editing a gazetteer invalidates the cache."""
+    from pathlib import Path
+
+    entities = getattr(config, "entities", None)
+    if entities is None:
+        return []
+    base = Path(config.source_path).resolve().parent if config.source_path else Path.cwd()
+    out: list[str | None] = []
+    for p in entities.gazetteers:
+        path = Path(p) if Path(p).is_absolute() else base / p
+        try:
+            out.append(hashlib.sha256(path.read_bytes()).hexdigest())
+        except OSError:
+            out.append(None)
+    return out
 
 
 @functools.cache

@@ -107,6 +107,30 @@ class DatasetMeta:
 
 
 @dataclass(frozen=True)
+class EntityOptions:
+    """[entities]: user gazetteers (CSV/JSON paths, relative to the config file) and
+    transliteration variants (each a list of spellings; the first is the key form)."""
+
+    gazetteers: tuple[str, ...] = ()
+    variants: tuple[tuple[str, ...], ...] = ()
+
+
+def _entity_options(user: dict[str, Any]) -> EntityOptions:
+    gaz = user.get("gazetteers", [])
+    var = user.get("variants", [])
+    if isinstance(gaz, str):
+        gaz = [gaz]
+    if not isinstance(gaz, list) or not all(isinstance(x, str) for x in gaz):
+        raise ConfigError("[entities] gazetteers must be a list of file paths")
+    if not isinstance(var, list) or not all(isinstance(v, list) and len(v) > 1 and all(isinstance(x, str) for x in v) for v in var):
+        raise ConfigError('[entities] variants must be a list of lists of spellings, e.g. [["Zelensky", "Zelenskyy"]]')
+    unknown = set(user) - {"gazetteers", "variants"}
+    if unknown:
+        raise ConfigError(f"unknown [entities] option(s): {', '.join(sorted(unknown))}")
+    return EntityOptions(gazetteers=tuple(gaz), variants=tuple(tuple(v) for v in var))
+
+
+@dataclass(frozen=True)
 class Config:
     model: str | None = None
     batch_size: int = 32
@@ -121,6 +145,8 @@ class Config:
     dedup: DedupSettings = field(default_factory=DedupSettings)
     dataset: DatasetMeta = field(default_factory=DatasetMeta)
     source_path: str | None = None
+    models: dict[str, str] = field(default_factory=dict)  # language code -> spaCy pipeline
+    entities: EntityOptions = field(default_factory=EntityOptions)
 
     def fingerprint_dict(self) -> dict[str, Any]:
         """What changes NLP output (for provenance and caches)."""
@@ -195,10 +221,13 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     for k, v in overrides.items():
         if v is not None:
             build[k] = v
-    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache"}
+    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models"}
     unknown = set(build) - known
     if unknown:
         raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
+    models = build.get("models", {})
+    if not isinstance(models, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items()):
+        raise ConfigError('[build] models must map language codes to pipelines, e.g. { de = "de_core_news_sm" }')
     if build.get("profile", "full") not in ("full", "fast"):
         raise ConfigError("profile must be 'full' or 'fast'")
     if build.get("executor", "local") not in ("local", "dask"):
@@ -217,4 +246,12 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
         meta = DatasetMeta(**ds)
     except TypeError as e:
         raise ConfigError(f"invalid config: {e}") from None
-    return Config(text=_text_rules(data.get("text", {})), limits=limits, dedup=dedup, dataset=meta, source_path=src, **build)
+    return Config(
+        text=_text_rules(data.get("text", {})),
+        limits=limits,
+        dedup=dedup,
+        dataset=meta,
+        source_path=src,
+        entities=_entity_options(dict(data.get("entities", {}))),
+        **build,
+    )

@@ -1,4 +1,16 @@
-"""Entity mentions: span repair, consistent labels, canonical names and entity keys."""
+"""Entity mentions: span repair, recognition help, consistent labels, canonical names, keys.
+
+Steps per article (all deterministic given the model output):
+1. the model's entities; in all-caps paragraphs (headlines, datelines) the entities of
+   a re-cased copy instead, cased from the article's own spelling of each word;
+2. span repair: edge punctuation (abbreviation dots kept), possessive 's, a leading
+   "the" that is not part of the name, trailing numbers (scores, ages);
+3. recall: names recognized once in the article, the surnames of people, and the
+   user's gazetteer names are found again wherever the model missed them;
+4. one label per name within the article (majority vote; a surname of a person is a
+   person; gazetteer labels win);
+5. canonical name (fullest form in the article, or the gazetteer's canonical) and key.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +20,13 @@ import unicodedata
 from collections import Counter, defaultdict
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from presspack.normalize import Article
 from presspack.sentences import sentence_at
+
+if TYPE_CHECKING:
+    from presspack.gazetteer import Gazetteer
 
 KEY_CLASS = {
     "PERSON": "person",
@@ -23,8 +38,17 @@ KEY_CLASS = {
     "NORP": "group",
 }
 NAME_LABELS = frozenset(KEY_CLASS)
-_EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# Labels whose mentions are names (propagated to missed occurrences in the article).
+PROPER_LABELS = frozenset({*KEY_CLASS, "EVENT", "PRODUCT", "WORK_OF_ART", "LAW", "LANGUAGE", "MISC"})
+_EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*/"
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
+_TRAILING_NUMBER = re.compile(r"\s+[\d][\d.,:/\-–]*$")
+_TRAILING_LOWER = re.compile(r"(?:\s+[a-z]+)+$")  # "Interfax news agency" -> "Interfax"
+_LEADING_NUMBER = re.compile(r"^[\d][\d.,:/\-–]*\s+(?:[-–—]\s+)?")
+# Separators that never sit inside one name: "Grace Road, Leicestershire",
+# "Hizbollah (Party of God", "Slovakia - Lubomir", "England v Pakistan".
+_SEPARATOR = re.compile(r",\s+|\s+\(|\s+[-–—]\s+|\s+vs?\.?\s+|\s+at\s+")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 @cache
@@ -33,9 +57,21 @@ def _name_rules() -> dict[str, Any]:
 
 
 @cache
+def _places() -> dict[str, str]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/places.toml").read_text(encoding="utf-8"))
+    return {name: "GPE" for name in data["countries"]}
+
+
+@cache
 def _titles_re() -> re.Pattern[str]:
     titles = sorted(_name_rules()["person_titles"], key=len, reverse=True)
     return re.compile(r"^(?:(?:" + "|".join(re.escape(t) for t in titles) + r")\.?\s+)+", re.IGNORECASE)
+
+
+@cache
+def _dotted_abbrev() -> re.Pattern[str]:
+    words = sorted(_name_rules()["name_abbreviations"], key=len, reverse=True)
+    return re.compile(r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:" + "|".join(re.escape(w) for w in words) + r")\.)$")
 
 
 def fold(s: str) -> str:
@@ -58,37 +94,165 @@ def strip_title(name: str) -> str:
     return out or name
 
 
-def repair_span(text: str, start: int, end: int, *, sentence_start: bool) -> tuple[int, int]:
-    """Trim a mention: edge punctuation, a possessive 's, and a leading "the" that is not
-    part of the name."""
+def _trim_edges(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and (text[start] in _EDGE_PUNCT or text[start].isspace()):
         start += 1
     while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
-        end -= 1
-    m = _POSSESSIVE.search(text[start:end])
-    if m and end - start - len(m.group(0)) > 0:
-        end -= len(m.group(0))
-    span = text[start:end]
-    low = span.lower()
-    if low.startswith("the ") and len(span) > 4:
-        keep = span[0] == "T" and (not sentence_start or any(span.startswith(n) for n in _name_rules()["the_names"]))
-        if not keep:
-            start += 4
-    while end > start and (text[end - 1] in _EDGE_PUNCT or text[end - 1].isspace()):
+        if text[end - 1] == "." and _dotted_abbrev().search(text[start:end]):
+            break
+        if text[end - 1] == ")" and "(" in text[start:end]:
+            break
         end -= 1
     return start, end
 
 
-def mention_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def repair_span(text: str, start: int, end: int, *, sentence_start: bool, label: str = "") -> tuple[int, int]:
+    """Trim a mention: edge punctuation (not the dot of "U.S." or "Inc."), a possessive
+    's, a leading "the" that is not part of the name, and trailing numbers."""
+    start, end = _trim_edges(text, start, end)
+    m = _POSSESSIVE.search(text[start:end])
+    if m and end - start - len(m.group(0)) > 0:
+        end -= len(m.group(0))
+    span = text[start:end]
+    if span.lower().startswith("the ") and len(span) > 4:
+        keep = span[0] == "T" and (not sentence_start or any(span.startswith(n) for n in _name_rules()["the_names"]))
+        if not keep:
+            start += 4
+    if label in PROPER_LABELS:
+        m = _TRAILING_NUMBER.search(text[start:end])
+        if m and m.start() > 0:
+            end = start + m.start()
+        m = _TRAILING_LOWER.search(text[start:end])
+        if m and m.start() > 0:
+            end = start + m.start()
+        m = _LEADING_NUMBER.search(text[start:end])
+        if m and m.end() < end - start:
+            start += m.end()
+    return _trim_edges(text, start, end)
+
+
+def split_span(text: str, start: int, end: int, label: str) -> list[tuple[int, int]]:
+    """A name mention that runs over a separator (comma, bracket, spaced dash, "v",
+    "at") becomes one mention per part."""
+    if label not in PROPER_LABELS:
+        return [(start, end)]
+    out, pos = [], start
+    for m in _SEPARATOR.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+# ---------------------------------------------------------------- all-caps text
+def caps_paragraphs(article: Article) -> list[tuple[int, int]]:
+    """Paragraphs written in capitals (headlines, datelines, tables)."""
+    out = []
+    for s, e, _ in article.paragraphs:
+        letters = [c for c in article.text[s:e] if c.isalpha()]
+        if len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+            out.append((s, e))
+    return out
+
+
+def recase(article: Article, spans: list[tuple[int, int]], stop_words: frozenset[str] | set[str]) -> str:
+    """The article text with the given all-caps spans re-cased word by word: the form the
+    article itself uses elsewhere, else lowercase for function words and Title case for
+    the rest. Same length as the text, so offsets carry over."""
     text = article.text
-    raw: list[tuple[int, int, str]] = []
+    inside = _in_spans(spans)
+    forms: dict[str, Counter[str]] = defaultdict(Counter)
+    for m in _WORD.finditer(text):
+        if not inside(m.start()) and not m.group(0).isupper():
+            forms[m.group(0).lower()][m.group(0)] += 1
+    out = list(text)
+    for s, e in spans:
+        first = True
+        for m in _WORD.finditer(text, s, e):
+            w = m.group(0)
+            low = w.lower()
+            if len(low) != len(w):
+                first = False
+                continue
+            seen = forms.get(low)
+            if seen:
+                new = max(seen.items(), key=lambda kv: (kv[1], kv[0]))[0]
+            elif low in stop_words and not first:
+                new = low
+            elif len(w) <= 1:
+                new = w
+            else:
+                new = w[0] + low[1:]
+            if first:
+                new = new[0].upper() + new[1:]
+            first = False
+            out[m.start() : m.end()] = new
+    return "".join(out)
+
+
+def _in_spans(spans: list[tuple[int, int]]) -> Any:
+    import bisect
+
+    starts = [s for s, _ in spans]
+
+    def inside(i: int) -> bool:
+        k = bisect.bisect_right(starts, i) - 1
+        return k >= 0 and i < spans[k][1]
+
+    return inside
+
+
+def model_entities(doc: Any, article: Article, nlp: Any = None) -> tuple[list[tuple[int, int, str]], str]:
+    """(start, end, label) from the model, and the text names are matched in; all-caps
+    paragraphs are re-cased (in that text too) and re-run through the pipeline's `ner`
+    component when the pipeline is given."""
+    ents = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    if nlp is None or "ner" not in nlp.pipe_names:
+        return ents, article.text
+    caps = caps_paragraphs(article)
+    if not caps:
+        return ents, article.text
+    inside = _in_spans(caps)
+    recased = recase(article, caps, _stop_words(nlp))
+    ner = nlp.get_pipe("ner")
+    out = [t for t in ents if not inside(t[0])]
+    for s, e in caps:
+        sub = ner(nlp.make_doc(recased[s:e]))
+        out.extend((s + x.start_char, s + x.end_char, x.label_) for x in sub.ents)
+    return sorted(out), recased
+
+
+def _stop_words(nlp: Any) -> frozenset[str]:
+    return frozenset(getattr(nlp.Defaults, "stop_words", ()) or ())
+
+
+# ---------------------------------------------------------------- mentions
+def mention_rows(
+    doc: Any,
+    article: Article,
+    sentences: list[dict[str, Any]],
+    *,
+    nlp: Any = None,
+    gazetteer: Gazetteer | None = None,
+) -> list[dict[str, Any]]:
+    text = article.text
     sent_starts = {r["start"] for r in sentences}
-    for ent in doc.ents:
-        s, e = repair_span(text, ent.start_char, ent.end_char, sentence_start=ent.start_char in sent_starts)
-        if s >= e or not any(c.isalnum() for c in text[s:e]):
-            continue
-        raw.append((s, e, ent.label_))
-    raw = _consistent_labels(text, raw)
+    raw: list[tuple[int, int, str]] = []
+    found, match_text = model_entities(doc, article, nlp)
+    for s0, e0, label in found:
+        for s1, e1 in split_span(text, s0, e0, label):
+            s, e = repair_span(text, s1, e1, sentence_start=s1 in sent_starts, label=label)
+            if s >= e or not any(c.isalpha() for c in text[s:e]) and label in PROPER_LABELS:
+                continue
+            if s < e and any(c.isalnum() for c in text[s:e]):
+                raw.append((s, e, label))
+    raw = _drop_common_words(text, raw)
+    raw = _result_lines(text, article, raw)
+    fixed: dict[str, tuple[str, str, str | None]] = {}
+    if gazetteer is not None:
+        raw, fixed = gazetteer.apply(match_text, raw)
+    raw = _propagate(match_text, raw)
+    raw = _consistent_labels(text, raw, fixed)
     canon = _canonical_names(text, raw)
     rows = []
     seen = set()
@@ -97,36 +261,131 @@ def mention_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]) ->
             continue
         seen.add((s, e))
         sent = sentence_at(sentences, s)
-        canonical = canon.get((s, e), text[s:e])
+        if sent is None:
+            continue
+        g = fixed.get(fold(text[s:e]))
+        if g is not None:
+            key, canonical = g[0], g[1]
+        else:
+            canonical = canon.get((s, e), text[s:e])
+            key = entity_key(label, canonical)
         rows.append(
             {
                 "mention_id": f"{article.article_id}-m{s}-{e}",
                 "article_id": article.article_id,
-                "sentence_id": sent["sentence_id"] if sent else None,
+                "sentence_id": sent["sentence_id"],
                 "start": s,
                 "end": e,
                 "text": text[s:e],
                 "label": label,
-                "entity_key": entity_key(label, canonical),
+                "entity_key": key,
                 "canonical": canonical,
             }
         )
-    return [r for r in rows if r["sentence_id"] is not None]
+    return rows
 
 
-def _consistent_labels(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+_SIDE = r"([A-Z][\w'.&-]*(?:\s+(?:[A-Z][\w'.&-]*|of|de|la|del))*)"
+_RESULT = re.compile(_SIDE + r"\s+(\d{1,3})\s+" + _SIDE + r"\s+(\d{1,3})(?:\s+\(.*\))?$")
+
+
+def _result_lines(text: str, article: Article, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Sports results, one match per line ("Oldham 3 Ipswich 3"): both sides are teams."""
+    teams: list[tuple[int, int]] = []
+    for ps, pe, _ in article.paragraphs:
+        m = _RESULT.match(text, ps, pe)
+        if m and m.end() == pe:
+            teams += [(m.start(1), m.end(1)), (m.start(3), m.end(3))]
+    if not teams:
+        return raw
+    spans = set(teams)
+    out = []
+    for s, e, label in raw:
+        overlap = any(a < e and s < b for a, b in spans)
+        if (s, e) in spans and label not in ("PERSON", "PER"):
+            out.append((s, e, "ORG"))
+            spans.discard((s, e))
+        elif not overlap:
+            out.append((s, e, label))
+        elif (s, e) in spans:
+            out.append((s, e, label))
+            spans.discard((s, e))
+    for a, b in teams:
+        if (a, b) in spans and not any(x < b and a < y for x, y, _ in out):
+            out.append((a, b, "ORG"))
+    return out
+
+
+def _drop_common_words(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Drop one-word "names" that the article itself writes in lowercase as an ordinary
+    word ("CRICKET - ..." headlines, "Men", "Attendance")."""
+    lower = {m.group(0) for m in _WORD.finditer(text) if m.group(0).islower()}
+    out = []
+    for s, e, label in raw:
+        name = text[s:e]
+        if label in PROPER_LABELS and _WORD.fullmatch(name) and not name.islower() and name.lower() in lower:
+            continue
+        out.append((s, e, label))
+    return out
+
+
+def _propagate(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Find names the model recognized once (and the surnames of people) again where it
+    missed them in the same article."""
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for s, e, label in raw:
+        if label not in PROPER_LABELS:
+            continue
+        name = text[s:e]
+        if len(name) >= 2 and name[0].isupper():
+            names[name][label] += 1
+        if label in ("PERSON", "PER"):
+            parts = strip_title(name).split()
+            if len(parts) > 1 and len(parts[-1]) >= 3 and parts[-1][0].isupper():
+                names[parts[-1]]["PERSON"] += 1
+    found = {n: c.most_common(1)[0][0] for n, c in names.items()}
+    return add_matches(text, raw, {**_places(), **found})
+
+
+def add_matches(text: str, raw: list[tuple[int, int, str]], names: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Add a mention for every whole-word occurrence of a listed name (longest first)
+    that does not overlap an existing mention."""
+    if not names:
+        return raw
+    alts = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    pat = re.compile(r"(?<![\w&@.-])(?:" + alts + r")(?![\w&]|[.-]\w|['’]\w\w)")
+    taken = sorted((s, e) for s, e, _ in raw)
+    import bisect
+
+    starts = [s for s, _ in taken]
+    out = list(raw)
+    for m in pat.finditer(text):
+        s, e = m.start(), m.end()
+        k = bisect.bisect_right(starts, e - 1)
+        if k > 0 and taken[k - 1][1] > s:
+            continue
+        out.append((s, e, names[m.group(0)]))
+    return out
+
+
+def _consistent_labels(
+    text: str, raw: list[tuple[int, int, str]], fixed: dict[str, tuple[str, str, str | None]] | None = None
+) -> list[tuple[int, int, str]]:
     """One label per name within an article: the majority label of its mentions
-    (PERSON wins ties, and a surname of a person is a person)."""
+    (PERSON wins ties, a surname of a person is a person, gazetteer labels win)."""
+    fixed = fixed or {}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for s, e, label in raw:
         if label in NAME_LABELS:
             votes[fold(text[s:e])][label] += 1
-    persons = {n for n, c in votes.items() if c.most_common(1)[0][0] == "PERSON" or c["PERSON"] * 2 >= sum(c.values())}
+    persons = {n for n, c in votes.items() if c["PERSON"] >= max(c.values())}
     surnames = {n.split()[-1] for n in persons if len(n.split()) > 1}
     out = []
     for s, e, label in raw:
         name = fold(text[s:e])
-        if label in NAME_LABELS:
+        if name in fixed and fixed[name][2]:
+            label = fixed[name][2]
+        elif label in NAME_LABELS:
             if name in persons or (name in surnames and label != "PERSON"):
                 label = "PERSON"
             else:
@@ -152,7 +411,7 @@ def _canonical_names(text: str, raw: list[tuple[int, int, str]]) -> dict[tuple[i
             best = core
             for cand in full:
                 ct = fold(cand).split()
-                if len(ct) > len(toks) and ct[-len(toks):] == toks:
+                if len(ct) > len(toks) and ct[-len(toks) :] == toks:
                     best = cand
                     break
             out[(s, e)] = best

@@ -33,11 +33,31 @@ class PipelineSpec:
     model: str | None
     profile: str = "full"
     batch_size: int = 32
+    gazetteers: tuple[str, ...] = ()  # absolute paths of the user's gazetteer files
+    models: tuple[tuple[str, str], ...] = ()  # other languages: (language code, pipeline)
 
 
 # One loaded pipeline per spec and process (worker processes inherit the parent's by fork).
 _PIPELINES: dict[PipelineSpec, Any] = {}
+_EXTRAS: dict[PipelineSpec, tuple[Any, dict[str, Any]]] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def extras_for(spec: PipelineSpec, nlp: Any) -> tuple[Any, dict[str, Any]]:
+    """The gazetteer and the other languages' pipelines for `spec`, loaded once per process."""
+    from presspack.gazetteer import load_gazetteers
+    from presspack.nlp import language_pipelines
+
+    with _LOAD_LOCK:
+        got = _EXTRAS.get(spec)
+        if got is None:
+            got = _EXTRAS[spec] = (load_gazetteers(list(spec.gazetteers)), language_pipelines(dict(spec.models), nlp, profile=spec.profile))
+        return got
+
+
+def _annotate(spec: PipelineSpec, nlp: Any, articles: list[Article]) -> list[AnnotatedArticle]:
+    gazetteer, pipelines = extras_for(spec, nlp)
+    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines)
 
 
 def pipeline_for(spec: PipelineSpec) -> Any:
@@ -51,7 +71,7 @@ def pipeline_for(spec: PipelineSpec) -> Any:
 
 def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
     """The unit of work: rows for a batch of articles (same result wherever it runs)."""
-    return annotate_batch(articles, pipeline_for(spec), batch_size=spec.batch_size)
+    return _annotate(spec, pipeline_for(spec), articles)
 
 
 class Handle(Protocol):
@@ -90,7 +110,7 @@ class InlineExecutor:
         return self.nlp
 
     def submit(self, articles: list[Article]) -> Handle:
-        return _Lazy(lambda: annotate_batch(articles, self._nlp(), batch_size=self.spec.batch_size))
+        return _Lazy(lambda: _annotate(self.spec, self._nlp(), articles))
 
     def model_info(self) -> dict[str, Any]:
         return model_info(self._nlp())
@@ -230,7 +250,7 @@ def _worker_pipeline(spec: PipelineSpec) -> Any:
 
 
 def _dask_run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
-    return annotate_batch(articles, _worker_pipeline(spec), batch_size=spec.batch_size)
+    return _annotate(spec, _worker_pipeline(spec), articles)
 
 
 def _dask_model_info(spec: PipelineSpec) -> dict[str, Any]:
@@ -239,7 +259,11 @@ def _dask_model_info(spec: PipelineSpec) -> dict[str, Any]:
 
 def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Executor:
     """The executor the configuration asks for (`executor`, `scheduler`, `jobs`)."""
-    spec = PipelineSpec(config.model, config.profile, config.batch_size)
+    from pathlib import Path
+
+    base = Path(config.source_path).resolve().parent if config.source_path else Path.cwd()
+    gazetteers = tuple(str(p if Path(p).is_absolute() else base / p) for p in config.entities.gazetteers)
+    spec = PipelineSpec(config.model, config.profile, config.batch_size, gazetteers, tuple(sorted(config.models.items())))
     kind = getattr(config, "executor", "local") or "local"
     if kind not in EXECUTORS:
         raise ConfigError(f"executor must be one of {', '.join(EXECUTORS)}, not {kind!r}")

@@ -107,6 +107,7 @@ def assign(meta: dict[str, Any], text: str, *, min_confidence: float = MIN_CONFI
             return [f"language {declared!r} taken from the page's declaration (identification uncertain: {code!r} {share:.2f})"]
         return [f"language not identified with confidence (best guess {code!r} at {share:.2f}): left null"]
     meta["language"] = code
+    meta["language_score"] = share  # how sure: weakly identified languages still get the main pipeline (nlp.pipeline_language)
     notes = []
     mixed = [f"{k} {v:.0%}" for k, v in rest if v >= MIXED_SHARE]
     if mixed:

@@ -138,46 +138,86 @@ def add_boundary_component(nlp: Any) -> None:
         nlp.add_pipe("sentencizer", after=BOUNDARY_COMPONENT)
 
 
-def annotate(articles: Iterable[Article], nlp: Any, *, batch_size: int = 32, n_process: int = 1) -> Iterator[AnnotatedArticle]:
+# An identified (not given) language below this probability is not trusted to pick a
+# pipeline: such articles (tables, lists, short texts) go through the main pipeline.
+TRUSTED_LANGUAGE_SCORE = 0.9
+
+
+def language_pipelines(models: dict[str, str], main: Any, *, profile: str = "full") -> dict[str, Any]:
+    """Pipelines for other languages ([build] models: language code -> pipeline name)."""
+    return {lang: load_pipeline(name, profile=profile) for lang, name in sorted(models.items()) if lang != main.lang}
+
+
+def pipeline_language(article: Article, main_lang: str, pipelines: dict[str, Any]) -> str | None:
+    """Which pipeline runs on an article: its language's, the main one, or None."""
+    lang = article.meta.get("language")
+    if lang in (None, main_lang):
+        return main_lang
+    if lang in pipelines:
+        return lang
+    if article.meta.get("language_score", 1.0) < TRUSTED_LANGUAGE_SCORE:
+        return main_lang
+    return None
+
+
+def annotate(
+    articles: Iterable[Article],
+    nlp: Any,
+    *,
+    batch_size: int = 32,
+    n_process: int = 1,
+    gazetteer: Any = None,
+    pipelines: dict[str, Any] | None = None,
+) -> Iterator[AnnotatedArticle]:
     """Run the pipeline over a stream of articles, lazily, and derive every row from each
-    Doc. Articles whose language the pipeline does not cover pass through without NLP.
+    Doc. Articles in another language go through that language's pipeline when one is
+    configured (`pipelines`), else pass through without NLP.
 
     This is the unit of work of every executor (inline, worker processes, Dask): a pure
     function of the articles and the pipeline, giving plain picklable rows."""
     lang = nlp.lang
+    pipelines = pipelines or {}
 
     def docs_in() -> Iterator[tuple[Any, Article]]:
         for a in articles:
-            run = a.meta.get("language") in (None, lang)
+            run = pipeline_language(a, lang, pipelines) == lang
             doc = nlp.make_doc(a.text if run else "")
             doc.user_data["presspack_paragraphs"] = a.paragraphs
             yield doc, a
 
-    has_parser = "parser" in nlp.pipe_names
     for doc, art in nlp.pipe(docs_in(), batch_size=batch_size, n_process=n_process, as_tuples=True):
-        if art.meta.get("language") not in (None, lang):
+        use = pipeline_language(art, lang, pipelines)
+        if use is None:
             yield skipped(art, f"language {art.meta.get('language')!r} has no installed pipeline: no NLP run (sentences are paragraphs)")
             continue
-        yield derive(doc, art, has_parser=has_parser)
+        pipe = nlp
+        if use != lang:
+            pipe = pipelines[use]
+            own = pipe.make_doc(art.text)
+            own.user_data["presspack_paragraphs"] = art.paragraphs
+            doc = pipe(own)
+        yield derive(doc, art, pipe=pipe, gazetteer=gazetteer)
 
 
-def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32) -> list[AnnotatedArticle]:
+def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, gazetteer: Any = None,
+                   pipelines: dict[str, Any] | None = None) -> list[AnnotatedArticle]:
     """annotate() over one batch, as a list: what a worker runs and the cache stores."""
     longest = max((len(a.text) for a in articles), default=0)
-    if longest >= nlp.max_length:  # max_article_chars, not spaCy, bounds the length of an article
-        nlp.max_length = longest + 1
-    return list(annotate(articles, nlp, batch_size=batch_size))
+    for p in (nlp, *(pipelines or {}).values()):
+        if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
+            p.max_length = longest + 1
+    return list(annotate(articles, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines))
 
 
-def derive(doc: Any, art: Article, *, has_parser: bool) -> AnnotatedArticle:
+def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:
     """Every row of one article from its Doc."""
     from presspack import claims as claims_mod
     from presspack import entities as ent_mod
     from presspack import sentences as sent_mod
 
     sents = sent_mod.sentence_rows(doc, art)
-    ents = ent_mod.mention_rows(doc, art, sents)
-    extract = claims_mod.claim_rows if has_parser else claims_mod.quote_claim_rows
+    ents = ent_mod.mention_rows(doc, art, sents, nlp=pipe, gazetteer=gazetteer)
+    extract = claims_mod.claim_rows if "parser" in pipe.pipe_names else claims_mod.quote_claim_rows
     clms = extract(doc, art, sents, ents)
     row = art.row()
     row["n_sentences"] = len(sents)

@@ -1,0 +1,110 @@
+"""Sentence splitting: every hard rule with exact expected sentences, on our own texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from presspack.config import load_config
+from presspack.ingest import RawArticle
+from presspack.nlp import annotate
+from presspack.normalize import normalize
+from presspack.sentences import refine
+
+CASES = {
+    "titles": (
+        "Dr. Smith arrived late. He spoke to Mr. Jones and Prof. Brown.",
+        ["Dr. Smith arrived late.", "He spoke to Mr. Jones and Prof. Brown."],
+    ),
+    "abbreviations and months": (
+        "The U.S. Army left on Sept. 5. It returned in May.",
+        ["The U.S. Army left on Sept. 5.", "It returned in May."],
+    ),
+    "abbreviation then opener": (
+        "Mr. Brown met the U.K. minister on Jan. 3 at 10 a.m. in Washington D.C. The talks ended.",
+        ["Mr. Brown met the U.K. minister on Jan. 3 at 10 a.m. in Washington D.C.", "The talks ended."],
+    ),
+    "company abbreviations": (
+        "Shares of Acme Inc. rose 5%. The company said sales grew. Acme Inc. The firm expanded.",
+        ["Shares of Acme Inc. rose 5%.", "The company said sales grew.", "Acme Inc.", "The firm expanded."],
+    ),
+    "initials": (
+        "J. R. R. Tolkien wrote many books. He died in 1973.",
+        ["J. R. R. Tolkien wrote many books.", "He died in 1973."],
+    ),
+    "decimals and money": (
+        "The company earned $10.5 billion in 2023. Profit rose 3.5 percent to $1.2 million.",
+        ["The company earned $10.5 billion in 2023.", "Profit rose 3.5 percent to $1.2 million."],
+    ),
+    "ellipses": (
+        "I waited... Nobody came. He paused ... and then left.",
+        ["I waited...", "Nobody came.", "He paused ... and then left."],
+    ),
+    "quotes ending a sentence": (
+        '"We will win," he said. "Is it over?" she asked. They left.',
+        ['"We will win," he said.', '"Is it over?" she asked.', "They left."],
+    ),
+    "quoted sentence": (
+        'She said it was over. "It is done." Then she left.',
+        ["She said it was over.", '"It is done."', "Then she left."],
+    ),
+    "numbered list": (
+        "1. Buy milk. 2. Walk the dog. 3. Call Anna.",
+        ["1. Buy milk.", "2. Walk the dog.", "3. Call Anna."],
+    ),
+    "enumeration in brackets": (
+        "The plan has three parts: (a) taxes, (b) spending and (c) debt. It passed.",
+        ["The plan has three parts: (a) taxes, (b) spending and (c) debt.", "It passed."],
+    ),
+    "parentheses": (
+        "He teaches science (He previously worked for 5 years as an engineer.) at the local University. He is happy.",
+        ["He teaches science (He previously worked for 5 years as an engineer.) at the local University.", "He is happy."],
+    ),
+    "urls and emails": (
+        "Visit www.example.com/news.html for more. Write to info@example.org today. Thanks.",
+        ["Visit www.example.com/news.html for more.", "Write to info@example.org today.", "Thanks."],
+    ),
+    "url at sentence end": (
+        "Read it at https://example.com/a.b?x=1. Then call us.",
+        ["Read it at https://example.com/a.b?x=1.", "Then call us."],
+    ),
+    "links and separators": (
+        "See https://example.com/a.html https://example.com/b.html Both are new. *** The next story starts here.",
+        ["See https://example.com/a.html", "https://example.com/b.html", "Both are new.", "***", "The next story starts here."],
+    ),
+}
+
+
+def _sentences(nlp, text: str) -> list[str]:
+    rules = load_config(None).text
+    art = normalize(RawArticle(origin="t", body=text, meta={"language": "en"}), rules, max_chars=100_000)
+    ann = next(annotate([art], nlp))
+    return [s["text"] for s in ann.sentences]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_hard_rule(nlp, name):
+    text, expected = CASES[name]
+    assert _sentences(nlp, text) == expected
+
+
+def test_paragraphs_are_boundaries_and_offsets_hold(nlp):
+    text = "A first paragraph ends here\n\nA second one starts. It has two sentences."
+    assert _sentences(nlp, text) == ["A first paragraph ends here", "A second one starts.", "It has two sentences."]
+
+
+def _split(text: str, starts: list[int], openers: frozenset[str] = frozenset()) -> list[str]:
+    cuts = refine(text, 0, len(text), starts, openers)
+    return [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+
+
+def test_rules_work_without_a_parser_in_other_latin_languages():
+    de = "Dr. Müller kam gestern an. Er traf Prof. Weber in der Stadt. Danach fuhr er heim."
+    assert _split(de, []) == ["Dr. Müller kam gestern an.", "Er traf Prof. Weber in der Stadt.", "Danach fuhr er heim."]
+    fr = "M. Dupont est arrivé hier soir. Il a vu le Dr. Martin. Ils sont partis ensemble!"
+    assert _split(fr, []) == ["M. Dupont est arrivé hier soir.", "Il a vu le Dr. Martin.", "Ils sont partis ensemble!"]
+
+
+def test_rules_veto_wrong_splitter_boundaries():
+    text = "Dr. Smith met J. R. Ewing at https://x.org/a.html today. Then he left."
+    bad = [text.index("Smith"), text.index("R."), text.index("Ewing"), text.index("org"), text.index("Then")]
+    assert _split(text, bad) == ["Dr. Smith met J. R. Ewing at https://x.org/a.html today.", "Then he left."]
