@@ -145,24 +145,31 @@ def decode(blob: bytes, article: Article) -> AnnotatedArticle:
 
 
 class CachedLanguage:
-    """language.identify() remembered by text hash: a rebuild from the cache skips both
-    loading the language model and classifying. Passed to build._accept as `language`."""
+    """Language evidence (language._evidence: shares per language) remembered by a hash of
+    the text and title: a rebuild from the cache skips both loading the language model and
+    classifying. Passed to build._accept as `language` (it offers `assign`)."""
 
     def __init__(self, db: sqlite3.Connection, language: Any) -> None:
         self.db = db
         self.language = language
-        self.pending: list[tuple[str, str | None, float]] = []
+        self.pending: list[tuple[str, str, float]] = []
 
-    def identify(self, text: str) -> tuple[str | None, float]:
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        row = self.db.execute("SELECT code, prob FROM languages WHERE text = ? AND version = ?", (key, _langid_version())).fetchone()
+    def assign(self, meta: dict[str, Any], text: str) -> list[str]:
+        return self.language.assign(meta, text, evidence=self._evidence)
+
+    def _evidence(self, text: str, title: str | None) -> dict[str, float]:
+        key = hashlib.sha256(f"{title or ''}\0{text}".encode()).hexdigest()
+        row = self.db.execute("SELECT code FROM languages WHERE text = ? AND version = ?", (key, _langid_version())).fetchone()
         if row is not None:
-            return row[0], row[1]
-        code, prob = self.language.identify(text)
-        self.pending.append((key, code, prob))
+            try:
+                return {str(k): float(v) for k, v in json.loads(row[0]).items()}
+            except (ValueError, AttributeError):
+                pass  # a damaged entry is a miss
+        shares = self.language._evidence(text, title)  # noqa: SLF001 - the cache wraps this one function
+        self.pending.append((key, json.dumps(shares, sort_keys=True), 0.0))
         if len(self.pending) >= 256:
             self.flush()
-        return code, prob
+        return shares
 
     def flush(self) -> None:
         if self.pending:

@@ -91,12 +91,13 @@ def identify(text: str, *, title: str | None = None) -> tuple[str | None, float]
     return next(iter(shares.items()))
 
 
-def assign(meta: dict[str, Any], text: str, *, min_confidence: float = MIN_CONFIDENCE) -> list[str]:
-    """Fill meta['language'] unless the input gave one; return notes for the manifest."""
+def assign(meta: dict[str, Any], text: str, *, min_confidence: float = MIN_CONFIDENCE, evidence: Any = None) -> list[str]:
+    """Fill meta['language'] unless the input gave one; return notes for the manifest.
+    `evidence(text, title) -> {code: share}` may replace the identifier (e.g. a cache)."""
     hint = meta.pop("language_hint", None)
     if meta.get("language"):
         return []
-    shares = _evidence(text, meta.get("title"))
+    shares = (evidence or _evidence)(text, meta.get("title"))
     if not shares:
         return []
     (code, share), *rest = shares.items()
