@@ -24,7 +24,7 @@ def test_card_front_matter_and_sections(example_release):
     text = (example_release / "README.md").read_text(encoding="utf-8")
     assert text.startswith("---\n")
     front = yaml.safe_load(text.split("---\n")[1])
-    assert [c["config_name"] for c in front["configs"]] == list(schemas.TABLES)
+    assert [c["config_name"] for c in front["configs"]] == list(schemas.available_tables())
     assert all(c["data_files"] == [{"split": "train", "path": f"{c['config_name']}.parquet"}] for c in front["configs"])
     assert front["license"] == "cc-by-4.0" and front["language"] == ["en"]
     headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
