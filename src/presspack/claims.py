@@ -30,9 +30,15 @@ CONTENT_DEPS = {"ccomp", "xcomp", "parataxis"}
 @cache
 def lexicon() -> dict[str, Any]:
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    data["verbs"] = frozenset(data["verbs"])
-    data["nouns"] = frozenset(data["nouns"])
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "nouns"):
+        data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
+    preps: dict[str, set[str]] = {}
+    for phrase in data.get("verb_preps", ()):
+        verb, prep = phrase.split(" ", 1)
+        preps.setdefault(verb, set()).add(prep.split()[-1])
+    data["verb_preps"] = preps
+    data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
     return data
 
 
@@ -123,19 +129,39 @@ def _is_cue_verb(tok: Any) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in ("point", "make", "go", "lay", "spell"):
         return any((lemma, c.lower_) in lexicon()["verb_phrases"] for c in tok.children)
-    return lemma in lexicon()["verbs"]
+    return lemma in lexicon()["all_verbs"]
 
 
-def _content_child(verb: Any) -> Any | None:
-    for c in verb.children:
-        if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c):
-            return c
-    for c in verb.children:
-        if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX") and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children) and verb.lemma_ in ("want", "promise", "vow", "pledge", "threaten", "plan", "intend", "decide", "refuse", "hope", "expect"):
-            return c
-    for c in verb.children:
-        if c.dep_ == "prep" and c.lower_ == "of" and verb.lemma_ in ("accuse", "warn"):
-            return c
+def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
+    """The root of the content under a cue verb and any tokens that extend the cue
+    (a preposition in "called for"), by the verb's pattern in the lexicon."""
+    lex = lexicon()
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    if lemma in lex["verbs"]:
+        for c in kids:
+            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i or (c.dep_ == "ccomp" and not _phrase_part(verb, c)):
+                return c, []
+    if lemma in lex["infinitive_verbs"]:
+        for c in kids:
+            if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):
+                return c, []
+    if lemma in lex["predicate_verbs"]:
+        obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        for c in kids:
+            if c.dep_ == "oprd" and obj is not None:
+                return obj, [c]
+    preps = lex["verb_preps"].get(lemma)
+    if preps:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    return obj, [c]
+    if lemma in lex["object_verbs"]:
+        for c in kids:
+            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ not in ("PRON",):
+                return c, []
     return None
 
 
@@ -144,14 +170,20 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     resolver = SpeakerResolver(doc, article, mentions)
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
+    quotes = quote_spans(text)
 
     for tok in doc:
         if not _is_cue_verb(tok):
             continue
-        content = _content_child(tok)
-        if content is None:
+        found_content = _content_child(tok)
+        if found_content is None:
             continue
-        ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+        content, extra_cue = found_content
+        if extra_cue and extra_cue[0].dep_ == "oprd":
+            ctoks = list(content.subtree) + list(extra_cue[0].subtree)
+            extra_cue = []
+        else:
+            ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
         if not ctoks:
             continue
         cs, ce = _trim(text, *_span(ctoks))
@@ -161,15 +193,16 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if subj is not None and any(a.i == content.i for a in subj.ancestors):
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
-        cue = _cue_tokens(tok)
-        found.append(_row(article, sentences, resolver, speaker, _span(cue), (cs, ce), tok))
+        cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
+        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue)
+        found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
     for row in _according_to(doc, article, sentences, resolver):
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
-    for qs, qe in quote_spans(text):
+    for qs, qe in quotes:
         if any(s <= qs and qe <= e for s, e in covered):
             continue
         if len(text[qs:qe].split()) < 4:
@@ -194,6 +227,9 @@ def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
 
 
 def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # a cue inside someone's direct quote ("“I think ...”") is part of what they said
+    direct = [(r["content_start"], r["content_end"]) for r in found if r["kind"] == "direct"]
+    found = [r for r in found if r["cue_start"] is None or not any(s <= r["cue_start"] < e and (s, e) != (r["content_start"], r["content_end"]) for s, e in direct)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -229,7 +265,7 @@ def _kind(text: str, s: int, e: int) -> str:
 
 
 def _row(article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver, speaker: list[Any] | None,
-         cue: tuple[int, int] | None, content: tuple[int, int], anchor: Any) -> dict[str, Any]:
+         cue: tuple[int, int] | None, content: tuple[int, int], anchor: Any, kind: str | None = None) -> dict[str, Any]:
     text = article.text
     cs, ce = content
     sent = sentence_at(sentences, cue[0] if cue else cs)
@@ -240,7 +276,7 @@ def _row(article: Article, sentences: list[dict[str, Any]], resolver: SpeakerRes
         "speaker_key": None, "speaker_name": None,
         "cue_text": None, "cue_start": None, "cue_end": None,
         "content_text": text[cs:ce], "content_start": cs, "content_end": ce,
-        "kind": _kind(text, cs, ce),
+        "kind": kind or _kind(text, cs, ce),
     }
     if speaker:
         ss, se = _trim(text, *_span(speaker))
@@ -282,42 +318,93 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
     return out
 
 
+# Opening mark -> the marks that may close it. Straight and doubled-apostrophe quotes close
+# themselves; „ closes with “ or ” (German and Eastern European style).
+_PAIRS = {"“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
+MAX_QUOTE_CHARS = 5000
+
+
+def _open_at(text: str, i: int) -> str | None:
+    two = text[i:i + 2]
+    if two in ("''", "``"):
+        return two
+    c = text[i]
+    if c in "“«„\"" or (c == "»" and text[i + 1:i + 2].isalnum()):
+        return c
+    return None
+
+
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted passages (without the quote marks), across paragraphs when a
-    quote reopens at the start of the next paragraph."""
+    """Spans of quoted passages (without the quote marks). A quote may continue over a
+    paragraph break only when the next paragraph reopens it with an opening mark (the
+    newspaper convention); a mark that is never closed within its paragraph is ignored,
+    so a stray mark cannot swallow the rest of the article."""
     out = []
     i = 0
     n = len(text)
     while i < n:
-        c = text[i]
-        if c in "“\"«":
-            close = {"“": "”", "\"": "\"", "«": "»"}[c]
-            j = i + 1
-            while j < n:
-                if text[j] == close and not (close == "\"" and False):
-                    break
-                if text[j] == "\n" and text.startswith("\n\n", j):
-                    nxt = j + 2
-                    if nxt < n and text[nxt] == c:
-                        j = nxt + 1
-                        continue
-                    j = -1
-                    break
-                j += 1
-            if j <= 0 or j >= n:
-                i += 1
-                continue
-            s, e = i + 1, j
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1] in " ,.":
-                e -= 1
-            if s < e:
-                out.append((s, e))
-            i = j + 1
-        else:
+        mark = _open_at(text, i)
+        if mark is None:
             i += 1
+            continue
+        closers = _PAIRS[mark]
+        j = i + len(mark)
+        end = -1
+        while j < n and j - i <= MAX_QUOTE_CHARS:
+            if mark in ("''", "``"):
+                if text.startswith("''", j):
+                    end = j
+                    break
+            elif text[j] in closers and not (text[j] == "“" and mark == "“"):
+                end = j
+                break
+            elif text[j] == mark and mark == "“":  # a new opening: the old quote was stray
+                break
+            if text.startswith("\n\n", j):
+                nxt = j + 2
+                if nxt < n and _open_at(text, nxt) == mark:
+                    j = nxt + len(mark)
+                    continue
+                break
+            j += 1
+        if end < 0:
+            i += len(mark)
+            continue
+        a, b = i + len(mark), end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1] in " ,.":
+            b -= 1
+        if a < b:
+            out.append((a, b))
+        i = end + (2 if mark in ("''", "``") else 1)
     return out
+
+
+def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None) -> tuple[int, int, bool]:
+    """Extend a content that is (part of) a quote to the run of quotes around it in the
+    paragraph: "“A,” said X. “B.”" has one content from A to B. Returns the new span and
+    whether it is a quote run (direct speech)."""
+    k = next((i for i, (qs, qe) in enumerate(quotes) if qs < ce and cs < qe and (qe - qs) * 2 >= min(ce - cs, qe - qs)), None)
+    if k is None:
+        return cs, ce, False
+    if not (quotes[k][0] <= cs + 2 and ce <= quotes[k][1] + 2):
+        return cs, ce, False  # the quote is only part of the content (partial quote)
+
+    def joins(gap_s: int, gap_e: int) -> bool:
+        gap = text[gap_s:gap_e]
+        if "\n\n" in gap or len(gap) > 120:
+            return False
+        if not gap.strip(" \n,.;:–—-“”\"«»„'"):
+            return True
+        return cue is not None and gap_s <= cue[0] and cue[1] <= gap_e and gap.count(".") <= 2
+
+    lo = hi = k
+    while hi + 1 < len(quotes) and joins(quotes[hi][1], quotes[hi + 1][0]):
+        hi += 1
+    while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
+        lo -= 1
+    return min(cs, quotes[lo][0]), max(ce, quotes[hi][1]), True
 
 
 def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
