@@ -165,6 +165,14 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     return None
 
 
+def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
+    """An inserted cue ("That, he argued, is why ..." / "... is over, she said"): the
+    clause it is inserted in is the content."""
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon()["verbs"] and _own_subject(verb) is not None:
+        return verb.head, [verb]
+    return None
+
+
 def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     text = article.text
     resolver = SpeakerResolver(doc, article, mentions)
@@ -177,9 +185,16 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             continue
         found_content = _content_child(tok)
         if found_content is None:
-            continue
+            found_content = _host_clause(tok)
+            if found_content is None:
+                continue
         content, extra_cue = found_content
-        if extra_cue and extra_cue[0].dep_ == "oprd":
+        hosted = bool(extra_cue) and extra_cue[0].dep_ == "parataxis"
+        if hosted:
+            inner = {t.i for t in tok.subtree}
+            ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
+            extra_cue = []
+        elif extra_cue and extra_cue[0].dep_ == "oprd":
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
             extra_cue = []
         else:
@@ -190,7 +205,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if ce - cs < 3:
             continue
         subj = _subject(tok)
-        if subj is not None and any(a.i == content.i for a in subj.ancestors):
+        if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
@@ -426,12 +441,14 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
         head = [t for t in sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
         if head:
             ent_toks = [t for t in head if t.i >= head[-1].i - 3]
-            return _row(article, sentences, resolver, ent_toks, None, (qs, qe), span[0])
+            colon = text.rindex(":", max(0, qs - 3), qs)
+            return _row(article, sentences, resolver, ent_toks, (colon, colon + 1), (qs, qe), span[0])
     post = text[qe:qe + 4]
-    if any(d in post for d in "–—"):
+    if any(d in post for d in "–—―"):
         tail = [t for t in sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
         if tail:
-            return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], None, (qs, qe), span[0])
+            dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
+            return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], (dash, dash + 1), (qs, qe), span[0])
     prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
     if prev:
         p = prev[-1]
