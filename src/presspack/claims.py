@@ -324,6 +324,13 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
             clause = clause.head
         part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
                 and not (t.dep_ == "mark" and t.head.i == clause.i)]
+        lo, hi = min(phrase), max(phrase)
+        before = [t for t in part if t.i < lo]
+        after = [t for t in part if t.i > hi]
+        if not any(not t.is_punct for t in after):
+            part = before
+        elif not any(not t.is_punct for t in before):
+            part = after
         if len(part) < 3:
             continue
         cs, ce = _trim(text, *_span(part))
@@ -405,6 +412,8 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
         return cs, ce, False
     if not (quotes[k][0] <= cs + 2 and ce <= quotes[k][1] + 2):
         return cs, ce, False  # the quote is only part of the content (partial quote)
+    if cue is not None and quotes[k][0] <= cue[0] < quotes[k][1]:
+        return cs, ce, False  # a cue inside the quote ("“I think ...”") is quoted itself
 
     def joins(gap_s: int, gap_e: int) -> bool:
         gap = text[gap_s:gap_e]
@@ -414,8 +423,17 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
             return True
         return cue is not None and gap_s <= cue[0] and cue[1] <= gap_e and gap.count(".") <= 2
 
+    def whole(j: int) -> bool:
+        """Quote j is a sentence of its own (not a fragment inside other words)."""
+        qe = quotes[j][1]
+        if any(ch in ".!?…" for ch in text[qe:qe + 2]):
+            return True
+        nxt = quotes[j + 1][0] if j + 1 < len(quotes) else len(text)
+        tail = text[qe:nxt].split("\n\n", 1)[0]
+        return not tail.strip(" \n,.;:–—-“”\"«»„'")
+
     lo = hi = k
-    while hi + 1 < len(quotes) and joins(quotes[hi][1], quotes[hi + 1][0]):
+    while hi + 1 < len(quotes) and joins(quotes[hi][1], quotes[hi + 1][0]) and whole(hi + 1):
         hi += 1
     while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
         lo -= 1
