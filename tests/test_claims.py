@@ -199,3 +199,21 @@ def test_score_floor(nlp):
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.85, (precision, recall)
     assert tp_triple / n_gold >= 0.75
+
+
+def test_transcript_layout(claims_of):
+    _, claims = claims_of("Local radio interviewed the mayor on Monday.\n\nHOLT: The budget will be balanced by next spring.")
+    c = find(claims, "The budget will be balanced by next spring")
+    assert c is not None and c["speaker_text"] == "HOLT" and c["cue_text"] == ":"
+
+
+def test_noun_cue(claims_of):
+    _, claims = claims_of("His claim that the mine was safe turned out to be false.")
+    c = find(claims, "the mine was safe")
+    assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "His"
+
+
+def test_possessive_speaker_without_s(claims_of):
+    _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
+    c = find(claims, "the dam could break")
+    assert c is not None and c["speaker_text"] == "Mr. Holt"

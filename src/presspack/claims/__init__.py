@@ -11,6 +11,7 @@ interrupting cue, also across paragraphs. Speakers are resolved to entities
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from presspack.claims.cues import (
@@ -24,7 +25,7 @@ from presspack.claims.cues import (
     _trim,
     lexicon,
 )
-from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, _group_quotes, quote_spans
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, _group_quotes, _open_at, quote_spans
 from presspack.claims.speakers import SpeakerResolver
 from presspack.normalize import Article
 from presspack.sentences import sentence_at
@@ -41,6 +42,11 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
 
     for tok in doc:
         if not _is_cue_verb(tok):
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
+                row = _noun_claim(tok, article, sentences, resolver)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
             continue
         found_content = _content_child(tok)
         if found_content is None:
@@ -72,6 +78,10 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
+    for row in _transcript(doc, article, sentences, resolver):
+        found.append(row)
+        covered.append((row["content_start"], row["content_end"]))
+
     for row in _according_to(doc, article, sentences, resolver):
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
@@ -86,6 +96,45 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             found.append(row)
 
     return _finish(article, found)
+
+
+def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """A cue noun with a "that" clause: "his claim that taxes will fall"."""
+    for c in noun.children:
+        if c.dep_ in ("acl", "ccomp") and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children):
+            ctoks = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i)]
+            cs, ce = _trim(article.text, *_span(ctoks))
+            if ce - cs < 3:
+                return None
+            poss = next((g for g in noun.children if g.dep_ == "poss"), None)
+            speaker = _speaker_tokens(poss) if poss is not None else None
+            return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
+    return None
+
+
+_TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
+
+
+def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """Interview and debate transcripts: a paragraph opening with `NAME: ...` (the name in
+    capitals, or a person or organization the parser recognised)."""
+    text = article.text
+    out = []
+    for ps, pe, heading in article.paragraphs:
+        m = _TRANSCRIPT.match(text, ps, pe)
+        if m is None or heading or _open_at(text, m.end()) is not None:
+            continue  # a quote after the colon is left to the quote layouts
+        name = m.group(1)
+        span = doc.char_span(ps, m.end(1), alignment_mode="expand")
+        if span is None:
+            continue
+        if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)):
+            continue
+        cs, ce = _trim(text, m.end(), pe)
+        if ce - cs < 3:
+            continue
+        out.append(_row(article, sentences, resolver, list(span), (m.end(1), m.end(1) + 1), (cs, ce), span[0]))
+    return out
 
 
 def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -82,7 +82,7 @@ def _speaker_tokens(subj: Any) -> list[Any]:
     or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill")."""
     drop: set[int] = set()
     for c in subj.children:
-        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj"):
+        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case"):
             drop.update(t.i for t in c.subtree)
     idx = {t.i for t in subj.subtree} - drop
     lo = hi = subj.i
