@@ -1,0 +1,284 @@
+"""Claims (who said what): rules over the dependency parse of the Doc the build made.
+
+Patterns (the lexicon is data, in data/cues.toml): reporting verbs with a clausal
+complement, a direct object, an infinitive, an object predicate or a prepositional
+object as content (also in conjunction and participial form, "..., stressing that ...");
+cues inserted in their content ("That, he argued, is why ..."); "according to X"; quoted
+speech with a nearby speaker, colon and dash layouts; runs of quotes around an
+interrupting cue, also across paragraphs. Speakers are resolved to entities
+(speakers.py); quote marks are paired in quotes.py.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presspack.claims.cues import (
+    _content_child,
+    _cue_tokens,
+    _host_clause,
+    _is_cue_verb,
+    _span,
+    _speaker_tokens,
+    _subject,
+    _trim,
+    lexicon,
+)
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, _group_quotes, _open_at, quote_spans
+from presspack.claims.speakers import SpeakerResolver
+from presspack.normalize import Article
+from presspack.sentences import sentence_at
+
+__all__ = ["SpeakerResolver", "claim_rows", "lexicon", "quote_claim_rows", "quote_spans"]
+
+
+def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    text = article.text
+    resolver = SpeakerResolver(doc, article, mentions)
+    found: list[dict[str, Any]] = []
+    covered: list[tuple[int, int]] = []
+    quotes = quote_spans(text)
+
+    for tok in doc:
+        if not _is_cue_verb(tok):
+            if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
+                row = _noun_claim(tok, article, sentences, resolver)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
+            continue
+        found_content = _content_child(tok)
+        if found_content is None:
+            found_content = _host_clause(tok)
+            if found_content is None:
+                continue
+        content, extra_cue = found_content
+        hosted = bool(extra_cue) and extra_cue[0].dep_ == "parataxis"
+        if hosted:
+            inner = {t.i for t in tok.subtree}
+            ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
+            extra_cue = []
+        elif extra_cue and extra_cue[0].dep_ == "oprd":
+            ctoks = list(content.subtree) + list(extra_cue[0].subtree)
+            extra_cue = []
+        else:
+            ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+        if not ctoks:
+            continue
+        cs, ce = _trim(text, *_span(ctoks))
+        if ce - cs < 3:
+            continue
+        subj = _subject(tok)
+        if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
+            subj = None
+        speaker = _speaker_tokens(subj) if subj is not None else None
+        cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
+        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue)
+        found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
+        covered.append((cs, ce))
+
+    for row in _transcript(doc, article, sentences, resolver):
+        found.append(row)
+        covered.append((row["content_start"], row["content_end"]))
+
+    for row in _according_to(doc, article, sentences, resolver):
+        found.append(row)
+        covered.append((row["content_start"], row["content_end"]))
+
+    for qs, qe in quotes:
+        if any(s <= qs and qe <= e for s, e in covered):
+            continue
+        if len(text[qs:qe].split()) < 4:
+            continue
+        row = _quote_claim(doc, article, sentences, resolver, qs, qe, found)
+        if row:
+            found.append(row)
+
+    return _finish(article, found)
+
+
+def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """A cue noun with a "that" clause: "his claim that taxes will fall"."""
+    for c in noun.children:
+        if c.dep_ in ("acl", "ccomp") and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children):
+            ctoks = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i)]
+            cs, ce = _trim(article.text, *_span(ctoks))
+            if ce - cs < 3:
+                return None
+            poss = next((g for g in noun.children if g.dep_ == "poss"), None)
+            speaker = _speaker_tokens(poss) if poss is not None else None
+            return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
+    return None
+
+
+_TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
+
+
+def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """Interview and debate transcripts: a paragraph opening with `NAME: ...` (the name in
+    capitals, or a person or organization the parser recognised)."""
+    text = article.text
+    out = []
+    for ps, pe, heading in article.paragraphs:
+        m = _TRANSCRIPT.match(text, ps, pe)
+        if m is None or heading or _open_at(text, m.end()) is not None:
+            continue  # a quote after the colon is left to the quote layouts
+        name = m.group(1)
+        span = doc.char_span(ps, m.end(1), alignment_mode="expand")
+        if span is None:
+            continue
+        if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)):
+            continue
+        cs, ce = _trim(text, m.end(), pe)
+        if ce - cs < 3:
+            continue
+        out.append(_row(article, sentences, resolver, list(span), (m.end(1), m.end(1) + 1), (cs, ce), span[0]))
+    return out
+
+
+def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Reduced claims for pipelines without a parser: quotes with a nearby speaker."""
+    resolver = SpeakerResolver(doc, article, mentions)
+    found: list[dict[str, Any]] = []
+    for qs, qe in quote_spans(article.text):
+        if len(article.text[qs:qe].split()) >= 4:
+            row = _quote_claim(doc, article, sentences, resolver, qs, qe, found)
+            if row:
+                found.append(row)
+    return _finish(article, found)
+
+
+def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # a cue inside someone's direct quote ("“I think ...”") is part of what they said
+    direct = [(r["content_start"], r["content_end"]) for r in found if r["kind"] == "direct"]
+    found = [r for r in found if r["cue_start"] is None or not any(s <= r["cue_start"] < e and (s, e) != (r["content_start"], r["content_end"]) for s, e in direct)]
+    rows: dict[str, dict[str, Any]] = {}
+    for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
+        cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
+        if cid in rows:
+            continue
+        r["claim_id"] = cid
+        rows[cid] = r
+    return list(rows.values())
+
+
+def _kind(text: str, s: int, e: int) -> str:
+    span = text[s:e]
+    n_q = sum(span.count(q) for q in "“”\"«»")
+    if n_q == 0:
+        before = text[max(0, s - 2):s]
+        after = text[e:e + 2]
+        if any(q in before for q in QUOTE_OPEN) and any(q in after for q in QUOTE_CLOSE + ",."):
+            return "direct"
+        return "indirect"
+    stripped = span.strip(" " + QUOTE_OPEN + QUOTE_CLOSE + ".,")
+    if span[:1] in QUOTE_OPEN and span.rstrip(".,")[-1:] in QUOTE_CLOSE and not any(q in stripped for q in "“”\""):
+        return "direct"
+    outside = []
+    depth = False
+    for c in span:
+        if c in "“”\"«»":
+            depth = not depth
+            continue
+        if not depth:
+            outside.append(c)
+    words_out = len("".join(outside).split())
+    return "partial" if words_out >= 3 else "mixed"
+
+
+def _row(article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver, speaker: list[Any] | None,
+         cue: tuple[int, int] | None, content: tuple[int, int], anchor: Any, kind: str | None = None) -> dict[str, Any]:
+    text = article.text
+    cs, ce = content
+    sent = sentence_at(sentences, cue[0] if cue else cs)
+    row: dict[str, Any] = {
+        "article_id": article.article_id,
+        "sentence_id": sent["sentence_id"] if sent else None,
+        "speaker_text": None, "speaker_start": None, "speaker_end": None,
+        "speaker_key": None, "speaker_name": None,
+        "cue_text": None, "cue_start": None, "cue_end": None,
+        "content_text": text[cs:ce], "content_start": cs, "content_end": ce,
+        "kind": kind or _kind(text, cs, ce),
+    }
+    if speaker:
+        ss, se = _trim(text, *_span(speaker))
+        if ss < se:
+            row.update(speaker_text=text[ss:se], speaker_start=ss, speaker_end=se)
+            key, name = resolver.resolve(speaker, ss, se)
+            row.update(speaker_key=key, speaker_name=name)
+    if cue:
+        row.update(cue_text=text[cue[0]:cue[1]], cue_start=cue[0], cue_end=cue[1])
+    return row
+
+
+def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """"according to X": X is the speaker; the content is the clause the phrase
+    modifies (or the rest of the sentence when it modifies the whole sentence)."""
+    out = []
+    text = article.text
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        to = doc[tok.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
+        if not objs:
+            continue
+        src = objs[0]
+        speaker = _speaker_tokens(src)
+        phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
+        clause = tok.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
+                and not (t.dep_ == "mark" and t.head.i == clause.i)]
+        lo, hi = min(phrase), max(phrase)
+        before = [t for t in part if t.i < lo]
+        after = [t for t in part if t.i > hi]
+        if not any(not t.is_punct for t in after):
+            part = before
+        elif not any(not t.is_punct for t in before):
+            part = after
+        if len(part) < 3:
+            continue
+        cs, ce = _trim(text, *_span(part))
+        if ce - cs < 3:
+            continue
+        out.append(_row(article, sentences, resolver, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce), tok))
+    return out
+
+
+def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                 qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A quote with a speaker in its sentence (a cue verb with a subject, or a colon
+    layout `X: "..."`, or a dash layout `"..." – X`), else the previous claim's speaker."""
+    text = article.text
+    span = doc.char_span(qs, qe, alignment_mode="expand")
+    if span is None:
+        return None
+    sent = span[0].sent
+    for tok in sent:
+        if (tok.i < span.start or tok.i >= span.end) and _is_cue_verb(tok):
+            subj = _subject(tok)
+            if subj is not None and not (span.start <= subj.i < span.end):
+                return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
+    pre = text[max(0, qs - 3):qs]
+    if ":" in pre:
+        head = [t for t in sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+        if head:
+            ent_toks = [t for t in head if t.i >= head[-1].i - 3]
+            colon = text.rindex(":", max(0, qs - 3), qs)
+            return _row(article, sentences, resolver, ent_toks, (colon, colon + 1), (qs, qe), span[0])
+    post = text[qe:qe + 4]
+    if any(d in post for d in "–—―"):
+        tail = [t for t in sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+        if tail:
+            dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
+            return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], (dash, dash + 1), (qs, qe), span[0])
+    prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
+    if prev:
+        p = prev[-1]
+        row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
+        row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
+        return row
+    return None

@@ -1,0 +1,156 @@
+"""Cues: the reporting-verb lexicon and where a cue's speaker and content sit in the parse."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "nouns"):
+        data[key] = frozenset(data.get(key, ()))
+    data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
+    preps: dict[str, set[str]] = {}
+    for phrase in data.get("verb_preps", ()):
+        verb, prep = phrase.split(" ", 1)
+        preps.setdefault(verb, set()).add(prep.split()[-1])
+    data["verb_preps"] = preps
+    data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
+    return data
+
+
+def _span(tokens: list[Any]) -> tuple[int, int]:
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def _trim(text: str, s: int, e: int, *, strip_quotes: bool = False) -> tuple[int, int]:
+    junk = " \n,;:–—-" + (QUOTE_OPEN + QUOTE_CLOSE if strip_quotes else "")
+    while s < e and text[s] in junk:
+        s += 1
+    while e > s and (text[e - 1] in junk or text[e - 1] in ".!?" and strip_quotes is False and e - 1 > s and text[e - 2] not in ".!?"):
+        if text[e - 1] in ".!?" and not strip_quotes:
+            e -= 1
+            continue
+        e -= 1
+    return s, e
+
+
+def _own_subject(v: Any) -> Any | None:
+    for c in v.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return None
+
+
+def _subject(verb: Any) -> Any | None:
+    """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
+    subject of the nearest governing cue verb, else of its clause; conjoined verbs
+    inherit their head's subject; a relative clause's subject is its head noun."""
+    own = _own_subject(verb)
+    if own is not None:
+        return own
+    if verb.dep_ == "relcl":
+        return verb.head
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp"):
+        fallback = None
+        for anc in verb.ancestors:
+            subj = _own_subject(anc)
+            if subj is not None and _is_cue_verb(anc):
+                return subj
+            if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
+                fallback = subj
+        return fallback
+    v = verb
+    for _ in range(6):
+        if v.dep_ not in ("conj", "xcomp", "advcl") or v.head.i == v.i:
+            return None
+        v = v.head
+        subj = _own_subject(v)
+        if subj is not None:
+            return subj
+    return None
+
+
+def _speaker_tokens(subj: Any) -> list[Any]:
+    """The speaker phrase: the subject's subtree without relative clauses, appositions
+    or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill")."""
+    drop: set[int] = set()
+    for c in subj.children:
+        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case"):
+            drop.update(t.i for t in c.subtree)
+    idx = {t.i for t in subj.subtree} - drop
+    lo = hi = subj.i
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    return [subj.doc[i] for i in range(lo, hi + 1)]
+
+
+def _cue_tokens(verb: Any) -> list[Any]:
+    toks = [verb]
+    for c in verb.children:
+        if c.dep_ == "prt" or _phrase_part(verb, c):
+            toks.append(c)
+    return toks
+
+
+def _phrase_part(verb: Any, c: Any) -> bool:
+    """`c` completes a multi-word cue with `verb` ("made clear", "pointed out")."""
+    return c.dep_ in ("acomp", "dobj", "oprd", "ccomp", "prt", "advmod") and c.i == verb.i + 1 and (verb.lemma_.lower(), c.lower_) in lexicon()["verb_phrases"]
+
+
+def _is_cue_verb(tok: Any) -> bool:
+    if tok.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in ("point", "make", "go", "lay", "spell"):
+        return any((lemma, c.lower_) in lexicon()["verb_phrases"] for c in tok.children)
+    return lemma in lexicon()["all_verbs"]
+
+
+def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
+    """The root of the content under a cue verb and any tokens that extend the cue
+    (a preposition in "called for"), by the verb's pattern in the lexicon."""
+    lex = lexicon()
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    if lemma in lex["verbs"]:
+        for c in kids:
+            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i or (c.dep_ == "ccomp" and not _phrase_part(verb, c)):
+                return c, []
+    if lemma in lex["infinitive_verbs"]:
+        for c in kids:
+            if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):
+                return c, []
+    if lemma in lex["predicate_verbs"]:
+        obj = next((c for c in kids if c.dep_ == "dobj"), None)
+        for c in kids:
+            if c.dep_ == "oprd" and obj is not None:
+                return obj, [c]
+    preps = lex["verb_preps"].get(lemma)
+    if preps:
+        for c in kids:
+            if c.dep_ == "prep" and c.lower_ in preps:
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is not None:
+                    return obj, [c]
+    if lemma in lex["object_verbs"]:
+        for c in kids:
+            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ not in ("PRON",):
+                return c, []
+    return None
+
+
+def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
+    """An inserted cue ("That, he argued, is why ..." / "... is over, she said"): the
+    clause it is inserted in is the content."""
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon()["verbs"] and _own_subject(verb) is not None:
+        return verb.head, [verb]
+    return None

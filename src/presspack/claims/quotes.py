@@ -1,0 +1,105 @@
+"""Quoted passages: robust quote-mark pairing and runs of quotes around a cue."""
+
+from __future__ import annotations
+
+QUOTE_OPEN = "“\"«„‘"
+QUOTE_CLOSE = "”\"»“’"
+
+# Opening mark -> the marks that may close it. Straight and doubled-apostrophe quotes close
+# themselves; „ closes with “ or ” (German and Eastern European style).
+_PAIRS = {"“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
+MAX_QUOTE_CHARS = 5000
+
+
+def _open_at(text: str, i: int) -> str | None:
+    two = text[i:i + 2]
+    if two in ("''", "``"):
+        return two
+    c = text[i]
+    if c in "“«„\"" or (c == "»" and text[i + 1:i + 2].isalnum()):
+        return c
+    return None
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages (without the quote marks). A quote may continue over a
+    paragraph break only when the next paragraph reopens it with an opening mark (the
+    newspaper convention); a mark that is never closed within its paragraph is ignored,
+    so a stray mark cannot swallow the rest of the article."""
+    out = []
+    i = 0
+    n = len(text)
+    while i < n:
+        mark = _open_at(text, i)
+        if mark is None:
+            i += 1
+            continue
+        closers = _PAIRS[mark]
+        j = i + len(mark)
+        end = -1
+        while j < n and j - i <= MAX_QUOTE_CHARS:
+            if mark in ("''", "``"):
+                if text.startswith("''", j):
+                    end = j
+                    break
+            elif text[j] in closers and not (text[j] == "“" and mark == "“"):
+                end = j
+                break
+            elif text[j] == mark and mark == "“":  # a new opening: the old quote was stray
+                break
+            if text.startswith("\n\n", j):
+                nxt = j + 2
+                if nxt < n and _open_at(text, nxt) == mark:
+                    j = nxt + len(mark)
+                    continue
+                break
+            j += 1
+        if end < 0:
+            i += len(mark)
+            continue
+        a, b = i + len(mark), end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1] in " ,.":
+            b -= 1
+        if a < b:
+            out.append((a, b))
+        i = end + (2 if mark in ("''", "``") else 1)
+    return out
+
+
+def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None) -> tuple[int, int, bool]:
+    """Extend a content that is (part of) a quote to the run of quotes around it in the
+    paragraph: "“A,” said X. “B.”" has one content from A to B. Returns the new span and
+    whether it is a quote run (direct speech)."""
+    k = next((i for i, (qs, qe) in enumerate(quotes) if qs < ce and cs < qe and (qe - qs) * 2 >= min(ce - cs, qe - qs)), None)
+    if k is None:
+        return cs, ce, False
+    if not (quotes[k][0] <= cs + 2 and ce <= quotes[k][1] + 2):
+        return cs, ce, False  # the quote is only part of the content (partial quote)
+    if cue is not None and quotes[k][0] <= cue[0] < quotes[k][1]:
+        return cs, ce, False  # a cue inside the quote ("“I think ...”") is quoted itself
+
+    def joins(gap_s: int, gap_e: int) -> bool:
+        gap = text[gap_s:gap_e]
+        if "\n\n" in gap or len(gap) > 120:
+            return False
+        if not gap.strip(" \n,.;:–—-“”\"«»„'"):
+            return True
+        return cue is not None and gap_s <= cue[0] and cue[1] <= gap_e and gap.count(".") <= 2
+
+    def whole(j: int) -> bool:
+        """Quote j is a sentence of its own (not a fragment inside other words)."""
+        qe = quotes[j][1]
+        if any(ch in ".!?…" for ch in text[qe:qe + 2]):
+            return True
+        nxt = quotes[j + 1][0] if j + 1 < len(quotes) else len(text)
+        tail = text[qe:nxt].split("\n\n", 1)[0]
+        return not tail.strip(" \n,.;:–—-“”\"«»„'")
+
+    lo = hi = k
+    while hi + 1 < len(quotes) and joins(quotes[hi][1], quotes[hi + 1][0]) and whole(hi + 1):
+        hi += 1
+    while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
+        lo -= 1
+    return min(cs, quotes[lo][0]), max(ce, quotes[hi][1]), True

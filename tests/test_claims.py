@@ -1,0 +1,219 @@
+"""Claims: one short news-like text per pattern, with exact expected spans (must-find
+and must-not-find), quote-mark handling, and a score floor on a small hand-annotated set."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from presspack.claims import quote_spans
+from presspack.config import load_config
+from presspack.ingest import RawArticle
+from presspack.nlp import annotate
+from presspack.normalize import normalize
+
+
+def run(nlp, texts: list[str]) -> list[dict]:
+    rules = load_config(None).text
+    arts = [normalize(RawArticle(origin=f"t{i}", body=t), rules, max_chars=1_000_000) for i, t in enumerate(texts)]
+    return [a for a in annotate(arts, nlp)]
+
+
+@pytest.fixture(scope="module")
+def claims_of(nlp):
+    cache: dict[str, tuple[str, list[dict]]] = {}
+
+    def _get(text: str) -> tuple[str, list[dict]]:
+        if text not in cache:
+            ann = run(nlp, [text])[0]
+            cache[text] = (ann.article["text"], ann.claims)
+        return cache[text]
+
+    return _get
+
+
+def find(claims: list[dict], content: str) -> dict | None:
+    return next((c for c in claims if c["content_text"] == content), None)
+
+
+# (text, speaker_text, cue_text, content_text, kind)
+MUST_FIND = [
+    ("The mayor said that the bridge would reopen in May.", "The mayor", "said", "the bridge would reopen in May", "indirect"),
+    ("Anna Berg, a local teacher, told reporters the school had no heating.", "Anna Berg", "told", "the school had no heating", "indirect"),
+    ("The minister stressed that taxes would not rise.", "The minister", "stressed", "taxes would not rise", "indirect"),
+    ("The union warns that the strike could last weeks.", "The union", "warns", "the strike could last weeks", "indirect"),
+    ("Farmers believe the drought will get worse.", "Farmers", "believe", "the drought will get worse", "indirect"),
+    ("The company wants to close two factories next year.", "The company", "wants", "to close two factories next year", "indirect"),
+    ("Moscow believes the sanctions have failed.", "Moscow", "believes", "the sanctions have failed", "indirect"),
+    ("The senator called for an inquiry into the contracts.", "The senator", "called for", "an inquiry into the contracts", "indirect"),
+    ("The governor proposed a new tax on sugary drinks.", "The governor", "proposed", "a new tax on sugary drinks", "indirect"),
+    ("Critics called the plan a disaster.", "Critics", "called", "the plan a disaster", "indirect"),
+    ("The report, the auditors argued, was written in haste.", "the auditors", "argued", "The report, the auditors argued, was written in haste", "indirect"),
+    ("“We will rebuild the station,” said Maria Lopez.", "Maria Lopez", "said", "We will rebuild the station", "direct"),
+    ("The coach said the team was “ready for anything” after the win.", "The coach", "said", "the team was “ready for anything” after the win", "partial"),
+    ("Police officers, who said the road was blocked, closed the area.", "who", "said", "the road was blocked", "indirect"),
+]
+
+
+@pytest.mark.parametrize("text,speaker,cue,content,kind", MUST_FIND)
+def test_must_find(claims_of, text, speaker, cue, content, kind):
+    full, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == speaker
+    assert c["cue_text"] == cue
+    assert c["kind"] == kind
+    for p in ("speaker", "cue", "content"):
+        assert full[c[f"{p}_start"]:c[f"{p}_end"]] == c[f"{p}_text"]
+
+
+MUST_NOT_FIND = [
+    "The bridge was closed for repairs on Monday.",
+    "The company said goodbye to its old headquarters.",  # an object that is no content
+    "She walked to the station and took the first train.",
+    "The museum holds the largest collection of maps in the region.",
+]
+
+
+@pytest.mark.parametrize("text", MUST_NOT_FIND)
+def test_must_not_find(claims_of, text):
+    assert claims_of(text)[1] == []
+
+
+def test_according_to(claims_of):
+    _, claims = claims_of("The fire started in the kitchen, according to the fire brigade.")
+    c = find(claims, "The fire started in the kitchen")
+    assert c is not None and c["cue_text"] == "according to" and c["speaker_text"] == "the fire brigade"
+
+
+def test_participial_cue(claims_of):
+    _, claims = claims_of("The mayor resigned on Friday, saying that she had lost the trust of the council.")
+    c = find(claims, "she had lost the trust of the council")
+    assert c is not None and c["cue_text"] == "saying" and c["speaker_text"] == "The mayor"
+
+
+def test_quote_run_around_the_cue_is_one_content(claims_of):
+    text = "“The water is safe to drink,” said Tom Reed. “We tested it twice this week.”"
+    full, claims = claims_of(text)
+    c = find(claims, "The water is safe to drink,” said Tom Reed. “We tested it twice this week")
+    assert c is not None and c["kind"] == "direct" and c["speaker_text"] == "Tom Reed"
+    assert find(claims, "We tested it twice this week.") is None
+
+
+def test_quote_across_paragraphs(claims_of):
+    text = ("Lena Ortiz, the head of the clinic, described the night. “We had no power for six hours.\n\n"
+            "“The nurses worked by torchlight until the generators came back,” she said.")
+    full, claims = claims_of(text)
+    spans = [(c["content_start"], c["content_end"]) for c in claims]
+    whole = full.index("We had no power")
+    assert any(s <= whole and full[s:e].endswith("generators came back") for s, e in spans), [c["content_text"] for c in claims]
+
+
+def test_colon_and_dash_layouts(claims_of):
+    _, claims = claims_of("Anna Berg: “The schools must stay open this winter.”")
+    c = find(claims, "The schools must stay open this winter")
+    assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == ":"
+    _, claims = claims_of("“The schools must stay open this winter” – Anna Berg")
+    c = find(claims, "The schools must stay open this winter")
+    assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == "–"
+
+
+def test_no_claim_for_a_cue_inside_a_direct_quote(claims_of):
+    _, claims = claims_of("“I think the vote will be close,” said Maria Lopez.")
+    assert [c["cue_text"] for c in claims] == ["said"]
+
+
+def test_speaker_resolution(claims_of):
+    text = ("Russian President Vladimir Putin spoke in Moscow on Monday. The Russian President said the talks had failed. "
+            "He added that new talks were possible.\n\n"
+            "Hugh Hill, a doctor, said the hospital was full. The doctor said more staff were needed.")
+    _, claims = claims_of(text)
+    by_content = {c["content_text"]: c for c in claims}
+    assert by_content["the talks had failed"]["speaker_name"] == "Vladimir Putin"
+    assert by_content["new talks were possible"]["speaker_text"] == "He"
+    assert by_content["new talks were possible"]["speaker_name"] == "Vladimir Putin"
+    assert by_content["the hospital was full"]["speaker_text"] == "Hugh Hill"
+    assert by_content["more staff were needed"]["speaker_name"] == "Hugh Hill"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("He said “we will win” and left.", ["we will win"]),
+    ("He said «we will win» and left.", ["we will win"]),
+    ("He said „we will win“ and left.", ["we will win"]),
+    ("He said ''we will win'' and left.", ["we will win"]),
+    ("He said \"we will win\" and left.", ["we will win"]),
+    ("A stray “mark here.\n\nThe next paragraph has “a real quote” in it.", ["a real quote"]),
+])
+def test_quote_marks(text, expected):
+    assert [text[s:e] for s, e in quote_spans(text)] == expected
+
+
+# A small hand-annotated set (written for these tests): (text, [(speaker, cue, content)]).
+GOLD = [
+    ("The city council voted on Tuesday to close the old library. Mayor Jane Holt said the building was no longer safe. "
+     "“We have no choice,” she said. Residents argued that the library could be repaired for less money.",
+     [("Mayor Jane Holt", "said", "the building was no longer safe"), ("she", "said", "We have no choice"),
+      ("Residents", "argued", "the library could be repaired for less money")]),
+    ("Prices for bread rose by ten percent in March, according to the statistics office. "
+     "Bakers blamed the cost of flour. The finance minister told parliament that prices would fall by summer.",
+     [("the statistics office", "according to", "Prices for bread rose by ten percent in March"),
+      ("The finance minister", "told", "prices would fall by summer")]),
+    ("Tom Reed, a spokesman for the port, said that two ships had been delayed by the storm. "
+     "He expects the harbour to reopen on Friday. The shipping company wants to avoid further delays.",
+     [("Tom Reed", "said", "two ships had been delayed by the storm"), ("He", "expects", "the harbour to reopen on Friday"),
+      ("The shipping company", "wants", "to avoid further delays")]),
+    ("The opposition leader accused the government of hiding the report. "
+     "“This is a cover-up,” said Karin Lund, who leads the opposition. Officials denied that any report had been hidden.",
+     [("The opposition leader", "accused", "the government of hiding the report"), ("Karin Lund", "said", "This is a cover-up"),
+      ("Officials", "denied", "any report had been hidden")]),
+    ("The river flooded three villages overnight. Rescue teams reached the area in the morning. "
+     "Scientists fear that such floods will become more common, and the regional government promised to build new dams.",
+     [("Scientists", "fear", "such floods will become more common"), ("the regional government", "promised", "to build new dams")]),
+]
+
+
+def _words(s: str) -> set[str]:
+    return set(re.findall(r"\w+", s.lower()))
+
+
+def test_score_floor(nlp):
+    anns = run(nlp, [t for t, _ in GOLD])
+    tp = tp_triple = n_pred = n_gold = 0
+    for ann, (_, gold) in zip(anns, GOLD):
+        preds = ann.claims
+        n_pred += len(preds)
+        n_gold += len(gold)
+        used = set()
+        for speaker, cue, content in gold:
+            g = _words(content)
+            for k, p in enumerate(preds):
+                w = _words(p["content_text"])
+                if k in used or len(g & w) * 2 < len(g) or len(g & w) * 2 < len(w):
+                    continue
+                used.add(k)
+                tp += 1
+                tp_triple += p["cue_text"] == cue and (p["speaker_text"] or "") == speaker
+                break
+    precision, recall = tp / n_pred, tp / n_gold
+    f1 = 2 * precision * recall / (precision + recall)
+    assert f1 >= 0.85, (precision, recall)
+    assert tp_triple / n_gold >= 0.75
+
+
+def test_transcript_layout(claims_of):
+    _, claims = claims_of("Local radio interviewed the mayor on Monday.\n\nHOLT: The budget will be balanced by next spring.")
+    c = find(claims, "The budget will be balanced by next spring")
+    assert c is not None and c["speaker_text"] == "HOLT" and c["cue_text"] == ":"
+
+
+def test_noun_cue(claims_of):
+    _, claims = claims_of("His claim that the mine was safe turned out to be false.")
+    c = find(claims, "the mine was safe")
+    assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "His"
+
+
+def test_possessive_speaker_without_s(claims_of):
+    _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
+    c = find(claims, "the dam could break")
+    assert c is not None and c["speaker_text"] == "Mr. Holt"
