@@ -27,7 +27,7 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
 def _read(release_dir: Path, name: str) -> Any:
-    from presspack.release import read_json
+    from presspack.diff import read_json
 
     return read_json(release_dir / name)
 

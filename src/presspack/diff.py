@@ -122,14 +122,18 @@ def _n(x: int | None) -> str:
     return "-" if x is None else str(x)
 
 
-def read_datapackage(release: str | Path) -> dict[str, Any]:
-    path = Path(release) / "datapackage.json"
+def read_json(path: Path) -> Any:
+    """A release's JSON file; ReleaseNotFound when it is missing or not JSON."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReleaseNotFound(f"{release} is not a release: no datapackage.json") from None
+        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+
+
+def read_datapackage(release: str | Path) -> dict[str, Any]:
+    return read_json(Path(release) / "datapackage.json")
 
 
 def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:

@@ -18,7 +18,7 @@ from typing import Any
 
 from presspack.build import SEMVER, TMP_PREFIX, BuildResult, build
 from presspack.config import Config, load_config
-from presspack.diff import ReleaseDiff, diff_releases
+from presspack.diff import ReleaseDiff, diff_releases, read_json
 from presspack.errors import NothingToRelease, NoReleaseWritten, ReleaseExists, ReleaseNotFound
 from presspack.package import sha256_file, write_json
 
@@ -176,15 +176,6 @@ def write_extras(release_dir: str | Path, previous: str | Path | None = None) ->
 
 
 # -- versions.json and immutability ------------------------------------------------------
-
-
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
 
 
 def file_hashes(release_dir: str | Path) -> dict[str, str]:
