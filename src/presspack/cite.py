@@ -6,10 +6,10 @@ the release was built with, presspack's version) and datapackage.json (version, 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -160,11 +160,23 @@ def dump_yaml(data: Any) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
 
 
+CFF_SCHEMA_INSTALL = "pip install --no-deps --require-hashes -r requirements-data.txt  (or: pip install --no-deps cffconvert==2.0.0)"
+
+
+class CffSchemaMissing(ConfigError):
+    """The CFF 1.2.0 JSON schema is not installed."""
+
+
 @cache
 def cff_schema() -> dict[str, Any]:
-    """The CFF 1.2.0 JSON schema shipped in the package (no network needed)."""
-    raw = resources.files("presspack").joinpath("data/cff-1.2.0.schema.json").read_text(encoding="utf-8")
-    return json.loads(raw)
+    """The CFF 1.2.0 JSON schema, read from the installed `cffconvert` distribution's data
+    files (no network, and cffconvert itself is never imported)."""
+    spec = importlib.util.find_spec("cffconvert")
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(base) / "schemas" / CFF_VERSION / "schema.json"
+        if path.is_file():
+            return json.loads(path.read_text(encoding="utf-8"))
+    raise CffSchemaMissing(f"the CFF {CFF_VERSION} JSON schema is not installed; install it with: {CFF_SCHEMA_INSTALL}")
 
 
 def validate_cff(text: str) -> list[str]:

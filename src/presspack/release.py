@@ -241,7 +241,7 @@ def release_problems(release_dir: str | Path) -> list[tuple[str, str, str]]:
     """(type, file, message) for `validate`: files changed since the release was recorded
     (immutable), an invalid CITATION.cff (citation), croissant.json hashes that do not
     match the tables (croissant)."""
-    from presspack.cite import validate_cff
+    from presspack.cite import CffSchemaMissing, validate_cff
 
     release_dir = Path(release_dir)
     out = [("immutable", f, msg) for f, msg in immutability_problems(release_dir)]
@@ -249,6 +249,8 @@ def release_problems(release_dir: str | Path) -> list[tuple[str, str, str]]:
     if cff.is_file():
         try:
             out += [("citation", cff.name, f"not valid CFF 1.2.0: {p}") for p in validate_cff(cff.read_text(encoding="utf-8"))]
+        except CffSchemaMissing as e:
+            out.append(("citation", cff.name, f"cannot check: {e}"))
         except Exception as e:  # noqa: BLE001 - YAML errors of any kind: one problem
             out.append(("citation", cff.name, f"cannot read: {e}"))
     cro = release_dir / "croissant.json"
