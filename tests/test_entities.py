@@ -154,3 +154,46 @@ def test_sports_result_lines_are_teams(nlp):
     ents = _mentions(nlp, "Results of league matches on Saturday:\n\nPort Vale 2 Oxford 0\n\nMinnesota 6 MILWAUKEE 1")
     teams = {e["text"]: e["label"] for e in ents if e["label"] not in ("CARDINAL", "DATE")}
     assert {k: teams.get(k) for k in ("Port Vale", "Oxford", "Minnesota", "MILWAUKEE")} == dict.fromkeys(("Port Vale", "Oxford", "Minnesota", "MILWAUKEE"), "ORG")
+
+
+def _labels_after_place_rules(text, mentions):
+    """Run the label-consistency step on hand-placed mentions [(name, occurrence, label)]."""
+    from presspack.entities import _consistent_labels, _place_evidence
+
+    raw, pos = [], {}
+    for name, label in mentions:
+        s = text.index(name, pos.get(name, 0))
+        pos[name] = s + len(name)
+        raw.append((s, s + len(name), label))
+    out = _consistent_labels(text, raw, places=_place_evidence(text, raw))
+    return [(text[s:e], label) for s, e, label in out]
+
+
+def test_place_context_turns_misread_names_into_places():
+    text = (
+        "Troops advanced towards the city of Varnok. Fighting went on in the Dresk and Olbany axes "
+        "and in the direction of Hollin and Pevsk. Officials in Varnok spoke to Marta Pevsk."
+    )
+    got = _labels_after_place_rules(text, [
+        ("Varnok", "PERSON"), ("Dresk", "PERSON"), ("Olbany", "GPE"), ("Hollin", "GPE"),
+        ("Pevsk", "PERSON"), ("Varnok", "PERSON"), ("Marta Pevsk", "PERSON"),
+    ])
+    assert got == [
+        ("Varnok", "GPE"), ("Dresk", "GPE"), ("Olbany", "GPE"), ("Hollin", "GPE"),
+        # "Pevsk" is also the surname of a person in this article: it stays a person
+        ("Pevsk", "PERSON"), ("Varnok", "GPE"), ("Marta Pevsk", "PERSON"),
+    ]
+
+
+def test_people_after_prepositions_stay_people():
+    text = "Voters put their faith in Adeyemi. Brandt said it, and Adeyemi agreed with Brandt."
+    got = _labels_after_place_rules(text, [("Adeyemi", "PERSON"), ("Brandt", "PERSON"), ("Adeyemi", "PERSON"), ("Brandt", "PERSON")])
+    assert got == [("Adeyemi", "PERSON"), ("Brandt", "PERSON"), ("Adeyemi", "PERSON"), ("Brandt", "PERSON")]
+
+
+def test_example_article_places_are_places(example_release):
+    ents = pd.read_parquet(example_release / "entities.parquet")
+    labels = dict(zip(ents["text"], ents["label"]))
+    for place in ("Kiev", "Sumy", "Donbass", "Kursk", "Kubyansk"):
+        assert labels.get(place) == "GPE", place
+    assert set(ents.loc[ents["text"].str.contains("Putin"), "label"]) == {"PERSON"}

@@ -252,7 +252,7 @@ def mention_rows(
     if gazetteer is not None:
         raw, fixed = gazetteer.apply(match_text, raw)
     raw = _propagate(match_text, raw)
-    raw = _consistent_labels(text, raw, fixed)
+    raw = _consistent_labels(text, raw, fixed, places=_place_evidence(text, raw))
     canon = _canonical_names(text, raw)
     rows = []
     seen = set()
@@ -368,21 +368,69 @@ def add_matches(text: str, raw: list[tuple[int, int, str]], names: dict[str, str
     return out
 
 
+# Words that make the name beside them a place: "the city of X", "near X", "the X region",
+# "the X and Y axes". A name the model took for a person or a product in such a context is
+# a place throughout the article (unless it is also part of a person's full name).
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:city|town|village|capital|port|province|region|district|county|oblast|outskirts|suburbs"
+    r"|residents|mayor|governor|direction|streets)\s+of|\b(?:near|outside|in|into|towards?|across))"
+    r"\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PLACE_AFTER = re.compile(r"\s+(?:region|province|oblast|district|county|governorate|prefecture|axis|axes)\b")
+_NOT_PLACE_BEFORE = re.compile(r"\b(?:confidence|faith|trust|interest|belief|role|part|stake|share)\s+in\s+$", re.I)
+_PLACE_FLIPS = frozenset({"PERSON", "PER", "PRODUCT", "WORK_OF_ART", "FAC"})
+_GROUP_JOIN = re.compile(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
+
+
+def _place_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
+    """Names (folded) that stand in a place context somewhere in the article, alone or in a
+    coordinated group of names ("the direction of X and Y")."""
+    spans = sorted({(s, e) for s, e, label in raw if label in NAME_LABELS or label in _PLACE_FLIPS})
+    groups: list[list[tuple[int, int]]] = []
+    for s, e in spans:
+        if groups and _GROUP_JOIN.fullmatch(text, groups[-1][-1][1], s):
+            groups[-1].append((s, e))
+        else:
+            groups.append([(s, e)])
+    out: set[str] = set()
+    for g in groups:
+        left = text[max(0, g[0][0] - 40) : g[0][0]]
+        if (_PLACE_BEFORE.search(left) and not _NOT_PLACE_BEFORE.search(left)) or _PLACE_AFTER.match(text, g[-1][1]):
+            out.update(fold(text[s:e]) for s, e in g)
+    return out
+
+
 def _consistent_labels(
-    text: str, raw: list[tuple[int, int, str]], fixed: dict[str, tuple[str, str, str | None]] | None = None
+    text: str,
+    raw: list[tuple[int, int, str]],
+    fixed: dict[str, tuple[str, str, str | None]] | None = None,
+    *,
+    places: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str]]:
     """One label per name within an article: the majority label of its mentions
-    (PERSON wins ties, a surname of a person is a person, gazetteer labels win)."""
+    (PERSON wins ties, a surname of a person is a person, gazetteer labels win), except
+    that a one-word name found in a place context is a place (`_place_evidence`)."""
     fixed = fixed or {}
+    in_person_names: set[str] = set()  # "putin" of "Vladimir Putin" stays a person
+    for s, e, label in raw:
+        if label in ("PERSON", "PER"):
+            in_person_names.update(fold(strip_title(text[s:e])).split()[1:])
+    places = {n for n in places if " " not in n and n not in in_person_names}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for s, e, label in raw:
+        name = fold(text[s:e])
+        if name in places and label in _PLACE_FLIPS:
+            label = "GPE"
         if label in NAME_LABELS:
-            votes[fold(text[s:e])][label] += 1
+            votes[name][label] += 1
     persons = {n for n, c in votes.items() if c["PERSON"] >= max(c.values())}
     surnames = {n.split()[-1] for n in persons if len(n.split()) > 1}
     out = []
     for s, e, label in raw:
         name = fold(text[s:e])
+        if name in places and label in _PLACE_FLIPS:
+            label = "GPE"
         if name in fixed and fixed[name][2]:
             label = fixed[name][2]
         elif label in NAME_LABELS:
