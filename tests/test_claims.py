@@ -53,6 +53,12 @@ MUST_FIND = [
     ("“We will rebuild the station,” said Maria Lopez.", "Maria Lopez", "said", "We will rebuild the station", "direct"),
     ("The coach said the team was “ready for anything” after the win.", "The coach", "said", "the team was “ready for anything” after the win", "partial"),
     ("Police officers, who said the road was blocked, closed the area.", "who", "said", "the road was blocked", "indirect"),
+    # modifiers of the cue verb after its object belong to the content
+    ("The minister announced new rules for landlords last week.", "The minister", "announced", "new rules for landlords last week", "indirect"),
+    ("The coach praised the players after the match, saying they had fought hard.", "The coach", "praised", "the players after the match", "indirect"),
+    ("The coach praised the players after the match, saying they had fought hard.", "The coach", "saying", "they had fought hard", "indirect"),
+    ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "said", "The plan is dead", "direct"),
+    ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "adding", "nobody wants it anymore", "direct"),
 ]
 
 

@@ -39,6 +39,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     quotes = quote_spans(text)
+    cue_starts = [t.idx for t in doc if _is_cue_verb(t)]
 
     for tok in doc:
         if not _is_cue_verb(tok):
@@ -64,6 +65,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             extra_cue = []
         else:
             ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+            if ctoks:
+                ctoks = ctoks + _tail(tok, content, ctoks)
         if not ctoks:
             continue
         cs, ce = _trim(text, *_span(ctoks))
@@ -74,7 +77,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
-        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue)
+        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
@@ -96,6 +99,24 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             found.append(row)
 
     return _finish(article, found)
+
+
+_TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
+
+
+def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """Modifiers of the cue verb after its content ("complained about X [the morning after]")."""
+    end = max(t.i for t in ctoks)
+    out = []
+    for c in verb.children:
+        if c.i <= end or c.i == content.i:
+            continue
+        if c.dep_ not in _TAIL_DEPS or _is_cue_verb(c):
+            break
+        if c.dep_ == "advcl" and c.tag_ == "VBG":
+            break
+        out.extend(c.subtree)
+    return out
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
@@ -151,8 +172,15 @@ def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
 
 def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
     # a cue inside someone's direct quote ("“I think ...”") is part of what they said
+    # (the quote itself, not the run of quotes around a cue: that cue is in the gap)
     direct = [(r["content_start"], r["content_end"]) for r in found if r["kind"] == "direct"]
-    found = [r for r in found if r["cue_start"] is None or not any(s <= r["cue_start"] < e and (s, e) != (r["content_start"], r["content_end"]) for s, e in direct)]
+    quoted = [(qs, qe) for qs, qe in quote_spans(article.text) if any(s < qe and qs < e for s, e in direct)]
+
+    def nested(r: dict[str, Any]) -> bool:
+        c = r["cue_start"]
+        return c is not None and any(qs <= c < qe and not (r["content_start"] <= qs and qe <= r["content_end"]) for qs, qe in quoted)
+
+    found = [r for r in found if not nested(r)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"

@@ -68,7 +68,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None) -> tuple[int, int, bool]:
+def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
+                  cue_starts: list[int] | None = None) -> tuple[int, int, bool]:
     """Extend a content that is (part of) a quote to the run of quotes around it in the
     paragraph: "“A,” said X. “B.”" has one content from A to B. Returns the new span and
     whether it is a quote run (direct speech)."""
@@ -86,6 +87,8 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
             return False
         if not gap.strip(" \n,.;:–—-“”\"«»„'"):
             return True
+        if cue_starts is not None and sum(1 for c in cue_starts if gap_s <= c < gap_e) > 1:
+            return False  # "“A,” he said, adding that “B”": B is the second cue's content
         return cue is not None and gap_s <= cue[0] and cue[1] <= gap_e and gap.count(".") <= 2
 
     def whole(j: int) -> bool:
@@ -102,4 +105,9 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
         hi += 1
     while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
         lo -= 1
-    return min(cs, quotes[lo][0]), max(ce, quotes[hi][1]), True
+    qs, qe = quotes[lo][0], quotes[hi][1]
+    if cs < qs and not text[cs:qs].strip(" " + QUOTE_OPEN):
+        cs = qs  # no lone opening mark at the start of the content
+    if ce > qe and not text[qe:ce].strip(" .,!?" + QUOTE_CLOSE):
+        ce = qe
+    return min(cs, qs), max(ce, qe), True
