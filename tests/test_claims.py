@@ -107,6 +107,15 @@ def test_quote_run_around_the_cue_is_one_content(claims_of):
     assert find(claims, "We tested it twice this week.") is None
 
 
+def test_quote_run_goes_on_after_an_interruption(claims_of):
+    text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
+    full, claims = claims_of(text)
+    assert len(claims) == 1
+    c = claims[0]
+    assert c["content_text"].startswith("We tested the water twice") and c["content_text"].endswith("It is safe to drink")
+    assert c["speaker_text"] == "Tom Reed" and c["kind"] == "direct"
+
+
 def test_quote_across_paragraphs(claims_of):
     text = ("Lena Ortiz, the head of the clinic, described the night. “We had no power for six hours.\n\n"
             "“The nurses worked by torchlight until the generators came back,” she said.")

@@ -305,6 +305,13 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], (dash, dash + 1), (qs, qe), span[0])
     prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
     if prev:
+        near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
+        gap = text[near["content_end"]:qs]
+        if near["kind"] in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
+            # the same speaker's quote goes on after an interruption ("“A,” she said on
+            # the show “B”. “C.”"): one content
+            near.update(content_end=qe, content_text=text[near["content_start"]:qe])
+            return None
         p = prev[-1]
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
