@@ -59,6 +59,11 @@ MUST_FIND = [
     ("The coach praised the players after the match, saying they had fought hard.", "The coach", "saying", "they had fought hard", "indirect"),
     ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "said", "The plan is dead", "direct"),
     ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "adding", "nobody wants it anymore", "direct"),
+    # evidential and passive reporting: the whole clause is the content, the source the agent if any
+    ("Sales of the new phone seem to have peaked in March.", None, "seem", "Sales of the new phone seem to have peaked in March", "indirect"),
+    ("The minister is said to be planning a new budget.", None, "said", "The minister is said to be planning a new budget", "indirect"),
+    ("The plan is believed by the police to have failed.", "the police", "believed", "The plan is believed by the police to have failed", "indirect"),
+    ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
 ]
 
 
@@ -71,7 +76,8 @@ def test_must_find(claims_of, text, speaker, cue, content, kind):
     assert c["cue_text"] == cue
     assert c["kind"] == kind
     for p in ("speaker", "cue", "content"):
-        assert full[c[f"{p}_start"]:c[f"{p}_end"]] == c[f"{p}_text"]
+        if c[f"{p}_start"] is not None:
+            assert full[c[f"{p}_start"]:c[f"{p}_end"]] == c[f"{p}_text"]
 
 
 MUST_NOT_FIND = [

@@ -42,6 +42,11 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     cue_starts = [t.idx for t in doc if _is_cue_verb(t)]
 
     for tok in doc:
+        row = _raised(tok, article, sentences, resolver)
+        if row is not None:
+            found.append(row)
+            covered.append((row["content_start"], row["content_end"]))
+            continue
         if not _is_cue_verb(tok):
             if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
                 row = _noun_claim(tok, article, sentences, resolver)
@@ -117,6 +122,50 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         out.extend(c.subtree)
     return out
+
+
+_SEEM = ("seem", "appear")
+_PASSIVE_CUES = ("say", "believe", "expect", "think", "report", "rumor", "rumour", "know", "consider", "allege",
+                 "understand", "suppose", "estimate", "predict", "project", "feared", "fear")
+
+
+def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """Evidential and passive reporting ("Sales seem to have peaked", "He is said to be
+    ill", "It appears that ..."): the whole clause is the content and the cue is the verb;
+    the source is the agent of a passive ("is believed by X to ..."), else unnamed."""
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    lemma = verb.lemma_.lower()
+    kids = list(verb.children)
+    passive = lemma in _PASSIVE_CUES and any(c.dep_ == "auxpass" for c in kids) and verb.tag_ == "VBN"
+    if not (lemma in _SEEM or passive):
+        return None
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+    comp = next((c for c in kids if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "ccomp") and c.i > verb.i), None)
+    if comp is None or subj is None:
+        return None
+    if subj.lower_ == "it" and comp.dep_ == "ccomp":
+        toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
+    else:
+        if comp.dep_ == "ccomp":
+            return None
+        drop = set()
+        for c in kids:
+            if c.dep_ in ("cc", "conj", "mark", "advcl", "punct", "prep", "npadvmod", "agent") and c.i != comp.i and not (c.dep_ == "advcl" and c.i > comp.i):
+                drop.update(t.i for t in c.subtree)
+        toks = [t for t in verb.subtree if t.i not in drop]
+        lo, hi = subj.left_edge.i, max(t.i for t in comp.subtree)
+        toks = [t for t in toks if lo <= t.i <= hi]
+    if not toks:
+        return None
+    text = article.text
+    cs, ce = _trim(text, *_span(toks))
+    if ce - cs < 3:
+        return None
+    agent = next((c for c in kids if c.dep_ == "agent"), None)
+    pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+    speaker = _speaker_tokens(pobj) if pobj is not None else None
+    return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
