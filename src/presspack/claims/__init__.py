@@ -74,6 +74,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
                 ctoks = ctoks + _tail(tok, content, ctoks)
         if not ctoks:
             continue
+        ctoks = _cut_trailing_aside(ctoks)
         cs, ce = _trim(text, *_span(ctoks))
         if ce - cs < 3:
             continue
@@ -166,6 +167,27 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
     speaker = _speaker_tokens(pobj) if pobj is not None else None
     return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
+
+
+def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
+    """Drop a comment set off by a comma or dash at the end of a content: a participle
+    (", reversing ..."), a non-restrictive relative clause (", which ...") or an
+    apposition (", the father of ...")."""
+    idx = {t.i for t in ctoks}
+    end = max(idx)
+    cut = end + 1
+    for t in ctoks:
+        if t.i <= min(idx) + 2 or t.right_edge.i < end:
+            continue
+        left = t.left_edge
+        if left.i - 1 not in idx or left.doc[left.i - 1].text not in (",", "—", "–", "--"):
+            continue
+        aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
+                 or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
+                 or t.dep_ == "appos")
+        if aside:
+            cut = min(cut, left.i - 1)
+    return [t for t in ctoks if t.i < cut]
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
