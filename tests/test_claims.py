@@ -102,6 +102,12 @@ def test_according_to(claims_of):
     assert c is not None and c["cue_text"] == "according to" and c["speaker_text"] == "the fire brigade"
 
 
+def test_according_to_covers_conjoined_clauses(claims_of):
+    _, claims = claims_of("The plant closed in May and the workers moved to the city, according to the union.")
+    c = find(claims, "The plant closed in May and the workers moved to the city")
+    assert c is not None and c["speaker_text"] == "the union"
+
+
 def test_participial_cue(claims_of):
     _, claims = claims_of("The mayor resigned on Friday, saying that she had lost the trust of the council.")
     c = find(claims, "she had lost the trust of the council")

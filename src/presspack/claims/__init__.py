@@ -329,6 +329,8 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
+        if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
+            clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
         part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
                 and not (t.dep_ == "mark" and t.head.i == clause.i)]
         lo, hi = min(phrase), max(phrase)
