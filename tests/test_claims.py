@@ -62,6 +62,9 @@ MUST_FIND = [
     # a comment set off by a comma at the end is no part of the content
     ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
     ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),
+    # a participial cue after a preposition takes the subject of the clause it is in
+    ("The senator angered her party by calling the plan a disaster.", "The senator", "calling", "the plan a disaster", "indirect"),
+    ("The newspaper quoted an aide as saying the talks had failed.", "The newspaper", "saying", "the talks had failed", "indirect"),
     # evidential and passive reporting: the whole clause is the content, the source the agent if any
     ("Sales of the new phone seem to have peaked in March.", None, "seem", "Sales of the new phone seem to have peaked in March", "indirect"),
     ("The minister is said to be planning a new budget.", None, "said", "The minister is said to be planning a new budget", "indirect"),

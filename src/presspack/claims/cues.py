@@ -57,7 +57,7 @@ def _subject(verb: Any) -> Any | None:
         return own
     if verb.dep_ == "relcl":
         return verb.head
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp"):
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
             subj = _own_subject(anc)
