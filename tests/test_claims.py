@@ -111,6 +111,11 @@ def test_according_to_covers_conjoined_clauses(claims_of):
     assert c is not None and c["speaker_text"] == "the union"
 
 
+def test_report_inside_a_content_is_not_a_claim_of_its_own(claims_of):
+    _, claims = claims_of("The mayor said the council believes the plan will fail.")
+    assert [(c["speaker_text"], c["content_text"]) for c in claims] == [("The mayor", "the council believes the plan will fail")]
+
+
 def test_participial_cue(claims_of):
     _, claims = claims_of("The mayor resigned on Friday, saying that she had lost the trust of the council.")
     c = find(claims, "she had lost the trust of the council")

@@ -252,6 +252,12 @@ def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any
         return c is not None and any(qs <= c < qe and not (r["content_start"] <= qs and qe <= r["content_end"]) for qs, qe in quoted)
 
     found = [r for r in found if not nested(r)]
+    # a report inside another claim's content ("X said Y believes Z") is part of that
+    # content, not a claim of its own (unless each sits inside the other)
+    def inside(r: dict[str, Any], q: dict[str, Any]) -> bool:
+        return r["cue_start"] is not None and q["content_start"] <= r["cue_start"] < q["content_end"]
+
+    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) for q in found)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -329,6 +335,8 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
+        if _is_cue_verb(clause) and _content_child(clause) is not None:
+            continue  # on a cue verb ("X said ..., according to him, ..."): X's claim already says who
         if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
             clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
         part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
@@ -340,6 +348,7 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
             part = before
         elif not any(not t.is_punct for t in before):
             part = after
+
         if len(part) < 3:
             continue
         cs, ce = _trim(text, *_span(part))
