@@ -59,6 +59,8 @@ MUST_FIND = [
     ("The coach praised the players after the match, saying they had fought hard.", "The coach", "saying", "they had fought hard", "indirect"),
     ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "said", "The plan is dead", "direct"),
     ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "adding", "nobody wants it anymore", "direct"),
+    ("Voters know the economy is weak.", "Voters", "know", "the economy is weak", "indirect"),
+    ("The mayor supports a ban on cars in the old town.", "The mayor", "supports", "a ban on cars in the old town", "indirect"),
     # a comment set off by a comma at the end is no part of the content
     ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
     ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),
