@@ -61,6 +61,8 @@ MUST_FIND = [
     ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "adding", "nobody wants it anymore", "direct"),
     ("Voters know the economy is weak.", "Voters", "know", "the economy is weak", "indirect"),
     ("The mayor supports a ban on cars in the old town.", "The mayor", "supports", "a ban on cars in the old town", "indirect"),
+    ("The Internet has also made it possible for people with odd ideas to find each other, she said.", "she", "said",
+     "The Internet has also made it possible for people with odd ideas to find each other", "indirect"),
     # a comment set off by a comma at the end is no part of the content
     ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
     ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),

@@ -16,6 +16,7 @@ from typing import Any
 
 from presspack.claims.cues import (
     _content_child,
+    _own_subject,
     _cue_tokens,
     _host_clause,
     _is_cue_verb,
@@ -58,6 +59,10 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if found_content is None:
             found_content = _host_clause(tok)
             if found_content is None:
+                row = _trailing_cue(tok, article, sentences, resolver, quotes, cue_starts)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
                 continue
         content, extra_cue = found_content
         hosted = bool(extra_cue) and extra_cue[0].dep_ == "parataxis"
@@ -188,6 +193,37 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
         if aside:
             cut = min(cut, left.i - 1)
     return [t for t in ctoks if t.i < cut]
+
+
+def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                  quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+    """"A, she said." / "A, said the mayor." when the parser missed that A is what was said:
+    a reporting verb and its subject closing the sentence after a comma."""
+    if verb.lemma_.lower() not in lexicon()["verbs"]:
+        return None
+    subj = _own_subject(verb)
+    if subj is None:
+        return None
+    sent = verb.sent
+    core = {t.i for t in subj.subtree} | {t.i for t in _cue_tokens(verb)}
+    after = [t for t in sent if t.i > max(core) and not t.is_space]
+    if any(not t.is_punct for t in after):
+        return None
+    first = min(core)
+    k = first - 1
+    while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
+        k -= 1
+    if k < sent.start or sent.doc[k].text != ",":
+        return None
+    if k - sent.start < 3:
+        return None
+    text = article.text
+    cs, ce = _trim(text, sent.start_char, sent.doc[k].idx)
+    if ce - cs < 3:
+        return None
+    cue = _span(_cue_tokens(verb))
+    cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
+    return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct" if run else None)
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
