@@ -40,15 +40,17 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     quotes = quote_spans(text)
-    cue_starts = [t.idx for t in doc if _is_cue_verb(t)]
+    tokens = list(doc)  # one Token object per token (they are costly to create)
+    is_cue = [_is_cue_verb(t) for t in tokens]
+    cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
 
-    for tok in doc:
+    for tok, tok_is_cue in zip(tokens, is_cue):
         row = _raised(tok, article, sentences, resolver)
         if row is not None:
             found.append(row)
             covered.append((row["content_start"], row["content_end"]))
             continue
-        if not _is_cue_verb(tok):
+        if not tok_is_cue:
             if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
                 row = _noun_claim(tok, article, sentences, resolver)
                 if row is not None:
@@ -109,7 +111,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if row:
             found.append(row)
 
-    return _finish(article, found)
+    return _finish(article, found, quotes)
 
 
 _TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
@@ -269,19 +271,20 @@ def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
     """Reduced claims for pipelines without a parser: quotes with a nearby speaker."""
     resolver = SpeakerResolver(doc, article, mentions)
     found: list[dict[str, Any]] = []
-    for qs, qe in quote_spans(article.text):
+    quotes = quote_spans(article.text)
+    for qs, qe in quotes:
         if len(article.text[qs:qe].split()) >= 4:
             row = _quote_claim(doc, article, sentences, resolver, qs, qe, found)
             if row:
                 found.append(row)
-    return _finish(article, found)
+    return _finish(article, found, quotes)
 
 
-def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _finish(article: Article, found: list[dict[str, Any]], quotes: list[tuple[int, int]]) -> list[dict[str, Any]]:
     # a cue inside someone's direct quote ("“I think ...”") is part of what they said
     # (the quote itself, not the run of quotes around a cue: that cue is in the gap)
     direct = [(r["content_start"], r["content_end"]) for r in found if r["kind"] == "direct"]
-    quoted = [(qs, qe) for qs, qe in quote_spans(article.text) if any(s < qe and qs < e for s, e in direct)]
+    quoted = [(qs, qe) for qs, qe in quotes if any(s < qe and qs < e for s, e in direct)]
 
     def nested(r: dict[str, Any]) -> bool:
         c = r["cue_start"]
@@ -353,14 +356,19 @@ def _row(article: Article, sentences: list[dict[str, Any]], resolver: SpeakerRes
     return row
 
 
+_ACCORDING = re.compile(r"\baccording\b", re.IGNORECASE)
+
+
 def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
     """"according to X": X is the speaker; the content is the clause the phrase
     modifies (or the rest of the sentence when it modifies the whole sentence)."""
     out = []
     text = article.text
-    for tok in doc:
-        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+    for m in _ACCORDING.finditer(text):
+        tok = doc.char_span(m.start(), m.start() + 9)
+        if tok is None or tok.end >= len(doc) or doc[tok.end].lower_ != "to":
             continue
+        tok = tok[0]
         to = doc[tok.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
         if not objs:

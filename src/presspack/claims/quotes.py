@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 QUOTE_OPEN = "“\"«„‘"
 QUOTE_CLOSE = "”\"»“’"
 
@@ -9,6 +11,11 @@ QUOTE_CLOSE = "”\"»“’"
 # themselves; „ closes with “ or ” (German and Eastern European style).
 _PAIRS = {"“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
 MAX_QUOTE_CHARS = 5000
+# where a quote may open, and per opening mark where its scan has something to decide
+# (a closer, the mark itself, a paragraph break)
+_CANDIDATE = re.compile("[“«„\"»'`]")
+_STOPS = {mark: re.compile("|".join(re.escape(x) for x in sorted(set(closers) | {mark, "\n\n"} if len(mark) == 1 else {"''", "\n\n"})))
+          for mark, closers in _PAIRS.items()}
 
 
 def _open_at(text: str, i: int) -> str | None:
@@ -30,14 +37,25 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     i = 0
     n = len(text)
     while i < n:
+        m = _CANDIDATE.search(text, i)
+        if m is None:
+            break
+        i = m.start()
         mark = _open_at(text, i)
         if mark is None:
             i += 1
             continue
         closers = _PAIRS[mark]
+        stops = _STOPS[mark]
         j = i + len(mark)
         end = -1
         while j < n and j - i <= MAX_QUOTE_CHARS:
+            nxt_m = stops.search(text, j)
+            if nxt_m is None:
+                break
+            j = nxt_m.start()
+            if j - i > MAX_QUOTE_CHARS:
+                break
             if mark in ("''", "``"):
                 if text.startswith("''", j):
                     end = j
