@@ -255,6 +255,12 @@ def test_noun_cue(claims_of):
     assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "His"
 
 
+def test_noun_cue_with_a_prepositional_content(claims_of):
+    _, claims = claims_of("Anna Berg's criticism of the new budget was sharp.")
+    c = find(claims, "the new budget")
+    assert c is not None and c["cue_text"] == "criticism of" and c["speaker_text"] == "Anna Berg"
+
+
 def test_possessive_speaker_without_s(claims_of):
     _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
     c = find(claims, "the dam could break")

@@ -51,7 +51,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             covered.append((row["content_start"], row["content_end"]))
             continue
         if not tok_is_cue:
-            if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
+            if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon()["nouns"] or tok.lemma_.lower() in lexicon()["noun_preps"]):
                 row = _noun_claim(tok, article, sentences, resolver)
                 if row is not None:
                     found.append(row)
@@ -239,6 +239,34 @@ def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], re
             poss = next((g for g in noun.children if g.dep_ == "poss"), None)
             speaker = _speaker_tokens(poss) if poss is not None else None
             return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
+    preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
+    if preps:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in preps and c.i == noun.i + 1:
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is None:
+                    continue
+                cs, ce = _trim(article.text, *_span(list(obj.subtree)))
+                if ce - cs < 3:
+                    return None
+                return _row(article, sentences, resolver, _noun_speaker(noun), (noun.idx, c.idx + len(c.text)), (cs, ce), noun)
+    return None
+
+
+def _noun_speaker(noun: Any) -> list[Any] | None:
+    """Whose statement a cue noun is: "Smith's criticism", "criticism by Smith", or the
+    subject of a verb that voices it ("Smith voiced support for ...")."""
+    for g in noun.children:
+        if g.dep_ == "poss":
+            return _speaker_tokens(g)
+        if g.dep_ == "prep" and g.lower_ == "by":
+            obj = next((x for x in g.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return _speaker_tokens(obj)
+    if noun.dep_ == "dobj":
+        subj = _subject(noun.head)
+        if subj is not None:
+            return _speaker_tokens(subj)
     return None
 
 

@@ -21,6 +21,11 @@ def lexicon() -> dict[str, Any]:
         verb, prep = phrase.split(" ", 1)
         preps.setdefault(verb, set()).add(prep.split()[-1])
     data["verb_preps"] = preps
+    noun_preps: dict[str, set[str]] = {}
+    for phrase in data.get("noun_preps", ()):
+        noun, prep = phrase.split(" ", 1)
+        noun_preps.setdefault(noun, set()).add(prep)
+    data["noun_preps"] = noun_preps
     data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
     return data
 
