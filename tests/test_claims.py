@@ -161,6 +161,12 @@ def test_colon_and_dash_layouts(claims_of):
     assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == "–"
 
 
+def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
+    _, claims = claims_of("The mayor spoke to reporters on Monday. She added:\n\n“The bridge will be rebuilt before the winter comes.”")
+    c = find(claims, "The bridge will be rebuilt before the winter comes")
+    assert c is not None and c["speaker_text"] == "She" and c["cue_text"] == "added" and c["kind"] == "direct"
+
+
 def test_no_claim_for_a_cue_inside_a_direct_quote(claims_of):
     _, claims = claims_of("“I think the vote will be close,” said Maria Lopez.")
     assert [c["cue_text"] for c in claims] == ["said"]

@@ -451,6 +451,16 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             ent_toks = [t for t in head if t.i >= head[-1].i - 3]
             colon = text.rindex(":", max(0, qs - 3), qs)
             return _row(article, sentences, resolver, ent_toks, (colon, colon + 1), (qs, qe), span[0])
+    lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
+    if lead.endswith(":"):
+        # a lead-in sentence ending in a colon, also in the paragraph before: "She added:"
+        colon_tok = doc.char_span(max(0, qs - 8) + len(lead) - 1, max(0, qs - 8) + len(lead), alignment_mode="expand")
+        if colon_tok is not None:
+            for tok in reversed(list(colon_tok[0].sent)):
+                if tok.pos_ in ("VERB", "AUX") and (_is_cue_verb(tok) or tok.dep_ == "ROOT"):
+                    subj = _subject(tok)
+                    if subj is not None:
+                        return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     post = text[qe:qe + 4]
     if any(d in post for d in "–—―"):
         tail = [t for t in sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
