@@ -45,11 +45,12 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
 
     for tok, tok_is_cue in zip(tokens, is_cue):
-        row = _raised(tok, article, sentences, resolver)
-        if row is not None:
-            found.append(row)
-            covered.append((row["content_start"], row["content_end"]))
-            continue
+        if tok_is_cue or tok.lemma_ in _SEEM:
+            row = _raised(tok, article, sentences, resolver)
+            if row is not None:
+                found.append(row)
+                covered.append((row["content_start"], row["content_end"]))
+                continue
         if not tok_is_cue:
             if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon()["nouns"] or tok.lemma_.lower() in lexicon()["noun_preps"]):
                 row = _noun_claim(tok, article, sentences, resolver)
@@ -133,17 +134,18 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
 
 
 _SEEM = ("seem", "appear")
+# (all of them cue verbs in the lexicon)
 _PASSIVE_CUES = ("say", "believe", "expect", "think", "report", "rumor", "rumour", "know", "consider", "allege",
-                 "understand", "suppose", "estimate", "predict", "project", "feared", "fear")
+                 "understand", "suppose", "estimate", "predict", "project", "fear")
 
 
 def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
     """Evidential and passive reporting ("Sales seem to have peaked", "He is said to be
     ill", "It appears that ..."): the whole clause is the content and the cue is the verb;
     the source is the agent of a passive ("is believed by X to ..."), else unnamed."""
-    if verb.pos_ not in ("VERB", "AUX"):
-        return None
     lemma = verb.lemma_.lower()
+    if lemma not in _SEEM and lemma not in _PASSIVE_CUES or verb.pos_ not in ("VERB", "AUX"):
+        return None
     kids = list(verb.children)
     passive = lemma in _PASSIVE_CUES and any(c.dep_ == "auxpass" for c in kids) and verb.tag_ == "VBN"
     if not (lemma in _SEEM or passive):
@@ -181,19 +183,24 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
     (", reversing ..."), a non-restrictive relative clause (", which ...") or an
     apposition (", the father of ...")."""
     idx = {t.i for t in ctoks}
-    end = max(idx)
+    end, first = max(idx), min(idx)
     cut = end + 1
-    for t in ctoks:
-        if t.i <= min(idx) + 2 or t.right_edge.i < end:
+    for sep in ctoks:
+        if sep.text not in (",", "—", "–", "--") or sep.i + 1 not in idx or sep.i + 1 > end:
             continue
-        left = t.left_edge
-        if left.i - 1 not in idx or left.doc[left.i - 1].text not in (",", "—", "–", "--"):
-            continue
-        aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
-                 or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
-                 or t.dep_ == "appos")
-        if aside:
-            cut = min(cut, left.i - 1)
+        left = sep.doc[sep.i + 1]
+        t = left
+        while True:  # the tokens whose phrase starts right after the separator
+            if t.i in idx and t.i > first + 2 and t.right_edge.i >= end:
+                aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
+                         or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
+                         or t.dep_ == "appos")
+                if aside:
+                    cut = min(cut, sep.i)
+            h = t.head
+            if h.i == t.i or h.left_edge.i != left.i:
+                break
+            t = h
     return [t for t in ctoks if t.i < cut]
 
 
