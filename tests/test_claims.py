@@ -74,6 +74,8 @@ MUST_FIND = [
     ("The minister is said to be planning a new budget.", None, "said", "The minister is said to be planning a new budget", "indirect"),
     ("The plan is believed by the police to have failed.", "the police", "believed", "The plan is believed by the police to have failed", "indirect"),
     ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
+    ("The governor is seen as the favourite in the race.", None, "seen", "The governor is seen as the favourite in the race", "indirect"),
+    ("The union endorsed her on Monday.", "The union", "endorsed", "her on Monday", "indirect"),
 ]
 
 

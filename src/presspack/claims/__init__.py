@@ -136,7 +136,7 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
 _SEEM = ("seem", "appear")
 # (all of them cue verbs in the lexicon)
 _PASSIVE_CUES = ("say", "believe", "expect", "think", "report", "rumor", "rumour", "know", "consider", "allege",
-                 "understand", "suppose", "estimate", "predict", "project", "fear")
+                 "understand", "suppose", "estimate", "predict", "project", "fear", "see", "describe", "regard")
 
 
 def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
@@ -152,6 +152,8 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
         return None
     subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     comp = next((c for c in kids if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "ccomp") and c.i > verb.i), None)
+    if comp is None and passive:  # "is seen as the favourite"
+        comp = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i), None)
     if comp is None or subj is None:
         return None
     if subj.lower_ == "it" and comp.dep_ == "ccomp":

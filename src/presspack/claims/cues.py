@@ -148,7 +148,7 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
                     return obj, [c]
     if lemma in lex["object_verbs"]:
         for c in kids:
-            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ not in ("PRON",):
+            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")):
                 return c, []
     return None
 
