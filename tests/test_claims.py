@@ -169,6 +169,12 @@ def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
     assert c is not None and c["speaker_text"] == "She" and c["cue_text"] == "added" and c["kind"] == "direct"
 
 
+def test_dash_layout_without_space_or_entity(claims_of):
+    _, claims = claims_of("“The mayor must stop insulting the workers who keep this city running.”― Ana Ruiz.")
+    c = find(claims, "The mayor must stop insulting the workers who keep this city running")
+    assert c is not None and c["speaker_text"] == "Ana Ruiz" and c["cue_text"] == "―"
+
+
 def test_no_claim_for_a_cue_inside_a_direct_quote(claims_of):
     _, claims = claims_of("“I think the vote will be close,” said Maria Lopez.")
     assert [c["cue_text"] for c in claims] == ["said"]

@@ -439,6 +439,9 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
     return out
 
 
+_DASH_NAME = re.compile(r"[–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
+
+
 def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
                  qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
     """A quote with a speaker in its sentence (a cue verb with a subject, or a colon
@@ -472,10 +475,15 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
                         return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     post = text[qe:qe + 4]
     if any(d in post for d in "–—―"):
+        dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
         tail = [t for t in sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+        tail = [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O" and t.is_alpha] if tail else []
+        if not tail:  # a name the parser did not recognise or put in another sentence ("...” ― Ana Ruiz")
+            m = _DASH_NAME.match(text, dash)
+            name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand") if m is not None else None
+            tail = list(name) if name is not None else []
         if tail:
-            dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
-            return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], (dash, dash + 1), (qs, qe), span[0])
+            return _row(article, sentences, resolver, tail, (dash, dash + 1), (qs, qe), span[0])
     prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
     if prev:
         near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
