@@ -76,6 +76,7 @@ MUST_FIND = [
     ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
     ("The governor is seen as the favourite in the race.", None, "seen", "The governor is seen as the favourite in the race", "indirect"),
     ("The union endorsed her on Monday.", "The union", "endorsed", "her on Monday", "indirect"),
+    ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
 ]
 
 

@@ -80,6 +80,10 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
             if ctoks:
                 ctoks = ctoks + _tail(tok, content, ctoks)
+                if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
+                    obj = next((c for c in tok.children if c.dep_ == "dobj" and tok.i < c.i < content.i), None)
+                    if obj is not None:
+                        ctoks = list(obj.subtree) + ctoks
         if not ctoks:
             continue
         ctoks = _cut_trailing_aside(ctoks)
