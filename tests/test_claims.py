@@ -123,6 +123,12 @@ def test_report_inside_a_content_is_not_a_claim_of_its_own(claims_of):
     assert [(c["speaker_text"], c["content_text"]) for c in claims] == [("The mayor", "the council believes the plan will fail")]
 
 
+def test_according_to_on_a_reported_clause(claims_of):
+    _, claims = claims_of("The two delegates pledged to support the senator, according to the party.")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("the party", "according to", "The two delegates pledged to support the senator")]
+
+
 def test_participial_cue(claims_of):
     _, claims = claims_of("The mayor resigned on Friday, saying that she had lost the trust of the council.")
     c = find(claims, "she had lost the trust of the council")

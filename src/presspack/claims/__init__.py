@@ -420,8 +420,9 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
-        if _is_cue_verb(clause) and _content_child(clause) is not None:
-            continue  # on a cue verb ("X said ..., according to him, ..."): X's claim already says who
+        if _is_cue_verb(clause) and _content_child(clause) is not None and any(
+                t.i > max(phrase) and not t.is_punct for t in clause.sent) and tok.i > clause.sent.start:
+            continue  # inserted on a cue verb ("X said ..., according to him, ..."): X's claim already says who
         if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
             clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
         part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
