@@ -282,6 +282,12 @@ def test_noun_cue_with_a_prepositional_content(claims_of):
     assert c is not None and c["cue_text"] == "criticism of" and c["speaker_text"] == "Anna Berg"
 
 
+def test_belief_noun_with_a_that_clause(claims_of):
+    _, claims = claims_of("Her suspicion that the vote was rigged proved wrong.")
+    c = find(claims, "the vote was rigged")
+    assert c is not None and c["cue_text"] == "suspicion" and c["speaker_text"] == "Her"
+
+
 def test_possessive_speaker_without_s(claims_of):
     _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
     c = find(claims, "the dam could break")
