@@ -288,6 +288,15 @@ def test_belief_noun_with_a_that_clause(claims_of):
     assert c is not None and c["cue_text"] == "suspicion" and c["speaker_text"] == "Her"
 
 
+def test_noun_cue_voiced_by_the_subject(claims_of):
+    _, claims = claims_of("The senator made the claim that taxes would fall.")
+    c = find(claims, "taxes would fall")
+    assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "The senator"
+    _, claims = claims_of("The senator rejected the claim that taxes would fall.")
+    c = find(claims, "taxes would fall")
+    assert c is None or c["speaker_text"] != "The senator"
+
+
 def test_possessive_speaker_without_s(claims_of):
     _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
     c = find(claims, "the dam could break")

@@ -249,8 +249,7 @@ def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], re
             cs, ce = _trim(article.text, *_span(ctoks))
             if ce - cs < 3:
                 return None
-            poss = next((g for g in noun.children if g.dep_ == "poss"), None)
-            speaker = _speaker_tokens(poss) if poss is not None else None
+            speaker = _noun_speaker(noun)
             return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
     preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
     if preps:
@@ -266,6 +265,12 @@ def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], re
     return None
 
 
+# verbs whose subject voices the cue noun they take ("made the claim", "expressed hope")
+_VOICING = frozenset({"make", "express", "voice", "repeat", "reiterate", "issue", "offer", "give", "share", "raise",
+                      "have", "hold", "state", "renew", "air", "lodge", "file", "deliver", "release", "publish", "send",
+                      "signal", "show", "level", "add", "echo", "stress", "underline", "maintain"})
+
+
 def _noun_speaker(noun: Any) -> list[Any] | None:
     """Whose statement a cue noun is: "Smith's criticism", "criticism by Smith", or the
     subject of a verb that voices it ("Smith voiced support for ...")."""
@@ -276,7 +281,7 @@ def _noun_speaker(noun: Any) -> list[Any] | None:
             obj = next((x for x in g.children if x.dep_ == "pobj"), None)
             if obj is not None:
                 return _speaker_tokens(obj)
-    if noun.dep_ == "dobj":
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _VOICING:
         subj = _subject(noun.head)
         if subj is not None:
             return _speaker_tokens(subj)
