@@ -40,7 +40,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     quotes = quote_spans(text)
-    tokens = list(doc)  # one Token object per token (they are costly to create)
+    tokens = _candidates(doc)  # Token objects are costly: only for lemmas a rule can start from
     is_cue = [_is_cue_verb(t) for t in tokens]
     cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
 
@@ -208,6 +208,24 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
                 break
             t = h
     return [t for t in ctoks if t.i < cut]
+
+
+def _candidates(doc: Any) -> list[Any]:
+    """The tokens whose lemma is in the lexicon (cue verbs, cue nouns, seem/appear), in order."""
+    from spacy.attrs import LEMMA
+
+    lex = lexicon()
+    strings = doc.vocab.strings
+    lemmas = doc.to_array([LEMMA]).ravel().tolist()
+    wanted = {h for h in set(lemmas) if _lexical(strings[h].lower(), lex)}
+    return [doc[i] for i, h in enumerate(lemmas) if h in wanted]
+
+
+def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
+    return lemma in lex["all_verbs"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
+
+
+_VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})
 
 
 def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
