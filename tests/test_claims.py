@@ -53,6 +53,30 @@ MUST_FIND = [
     ("“We will rebuild the station,” said Maria Lopez.", "Maria Lopez", "said", "We will rebuild the station", "direct"),
     ("The coach said the team was “ready for anything” after the win.", "The coach", "said", "the team was “ready for anything” after the win", "partial"),
     ("Police officers, who said the road was blocked, closed the area.", "who", "said", "the road was blocked", "indirect"),
+    # modifiers of the cue verb after its object belong to the content
+    ("The minister announced new rules for landlords last week.", "The minister", "announced", "new rules for landlords last week", "indirect"),
+    ("The coach praised the players after the match, saying they had fought hard.", "The coach", "praised", "the players after the match", "indirect"),
+    ("The coach praised the players after the match, saying they had fought hard.", "The coach", "saying", "they had fought hard", "indirect"),
+    ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "said", "The plan is dead", "direct"),
+    ("Anna Berg met the workers. “The plan is dead,” she said, adding that “nobody wants it anymore.”", "she", "adding", "nobody wants it anymore", "direct"),
+    ("Voters know the economy is weak.", "Voters", "know", "the economy is weak", "indirect"),
+    ("The mayor supports a ban on cars in the old town.", "The mayor", "supports", "a ban on cars in the old town", "indirect"),
+    ("The Internet has also made it possible for people with odd ideas to find each other, she said.", "she", "said",
+     "The Internet has also made it possible for people with odd ideas to find each other", "indirect"),
+    # a comment set off by a comma at the end is no part of the content
+    ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
+    ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),
+    # a participial cue after a preposition takes the subject of the clause it is in
+    ("The senator angered her party by calling the plan a disaster.", "The senator", "calling", "the plan a disaster", "indirect"),
+    ("The newspaper quoted an aide as saying the talks had failed.", "The newspaper", "saying", "the talks had failed", "indirect"),
+    # evidential and passive reporting: the whole clause is the content, the source the agent if any
+    ("Sales of the new phone seem to have peaked in March.", None, "seem", "Sales of the new phone seem to have peaked in March", "indirect"),
+    ("The minister is said to be planning a new budget.", None, "said", "The minister is said to be planning a new budget", "indirect"),
+    ("The plan is believed by the police to have failed.", "the police", "believed", "The plan is believed by the police to have failed", "indirect"),
+    ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
+    ("The governor is seen as the favourite in the race.", None, "seen", "The governor is seen as the favourite in the race", "indirect"),
+    ("The union endorsed her on Monday.", "The union", "endorsed", "her on Monday", "indirect"),
+    ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
 ]
 
 
@@ -65,7 +89,8 @@ def test_must_find(claims_of, text, speaker, cue, content, kind):
     assert c["cue_text"] == cue
     assert c["kind"] == kind
     for p in ("speaker", "cue", "content"):
-        assert full[c[f"{p}_start"]:c[f"{p}_end"]] == c[f"{p}_text"]
+        if c[f"{p}_start"] is not None:
+            assert full[c[f"{p}_start"]:c[f"{p}_end"]] == c[f"{p}_text"]
 
 
 MUST_NOT_FIND = [
@@ -87,6 +112,23 @@ def test_according_to(claims_of):
     assert c is not None and c["cue_text"] == "according to" and c["speaker_text"] == "the fire brigade"
 
 
+def test_according_to_covers_conjoined_clauses(claims_of):
+    _, claims = claims_of("The plant closed in May and the workers moved to the city, according to the union.")
+    c = find(claims, "The plant closed in May and the workers moved to the city")
+    assert c is not None and c["speaker_text"] == "the union"
+
+
+def test_report_inside_a_content_is_not_a_claim_of_its_own(claims_of):
+    _, claims = claims_of("The mayor said the council believes the plan will fail.")
+    assert [(c["speaker_text"], c["content_text"]) for c in claims] == [("The mayor", "the council believes the plan will fail")]
+
+
+def test_according_to_on_a_reported_clause(claims_of):
+    _, claims = claims_of("The two delegates pledged to support the senator, according to the party.")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("the party", "according to", "The two delegates pledged to support the senator")]
+
+
 def test_participial_cue(claims_of):
     _, claims = claims_of("The mayor resigned on Friday, saying that she had lost the trust of the council.")
     c = find(claims, "she had lost the trust of the council")
@@ -99,6 +141,15 @@ def test_quote_run_around_the_cue_is_one_content(claims_of):
     c = find(claims, "The water is safe to drink,” said Tom Reed. “We tested it twice this week")
     assert c is not None and c["kind"] == "direct" and c["speaker_text"] == "Tom Reed"
     assert find(claims, "We tested it twice this week.") is None
+
+
+def test_quote_run_goes_on_after_an_interruption(claims_of):
+    text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
+    full, claims = claims_of(text)
+    assert len(claims) == 1
+    c = claims[0]
+    assert c["content_text"].startswith("We tested the water twice") and c["content_text"].endswith("It is safe to drink")
+    assert c["speaker_text"] == "Tom Reed" and c["kind"] == "direct"
 
 
 def test_quote_across_paragraphs(claims_of):
@@ -117,6 +168,18 @@ def test_colon_and_dash_layouts(claims_of):
     _, claims = claims_of("“The schools must stay open this winter” – Anna Berg")
     c = find(claims, "The schools must stay open this winter")
     assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == "–"
+
+
+def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
+    _, claims = claims_of("The mayor spoke to reporters on Monday. She added:\n\n“The bridge will be rebuilt before the winter comes.”")
+    c = find(claims, "The bridge will be rebuilt before the winter comes")
+    assert c is not None and c["speaker_text"] == "She" and c["cue_text"] == "added" and c["kind"] == "direct"
+
+
+def test_dash_layout_without_space_or_entity(claims_of):
+    _, claims = claims_of("“The mayor must stop insulting the workers who keep this city running.”― Ana Ruiz.")
+    c = find(claims, "The mayor must stop insulting the workers who keep this city running")
+    assert c is not None and c["speaker_text"] == "Ana Ruiz" and c["cue_text"] == "―"
 
 
 def test_no_claim_for_a_cue_inside_a_direct_quote(claims_of):
@@ -197,8 +260,8 @@ def test_score_floor(nlp):
                 break
     precision, recall = tp / n_pred, tp / n_gold
     f1 = 2 * precision * recall / (precision + recall)
-    assert f1 >= 0.85, (precision, recall)
-    assert tp_triple / n_gold >= 0.75
+    assert f1 >= 0.90, (precision, recall)
+    assert tp_triple / n_gold >= 0.90
 
 
 def test_transcript_layout(claims_of):
@@ -211,6 +274,27 @@ def test_noun_cue(claims_of):
     _, claims = claims_of("His claim that the mine was safe turned out to be false.")
     c = find(claims, "the mine was safe")
     assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "His"
+
+
+def test_noun_cue_with_a_prepositional_content(claims_of):
+    _, claims = claims_of("Anna Berg's criticism of the new budget was sharp.")
+    c = find(claims, "the new budget")
+    assert c is not None and c["cue_text"] == "criticism of" and c["speaker_text"] == "Anna Berg"
+
+
+def test_belief_noun_with_a_that_clause(claims_of):
+    _, claims = claims_of("Her suspicion that the vote was rigged proved wrong.")
+    c = find(claims, "the vote was rigged")
+    assert c is not None and c["cue_text"] == "suspicion" and c["speaker_text"] == "Her"
+
+
+def test_noun_cue_voiced_by_the_subject(claims_of):
+    _, claims = claims_of("The senator made the claim that taxes would fall.")
+    c = find(claims, "taxes would fall")
+    assert c is not None and c["cue_text"] == "claim" and c["speaker_text"] == "The senator"
+    _, claims = claims_of("The senator rejected the claim that taxes would fall.")
+    c = find(claims, "taxes would fall")
+    assert c is None or c["speaker_text"] != "The senator"
 
 
 def test_possessive_speaker_without_s(claims_of):

@@ -16,6 +16,7 @@ from typing import Any
 
 from presspack.claims.cues import (
     _content_child,
+    _own_subject,
     _cue_tokens,
     _host_clause,
     _is_cue_verb,
@@ -39,10 +40,19 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     found: list[dict[str, Any]] = []
     covered: list[tuple[int, int]] = []
     quotes = quote_spans(text)
+    tokens = _candidates(doc)  # Token objects are costly: only for lemmas a rule can start from
+    is_cue = [_is_cue_verb(t) for t in tokens]
+    cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
 
-    for tok in doc:
-        if not _is_cue_verb(tok):
-            if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon()["nouns"]:
+    for tok, tok_is_cue in zip(tokens, is_cue):
+        if tok_is_cue or tok.lemma_ in _SEEM:
+            row = _raised(tok, article, sentences, resolver)
+            if row is not None:
+                found.append(row)
+                covered.append((row["content_start"], row["content_end"]))
+                continue
+        if not tok_is_cue:
+            if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon()["nouns"] or tok.lemma_.lower() in lexicon()["noun_preps"]):
                 row = _noun_claim(tok, article, sentences, resolver)
                 if row is not None:
                     found.append(row)
@@ -52,6 +62,10 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if found_content is None:
             found_content = _host_clause(tok)
             if found_content is None:
+                row = _trailing_cue(tok, article, sentences, resolver, quotes, cue_starts)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
                 continue
         content, extra_cue = found_content
         hosted = bool(extra_cue) and extra_cue[0].dep_ == "parataxis"
@@ -64,8 +78,15 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             extra_cue = []
         else:
             ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+            if ctoks:
+                ctoks = ctoks + _tail(tok, content, ctoks)
+                if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
+                    obj = next((c for c in tok.children if c.dep_ == "dobj" and tok.i < c.i < content.i), None)
+                    if obj is not None:
+                        ctoks = list(obj.subtree) + ctoks
         if not ctoks:
             continue
+        ctoks = _cut_trailing_aside(ctoks)
         cs, ce = _trim(text, *_span(ctoks))
         if ce - cs < 3:
             continue
@@ -74,7 +95,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
-        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue)
+        cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
@@ -95,7 +116,147 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if row:
             found.append(row)
 
-    return _finish(article, found)
+    return _finish(article, found, quotes)
+
+
+_TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
+
+
+def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """Modifiers of the cue verb after its content ("complained about X [the morning after]")."""
+    end = max(t.i for t in ctoks)
+    out = []
+    for c in verb.children:
+        if c.i <= end or c.i == content.i:
+            continue
+        if c.dep_ not in _TAIL_DEPS or _is_cue_verb(c):
+            break
+        if c.dep_ == "advcl" and c.tag_ == "VBG":
+            break
+        out.extend(c.subtree)
+    return out
+
+
+_SEEM = ("seem", "appear")
+# (all of them cue verbs in the lexicon)
+_PASSIVE_CUES = ("say", "believe", "expect", "think", "report", "rumor", "rumour", "know", "consider", "allege",
+                 "understand", "suppose", "estimate", "predict", "project", "fear", "see", "describe", "regard")
+
+
+def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """Evidential and passive reporting ("Sales seem to have peaked", "He is said to be
+    ill", "It appears that ..."): the whole clause is the content and the cue is the verb;
+    the source is the agent of a passive ("is believed by X to ..."), else unnamed."""
+    lemma = verb.lemma_.lower()
+    if lemma not in _SEEM and lemma not in _PASSIVE_CUES or verb.pos_ not in ("VERB", "AUX"):
+        return None
+    kids = list(verb.children)
+    passive = lemma in _PASSIVE_CUES and any(c.dep_ == "auxpass" for c in kids) and verb.tag_ == "VBN"
+    if not (lemma in _SEEM or passive):
+        return None
+    subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
+    comp = next((c for c in kids if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "ccomp") and c.i > verb.i), None)
+    if comp is None and passive:  # "is seen as the favourite"
+        comp = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i), None)
+    if comp is None or subj is None:
+        return None
+    if subj.lower_ == "it" and comp.dep_ == "ccomp":
+        toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
+    else:
+        if comp.dep_ == "ccomp":
+            return None
+        drop = set()
+        for c in kids:
+            if c.dep_ in ("cc", "conj", "mark", "advcl", "punct", "prep", "npadvmod", "agent") and c.i != comp.i and not (c.dep_ == "advcl" and c.i > comp.i):
+                drop.update(t.i for t in c.subtree)
+        toks = [t for t in verb.subtree if t.i not in drop]
+        lo, hi = subj.left_edge.i, max(t.i for t in comp.subtree)
+        toks = [t for t in toks if lo <= t.i <= hi]
+    if not toks:
+        return None
+    text = article.text
+    cs, ce = _trim(text, *_span(toks))
+    if ce - cs < 3:
+        return None
+    agent = next((c for c in kids if c.dep_ == "agent"), None)
+    pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+    speaker = _speaker_tokens(pobj) if pobj is not None else None
+    return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
+
+
+def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
+    """Drop a comment set off by a comma or dash at the end of a content: a participle
+    (", reversing ..."), a non-restrictive relative clause (", which ...") or an
+    apposition (", the father of ...")."""
+    idx = {t.i for t in ctoks}
+    end, first = max(idx), min(idx)
+    cut = end + 1
+    for sep in ctoks:
+        if sep.text not in (",", "—", "–", "--") or sep.i + 1 not in idx or sep.i + 1 > end:
+            continue
+        left = sep.doc[sep.i + 1]
+        t = left
+        while True:  # the tokens whose phrase starts right after the separator
+            if t.i in idx and t.i > first + 2 and t.right_edge.i >= end:
+                aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
+                         or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
+                         or t.dep_ == "appos")
+                if aside:
+                    cut = min(cut, sep.i)
+            h = t.head
+            if h.i == t.i or h.left_edge.i != left.i:
+                break
+            t = h
+    return [t for t in ctoks if t.i < cut]
+
+
+def _candidates(doc: Any) -> list[Any]:
+    """The tokens whose lemma is in the lexicon (cue verbs, cue nouns, seem/appear), in order."""
+    from spacy.attrs import LEMMA
+
+    lex = lexicon()
+    strings = doc.vocab.strings
+    lemmas = doc.to_array([LEMMA]).ravel().tolist()
+    wanted = {h for h in set(lemmas) if _lexical(strings[h].lower(), lex)}
+    return [doc[i] for i, h in enumerate(lemmas) if h in wanted]
+
+
+def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
+    return lemma in lex["all_verbs"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
+
+
+_VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})
+
+
+def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                  quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+    """"A, she said." / "A, said the mayor." when the parser missed that A is what was said:
+    a reporting verb and its subject closing the sentence after a comma."""
+    if verb.lemma_.lower() not in lexicon()["verbs"]:
+        return None
+    subj = _own_subject(verb)
+    if subj is None:
+        return None
+    sent = verb.sent
+    core = {t.i for t in subj.subtree} | {t.i for t in _cue_tokens(verb)}
+    after = [t for t in sent if t.i > max(core) and not t.is_space]
+    if any(not t.is_punct for t in after):
+        return None
+    first = min(core)
+    k = first - 1
+    while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
+        k -= 1
+    if k < sent.start or sent.doc[k].text != ",":
+        return None
+    if k - sent.start < 3:
+        return None
+    text = article.text
+    cs, ce = _trim(text, sent.start_char, sent.doc[k].idx)
+    if ce - cs < 3:
+        return None
+    cue = _span(_cue_tokens(verb))
+    cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
+    return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct" if run else None)
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
@@ -106,9 +267,42 @@ def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], re
             cs, ce = _trim(article.text, *_span(ctoks))
             if ce - cs < 3:
                 return None
-            poss = next((g for g in noun.children if g.dep_ == "poss"), None)
-            speaker = _speaker_tokens(poss) if poss is not None else None
+            speaker = _noun_speaker(noun)
             return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
+    preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
+    if preps:
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in preps and c.i == noun.i + 1:
+                obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                if obj is None:
+                    continue
+                cs, ce = _trim(article.text, *_span(list(obj.subtree)))
+                if ce - cs < 3:
+                    return None
+                return _row(article, sentences, resolver, _noun_speaker(noun), (noun.idx, c.idx + len(c.text)), (cs, ce), noun)
+    return None
+
+
+# verbs whose subject voices the cue noun they take ("made the claim", "expressed hope")
+_VOICING = frozenset({"make", "express", "voice", "repeat", "reiterate", "issue", "offer", "give", "share", "raise",
+                      "have", "hold", "state", "renew", "air", "lodge", "file", "deliver", "release", "publish", "send",
+                      "signal", "show", "level", "add", "echo", "stress", "underline", "maintain"})
+
+
+def _noun_speaker(noun: Any) -> list[Any] | None:
+    """Whose statement a cue noun is: "Smith's criticism", "criticism by Smith", or the
+    subject of a verb that voices it ("Smith voiced support for ...")."""
+    for g in noun.children:
+        if g.dep_ == "poss":
+            return _speaker_tokens(g)
+        if g.dep_ == "prep" and g.lower_ == "by":
+            obj = next((x for x in g.children if x.dep_ == "pobj"), None)
+            if obj is not None:
+                return _speaker_tokens(obj)
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _VOICING:
+        subj = _subject(noun.head)
+        if subj is not None:
+            return _speaker_tokens(subj)
     return None
 
 
@@ -141,18 +335,32 @@ def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
     """Reduced claims for pipelines without a parser: quotes with a nearby speaker."""
     resolver = SpeakerResolver(doc, article, mentions)
     found: list[dict[str, Any]] = []
-    for qs, qe in quote_spans(article.text):
+    quotes = quote_spans(article.text)
+    for qs, qe in quotes:
         if len(article.text[qs:qe].split()) >= 4:
             row = _quote_claim(doc, article, sentences, resolver, qs, qe, found)
             if row:
                 found.append(row)
-    return _finish(article, found)
+    return _finish(article, found, quotes)
 
 
-def _finish(article: Article, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _finish(article: Article, found: list[dict[str, Any]], quotes: list[tuple[int, int]]) -> list[dict[str, Any]]:
     # a cue inside someone's direct quote ("“I think ...”") is part of what they said
+    # (the quote itself, not the run of quotes around a cue: that cue is in the gap)
     direct = [(r["content_start"], r["content_end"]) for r in found if r["kind"] == "direct"]
-    found = [r for r in found if r["cue_start"] is None or not any(s <= r["cue_start"] < e and (s, e) != (r["content_start"], r["content_end"]) for s, e in direct)]
+    quoted = [(qs, qe) for qs, qe in quotes if any(s < qe and qs < e for s, e in direct)]
+
+    def nested(r: dict[str, Any]) -> bool:
+        c = r["cue_start"]
+        return c is not None and any(qs <= c < qe and not (r["content_start"] <= qs and qe <= r["content_end"]) for qs, qe in quoted)
+
+    found = [r for r in found if not nested(r)]
+    # a report inside another claim's content ("X said Y believes Z") is part of that
+    # content, not a claim of its own (unless each sits inside the other)
+    def inside(r: dict[str, Any], q: dict[str, Any]) -> bool:
+        return r["cue_start"] is not None and q["content_start"] <= r["cue_start"] < q["content_end"]
+
+    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) for q in found)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -212,14 +420,19 @@ def _row(article: Article, sentences: list[dict[str, Any]], resolver: SpeakerRes
     return row
 
 
+_ACCORDING = re.compile(r"\baccording\b", re.IGNORECASE)
+
+
 def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
     """"according to X": X is the speaker; the content is the clause the phrase
     modifies (or the rest of the sentence when it modifies the whole sentence)."""
     out = []
     text = article.text
-    for tok in doc:
-        if tok.lower_ != "according" or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+    for m in _ACCORDING.finditer(text):
+        tok = doc.char_span(m.start(), m.start() + 9)
+        if tok is None or tok.end >= len(doc) or doc[tok.end].lower_ != "to":
             continue
+        tok = tok[0]
         to = doc[tok.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"] or [c for c in tok.children if c.dep_ == "pobj"]
         if not objs:
@@ -230,6 +443,11 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
+        if _is_cue_verb(clause) and _content_child(clause) is not None and any(
+                t.i > max(phrase) and not t.is_punct for t in clause.sent) and tok.i > clause.sent.start:
+            continue  # inserted on a cue verb ("X said ..., according to him, ..."): X's claim already says who
+        if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
+            clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
         part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
                 and not (t.dep_ == "mark" and t.head.i == clause.i)]
         lo, hi = min(phrase), max(phrase)
@@ -239,6 +457,7 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
             part = before
         elif not any(not t.is_punct for t in before):
             part = after
+
         if len(part) < 3:
             continue
         cs, ce = _trim(text, *_span(part))
@@ -246,6 +465,9 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
             continue
         out.append(_row(article, sentences, resolver, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce), tok))
     return out
+
+
+_DASH_NAME = re.compile(r"[–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
 
 
 def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
@@ -269,14 +491,36 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             ent_toks = [t for t in head if t.i >= head[-1].i - 3]
             colon = text.rindex(":", max(0, qs - 3), qs)
             return _row(article, sentences, resolver, ent_toks, (colon, colon + 1), (qs, qe), span[0])
+    lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
+    if lead.endswith(":"):
+        # a lead-in sentence ending in a colon, also in the paragraph before: "She added:"
+        colon_tok = doc.char_span(max(0, qs - 8) + len(lead) - 1, max(0, qs - 8) + len(lead), alignment_mode="expand")
+        if colon_tok is not None:
+            for tok in reversed(list(colon_tok[0].sent)):
+                if tok.pos_ in ("VERB", "AUX") and (_is_cue_verb(tok) or tok.dep_ == "ROOT"):
+                    subj = _subject(tok)
+                    if subj is not None:
+                        return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     post = text[qe:qe + 4]
     if any(d in post for d in "–—―"):
+        dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
         tail = [t for t in sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+        tail = [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O" and t.is_alpha] if tail else []
+        if not tail:  # a name the parser did not recognise or put in another sentence ("...” ― Ana Ruiz")
+            m = _DASH_NAME.match(text, dash)
+            name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand") if m is not None else None
+            tail = list(name) if name is not None else []
         if tail:
-            dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
-            return _row(article, sentences, resolver, [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O"], (dash, dash + 1), (qs, qe), span[0])
+            return _row(article, sentences, resolver, tail, (dash, dash + 1), (qs, qe), span[0])
     prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
     if prev:
+        near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
+        gap = text[near["content_end"]:qs]
+        if near["kind"] in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
+            # the same speaker's quote goes on after an interruption ("“A,” she said on
+            # the show “B”. “C.”"): one content
+            near.update(content_end=qe, content_text=text[near["content_start"]:qe])
+            return None
         p = prev[-1]
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])

@@ -21,6 +21,11 @@ def lexicon() -> dict[str, Any]:
         verb, prep = phrase.split(" ", 1)
         preps.setdefault(verb, set()).add(prep.split()[-1])
     data["verb_preps"] = preps
+    noun_preps: dict[str, set[str]] = {}
+    for phrase in data.get("noun_preps", ()):
+        noun, prep = phrase.split(" ", 1)
+        noun_preps.setdefault(noun, set()).add(prep)
+    data["noun_preps"] = noun_preps
     data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
     return data
 
@@ -57,7 +62,7 @@ def _subject(verb: Any) -> Any | None:
         return own
     if verb.dep_ == "relcl":
         return verb.head
-    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp"):
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
             subj = _own_subject(anc)
@@ -143,7 +148,7 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
                     return obj, [c]
     if lemma in lex["object_verbs"]:
         for c in kids:
-            if c.dep_ == "dobj" and c.i > verb.i and c.pos_ not in ("PRON",):
+            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")):
                 return c, []
     return None
 

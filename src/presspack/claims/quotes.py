@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 QUOTE_OPEN = "“\"«„‘"
 QUOTE_CLOSE = "”\"»“’"
 
@@ -9,6 +11,11 @@ QUOTE_CLOSE = "”\"»“’"
 # themselves; „ closes with “ or ” (German and Eastern European style).
 _PAIRS = {"“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
 MAX_QUOTE_CHARS = 5000
+# where a quote may open, and per opening mark where its scan has something to decide
+# (a closer, the mark itself, a paragraph break)
+_CANDIDATE = re.compile("[“«„\"»'`]")
+_STOPS = {mark: re.compile("|".join(re.escape(x) for x in sorted(set(closers) | {mark, "\n\n"} if len(mark) == 1 else {"''", "\n\n"})))
+          for mark, closers in _PAIRS.items()}
 
 
 def _open_at(text: str, i: int) -> str | None:
@@ -30,14 +37,25 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     i = 0
     n = len(text)
     while i < n:
+        m = _CANDIDATE.search(text, i)
+        if m is None:
+            break
+        i = m.start()
         mark = _open_at(text, i)
         if mark is None:
             i += 1
             continue
         closers = _PAIRS[mark]
+        stops = _STOPS[mark]
         j = i + len(mark)
         end = -1
         while j < n and j - i <= MAX_QUOTE_CHARS:
+            nxt_m = stops.search(text, j)
+            if nxt_m is None:
+                break
+            j = nxt_m.start()
+            if j - i > MAX_QUOTE_CHARS:
+                break
             if mark in ("''", "``"):
                 if text.startswith("''", j):
                     end = j
@@ -68,7 +86,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None) -> tuple[int, int, bool]:
+def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
+                  cue_starts: list[int] | None = None) -> tuple[int, int, bool]:
     """Extend a content that is (part of) a quote to the run of quotes around it in the
     paragraph: "“A,” said X. “B.”" has one content from A to B. Returns the new span and
     whether it is a quote run (direct speech)."""
@@ -86,6 +105,8 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
             return False
         if not gap.strip(" \n,.;:–—-“”\"«»„'"):
             return True
+        if cue_starts is not None and sum(1 for c in cue_starts if gap_s <= c < gap_e) > 1:
+            return False  # "“A,” he said, adding that “B”": B is the second cue's content
         return cue is not None and gap_s <= cue[0] and cue[1] <= gap_e and gap.count(".") <= 2
 
     def whole(j: int) -> bool:
@@ -102,4 +123,9 @@ def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cu
         hi += 1
     while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
         lo -= 1
-    return min(cs, quotes[lo][0]), max(ce, quotes[hi][1]), True
+    qs, qe = quotes[lo][0], quotes[hi][1]
+    if cs < qs and not text[cs:qs].strip(" " + QUOTE_OPEN):
+        cs = qs  # no lone opening mark at the start of the content
+    if ce > qe and not text[qe:ce].strip(" .,!?" + QUOTE_CLOSE):
+        ce = qe
+    return min(cs, qs), max(ce, qe), True

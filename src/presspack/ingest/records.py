@@ -77,7 +77,8 @@ def read_csv(f: InputFile, config: Config) -> Iterator[Item]:
             yield Reject(f.rel, "empty file (no header row)")
             return
         if "text" not in fieldnames:
-            yield Reject(f.rel, f"CSV header has no 'text' column (columns: {', '.join(map(str, fieldnames[:12]))[:300]})")
+            names = ", ".join(" ".join(str(c).split()) for c in fieldnames[:12])  # a reason is one line
+            yield Reject(f.rel, f"CSV header has no 'text' column (columns: {names[:300]})")
             return
         while True:
             row_no = n + 2  # the header is row 1
