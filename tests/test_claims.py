@@ -106,6 +106,22 @@ def test_must_not_find(claims_of, text):
     assert claims_of(text)[1] == []
 
 
+@pytest.mark.parametrize(("text", "speaker", "verb", "content"), [
+    ("The water board said in a statement that the lake was safe for swimming.", "The water board", "said", "the lake was safe for swimming"),
+    ("Mr Okafor wrote in a letter to members that the club would be sold.", "Mr Okafor", "wrote", "the club would be sold"),
+    ("The Port Authority said in a statement that Ms Dalby was wrong about the costs.", "The Port Authority", "said", "Ms Dalby was wrong about the costs"),
+    ("Police said in a statement that two men were arrested.", "Police", "said", "two men were arrested"),
+])
+def test_said_in_a_statement(claims_of, text, speaker, verb, content):
+    """The speaking happens in the cue noun: whether the parser hangs the clause on the
+    verb or on the noun, the verb's subject is the speaker and the cue starts at the verb."""
+    _, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, claims
+    assert c["speaker_text"] == speaker and c["cue_text"].startswith(verb)
+    assert len(claims) == 1
+
+
 def test_according_to(claims_of):
     _, claims = claims_of("The fire started in the kitchen, according to the fire brigade.")
     c = find(claims, "The fire started in the kitchen")

@@ -131,6 +131,25 @@ def test_claim_spans_and_missing_values(release):
     assert ("offsets", 3, "speaker_text") in got
 
 
+def test_claim_targets_must_lie_inside_their_claim(release):
+    ents = pq.read_table(release / "entities.parquet").to_pylist()
+    links = pq.read_table(release / "claim_entities.parquet").to_pylist()
+    claims = {c["claim_id"]: c for c in pq.read_table(release / "claims.parquet").to_pylist()}
+    linked = {(r["claim_id"], r["mention_id"]) for r in links}
+    outside = next(m for m in ents if all(not (c["content_start"] <= m["start"] and m["end"] <= c["content_end"]) for c in claims.values()))
+    claim = next(c for c in claims if (c, outside["mention_id"]) not in linked)
+
+    def change(rows):
+        rows[0]["entity_key"] = "person:somebody-else"  # also not in entity_index
+        rows.append({"article_id": outside["article_id"], "claim_id": claim, "mention_id": outside["mention_id"], "entity_key": outside["entity_key"]})
+        return rows
+
+    rewrite(release, "claim_entities", change)
+    report = validate(release)
+    got = {(p.type, p.row, p.column) for p in report.problems if p.file == "claim_entities.parquet" and not p.type.startswith("frictionless")}
+    assert got == {("claim-target", 1, "mention_id"), ("foreign-key", 1, "entity_key"), ("claim-target", len(links) + 1, "mention_id")}
+
+
 def test_cli_exit_code_and_json(release):
     (release / "extra.bin").write_bytes(b"x")
     proc = subprocess.run([sys.executable, "-m", "presspack", "validate", str(release), "--json"], capture_output=True, text=True)

@@ -27,7 +27,7 @@ TMP_PREFIX = ".presspack-tmp-"
 # Rows per Parquet row group. A writer holds up to one row group of rows in memory, so
 # these bound the build's memory: small for articles (long texts), 8192 for the rest
 # (65,536 rows of sentences, entities and claims took over 100 MB).
-ROW_GROUPS = {"articles": 1024, "sentences": 8192, "entities": 8192, "claims": 8192}
+ROW_GROUPS = {"articles": 1024, "sentences": 8192, "entities": 8192, "claims": 8192, "claim_entities": 8192}
 
 
 @dataclass
@@ -282,6 +282,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
 
         bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
     from presspack import entity_index
+    from presspack.claims.targets import claim_entity_rows
     from presspack.gazetteer import load_gazetteers
 
     base = Path(config.source_path).parent if config.source_path else Path.cwd()
@@ -299,6 +300,7 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             writers["entities"].write(ann.entities)
             index.add(ann.article, ann.entities)
             writers["claims"].write(ann.claims)
+            writers["claim_entities"].write(claim_entity_rows(ann.claims, ann.entities))
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
         info = _model_info(executor, cache)

@@ -77,6 +77,8 @@ def record_set(resource: dict[str, Any]) -> dict[str, Any]:
     table = resource["name"]
     schema = resource.get("schema", {})
     refs = {}
+    # mlcroissant joins a record set only on its first referencing field, and only with a
+    # record set read straight from a file: schemas keep article_id (-> articles) first.
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
         refs[_first(fk["fields"])] = _ref(ref.get("resource") or table, _first(ref["fields"]))

@@ -165,14 +165,15 @@ def remap_table(path: Path, writer: Any, columns: dict[str, str], remap: dict[st
 
 def finish(tmp: Path, index: EntityIndex, writers: dict[str, Any], row_group_size: int) -> Any:
     """After all articles: merge keys across articles, rewrite entities (and claims'
-    speaker keys) with the merged keys and names, and write entity_index.parquet.
+    speaker keys, claim_entities' keys) with the merged keys and names, and write entity_index.parquet.
     Returns the entity_index writer (closed)."""
     from presspack.package import TableWriter
 
     remap = index.resolve()
     rows, names = index.rows(remap)
-    for table, cols in (("entities", {"entity_key": "canonical"}), ("claims", {"speaker_key": "speaker_name"})):
-        if table not in writers or (table == "claims" and not remap):
+    tables = (("entities", {"entity_key": "canonical"}), ("claims", {"speaker_key": "speaker_name"}), ("claim_entities", {"entity_key": ""}))
+    for table, cols in tables:
+        if table not in writers or (table != "entities" and not remap):
             continue
         old = writers[table].path
         moved = old.with_name(f".{old.name}.pre-index")

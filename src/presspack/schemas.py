@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-TABLES = ("articles", "sentences", "entities", "claims")
+TABLES = ("articles", "sentences", "entities", "claims", "claim_entities")
 
 # Table Schema type (plus the optional `arrowType` refinement) -> Arrow type.
 TYPE_MAP: dict[str, pa.DataType] = {

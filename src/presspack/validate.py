@@ -104,6 +104,7 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
             _check_constraints(rep, con, tables)
             _check_keys(rep, con, tables)
             _check_offsets(rep, con, tables)
+            _check_claim_targets(rep, con, tables)
             if manifest is not None:
                 _check_manifest(rep, con, tables, manifest, dp or {})
     rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
@@ -360,6 +361,22 @@ def _check_offsets(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> 
             )
             _report_rows(rep, con, sql, "sentence", path.name, "sentence_id",
                          lambda r: f"sentence {r[0]} belongs to another article ({r[1]})")
+
+
+def _check_claim_targets(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> None:
+    """Each claim_entities row names a mention of the claim's article that lies inside the
+    claim's content, under the mention's own entity_key."""
+    if not {"claim_entities", "claims", "entities"} <= tables.keys():
+        return
+    rep.checks.append("claim-targets")
+    sql = (
+        "SELECT t._row, t.claim_id, t.mention_id FROM claim_entities t "
+        "JOIN claims c ON t.claim_id = c.claim_id JOIN entities m ON t.mention_id = m.mention_id "
+        "WHERE c.article_id IS DISTINCT FROM t.article_id OR m.article_id IS DISTINCT FROM t.article_id "
+        "OR m.start < c.content_start OR m.\"end\" > c.content_end OR m.entity_key IS DISTINCT FROM t.entity_key ORDER BY t._row"
+    )
+    _report_rows(rep, con, sql, "claim-target", tables["claim_entities"].name, "mention_id",
+                 lambda r: f"mention {r[1]} is not an entity inside the content of claim {r[0]} (or its key or article differs)")
 
 
 def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any], dp: dict[str, Any]) -> None:

@@ -268,7 +268,13 @@ def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], re
             if ce - cs < 3:
                 return None
             speaker = _noun_speaker(noun)
-            return _row(article, sentences, resolver, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce), noun)
+            cue = (noun.idx, noun.idx + len(noun.text))
+            verb = _verb_in_noun(noun)
+            if speaker is None and verb is not None and verb.i < noun.i:
+                speaker = _subject(verb)
+                speaker = _speaker_tokens(speaker) if speaker is not None else None
+                cue = (verb.idx, cue[1])  # "said in a statement"
+            return _row(article, sentences, resolver, speaker, cue, (cs, ce), noun)
     preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
     if preps:
         for c in noun.children:
@@ -303,6 +309,15 @@ def _noun_speaker(noun: Any) -> list[Any] | None:
         subj = _subject(noun.head)
         if subj is not None:
             return _speaker_tokens(subj)
+    return None
+
+
+def _verb_in_noun(noun: Any) -> Any:
+    """The verb of "said in a statement", "wrote in a letter", "told him in an interview":
+    the speaking happens in the cue noun."""
+    prep = noun.head
+    if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in ("in", "through", "via") and prep.head.pos_ in ("VERB", "AUX"):
+        return prep.head
     return None
 
 
