@@ -287,11 +287,23 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     base = Path(config.source_path).parent if config.source_path else Path.cwd()
     gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
     index = entity_index.EntityIndex(gazetteer, config.entities.variants)
-    writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
     notes: dict[str, str] = {}
     cache = _open_cache(config, nlp)
-    executor = executors.make_executor(config, nlp)
     try:
+        executor = executors.make_executor(config, nlp)
+    except BaseException:
+        if cache is not None:
+            cache.close()
+        raise
+    writers: dict[str, Any] = {}
+    try:
+        if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
+            executor.start()
+        if not isinstance(executor, executors.InlineExecutor):  # this process mostly waits for the workers
+            from presspack import report
+
+            report.prewarm_in_background()
+        writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
         stream = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             writers["articles"].write([ann.article])

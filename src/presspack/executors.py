@@ -81,6 +81,7 @@ class Handle(Protocol):
 class Executor(Protocol):
     inflight: int
 
+    def start(self) -> None: ...
     def submit(self, articles: list[Article]) -> Handle: ...
     def model_info(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
@@ -103,6 +104,9 @@ class InlineExecutor:
     def __init__(self, spec: PipelineSpec, nlp: Any = None) -> None:
         self.spec = spec
         self.nlp = nlp
+
+    def start(self) -> None:
+        return None
 
     def _nlp(self) -> Any:
         if self.nlp is None:
@@ -131,9 +135,12 @@ class _Async:
 
 
 class ProcessExecutor:
-    """N worker processes, each with its own copy of the pipeline: forked from this
-    process after it loaded the pipeline (copy-on-write), or loading it once at start
-    where fork is not available. Started at the first batch that needs NLP."""
+    """N worker processes, each with its own copy of the pipeline, while this process
+    reads, identifies languages, de-duplicates and writes. With a pipeline passed in, the
+    workers are forked after it was loaded (copy-on-write); otherwise each worker loads it
+    itself, in parallel with this process's own work (spawned where fork is not
+    available). Started by `start()` or at the first batch that needs NLP; this process
+    never loads the pipeline unless asked for model_info before any worker ran."""
 
     def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None) -> None:
         self.spec = spec
@@ -142,27 +149,33 @@ class ProcessExecutor:
         self.pool: Any = None
         self.inflight = 2 * jobs
         self.submitted = self.collected = 0
+        self._info: dict[str, Any] | None = None
 
-    def _start(self) -> None:
-        if self.nlp is None:
-            self.nlp = pipeline_for(self.spec)
+    def start(self) -> None:
+        if self.pool is not None:
+            return
         if "fork" in multiprocessing.get_all_start_methods():
-            _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
+            if self.nlp is not None:
+                _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
             ctx = multiprocessing.get_context("fork")
         else:  # pragma: no cover - not on Linux
             ctx = multiprocessing.get_context("spawn")
         self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.spec,))
 
     def submit(self, articles: list[Article]) -> Handle:
-        if self.pool is None:
-            self._start()
+        self.start()
         self.submitted += 1
         return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
 
     def model_info(self) -> dict[str, Any]:
-        if self.nlp is None:
-            self.nlp = pipeline_for(self.spec)
-        return model_info(self.nlp)
+        if self._info is None:
+            if self.nlp is not None:
+                self._info = model_info(self.nlp)
+            elif self.pool is not None:  # the workers have the pipeline: ask one
+                self._info = self.pool.apply(_worker_model_info, (self.spec,))
+            else:
+                self._info = model_info(pipeline_for(self.spec))
+        return self._info
 
     def close(self) -> None:
         if self.pool is not None:
@@ -175,7 +188,17 @@ class ProcessExecutor:
 
 
 def _init_worker(spec: PipelineSpec) -> None:
-    pipeline_for(spec)
+    """Load the pipeline when the worker starts. A failure is left to the first batch,
+    which raises it again where the build sees it (an initializer that raises would make
+    the pool restart the worker forever)."""
+    try:
+        extras_for(spec, pipeline_for(spec))
+    except Exception:  # noqa: BLE001 - reported by run_batch
+        return
+
+
+def _worker_model_info(spec: PipelineSpec) -> dict[str, Any]:
+    return model_info(pipeline_for(spec))
 
 
 class DaskExecutor:
@@ -207,6 +230,9 @@ class DaskExecutor:
         threads = sum(self.client.nthreads().values()) or 1
         self.inflight = 2 * threads
         self._info: dict[str, Any] | None = None
+
+    def start(self) -> None:
+        return None
 
     def submit(self, articles: list[Article]) -> Handle:
         return self.client.submit(_dask_run_batch, self.spec, articles, pure=False)
@@ -275,8 +301,10 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
         return ex
     if config.jobs < 1:
         raise ConfigError("jobs must be at least 1")
-    if config.jobs == 1:
-        return InlineExecutor(spec, nlp)
+    if config.jobs == 1 and (nlp is not None or "fork" not in multiprocessing.get_all_start_methods()):
+        return InlineExecutor(spec, nlp)  # a pipeline already loaded here (the API, tests) runs here
+    # --jobs 1: one NLP worker process, so this process's reading, language
+    # identification, de-duplication and writing overlap the NLP instead of adding to it.
     return ProcessExecutor(spec, config.jobs, nlp)
 
 
