@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp import AnnotatedArticle, annotate_batch, load_pipeline, model_info
+from presspack.nlp import AnnotatedArticle, annotate_batch, derive_from_bytes, load_pipeline, model_info
 from presspack.normalize import Article
 
 EXECUTORS = ("local", "dask")
@@ -74,6 +74,14 @@ def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArti
     return _annotate(spec, pipeline_for(spec), articles)
 
 
+def run_batch_docs(spec: PipelineSpec, articles: list[Article]) -> list[Any]:
+    """run_batch, but each article the main pipeline ran on comes back as its Doc in
+    bytes (nlp.doc_bytes) for the caller to derive the rows from."""
+    nlp = pipeline_for(spec)
+    gazetteer, pipelines = extras_for(spec, nlp)
+    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=True)
+
+
 class Handle(Protocol):
     def result(self) -> list[AnnotatedArticle]: ...
 
@@ -124,13 +132,20 @@ class InlineExecutor:
 
 
 class _Async:
-    def __init__(self, res: Any, owner: ProcessExecutor) -> None:
+    def __init__(self, res: Any, owner: ProcessExecutor, articles: list[Article]) -> None:
         self.res = res
         self.owner = owner
+        self.articles = articles
 
     def result(self) -> list[AnnotatedArticle]:
-        out: list[AnnotatedArticle] = self.res.get()
+        out: list[Any] = self.res.get()
         self.owner.collected += 1
+        if any(isinstance(x, bytes) for x in out):
+            if len(out) != len(self.articles):
+                raise ExecutorError(f"a batch of {len(self.articles)} article(s) came back with {len(out)} result(s)")
+            nlp, gazetteer = self.owner.deriver()
+            out = [derive_from_bytes(x, a, pipe=nlp, gazetteer=gazetteer) if isinstance(x, bytes) else x
+                   for x, a in zip(out, self.articles, strict=True)]
         return out
 
 
@@ -142,14 +157,19 @@ class ProcessExecutor:
     available). Started by `start()` or at the first batch that needs NLP; this process
     never loads the pipeline unless asked for model_info before any worker ran."""
 
-    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None) -> None:
+    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None, *, derive_here: bool = False) -> None:
         self.spec = spec
         self.jobs = jobs
         self.nlp = nlp
+        # derive_here: the workers ship Docs and this process derives the rows (it loads the
+        # pipeline too). Worth it with one worker and no cache: this process then has a core
+        # to spare and nothing else to do.
+        self.derive_here = derive_here
         self.pool: Any = None
         self.inflight = 2 * jobs
         self.submitted = self.collected = 0
         self._info: dict[str, Any] | None = None
+        self._deriver: tuple[Any, Any] | None = None
 
     def start(self) -> None:
         if self.pool is not None:
@@ -165,7 +185,19 @@ class ProcessExecutor:
     def submit(self, articles: list[Article]) -> Handle:
         self.start()
         self.submitted += 1
-        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
+        fn = run_batch_docs if self.derive_here else run_batch
+        return _Async(self.pool.apply_async(fn, (self.spec, articles)), self, articles)
+
+    def deriver(self) -> tuple[Any, Any]:
+        """The pipeline and gazetteer this process derives rows with (loaded once, on the
+        first Doc that comes back; the other languages' pipelines stay in the worker)."""
+        if self._deriver is None:
+            from presspack.gazetteer import load_gazetteers
+
+            if self.nlp is None:
+                self.nlp = pipeline_for(self.spec)
+            self._deriver = (self.nlp, load_gazetteers(list(self.spec.gazetteers)))
+        return self._deriver
 
     def model_info(self) -> dict[str, Any]:
         if self._info is None:
@@ -304,8 +336,11 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
     if config.jobs == 1 and (nlp is not None or "fork" not in multiprocessing.get_all_start_methods()):
         return InlineExecutor(spec, nlp)  # a pipeline already loaded here (the API, tests) runs here
     # --jobs 1: one NLP worker process, so this process's reading, language
-    # identification, de-duplication and writing overlap the NLP instead of adding to it.
-    return ProcessExecutor(spec, config.jobs, nlp)
+    # identification, de-duplication, writing and (without a cache, when every article
+    # needs the NLP) deriving the rows overlap the NLP instead of adding to it. With a
+    # cache, a rebuild mostly decodes cached rows here: the worker derives its few misses.
+    derive_here = config.jobs == 1 and not getattr(config, "cache", True)
+    return ProcessExecutor(spec, config.jobs, nlp, derive_here=derive_here)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
