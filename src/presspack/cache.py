@@ -166,7 +166,7 @@ class CachedLanguage:
             except (ValueError, AttributeError):
                 pass  # a damaged entry is a miss
         shares = self.language._evidence(text, title)  # noqa: SLF001 - the cache wraps this one function
-        self.pending.append((key, json.dumps(shares, sort_keys=True), 0.0))
+        self.pending.append((key, json.dumps(shares), 0.0))  # in order: the first is the best guess
         if len(self.pending) >= 256:
             self.flush()
         return shares
