@@ -107,6 +107,16 @@ def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_wei
     return best[1], best[2]
 
 
+@cache
+def _datasketch_version() -> str | None:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("datasketch")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def _h64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
@@ -139,13 +149,7 @@ class Deduplicator:
 
     def settings_key(self) -> str:
         """What signature() depends on besides the text (for a store of signatures)."""
-        import importlib.metadata
-
-        try:
-            version = importlib.metadata.version("datasketch")
-        except importlib.metadata.PackageNotFoundError:
-            version = None
-        return f"datasketch {version}; seed 1; num_perm {self.num_perm}; shingle {self.shingle}; min_words {self.min_words}"
+        return f"datasketch {_datasketch_version()}; seed 1; num_perm {self.num_perm}; shingle {self.shingle}; min_words {self.min_words}"
 
     def check(self, article_id: str, text: str) -> Duplicate | None:
         """The earlier article this one duplicates, else None (and it is kept)."""
