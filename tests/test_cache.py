@@ -113,3 +113,25 @@ def test_cache_clear_cli(tmp_path, corpus, nlp, config):
     assert "6 entries removed" in proc.stdout
     assert cache_mod.cache_info(cfg.cache_dir)["entries"] == 0
     assert build([corpus], tmp_path / "o", "1.0.1", cfg, nlp=nlp).cache == {"hits": 0, "misses": 6}
+
+
+def test_remembered_language_evidence_keeps_its_order(tmp_path):
+    """The best guess comes first in language evidence; a rebuild must see the same order
+    (sorted by code it turned an 'en 0.8, de 0.2' article into 'de 0.2': no language)."""
+    from presspack import language
+
+    class Stub:
+        assign = staticmethod(language.assign)
+
+        @staticmethod
+        def _evidence(text, title):
+            return {"en": 0.8, "de": 0.2}
+
+    store = cache_mod.NLPCache(tmp_path, "0" * 64)
+    fresh, again = {}, {}
+    store.languages(Stub).assign(fresh, "some text")
+    store.close()
+    store = cache_mod.NLPCache(tmp_path, "0" * 64)
+    store.languages(Stub).assign(again, "some text")
+    store.close()
+    assert fresh["language"] == again["language"] == "en"

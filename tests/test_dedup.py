@@ -153,3 +153,21 @@ def test_build_threshold_from_config(make_release, records, tmp_path):
     result = make_release({"feed.jsonl": records}, config=load_config(cfg))
     arts = pd.read_parquet(result.release_dir / "articles.parquet")
     assert list(arts["external_id"]) == ["orig", "other", "synd"]
+
+
+def test_signatures_remembered_by_the_cache_give_the_same_answers_without_datasketch(tmp_path):
+    from presspack import cache as cache_mod
+
+    def run(store):
+        d = Deduplicator(signatures=store)
+        a, b, c = ids(3)
+        out = [d.check(a, ORIGINAL), d.check(b, OTHER), d.check(c, SYNDICATED), d.check("a" + "f" * 16, "too short")]
+        return d, out
+
+    first = cache_mod.CachedSignatures(cache_mod._connect(tmp_path))
+    _, fresh = run(first)
+    first.flush()
+    again, cached = run(cache_mod.CachedSignatures(cache_mod._connect(tmp_path)))
+    assert cached == fresh == run(None)[1]
+    assert fresh[2] is not None and fresh[2].kind == "near"
+    assert again._template is None  # every signature came from the store: no MinHash was made

@@ -197,3 +197,39 @@ def test_example_article_places_are_places(example_release):
     for place in ("Kiev", "Sumy", "Donbass", "Kursk", "Kubyansk"):
         assert labels.get(place) == "GPE", place
     assert set(ents.loc[ents["text"].str.contains("Putin"), "label"]) == {"PERSON"}
+
+
+def _one_pattern(text, raw, names):
+    """add_matches as one alternation of every name, longest first (the reference)."""
+    import bisect
+    import re
+
+    alts = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    pat = re.compile(r"(?<![\w&@.-])(?:" + alts + r")(?![\w&]|[.-]\w|['’]\w\w)")
+    taken = sorted((s, e) for s, e, _ in raw)
+    starts = [s for s, _ in taken]
+    out = list(raw)
+    for m in pat.finditer(text):
+        k = bisect.bisect_right(starts, m.end() - 1)
+        if not (k > 0 and taken[k - 1][1] > m.start()):
+            out.append((m.start(), m.end(), names[m.group(0)]))
+    return out
+
+
+def test_add_matches_with_shared_names_equals_one_alternation():
+    import random
+
+    from presspack.entities import _places, add_matches
+
+    rng = random.Random(8)
+    pieces = ["New", "York", "City", "South", "Sudan", "Guinea", "Papua", "-", "Bissau", "'s", "’s", ".", "&", "@",
+              "United States", "Niger", "Nigeria", "1", " ", " ", "\n"]
+    words = ["New York", "York City", "South", "Sudan Times", "Papua New Guinea", "Guinea-Bissau", "Al", "Niger"]
+    places = _places()
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) + rng.choice(["", " ", ", ", "."]) for _ in range(rng.randint(1, 25)))
+        found = {w: rng.choice(["PERSON", "ORG"]) for w in rng.sample(words, rng.randint(0, 5))}
+        a = rng.randint(0, len(text))
+        raw = [(a, rng.randint(a, len(text)), "ORG")] if rng.random() < 0.5 else []
+        assert add_matches(text, raw, found, shared=places) == _one_pattern(text, raw, {**places, **found})
+        assert add_matches(text, raw, found) == (_one_pattern(text, raw, found) if found else raw)

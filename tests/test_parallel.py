@@ -115,3 +115,43 @@ def test_process_pool_is_terminated_when_results_are_abandoned(nlp, config):
     ex.submit(arts[2:])  # never collected, as when the build stops on an error
     ex.close()
     assert ex.pool is None
+
+
+def test_jobs_1_runs_the_nlp_in_one_worker_process_with_the_same_bytes(tmp_path, nlp, config):
+    base = dataclasses.replace(config, cache=False, batch_size=2, jobs=1)
+    ex = executors.make_executor(base)
+    assert isinstance(ex, executors.ProcessExecutor) and ex.derive_here  # the worker ships Docs, rows derived here
+    assert not executors.make_executor(dataclasses.replace(base, cache=True)).derive_here  # a rebuild decodes the cache here
+    assert not executors.make_executor(dataclasses.replace(base, jobs=2)).derive_here
+    assert isinstance(executors.make_executor(base, nlp), executors.InlineExecutor)  # a loaded pipeline runs here
+    inline = build([NEWS], tmp_path / "inline", "1.0.0", base, nlp=nlp)
+    worker = build([NEWS], tmp_path / "worker", "1.0.0", base)
+    assert release_bytes(inline.release_dir) == release_bytes(worker.release_dir)
+
+
+def test_a_pipeline_that_fails_to_load_in_the_worker_is_an_error_not_a_hang(monkeypatch, config):
+    from presspack.errors import ModelNotFound
+
+    def broken(*a, **k):
+        raise ModelNotFound("cannot load spaCy pipeline 'x'")
+
+    monkeypatch.setattr(executors, "load_pipeline", broken)
+    spec = executors.PipelineSpec("no-such-model-for-this-test", config.profile, 2)
+    ex = executors.ProcessExecutor(spec, 1)
+    ex.start()
+    with pytest.raises(ModelNotFound):
+        ex.submit([_article(1)]).result()
+    ex.close()
+    assert ex.pool is None
+
+
+def test_rows_derived_from_shipped_docs_equal_rows_derived_in_the_worker(nlp, config):
+    from presspack.build import _articles, _Ledger
+    from presspack.nlp import derive_from_bytes
+
+    arts = list(_articles([NEWS], config, _Ledger(), None))
+    rows = annotate_batch(arts, nlp, batch_size=4)
+    shipped = annotate_batch(arts, nlp, batch_size=4, docs=True)
+    assert all(isinstance(x, bytes) for x in shipped)
+    again = [derive_from_bytes(x, a, pipe=nlp) for x, a in zip(shipped, arts, strict=True)]
+    assert [dataclasses.asdict(a) for a in again] == [dataclasses.asdict(a) for a in rows]

@@ -65,6 +65,7 @@ class _Ledger:
         self.seen_ids: dict[str, str] = {}
         self.counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
         self.dedup: Any = None  # dedup.Deduplicator, created on first use
+        self.signatures: Any = None  # cache.CachedSignatures when the build has a cache
 
     def open_file(self, f: InputFile) -> dict[str, Any]:
         entry: dict[str, Any] = {
@@ -181,7 +182,7 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     if config.dedup.enabled:
         from presspack.dedup import Deduplicator
 
-        ledger.dedup = ledger.dedup or Deduplicator.from_settings(config.dedup)
+        ledger.dedup = ledger.dedup or Deduplicator.from_settings(config.dedup, ledger.signatures)
         dup = ledger.dedup.check(art.article_id, art.text)
         if dup is not None:
             entry["records"].append({"origin": item.origin, "status": "duplicate", "reason": dup.reason(), "duplicate_of": dup.kept})
@@ -288,13 +289,28 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     base = Path(config.source_path).parent if config.source_path else Path.cwd()
     gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
     index = entity_index.EntityIndex(gazetteer, config.entities.variants)
-    writers = {t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES}
     notes: dict[str, str] = {}
     cache = _open_cache(config, nlp)
-    executor = executors.make_executor(config, nlp)
     try:
+        executor = executors.make_executor(config, nlp)
+    except BaseException:
+        if cache is not None:
+            cache.close()
+        raise
+    writers: dict[str, Any] = {}
+    try:
+        if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
+            executor.start()
+        warm = not isinstance(executor, executors.InlineExecutor)  # this process mostly waits for the workers
+        writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
+        ledger.signatures = cache.signatures if cache is not None else None
         stream = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
+            if warm:  # after the first batch, not while the workers wait for it
+                from presspack import report
+
+                report.prewarm_in_background()
+                warm = False
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
             writers["entities"].write(ann.entities)

@@ -166,7 +166,7 @@ class CachedLanguage:
             except (ValueError, AttributeError):
                 pass  # a damaged entry is a miss
         shares = self.language._evidence(text, title)  # noqa: SLF001 - the cache wraps this one function
-        self.pending.append((key, json.dumps(shares, sort_keys=True), 0.0))
+        self.pending.append((key, json.dumps(shares), 0.0))  # in order: the first is the best guess
         if len(self.pending) >= 256:
             self.flush()
         return shares
@@ -176,6 +176,35 @@ class CachedLanguage:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO languages (text, version, code, prob) VALUES (?, ?, ?, ?)",
                                     [(k, _langid_version(), c, p) for k, c, p in self.pending])
+            self.pending = []
+
+
+class CachedSignatures:
+    """Near-duplicate signatures (dedup.Deduplicator.signature) remembered by a hash of the
+    text: a rebuild from the cache neither imports datasketch nor hashes shingles."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.pending: list[tuple[str, str, bytes]] = []
+
+    def get(self, dedup: Any, text: str) -> Any:
+        import numpy as np
+
+        version = f"{dedup.settings_key()}; {code_digest()}"
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        row = self.db.execute("SELECT sig FROM signatures WHERE text = ? AND version = ?", (key, version)).fetchone()
+        if row is not None and (not row[0] or len(row[0]) == 8 * dedup.num_perm):
+            return np.frombuffer(row[0], dtype="<u8").astype(np.uint64) if row[0] else None
+        sig = dedup.signature(text)
+        self.pending.append((key, version, b"" if sig is None else sig.astype("<u8").tobytes()))
+        if len(self.pending) >= 256:
+            self.flush()
+        return sig
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO signatures (text, version, sig) VALUES (?, ?, ?)", self.pending)
             self.pending = []
 
 
@@ -197,6 +226,7 @@ class NLPCache:
         self.stats = CacheStats()
         self.db = _connect(self.directory)
         self.language: CachedLanguage | None = None
+        self.signatures = CachedSignatures(self.db)
 
     def languages(self, language: Any) -> CachedLanguage:
         """A language identifier that remembers its results in this cache."""
@@ -249,6 +279,7 @@ class NLPCache:
     def close(self) -> None:
         if self.language is not None:
             self.language.flush()
+        self.signatures.flush()
         self.db.close()
 
 
@@ -264,6 +295,10 @@ def _connect(directory: Path) -> sqlite3.Connection:
                 "value BLOB NOT NULL, PRIMARY KEY (content, fingerprint)) WITHOUT ROWID"
             )
             db.execute("CREATE TABLE IF NOT EXISTS pipelines (fingerprint TEXT PRIMARY KEY, info TEXT NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS signatures (text TEXT NOT NULL, version TEXT NOT NULL, sig BLOB NOT NULL, "
+                "PRIMARY KEY (text, version)) WITHOUT ROWID"
+            )
             db.execute(
                 "CREATE TABLE IF NOT EXISTS languages (text TEXT NOT NULL, version TEXT NOT NULL, code TEXT, "
                 "prob REAL NOT NULL, PRIMARY KEY (text, version)) WITHOUT ROWID"
@@ -299,6 +334,7 @@ def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
                 db.execute("DELETE FROM entries")
                 db.execute("DELETE FROM pipelines")
                 db.execute("DELETE FROM languages")
+                db.execute("DELETE FROM signatures")
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:

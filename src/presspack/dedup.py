@@ -107,6 +107,16 @@ def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_wei
     return best[1], best[2]
 
 
+@cache
+def _datasketch_version() -> str | None:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("datasketch")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
 def _h64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
@@ -114,9 +124,8 @@ def _h64(data: bytes) -> int:
 class Deduplicator:
     """Streaming de-duplicator: call check() for each article in input order."""
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20) -> None:
-        from datasketch import MinHash
-
+    def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20,
+                 signatures: Any = None) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -124,7 +133,9 @@ class Deduplicator:
         self.shingle = shingle
         self.min_words = min_words
         self.bands, self.rows = bands_for(threshold, num_perm)
-        self._template = MinHash(num_perm=num_perm, seed=1)
+        self._template: Any = None  # datasketch MinHash, made (and datasketch imported) on first use
+        # signatures: an optional store remembering signature() by text (cache.CachedSignatures)
+        self.signatures = signatures
         self._exact = _MultiIndex()
         self._lsh = [_MultiIndex() for _ in range(self.bands)]
         self._ids: list[np.ndarray] = []  # blocks of kept article ids (uint64 of the 16 hex digits)
@@ -132,15 +143,20 @@ class Deduplicator:
         self.kept = 0
 
     @classmethod
-    def from_settings(cls, settings: Any) -> Deduplicator:
-        return cls(threshold=settings.threshold, num_perm=settings.num_perm, shingle=settings.shingle, min_words=settings.min_words)
+    def from_settings(cls, settings: Any, signatures: Any = None) -> Deduplicator:
+        return cls(threshold=settings.threshold, num_perm=settings.num_perm, shingle=settings.shingle, min_words=settings.min_words,
+                   signatures=signatures)
+
+    def settings_key(self) -> str:
+        """What signature() depends on besides the text (for a store of signatures)."""
+        return f"datasketch {_datasketch_version()}; seed 1; num_perm {self.num_perm}; shingle {self.shingle}; min_words {self.min_words}"
 
     def check(self, article_id: str, text: str) -> Duplicate | None:
         """The earlier article this one duplicates, else None (and it is kept)."""
         text_key = _h64(text.encode("utf-8"))
         for slot in self._exact.get(text_key):
             return Duplicate(self._id(slot), "text", 1.0)
-        sig = self.signature(text)
+        sig = self.signatures.get(self, text) if self.signatures is not None else self.signature(text)
         keys: list[int] = []
         if sig is not None:
             keys = [_h64(sig[i * self.rows : (i + 1) * self.rows].tobytes()) for i in range(self.bands)]
@@ -166,6 +182,10 @@ class Deduplicator:
             return None
         k = self.shingle
         shingles = {" ".join(words[i : i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
+        if self._template is None:
+            from datasketch import MinHash
+
+            self._template = MinHash(num_perm=self.num_perm, seed=1)
         m = self._template.copy()
         m.update_batch(sorted(shingles))
         return np.asarray(m.hashvalues, dtype=np.uint64)

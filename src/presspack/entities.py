@@ -18,7 +18,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -344,27 +344,70 @@ def _propagate(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, in
             if len(parts) > 1 and len(parts[-1]) >= 3 and parts[-1][0].isupper():
                 names[parts[-1]]["PERSON"] += 1
     found = {n: c.most_common(1)[0][0] for n, c in names.items()}
-    return add_matches(text, raw, {**_places(), **found})
+    return add_matches(text, raw, found, shared=_places())
 
 
-def add_matches(text: str, raw: list[tuple[int, int, str]], names: dict[str, str]) -> list[tuple[int, int, str]]:
+def add_matches(text: str, raw: list[tuple[int, int, str]], names: dict[str, str], *, shared: dict[str, str] | None = None) -> list[tuple[int, int, str]]:
     """Add a mention for every whole-word occurrence of a listed name (longest first)
-    that does not overlap an existing mention."""
-    if not names:
+    that does not overlap an existing mention. `shared` names (the same for every
+    article, e.g. the country list) are matched with a pattern compiled once; `names`
+    take precedence for the label of a name in both."""
+    shared = shared or {}
+    if not names and not shared:
         return raw
-    alts = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    pat = re.compile(r"(?<![\w&@.-])(?:" + alts + r")(?![\w&]|[.-]\w|['’]\w\w)")
+    if "" in names or "" in shared:  # an empty name matches everywhere: the plain pattern keeps that meaning
+        merged = {**shared, **names}
+        alts = "|".join(re.escape(n) for n in sorted(merged, key=lambda n: (-len(n), n)))
+        spans = [(m.start(), m.end(), m.group(0)) for m in re.finditer(_NAME_BEFORE + "(?:" + alts + ")" + _NAME_AFTER, text)]
+    else:
+        spans = _leftmost_longest(text, [names, shared])
+    labels = {**shared, **names}
     taken = sorted((s, e) for s, e, _ in raw)
     import bisect
 
     starts = [s for s, _ in taken]
     out = list(raw)
-    for m in pat.finditer(text):
-        s, e = m.start(), m.end()
+    for s, e, name in spans:
         k = bisect.bisect_right(starts, e - 1)
         if k > 0 and taken[k - 1][1] > s:
             continue
-        out.append((s, e, names[m.group(0)]))
+        out.append((s, e, labels[name]))
+    return out
+
+
+# A listed name is matched as a whole word: not after a letter, digit, &, @, "." or "-",
+# and not before a word character, "&", ".x"/"-x" or an "'xx" ending.
+_NAME_BEFORE = r"(?<![\w&@.-])"
+_NAME_AFTER = r"(?![\w&]|[.-]\w|['’]\w\w)"
+
+
+@lru_cache(maxsize=32)
+def _finder(names: frozenset[str]) -> re.Pattern[str]:
+    """At every position where some name matches (as a whole word), the longest one."""
+    alts = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    return re.compile(_NAME_BEFORE + "(?=((?:" + alts + ")" + _NAME_AFTER + "))")
+
+
+def _leftmost_longest(text: str, groups: list[dict[str, str]]) -> list[tuple[int, int, str]]:
+    """The matches re.finditer would give for one alternation of all names, longest first:
+    scanning left to right, at each position the longest name that matches there, then
+    on after it. Each group has its own pattern, so a group shared by every article is
+    compiled once."""
+    best: dict[int, str] = {}
+    for names in groups:
+        if not names:
+            continue
+        for m in _finder(frozenset(names)).finditer(text):
+            name = m.group(1)
+            if len(name) > len(best.get(m.start(), "")):
+                best[m.start()] = name
+    out = []
+    pos = 0
+    for s in sorted(best):
+        if s >= pos:
+            name = best[s]
+            out.append((s, s + len(name), name))
+            pos = s + len(name)
     return out
 
 

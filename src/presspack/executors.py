@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp import AnnotatedArticle, annotate_batch, load_pipeline, model_info
+from presspack.nlp import AnnotatedArticle, annotate_batch, derive_from_bytes, load_pipeline, model_info
 from presspack.normalize import Article
 
 EXECUTORS = ("local", "dask")
@@ -74,6 +74,14 @@ def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArti
     return _annotate(spec, pipeline_for(spec), articles)
 
 
+def run_batch_docs(spec: PipelineSpec, articles: list[Article]) -> list[Any]:
+    """run_batch, but each article the main pipeline ran on comes back as its Doc in
+    bytes (nlp.doc_bytes) for the caller to derive the rows from."""
+    nlp = pipeline_for(spec)
+    gazetteer, pipelines = extras_for(spec, nlp)
+    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=True)
+
+
 class Handle(Protocol):
     def result(self) -> list[AnnotatedArticle]: ...
 
@@ -81,6 +89,7 @@ class Handle(Protocol):
 class Executor(Protocol):
     inflight: int
 
+    def start(self) -> None: ...
     def submit(self, articles: list[Article]) -> Handle: ...
     def model_info(self) -> dict[str, Any]: ...
     def close(self) -> None: ...
@@ -104,6 +113,9 @@ class InlineExecutor:
         self.spec = spec
         self.nlp = nlp
 
+    def start(self) -> None:
+        return None
+
     def _nlp(self) -> Any:
         if self.nlp is None:
             self.nlp = pipeline_for(self.spec)
@@ -120,49 +132,82 @@ class InlineExecutor:
 
 
 class _Async:
-    def __init__(self, res: Any, owner: ProcessExecutor) -> None:
+    def __init__(self, res: Any, owner: ProcessExecutor, articles: list[Article]) -> None:
         self.res = res
         self.owner = owner
+        self.articles = articles
 
     def result(self) -> list[AnnotatedArticle]:
-        out: list[AnnotatedArticle] = self.res.get()
+        out: list[Any] = self.res.get()
         self.owner.collected += 1
+        if any(isinstance(x, bytes) for x in out):
+            if len(out) != len(self.articles):
+                raise ExecutorError(f"a batch of {len(self.articles)} article(s) came back with {len(out)} result(s)")
+            nlp, gazetteer = self.owner.deriver()
+            out = [derive_from_bytes(x, a, pipe=nlp, gazetteer=gazetteer) if isinstance(x, bytes) else x
+                   for x, a in zip(out, self.articles, strict=True)]
         return out
 
 
 class ProcessExecutor:
-    """N worker processes, each with its own copy of the pipeline: forked from this
-    process after it loaded the pipeline (copy-on-write), or loading it once at start
-    where fork is not available. Started at the first batch that needs NLP."""
+    """N worker processes, each with its own copy of the pipeline, while this process
+    reads, identifies languages, de-duplicates and writes. With a pipeline passed in, the
+    workers are forked after it was loaded (copy-on-write); otherwise each worker loads it
+    itself, in parallel with this process's own work (spawned where fork is not
+    available). Started by `start()` or at the first batch that needs NLP; this process
+    never loads the pipeline unless asked for model_info before any worker ran."""
 
-    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None) -> None:
+    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None, *, derive_here: bool = False) -> None:
         self.spec = spec
         self.jobs = jobs
         self.nlp = nlp
+        # derive_here: the workers ship Docs and this process derives the rows (it loads the
+        # pipeline too). Worth it with one worker and no cache: this process then has a core
+        # to spare and nothing else to do.
+        self.derive_here = derive_here
         self.pool: Any = None
         self.inflight = 2 * jobs
         self.submitted = self.collected = 0
+        self._info: dict[str, Any] | None = None
+        self._deriver: tuple[Any, Any] | None = None
 
-    def _start(self) -> None:
-        if self.nlp is None:
-            self.nlp = pipeline_for(self.spec)
+    def start(self) -> None:
+        if self.pool is not None:
+            return
         if "fork" in multiprocessing.get_all_start_methods():
-            _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
+            if self.nlp is not None:
+                _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
             ctx = multiprocessing.get_context("fork")
         else:  # pragma: no cover - not on Linux
             ctx = multiprocessing.get_context("spawn")
         self.pool = ctx.Pool(self.jobs, initializer=_init_worker, initargs=(self.spec,))
 
     def submit(self, articles: list[Article]) -> Handle:
-        if self.pool is None:
-            self._start()
+        self.start()
         self.submitted += 1
-        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
+        fn = run_batch_docs if self.derive_here else run_batch
+        return _Async(self.pool.apply_async(fn, (self.spec, articles)), self, articles)
+
+    def deriver(self) -> tuple[Any, Any]:
+        """The pipeline and gazetteer this process derives rows with (loaded once, on the
+        first Doc that comes back; the other languages' pipelines stay in the worker)."""
+        if self._deriver is None:
+            from presspack.gazetteer import load_gazetteers
+
+            if self.nlp is None:
+                self.nlp = pipeline_for(self.spec)
+            self._deriver = (self.nlp, load_gazetteers(list(self.spec.gazetteers)))
+        return self._deriver
 
     def model_info(self) -> dict[str, Any]:
-        if self.nlp is None:
-            self.nlp = pipeline_for(self.spec)
-        return model_info(self.nlp)
+        if self._info is None:
+            if self.nlp is not None:
+                self._info = model_info(self.nlp)
+            elif self.pool is not None:  # the workers have the pipeline: ask one
+                self._info = self.pool.apply(_worker_model_info, (self.spec,))
+            else:
+                self._info = model_info(pipeline_for(self.spec))
+        return self._info
 
     def close(self) -> None:
         if self.pool is not None:
@@ -175,7 +220,17 @@ class ProcessExecutor:
 
 
 def _init_worker(spec: PipelineSpec) -> None:
-    pipeline_for(spec)
+    """Load the pipeline when the worker starts. A failure is left to the first batch,
+    which raises it again where the build sees it (an initializer that raises would make
+    the pool restart the worker forever)."""
+    try:
+        extras_for(spec, pipeline_for(spec))
+    except Exception:  # noqa: BLE001 - reported by run_batch
+        return
+
+
+def _worker_model_info(spec: PipelineSpec) -> dict[str, Any]:
+    return model_info(pipeline_for(spec))
 
 
 class DaskExecutor:
@@ -207,6 +262,9 @@ class DaskExecutor:
         threads = sum(self.client.nthreads().values()) or 1
         self.inflight = 2 * threads
         self._info: dict[str, Any] | None = None
+
+    def start(self) -> None:
+        return None
 
     def submit(self, articles: list[Article]) -> Handle:
         return self.client.submit(_dask_run_batch, self.spec, articles, pure=False)
@@ -275,9 +333,14 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
         return ex
     if config.jobs < 1:
         raise ConfigError("jobs must be at least 1")
-    if config.jobs == 1:
-        return InlineExecutor(spec, nlp)
-    return ProcessExecutor(spec, config.jobs, nlp)
+    if config.jobs == 1 and (nlp is not None or "fork" not in multiprocessing.get_all_start_methods()):
+        return InlineExecutor(spec, nlp)  # a pipeline already loaded here (the API, tests) runs here
+    # --jobs 1: one NLP worker process, so this process's reading, language
+    # identification, de-duplication, writing and (without a cache, when every article
+    # needs the NLP) deriving the rows overlap the NLP instead of adding to it. With a
+    # cache, a rebuild mostly decodes cached rows here: the worker derives its few misses.
+    derive_here = config.jobs == 1 and not getattr(config, "cache", True)
+    return ProcessExecutor(spec, config.jobs, nlp, derive_here=derive_here)
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:

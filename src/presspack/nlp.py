@@ -168,13 +168,17 @@ def annotate(
     n_process: int = 1,
     gazetteer: Any = None,
     pipelines: dict[str, Any] | None = None,
-) -> Iterator[AnnotatedArticle]:
+    docs: bool = False,
+) -> Iterator[AnnotatedArticle | bytes]:
     """Run the pipeline over a stream of articles, lazily, and derive every row from each
     Doc. Articles in another language go through that language's pipeline when one is
     configured (`pipelines`), else pass through without NLP.
 
     This is the unit of work of every executor (inline, worker processes, Dask): a pure
-    function of the articles and the pipeline, giving plain picklable rows."""
+    function of the articles and the pipeline, giving plain picklable rows.
+
+    With `docs`, an article the main pipeline ran on gives its Doc as bytes instead
+    (`doc_bytes`), for `derive_from_bytes` to derive the same rows in another process."""
     lang = nlp.lang
     pipelines = pipelines or {}
 
@@ -190,6 +194,9 @@ def annotate(
         if use is None:
             yield skipped(art, f"language {art.meta.get('language')!r} has no installed pipeline: no NLP run (sentences are paragraphs)")
             continue
+        if docs and use == lang:
+            yield doc_bytes(doc)
+            continue
         pipe = nlp
         if use != lang:
             pipe = pipelines[use]
@@ -200,13 +207,30 @@ def annotate(
 
 
 def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, gazetteer: Any = None,
-                   pipelines: dict[str, Any] | None = None) -> list[AnnotatedArticle]:
+                   pipelines: dict[str, Any] | None = None, docs: bool = False) -> list[Any]:
     """annotate() over one batch, as a list: what a worker runs and the cache stores."""
     longest = max((len(a.text) for a in articles), default=0)
     for p in (nlp, *(pipelines or {}).values()):
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
-    return list(annotate(articles, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines))
+    return list(annotate(articles, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
+
+
+# What a Doc carries to another process: its tokens and every annotation the rows are
+# derived from; not the tensor (large, unused by the rows) nor user_data.
+_DOC_EXCLUDE = ["tensor", "user_data"]
+
+
+def doc_bytes(doc: Any) -> bytes:
+    return bytes(doc.to_bytes(exclude=_DOC_EXCLUDE))
+
+
+def derive_from_bytes(data: bytes, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:
+    """derive() on a Doc serialized by doc_bytes() in a process running `pipe`'s model."""
+    from spacy.tokens import Doc
+
+    doc = Doc(pipe.vocab).from_bytes(data, exclude=_DOC_EXCLUDE)
+    return derive(doc, art, pipe=pipe, gazetteer=gazetteer)
 
 
 def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:

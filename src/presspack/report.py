@@ -197,7 +197,42 @@ h1{font-size:1.5rem;margin-bottom:.2rem}.sub{color:#555;margin-top:0}
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}footer{color:#777;font-size:.8rem;margin-top:2rem}"""
 
 
+_WARM: list[Any] = []  # the thread started by prewarm_in_background, if any
+
+
+def _prewarm() -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        with matplotlib.rc_context(RC):
+            fig = plt.figure(figsize=(2, 1))
+            try:
+                _barh(fig.add_subplot(), [("warm", 1)], "warm", "n")
+                _svg(fig, "w")
+            finally:
+                plt.close(fig)
+    except Exception:  # noqa: BLE001, S110 - only a head start: report_html does the real work and reports errors
+        pass
+
+
+def prewarm_in_background() -> None:
+    """Import matplotlib and draw a throwaway chart (font cache, renderer set-up) in a
+    thread, while the build process would otherwise wait for its NLP workers.
+    report_html waits for it before drawing (pyplot is not thread-safe)."""
+    import threading
+
+    if not _WARM:
+        t = threading.Thread(target=_prewarm, name="presspack-report-prewarm", daemon=True)
+        t.start()
+        _WARM.append(t)
+
+
 def report_html(release_dir: str | Path) -> str:
+    while _WARM:
+        _WARM.pop().join()
     import matplotlib
 
     matplotlib.use("Agg")
