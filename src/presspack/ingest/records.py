@@ -141,6 +141,19 @@ def _whole(f: InputFile, config: Config) -> str | Reject:
 def _open(f: InputFile, config: Config) -> Reject | Iterator[tuple[int, str | int]]:
     """(line number, line) pairs; an int instead of a line is the byte length of a line
     over max_record_bytes (skipped without being held in memory)."""
+    got = _prepare(f, config)
+    if isinstance(got, Reject):
+        return got
+    text, _ = got
+    if text is not None:
+        return enumerate(io.StringIO(text), start=1)
+    return _utf8_lines(f, config.limits.max_record_bytes)
+
+
+def _prepare(f: InputFile, config: Config) -> Reject | tuple[str | None, str]:
+    """Size and encoding checks shared by the line and CSV readers: a Reject, or
+    (the whole decoded text, "") when the file is not UTF-8 (decoded at once), or
+    (None, the UTF-8 codec) when it is to be streamed."""
     bad = _too_big(f, config)
     if bad:
         return bad
@@ -149,11 +162,9 @@ def _open(f: InputFile, config: Config) -> Reject | Iterator[tuple[int, str | in
         return enc
     if enc is None:
         text = _whole(f, config)
-        if isinstance(text, Reject):
-            return text
-        return enumerate(io.StringIO(text), start=1)
+        return text if isinstance(text, Reject) else (text, "")
     f.encoding = "utf-8"
-    return _utf8_lines(f, config.limits.max_record_bytes)
+    return None, enc
 
 
 def _utf8_lines(f: InputFile, limit: int) -> Iterator[tuple[int, str | int]]:
@@ -185,16 +196,12 @@ def _utf8_lines(f: InputFile, limit: int) -> Iterator[tuple[int, str | int]]:
 
 
 def _text_stream(f: InputFile, config: Config) -> Reject | io.TextIOBase:
-    bad = _too_big(f, config)
-    if bad:
-        return bad
-    enc = _head_encoding(f, config)
-    if isinstance(enc, Reject):
-        return enc
-    if enc is None:
-        text = _whole(f, config)
-        return text if isinstance(text, Reject) else io.StringIO(text, newline="")
-    f.encoding = "utf-8"
+    got = _prepare(f, config)
+    if isinstance(got, Reject):
+        return got
+    text, enc = got
+    if text is not None:
+        return io.StringIO(text, newline="")
     return io.TextIOWrapper(open(f.path, "rb"), encoding=enc, errors="strict", newline="")  # noqa: SIM115 - closed by read_csv
 
 
