@@ -8,7 +8,8 @@ import platform
 import re
 import shutil
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -197,6 +198,58 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     return art
 
 
+class _Prescan:
+    """With a cache: does this build need the NLP at all? Found out in a thread while the
+    build starts on the first files: it hashes the input files and looks each up among
+    the files that earlier builds with the same pipeline and configuration found (or
+    left) fully cached. At the first unknown file the build starts the NLP workers, so
+    loading the pipeline overlaps the cached part instead of waiting for the first miss
+    (new articles often come last); when every file is known, nothing is loaded."""
+
+    def __init__(self, sources: list[str | Path], cache: Any, config_sha256: str) -> None:
+        self.sources, self.cache, self.config_sha256 = sources, cache, config_sha256
+        self.need = threading.Event()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="presspack-prescan", daemon=True)
+        self.thread.start()
+
+    def _keys(self) -> Iterator[str]:
+        for f in discover(self.sources):
+            if f.error:
+                continue
+            try:
+                sha = file_sha256(f.path)
+            except OSError:
+                continue
+            yield self.cache.input_key(self.config_sha256, sha)
+
+    def _run(self) -> None:
+        from presspack.cache import inputs_known
+
+        try:
+            known = inputs_known(self.cache.directory, self._keys(), stop=lambda: self.stopped)
+        except Exception:  # noqa: BLE001 - only a hint: the build starts the workers at the first miss anyway
+            return
+        if not known:
+            self.need.set()
+
+    def start_when_needed(self, stream: Iterable[Article], executor: Any) -> Iterator[Article]:
+        """`stream`, starting `executor` as soon as the prescan says it will be needed."""
+        it = iter(stream)
+        for art in it:
+            if self.need.is_set():
+                self.thread.join()  # it has finished: no thread runs while the workers fork
+                executor.start()
+                yield art
+                yield from it
+                return
+            yield art
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.thread.join()
+
+
 def _internal(e: Exception) -> str:
     msg = " ".join(str(e).split())[:200]
     return f"internal error (please report): {type(e).__name__}: {msg}"
@@ -298,13 +351,17 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             cache.close()
         raise
     writers: dict[str, Any] = {}
+    prescan: _Prescan | None = None
     try:
         if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
             executor.start()
         warm = not isinstance(executor, executors.InlineExecutor)  # this process mostly waits for the workers
         writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
         ledger.signatures = cache.signatures if cache is not None else None
-        stream = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
+        stream: Iterable[Article] = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
+        if cache is not None:
+            prescan = _Prescan(sources, cache, config.sha256())
+            stream = prescan.start_when_needed(stream, executor)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             if warm:  # after the first batch, not while the workers wait for it
                 from presspack import report
@@ -320,7 +377,13 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
         info = _model_info(executor, cache)
+        if cache is not None:  # every accepted article of every input file is in the cache now
+            prescan.stop()
+            cfg_sha = config.sha256()
+            cache.remember_inputs(cache.input_key(cfg_sha, e["sha256"]) for e in ledger.files if e["sha256"])
     finally:
+        if prescan is not None:
+            prescan.stop()
         executor.close()
         if cache is not None:
             cache.close()
