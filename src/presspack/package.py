@@ -64,6 +64,28 @@ def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
 
 
+STREAMED = "\u0000presspack: streamed\u0000"  # placeholder for write_json_streamed's list
+
+
+def write_json_streamed(path: Path, data: dict[str, Any], key: str, items: Any) -> None:
+    """write_json(path, data) with data[key] (set to STREAMED) the list of `items`, written
+    one item at a time from an iterator: the same bytes, without the list in memory."""
+    marker = json.dumps(STREAMED)
+    parts = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).split(marker)
+    if data.get(key) != STREAMED or len(parts) != 2 or not parts[0].endswith(f'\n  {json.dumps(key, ensure_ascii=False)}: '):
+        raise ValueError(f"write_json_streamed: {key!r} must be a top-level key set to STREAMED")
+    head, tail = parts
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(head)
+        first = True
+        for item in items:
+            fh.write("[\n    " if first else ",\n    ")
+            fh.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            first = False
+        fh.write("[]" if first else "\n  ]")
+        fh.write(tail + "\n")
+
+
 def resource_descriptor(table: str, path: str, sha256: str, rows: int) -> dict[str, Any]:
     schema = json.loads(json.dumps(schemas.table_schema(table)))
     schema.pop("$schema", None)
