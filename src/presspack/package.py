@@ -27,6 +27,8 @@ class TableWriter:
         self.columns = schemas.column_names(table)
         self.row_group_size = row_group_size
         self.buffer: list[dict[str, Any]] = []
+        self.pending: list[pa.Table] = []  # write_columns' tables not yet written
+        self.pending_rows = 0
         self.rows = 0
         self.writer = pq.ParquetWriter(str(path), self.schema, **PARQUET_OPTIONS)
 
@@ -45,10 +47,32 @@ class TableWriter:
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema), row_group_size=self.row_group_size)
         self.rows += len(rows)
 
+    def write_columns(self, columns: dict[str, Any]) -> None:
+        """Write Arrow columns (name -> array, the table's columns) in the same row groups,
+        and so the same bytes, as write() would write the same rows."""
+        if self.buffer:
+            raise ValueError(f"{self.table}: write_columns after write")
+        table = pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
+                                      else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema)
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= self.row_group_size:
+            self._flush_pending(self.row_group_size)
+
+    def _flush_pending(self, n: int) -> None:
+        table = pa.concat_tables(self.pending).combine_chunks()  # one chunk per column, as pa.array gives
+        self.writer.write_table(table.slice(0, n), row_group_size=self.row_group_size)
+        self.rows += n
+        rest = table.slice(n)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
+
     def close(self) -> None:
         if self.buffer:
             self._flush(self.buffer)
             self.buffer = []
+        if self.pending_rows:
+            self._flush_pending(self.pending_rows)
         self.writer.close()
 
 
