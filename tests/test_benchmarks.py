@@ -39,3 +39,10 @@ def test_benchmark_scripts_run_on_a_tiny_corpus(tmp_path):
     assert "rebuild / full build" in out["bench_incremental.py"]
     assert "byte-identical to a build without cache: True" in out["bench_incremental.py"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("presspack-bench-")]  # scratch removed
+
+
+def test_bench_ledger_runs_and_spills():
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ledger.py"), "--articles", "260", "--factor", "2",
+                           "--spill-after", "250"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "B/article" in proc.stdout and "spill_after 250:" in proc.stdout

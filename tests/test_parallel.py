@@ -40,14 +40,20 @@ class FakeExecutor:
 
 
 class FakeCache:
-    """Hits on articles with an even number; remembers what was stored."""
+    """Hits on articles with an even number (or on those `hit` says); remembers what was
+    stored; entries of the articles in `damaged` do not decode."""
 
-    def __init__(self) -> None:
+    def __init__(self, hit=lambda n: n % 2 == 0, damaged=()) -> None:
         self.stored: list[str] = []
+        self.hit, self.damaged = hit, set(damaged)
 
-    def get_many(self, articles):
-        return {i: AnnotatedArticle(article={"article_id": a.article_id, "cached": True})
-                for i, a in enumerate(articles) if int(a.article_id[1:], 16) % 2 == 0}
+    def lookup_many(self, articles):
+        return {i: b"entry" for i, a in enumerate(articles) if self.hit(int(a.article_id[1:], 16))}
+
+    def decode_hit(self, blob, a):
+        if a.article_id in self.damaged:
+            return None
+        return AnnotatedArticle(article={"article_id": a.article_id, "cached": True})
 
     def put_many(self, pairs):
         self.stored.extend(a.article_id for a, _ in pairs)
@@ -62,6 +68,27 @@ def test_annotate_stream_keeps_input_order_with_cache_hits():
     odd = [a.article_id for i, a in enumerate(arts) if i % 2]
     assert sum(ex.batches, []) == odd  # only misses reach the executor
     assert cache.stored == odd  # and only fresh results are stored
+
+
+def test_with_a_cache_misses_reach_the_executor_before_the_cached_articles_are_written():
+    """New articles often come last: they are submitted while the cached ones ahead of them
+    are still to be decoded and written (within the look-ahead window), in input order."""
+    arts = [_article(i) for i in range(100)]
+    ex, cache = FakeExecutor(), FakeCache(hit=lambda n: n < 95, damaged={arts[3].article_id})
+    gen = executors.annotate_stream(iter(arts), ex, batch_size=10, cache=cache, lookahead=200)
+    first = next(gen)
+    assert first.article == {"article_id": arts[0].article_id, "cached": True}
+    assert ex.batches == [[a.article_id for a in arts[95:]]]  # already at the executor
+    out = [first, *gen]
+    assert [o.article["article_id"] for o in out] == [a.article_id for a in arts]
+    assert ex.batches[1:] == [[arts[3].article_id]]  # a damaged entry is annotated afresh
+    assert cache.stored == [arts[3].article_id] + [a.article_id for a in arts[95:]]
+    # a small window bounds what is read ahead of the first result
+    consumed = []
+    gen = executors.annotate_stream((consumed.append(a) or a for a in arts), FakeExecutor(), batch_size=10,
+                                    cache=FakeCache(hit=lambda n: True), lookahead=30)
+    next(gen)
+    assert len(consumed) == 40
 
 
 def test_annotate_stream_reads_ahead_only_a_bounded_window():

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import platform
 import re
 import shutil
+import sqlite3
 import sys
-from collections.abc import Iterator
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +23,7 @@ from presspack.config import Config, load_config
 from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
-from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
+from presspack.package import STREAMED, TableWriter, datapackage, resource_descriptor, sha256_file, write_json, write_json_streamed
 from presspack.seal import SEAL_NAME, fsync_dir, write_seal
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
@@ -38,6 +42,8 @@ class BuildResult:
     rows: dict[str, int]
     manifest: dict[str, Any] = field(repr=False, default_factory=dict)
     cache: dict[str, int] = field(default_factory=dict)  # NLP cache hits and misses (not in the release)
+    # the first PROBLEMS_SHOWN rejected or partial file entries (manifest.json has them all)
+    problem_files: list[dict[str, Any]] = field(repr=False, default_factory=list)
 
     def summary(self) -> str:
         c = self.counts
@@ -57,17 +63,110 @@ def release_date(config: Config) -> str:
     return datetime.now(tz=UTC).date().isoformat()
 
 
-class _Ledger:
-    """Accounts for every input file and record: the manifest's `files` list."""
+SPILL_AFTER = 200_000  # article ids the ledger keeps in a dict before moving them to disk
+PROBLEMS_SHOWN = 1000  # rejected or partial files BuildResult lists (all are in the manifest)
+
+
+class _SeenIds:
+    """article_id -> origin of the first accepted article with that id (exact duplicates by
+    id or URL): a dict up to `spill_after` ids, then a private temporary SQLite database
+    on disk (deleted when closed; SQLite's page cache is bounded), so memory does not
+    grow with the corpus."""
+
+    def __init__(self, spill_after: int | None = None) -> None:
+        self.spill_after = SPILL_AFTER if spill_after is None else spill_after
+        self.mem: dict[str, str] = {}
+        self.db: sqlite3.Connection | None = None
+        self.pending = 0
+
+    def get(self, article_id: str) -> str | None:
+        if self.db is None:
+            return self.mem.get(article_id)
+        row = self.db.execute("SELECT origin FROM seen WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def __setitem__(self, article_id: str, origin: str) -> None:
+        if self.db is None:
+            self.mem[article_id] = origin
+            if len(self.mem) > self.spill_after:
+                self._spill()
+            return
+        self.db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?)", (article_id, origin))
+        self.pending += 1
+        if self.pending >= 1000:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+            self.pending = 0
+
+    def _spill(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, origin TEXT NOT NULL) WITHOUT ROWID")
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO seen VALUES (?, ?)", self.mem.items())
+        self.mem = {}
+
+    def __len__(self) -> int:
+        if self.db is None:
+            return len(self.mem)
+        return int(self.db.execute("SELECT count(*) FROM seen").fetchone()[0])
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+
+class _FileLog:
+    """The manifest's `files` entries in input order. Each finished entry goes to a
+    temporary JSON-lines file (unlinked: it disappears with the process), so memory does
+    not grow with the number of input files; the manifest is streamed from it."""
 
     def __init__(self) -> None:
-        self.files: list[dict[str, Any]] = []
-        self.seen_ids: dict[str, str] = {}
+        self.fh: Any = None
+        self.n = 0
+        self.inputs = hashlib.sha256()  # the manifest's inputs_sha256, as entries arrive
+
+    def append(self, entry: dict[str, Any]) -> None:
+        if self.fh is None:
+            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
+        self.fh.write(json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n")
+        self.inputs.update(f"{entry['path']}\0{entry['sha256']}\n".encode())
+        self.n += 1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        if self.fh is None:
+            return
+        self.fh.flush()
+        self.fh.seek(0)
+        for line in self.fh:
+            yield json.loads(line)
+        self.fh.seek(0, os.SEEK_END)
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+class _Ledger:
+    """Accounts for every input file and record: the manifest's `files` list (on disk,
+    _FileLog), the ids seen (_SeenIds) and the near-duplicate index (dedup)."""
+
+    def __init__(self, spill_after: int | None = None) -> None:
+        self.files = _FileLog()
+        self.current: dict[str, Any] | None = None  # the entry of the file being read
+        self.seen_ids = _SeenIds(spill_after)
         self.counts = {"accepted": 0, "rejected": 0, "duplicate": 0}
         self.dedup: Any = None  # dedup.Deduplicator, created on first use
         self.signatures: Any = None  # cache.CachedSignatures when the build has a cache
 
     def open_file(self, f: InputFile) -> dict[str, Any]:
+        self._done()
         entry: dict[str, Any] = {
             "path": f.rel,
             "sha256": f.sha256,
@@ -80,8 +179,28 @@ class _Ledger:
             "records": [],
             "notes": [],
         }
-        self.files.append(entry)
+        self.current = entry
         return entry
+
+    def _done(self) -> None:
+        if self.current is not None:
+            self.files.append(self.current)
+            self.current = None
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Every file entry, in input order (after the last file was read)."""
+        self._done()
+        return iter(self.files)
+
+    def n_files(self) -> int:
+        self._done()
+        return len(self.files)
+
+    def close(self) -> None:
+        self.files.close()
+        self.seen_ids.close()
+        if self.dedup is not None:
+            self.dedup.close()
 
     @staticmethod
     def close_file(entry: dict[str, Any], f: InputFile) -> None:
@@ -197,6 +316,58 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     return art
 
 
+class _Prescan:
+    """With a cache: does this build need the NLP at all? Found out in a thread while the
+    build starts on the first files: it hashes the input files and looks each up among
+    the files that earlier builds with the same pipeline and configuration found (or
+    left) fully cached. At the first unknown file the build starts the NLP workers, so
+    loading the pipeline overlaps the cached part instead of waiting for the first miss
+    (new articles often come last); when every file is known, nothing is loaded."""
+
+    def __init__(self, sources: list[str | Path], cache: Any, config_sha256: str) -> None:
+        self.sources, self.cache, self.config_sha256 = sources, cache, config_sha256
+        self.need = threading.Event()
+        self.stopped = False
+        self.thread = threading.Thread(target=self._run, name="presspack-prescan", daemon=True)
+        self.thread.start()
+
+    def _keys(self) -> Iterator[str]:
+        for f in discover(self.sources):
+            if f.error:
+                continue
+            try:
+                sha = file_sha256(f.path)
+            except OSError:
+                continue
+            yield self.cache.input_key(self.config_sha256, sha)
+
+    def _run(self) -> None:
+        from presspack.cache import inputs_known
+
+        try:
+            known = inputs_known(self.cache.directory, self._keys(), stop=lambda: self.stopped)
+        except Exception:  # noqa: BLE001 - only a hint: the build starts the workers at the first miss anyway
+            return
+        if not known:
+            self.need.set()
+
+    def start_when_needed(self, stream: Iterable[Article], executor: Any) -> Iterator[Article]:
+        """`stream`, starting `executor` as soon as the prescan says it will be needed."""
+        it = iter(stream)
+        for art in it:
+            if self.need.is_set():
+                self.thread.join()  # it has finished: no thread runs while the workers fork
+                executor.start()
+                yield art
+                yield from it
+                return
+            yield art
+
+    def stop(self) -> None:
+        self.stopped = True
+        self.thread.join()
+
+
 def _internal(e: Exception) -> str:
     msg = " ".join(str(e).split())[:200]
     return f"internal error (please report): {type(e).__name__}: {msg}"
@@ -273,10 +444,18 @@ def build(
 
 
 def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: bool) -> BuildResult:
+    ledger = _Ledger()
+    try:
+        return _build_with(ledger, tmp, sources, version, config, nlp, progress)
+    finally:
+        ledger.close()
+
+
+def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any,
+                progress: bool) -> BuildResult:
     from presspack import language as language_mod
     from presspack import nlp as nlp_mod
 
-    ledger = _Ledger()
     bar = None
     if progress:
         from tqdm import tqdm
@@ -298,13 +477,17 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             cache.close()
         raise
     writers: dict[str, Any] = {}
+    prescan: _Prescan | None = None
     try:
         if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
             executor.start()
         warm = not isinstance(executor, executors.InlineExecutor)  # this process mostly waits for the workers
         writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
         ledger.signatures = cache.signatures if cache is not None else None
-        stream = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
+        stream: Iterable[Article] = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
+        if cache is not None:
+            prescan = _Prescan(sources, cache, config.sha256())
+            stream = prescan.start_when_needed(stream, executor)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             if warm:  # after the first batch, not while the workers wait for it
                 from presspack import report
@@ -320,7 +503,13 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             if ann.note:
                 notes[ann.article["article_id"]] = ann.note
         info = _model_info(executor, cache)
+        if cache is not None:  # every accepted article of every input file is in the cache now
+            prescan.stop()
+            cfg_sha = config.sha256()
+            cache.remember_inputs(cache.input_key(cfg_sha, e["sha256"]) for e in ledger.entries() if e["sha256"])
     finally:
+        if prescan is not None:
+            prescan.stop()
         executor.close()
         if cache is not None:
             cache.close()
@@ -328,11 +517,21 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             w.close()
         if bar is not None:
             bar.close()
-    for entry in ledger.files:
-        for aid in entry["article_ids"]:
-            if aid in notes:
-                entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+    n_files = ledger.n_files()
+    if ledger.dedup is not None:
+        ledger.dedup.close()  # its index is not needed any more
+    ledger.seen_ids.close()
 
+    def files() -> Iterator[dict[str, Any]]:  # the manifest's entries, with the NLP's notes
+        for entry in ledger.entries():
+            for aid in entry["article_ids"]:
+                if aid in notes:
+                    entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+            if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
+                problems.append({**entry, "records": entry["records"][:20]})  # what the CLI shows
+            yield entry
+
+    problems: list[dict[str, Any]] = []
     writers["entity_index"] = entity_index.finish(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
     created = release_date(config)
     resources = []
@@ -340,12 +539,12 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
     for t, w in writers.items():
         rows[t] = w.rows
         resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
-    input_hash = hashlib.sha256("".join(f"{e['path']}\0{e['sha256']}\n" for e in ledger.files).encode()).hexdigest()
+    input_hash = ledger.files.inputs.hexdigest()
     manifest = {
         "presspack_manifest": 1,
         "version": version,
         "created": created,
-        "counts": {**ledger.counts, "files": len(ledger.files), **{f"{t}_rows": n for t, n in rows.items()}},
+        "counts": {**ledger.counts, "files": n_files, **{f"{t}_rows": n for t, n in rows.items()}},
         "provenance": {
             "presspack": __version__,
             "python": platform.python_version(),
@@ -358,14 +557,16 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
             "gazetteers": gazetteer.files if gazetteer is not None else [],
             "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
         },
-        "files": ledger.files,
+        "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
         "checksums": SEAL_NAME,  # written last, over every file (presspack.seal); validate requires it
     }
-    write_json(tmp / "manifest.json", manifest)
+    write_json_streamed(tmp / "manifest.json", manifest, "files", files())
+    del manifest["files"]  # BuildResult.manifest: everything but the file entries (they are in manifest.json)
     sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]
     write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
     stats = cache.stats.to_dict() if cache is not None else {}
-    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats)
+    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats,
+                       problem_files=problems)
 
 
 def _open_cache(config: Config, nlp: Any) -> Any:

@@ -236,6 +236,27 @@ class NLPCache:
     def get_many(self, articles: Iterable[Article]) -> dict[int, AnnotatedArticle]:
         """Cached results by position in `articles`."""
         arts = list(articles)
+        out = {}
+        for i, blob in self.lookup_many(arts).items():
+            got = self.decode_hit(blob, arts[i])
+            if got is not None:
+                out[i] = got
+        return out
+
+    def decode_hit(self, blob: bytes, article: Article) -> AnnotatedArticle | None:
+        """An entry found by lookup_many, decoded; None (and counted as a miss) when damaged:
+        the fresh result then replaces it."""
+        try:
+            return decode(blob, article)
+        except (ValueError, KeyError, zlib.error):
+            self.stats.hits -= 1
+            self.stats.misses += 1
+            return None
+
+    def lookup_many(self, articles: list[Article]) -> dict[int, bytes]:
+        """Cached entries, still encoded, by position in `articles` (decode_hit decodes one:
+        a build looks ahead of what it writes, and a compressed entry is small)."""
+        arts = articles
         keys = [content_key(a) for a in arts]
         found: dict[str, bytes] = {}
         uniq = sorted(set(keys))
@@ -247,13 +268,7 @@ class NLPCache:
                 [self.fingerprint, *part],
             )
             found.update(cur.fetchall())
-        out = {}
-        for i, (a, k) in enumerate(zip(arts, keys, strict=True)):
-            if k in found:
-                try:
-                    out[i] = decode(found[k], a)
-                except (ValueError, KeyError, zlib.error):
-                    continue  # a damaged entry is a miss; the fresh result replaces it
+        out = {i: found[k] for i, k in enumerate(keys) if k in found}
         self.stats.hits += len(out)
         self.stats.misses += len(arts) - len(out)
         return out
@@ -275,6 +290,18 @@ class NLPCache:
         with self.db:
             self.db.execute("INSERT OR REPLACE INTO pipelines (fingerprint, info) VALUES (?, ?)",
                             (self.fingerprint, json.dumps(info)))
+
+    def input_key(self, config_sha256: str, file_sha256: str) -> str:
+        """Key of an input file whose every article a build with this pipeline and
+        configuration found in (or put into) the cache."""
+        return hashlib.sha256(f"{self.fingerprint}\0{config_sha256}\0{file_sha256}".encode()).hexdigest()
+
+    def remember_inputs(self, keys: Iterable[str]) -> None:
+        """Record input files (input_key) all of whose articles are now cached."""
+        it = iter(keys)
+        while chunk := [(k,) for _, k in zip(range(5000), it, strict=False)]:
+            with self.db:
+                self.db.executemany("INSERT OR IGNORE INTO inputs (key) VALUES (?)", chunk)
 
     def close(self) -> None:
         if self.language is not None:
@@ -299,6 +326,7 @@ def _connect(directory: Path) -> sqlite3.Connection:
                 "CREATE TABLE IF NOT EXISTS signatures (text TEXT NOT NULL, version TEXT NOT NULL, sig BLOB NOT NULL, "
                 "PRIMARY KEY (text, version)) WITHOUT ROWID"
             )
+            db.execute("CREATE TABLE IF NOT EXISTS inputs (key TEXT PRIMARY KEY) WITHOUT ROWID")
             db.execute(
                 "CREATE TABLE IF NOT EXISTS languages (text TEXT NOT NULL, version TEXT NOT NULL, code TEXT, "
                 "prob REAL NOT NULL, PRIMARY KEY (text, version)) WITHOUT ROWID"
@@ -306,6 +334,27 @@ def _connect(directory: Path) -> sqlite3.Connection:
     except (OSError, sqlite3.Error) as e:
         raise CacheError(f"cannot open the NLP cache in {directory}: {e} (use --cache-dir DIR or --no-cache)") from None
     return db
+
+
+def inputs_known(directory: str | Path, keys: Iterable[str], stop: Any = None) -> bool:
+    """Whether every input_key was remembered by an earlier build (so this build probably
+    needs no NLP). Its own connection: it runs in a thread beside the build. Stops early,
+    returning True, when `stop()` says the answer no longer matters."""
+    try:
+        db = sqlite3.connect(Path(directory) / CACHE_FILE, timeout=60)
+    except sqlite3.Error:
+        return False
+    try:
+        for k in keys:
+            if stop is not None and stop():
+                return True
+            if db.execute("SELECT 1 FROM inputs WHERE key = ?", (k,)).fetchone() is None:
+                return False
+        return True
+    except sqlite3.Error:
+        return False
+    finally:
+        db.close()
 
 
 def cache_info(cache_dir: str | Path | None = None) -> dict[str, Any]:
@@ -335,6 +384,7 @@ def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
                 db.execute("DELETE FROM pipelines")
                 db.execute("DELETE FROM languages")
                 db.execute("DELETE FROM signatures")
+                db.execute("DELETE FROM inputs")
             db.execute("VACUUM")
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error as e:

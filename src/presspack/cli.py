@@ -31,7 +31,7 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_cli(args: argparse.Namespace) -> int:
-    from presspack.build import build
+    from presspack.build import PROBLEMS_SHOWN, build
     from presspack.config import load_config
 
     config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
@@ -42,12 +42,14 @@ def build_cli(args: argparse.Namespace) -> int:
         print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows, "cache": result.cache}))
     else:
         print(result.summary())
-        for f in result.manifest["files"]:
-            if f["status"] in ("rejected", "partial"):
-                print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
-                for r in f.get("records", [])[:20]:
-                    if r["status"] == "rejected":
-                        print(f"    {r['origin']}: {r['reason']}", file=sys.stderr)
+        for f in result.problem_files:
+            print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
+            for r in f.get("records", [])[:20]:
+                if r["status"] == "rejected":
+                    print(f"    {r['origin']}: {r['reason']}", file=sys.stderr)
+        shown = len(result.problem_files)
+        if shown and shown == PROBLEMS_SHOWN:
+            print(f"  (only the first {shown} rejected or partial files are listed here: see manifest.json)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -11,6 +11,9 @@ Memory is about 8 + num_perm + 12 x (bands + 1) bytes per kept article in arrays
 170 bytes with the defaults; about 300 bytes of process growth measured at 100,000
 articles, benchmarks/bench_dedup.py): no texts, shingles or full signatures are kept.
 Lookups go to sorted numpy arrays plus a small dict of recent entries, merged in batches.
+Past `spill_after` kept articles (SPILL_AFTER, 200,000: about 60 MB) everything moves to
+a temporary SQLite database on disk (deleted when closed; its page cache is bounded),
+so memory stops growing with the corpus; the answers are the same either way.
 
 The first article in input order is kept; later copies are reported with the kept
 article's id. Everything is deterministic (fixed hash functions and permutations).
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -29,6 +34,7 @@ import numpy as np
 _WORD = re.compile(r"\w+")
 MERGE_EVERY = 8_192  # entries buffered in a dict before merging into the sorted arrays
 SIG_BLOCK = 65_536  # signatures are stored in blocks of this many rows
+SPILL_AFTER = 200_000  # kept articles held in memory before the index moves to disk
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,83 @@ class _MultiIndex:
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.vals.nbytes)
 
+    def items(self) -> Iterator[tuple[int, int]]:
+        """Every (key, slot) pair."""
+        yield from zip(self.keys.tolist(), self.vals.tolist(), strict=True)
+        yield from self.recent.items()
+        yield from self.extra
+
+
+def _signed(x: int) -> int:
+    """A uint64 as SQLite's signed 64-bit INTEGER."""
+    return x - (1 << 64) if x >= 1 << 63 else x
+
+
+class _DiskIndex:
+    """The de-duplication index in a private temporary SQLite database (an empty file name:
+    on disk, deleted when closed; SQLite keeps a bounded page cache in memory)."""
+
+    def __init__(self, num_perm: int) -> None:
+        self.num_perm = num_perm
+        self.db = sqlite3.connect("", isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE kept (slot INTEGER PRIMARY KEY, id INTEGER NOT NULL, sig BLOB)")
+        self.db.execute("CREATE TABLE exact (key INTEGER NOT NULL, slot INTEGER NOT NULL)")
+        self.db.execute("CREATE TABLE lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, slot INTEGER NOT NULL)")
+        self.db.execute("BEGIN")
+        self.pending = 0
+
+    def add_kept(self, first: int, ids: np.ndarray, sigs: np.ndarray) -> None:
+        self.db.executemany("INSERT INTO kept VALUES (?, ?, ?)",
+                            ((first + i, _signed(int(a)), s.tobytes()) for i, (a, s) in enumerate(zip(ids, sigs, strict=True))))
+
+    def add_keys(self, table: str, band: int | None, pairs: Iterable[tuple[int, int]]) -> None:
+        if table == "exact":
+            self.db.executemany("INSERT INTO exact VALUES (?, ?)", ((_signed(k), v) for k, v in pairs))
+        else:
+            self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)", ((band, _signed(k), v) for k, v in pairs))
+
+    def index(self) -> None:
+        self.db.execute("CREATE INDEX exact_key ON exact (key)")
+        self.db.execute("CREATE INDEX lsh_key ON lsh (band, key)")
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    def add(self, slot: int, article_id: int, small: np.ndarray | None, text_key: int, keys: list[int]) -> None:
+        self.db.execute("INSERT INTO kept VALUES (?, ?, ?)", (slot, _signed(article_id), None if small is None else small.tobytes()))
+        self.db.execute("INSERT INTO exact VALUES (?, ?)", (_signed(text_key), slot))
+        self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)", ((band, _signed(k), slot) for band, k in enumerate(keys)))
+        self.pending += 1
+        if self.pending >= 1000:  # one transaction per thousand articles
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
+            self.pending = 0
+
+    def exact(self, key: int) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT slot FROM exact WHERE key = ? ORDER BY slot", (_signed(key),))]
+
+    def candidates(self, keys: list[int]) -> set[int]:
+        out: set[int] = set()
+        for band, key in enumerate(keys):
+            out.update(r[0] for r in self.db.execute("SELECT slot FROM lsh WHERE band = ? AND key = ?", (band, _signed(key))))
+        return out
+
+    def small_sigs(self, slots: Iterable[int]) -> dict[int, np.ndarray]:
+        out: dict[int, np.ndarray] = {}
+        zero = bytes(self.num_perm)
+        for slot in slots:
+            row = self.db.execute("SELECT sig FROM kept WHERE slot = ?", (slot,)).fetchone()
+            out[slot] = np.frombuffer(row[0] or zero, dtype=np.uint8)
+        return out
+
+    def article_id(self, slot: int) -> int:
+        (a,) = self.db.execute("SELECT id FROM kept WHERE slot = ?", (slot,)).fetchone()
+        return a + (1 << 64) if a < 0 else a
+
+    def close(self) -> None:
+        self.db.close()
+
 
 @cache
 def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_weight: float = 0.7) -> tuple[int, int]:
@@ -125,7 +208,7 @@ class Deduplicator:
     """Streaming de-duplicator: call check() for each article in input order."""
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20,
-                 signatures: Any = None) -> None:
+                 signatures: Any = None, spill_after: int | None = None) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
         self.threshold = threshold
@@ -141,6 +224,8 @@ class Deduplicator:
         self._ids: list[np.ndarray] = []  # blocks of kept article ids (uint64 of the 16 hex digits)
         self._sigs: list[np.ndarray] = []  # blocks of 8-bit signatures, one row per kept article
         self.kept = 0
+        self.spill_after = SPILL_AFTER if spill_after is None else spill_after
+        self._disk: _DiskIndex | None = None  # the whole index, once it has moved to disk
 
     @classmethod
     def from_settings(cls, settings: Any, signatures: Any = None) -> Deduplicator:
@@ -154,7 +239,7 @@ class Deduplicator:
     def check(self, article_id: str, text: str) -> Duplicate | None:
         """The earlier article this one duplicates, else None (and it is kept)."""
         text_key = _h64(text.encode("utf-8"))
-        for slot in self._exact.get(text_key):
+        for slot in self._disk.exact(text_key) if self._disk is not None else self._exact.get(text_key):
             return Duplicate(self._id(slot), "text", 1.0)
         sig = self.signatures.get(self, text) if self.signatures is not None else self.signature(text)
         keys: list[int] = []
@@ -162,11 +247,15 @@ class Deduplicator:
             keys = [_h64(sig[i * self.rows : (i + 1) * self.rows].tobytes()) for i in range(self.bands)]
             small = (sig & 0xFF).astype(np.uint8)
             candidates: set[int] = set()
-            for band, key in enumerate(keys):
-                candidates.update(self._lsh[band].get(key))
+            if self._disk is not None:
+                candidates = self._disk.candidates(keys)
+            else:
+                for band, key in enumerate(keys):
+                    candidates.update(self._lsh[band].get(key))
             best: tuple[float, int] | None = None
+            others = self._disk.small_sigs(candidates) if self._disk is not None else None
             for slot in sorted(candidates):
-                sim = self._estimate(small, slot)
+                sim = self._estimate(small, slot, others)
                 if sim >= self.threshold and (best is None or sim > best[0]):
                     best = (sim, slot)
             if best is not None:
@@ -191,6 +280,13 @@ class Deduplicator:
         return np.asarray(m.hashvalues, dtype=np.uint64)
 
     def _keep(self, article_id: str, text_key: int, sig: np.ndarray | None, keys: list[int]) -> None:
+        if self._disk is None and self.kept >= self.spill_after:
+            self._spill()
+        if self._disk is not None:
+            small = (sig & 0xFF).astype(np.uint8) if sig is not None else None
+            self._disk.add(self.kept, int(article_id[1:], 16), small, text_key, keys)
+            self.kept += 1
+            return
         slot = self.kept
         row = slot % SIG_BLOCK
         if row == 0:
@@ -204,15 +300,39 @@ class Deduplicator:
             self._lsh[band].add(key, slot)
         self.kept += 1
 
+    def _spill(self) -> None:
+        """Move the index to a temporary database on disk and free the arrays."""
+        disk = _DiskIndex(self.num_perm)
+        for block, (ids, sigs) in enumerate(zip(self._ids, self._sigs, strict=True)):
+            n = min(SIG_BLOCK, self.kept - block * SIG_BLOCK)
+            disk.add_kept(block * SIG_BLOCK, ids[:n], sigs[:n])
+        disk.add_keys("exact", None, self._exact.items())
+        for band, ix in enumerate(self._lsh):
+            disk.add_keys("lsh", band, ix.items())
+        disk.index()
+        self._disk = disk
+        self._exact = _MultiIndex()
+        self._lsh = [_MultiIndex() for _ in range(self.bands)]
+        self._ids, self._sigs = [], []
+
+    def close(self) -> None:
+        """Delete the on-disk index, if any (the Deduplicator is then empty)."""
+        if self._disk is not None:
+            self._disk.close()
+            self._disk = None
+
     def _id(self, slot: int) -> str:
+        if self._disk is not None:
+            return f"a{self._disk.article_id(slot):016x}"
         return f"a{int(self._ids[slot // SIG_BLOCK][slot % SIG_BLOCK]):016x}"
 
-    def _estimate(self, small: np.ndarray, slot: int) -> float:
-        other = self._sigs[slot // SIG_BLOCK][slot % SIG_BLOCK]
+    def _estimate(self, small: np.ndarray, slot: int, others: dict[int, np.ndarray] | None = None) -> float:
+        other = others[slot] if others is not None else self._sigs[slot // SIG_BLOCK][slot % SIG_BLOCK]
         match = float(np.count_nonzero(other == small)) / self.num_perm
         return max(0.0, (match - 1 / 256) / (1 - 1 / 256))
 
     def nbytes(self) -> int:
-        """Bytes held in arrays (the recent-entries dicts come on top, bounded by MERGE_EVERY)."""
+        """Bytes held in arrays (the recent-entries dicts come on top, bounded by MERGE_EVERY;
+        once spilled, only SQLite's bounded page cache)."""
         arrays = sum(a.nbytes for a in self._ids) + sum(a.nbytes for a in self._sigs)
         return arrays + self._exact.nbytes() + sum(ix.nbytes() for ix in self._lsh)

@@ -146,20 +146,27 @@ def _follow(remap: dict[str, str], key: str) -> str:
 def remap_table(path: Path, writer: Any, columns: dict[str, str], remap: dict[str, str], names: dict[str, str]) -> None:
     """Copy Parquet `path` into `writer` (a TableWriter), replacing keys by their merged
     key and the paired name column (`columns`: key column -> name column) by its
-    canonical name."""
+    canonical name. Column-wise (Arrow): each distinct key is looked up once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     pf = pq.ParquetFile(path)
     for batch in pf.iter_batches(batch_size=65_536):
-        rows = batch.to_pylist()
-        for r in rows:
-            for kcol, ncol in columns.items():
-                k = r.get(kcol)
-                if k is None:
-                    continue
-                new = remap.get(k, k)
-                r[kcol] = new
-                if ncol and new in names and (new != k or ncol == "canonical"):
-                    r[ncol] = names[new]
-        writer.write(rows)
+        cols = {name: batch.column(name) for name in batch.schema.names}
+        for kcol, ncol in columns.items():
+            keys = cols[kcol]
+            uniq = pc.unique(keys)
+            old = uniq.to_pylist()
+            new = [k if k is None else remap.get(k, k) for k in old]
+            at = pc.index_in(keys, value_set=uniq)  # nulls match the null in uniq
+            cols[kcol] = pc.take(pa.array(new, type=keys.type), at)
+            if ncol:
+                named = [k is not None and n in names and (n != k or ncol == "canonical") for k, n in zip(old, new, strict=True)]
+                if any(named):
+                    name_col = cols[ncol]
+                    repl = pa.array([names[n] if m else None for n, m in zip(new, named, strict=True)], type=name_col.type)
+                    cols[ncol] = pc.if_else(pc.take(pa.array(named, type=pa.bool_()), at), pc.take(repl, at), name_col)
+        writer.write_columns(cols)
     writer.close()
 
 

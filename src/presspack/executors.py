@@ -349,22 +349,37 @@ def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_size: int, cache: Any = None) -> Iterator[AnnotatedArticle]:
+# With a cache: articles looked up ahead of the ones being decoded and written, so that
+# misses (new articles, often last in input order) reach the NLP workers early and run
+# while this process works through the cached ones. Held: the articles and their
+# compressed cache entries (a few kB each).
+LOOKAHEAD = 2048
+
+
+def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_size: int, cache: Any = None,
+                    lookahead: int = LOOKAHEAD) -> Iterator[AnnotatedArticle]:
     """AnnotatedArticles in input order: from the cache when there, else from the executor
     (with at most `executor.inflight` batches waiting), storing fresh results."""
-    pending: deque[tuple[list[Article], dict[int, AnnotatedArticle], list[Article], Handle | None]] = deque()
+    pending: deque[tuple[list[Article], dict[int, bytes], list[Article], Handle | None]] = deque()
+    waiting = held = 0  # batches at the executor; articles pending
     for batch in _batches(articles, max(batch_size, 1)):
-        hits = cache.get_many(batch) if cache is not None else {}
+        hits = cache.lookup_many(batch) if cache is not None else {}
         misses = [a for i, a in enumerate(batch) if i not in hits]
         handle = executor.submit(misses) if misses else None
         pending.append((batch, hits, misses, handle))
-        while len(pending) > executor.inflight:
-            yield from _finish(pending.popleft(), cache)
+        waiting += handle is not None
+        held += len(batch)
+        while pending and (waiting > executor.inflight or held > lookahead):
+            item = pending.popleft()
+            waiting -= item[3] is not None
+            held -= len(item[0])
+            yield from _finish(item, executor, cache)
     while pending:
-        yield from _finish(pending.popleft(), cache)
+        yield from _finish(pending.popleft(), executor, cache)
 
 
-def _finish(item: tuple[list[Article], dict[int, AnnotatedArticle], list[Article], Handle | None], cache: Any) -> Iterator[AnnotatedArticle]:
+def _finish(item: tuple[list[Article], dict[int, bytes], list[Article], Handle | None], executor: Executor,
+            cache: Any) -> Iterator[AnnotatedArticle]:
     batch, hits, misses, handle = item
     fresh = handle.result() if handle is not None else []
     if len(fresh) != len(misses):
@@ -372,5 +387,12 @@ def _finish(item: tuple[list[Article], dict[int, AnnotatedArticle], list[Article
     if cache is not None and fresh:
         cache.put_many(zip(misses, fresh, strict=True))
     it = iter(fresh)
-    for i in range(len(batch)):
-        yield hits[i] if i in hits else next(it)
+    for i, art in enumerate(batch):
+        if i not in hits:
+            yield next(it)
+            continue
+        got = cache.decode_hit(hits[i], art)
+        if got is None:  # a damaged entry: annotate the article now, and replace the entry
+            (got,) = executor.submit([art]).result()
+            cache.put_many([(art, got)])
+        yield got

@@ -27,6 +27,8 @@ class TableWriter:
         self.columns = schemas.column_names(table)
         self.row_group_size = row_group_size
         self.buffer: list[dict[str, Any]] = []
+        self.pending: list[pa.Table] = []  # write_columns' tables not yet written
+        self.pending_rows = 0
         self.rows = 0
         self.writer = pq.ParquetWriter(str(path), self.schema, **PARQUET_OPTIONS)
 
@@ -45,10 +47,32 @@ class TableWriter:
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema), row_group_size=self.row_group_size)
         self.rows += len(rows)
 
+    def write_columns(self, columns: dict[str, Any]) -> None:
+        """Write Arrow columns (name -> array, the table's columns) in the same row groups,
+        and so the same bytes, as write() would write the same rows."""
+        if self.buffer:
+            raise ValueError(f"{self.table}: write_columns after write")
+        table = pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
+                                      else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema)
+        self.pending.append(table)
+        self.pending_rows += table.num_rows
+        while self.pending_rows >= self.row_group_size:
+            self._flush_pending(self.row_group_size)
+
+    def _flush_pending(self, n: int) -> None:
+        table = pa.concat_tables(self.pending).combine_chunks()  # one chunk per column, as pa.array gives
+        self.writer.write_table(table.slice(0, n), row_group_size=self.row_group_size)
+        self.rows += n
+        rest = table.slice(n)
+        self.pending = [rest] if rest.num_rows else []
+        self.pending_rows = rest.num_rows
+
     def close(self) -> None:
         if self.buffer:
             self._flush(self.buffer)
             self.buffer = []
+        if self.pending_rows:
+            self._flush_pending(self.pending_rows)
         self.writer.close()
 
 
@@ -62,6 +86,28 @@ def sha256_file(path: Path) -> str:
 
 def write_json(path: Path, data: Any) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
+
+
+STREAMED = "\u0000presspack: streamed\u0000"  # placeholder for write_json_streamed's list
+
+
+def write_json_streamed(path: Path, data: dict[str, Any], key: str, items: Any) -> None:
+    """write_json(path, data) with data[key] (set to STREAMED) the list of `items`, written
+    one item at a time from an iterator: the same bytes, without the list in memory."""
+    marker = json.dumps(STREAMED)
+    parts = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).split(marker)
+    if data.get(key) != STREAMED or len(parts) != 2 or not parts[0].endswith(f'\n  {json.dumps(key, ensure_ascii=False)}: '):
+        raise ValueError(f"write_json_streamed: {key!r} must be a top-level key set to STREAMED")
+    head, tail = parts
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(head)
+        first = True
+        for item in items:
+            fh.write("[\n    " if first else ",\n    ")
+            fh.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            first = False
+        fh.write("[]" if first else "\n  ]")
+        fh.write(tail + "\n")
 
 
 def resource_descriptor(table: str, path: str, sha256: str, rows: int) -> dict[str, Any]:

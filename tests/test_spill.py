@@ -1,0 +1,200 @@
+"""Memory that does not grow with the corpus: the ledger (file entries, article ids) and
+the near-duplicate index move to disk, and the release stays byte-identical."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import sys
+
+import pytest
+
+from presspack import cache as cache_mod
+from presspack import dedup
+from presspack.build import _FileLog, _Prescan, _SeenIds, build
+from presspack.dedup import Deduplicator
+from presspack.package import STREAMED, write_json, write_json_streamed
+
+build_mod = sys.modules["presspack.build"]
+
+WATER = (
+    "The regional water board announced on Thursday that households in the northern districts must cut their use by a fifth "
+    "until the end of August, after the driest spring since records began more than a century ago.\n\n"
+    "Reservoir levels have fallen to 38 percent of capacity, the board said, and further restrictions could follow if the "
+    "weather stays dry through July."
+)
+BRIDGE = (
+    "A new cycling bridge over the river opened to the public on Saturday, two years later than planned and well over its "
+    "original budget, city officials confirmed at a short ceremony attended by several hundred residents."
+)
+FILES = {
+    "a-water.txt": "Water use must fall\n\n" + WATER + "\n",
+    "b-feed.jsonl": "\n".join(json.dumps(r) for r in [
+        {"id": "w2", "title": "Water cuts", "text": WATER.replace("on Thursday", "on Thursday evening"), "url": "https://two.example/w"},
+        {"id": "br", "title": "Bridge opens", "text": BRIDGE, "url": "https://one.example/bridge"},
+        {"id": "again", "title": "Bridge opens", "text": BRIDGE, "url": "https://ONE.example/bridge?utm_source=x"},
+        {"id": "copy", "title": "Water", "text": WATER, "url": "https://three.example/w"},
+        {"id": "bad"},
+    ]),
+    "c-empty.txt": "  \n",
+    "d-bridge-copy.txt": "Bridge\n\n" + BRIDGE + "\n",
+    "e-städte ✓.txt": "Städte wachsen\n\nDie Bürgermeisterin sagte am Montag, die Stadt werde bis 2030 zehntausend Wohnungen bauen.\n",
+}
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_write_json_streamed_writes_the_same_bytes():
+    cases = [
+        [],
+        [{}],
+        [{"path": "ä ✓\u2028", "n": 1, "x": None, "l": [], "d": {}, "nested": [{"a": [1, 2]}, "s"]}],
+        [{"i": i, "records": [{"origin": f"f#{k}"} for k in range(i)]} for i in range(4)],
+    ]
+    for items in cases:
+        data = {"a": 1, "files": items, "z": {"k": [1]}}
+        expected = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        import pathlib
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as d:
+            p = pathlib.Path(d)
+            write_json(p / "a.json", data)
+            write_json_streamed(p / "b.json", {**data, "files": STREAMED}, "files", iter(items))
+            assert (p / "a.json").read_text(encoding="utf-8") == expected
+            assert (p / "b.json").read_bytes() == (p / "a.json").read_bytes()
+    with pytest.raises(ValueError, match="top-level"):
+        write_json_streamed(pathlib.Path("/nonexistent/x.json"), {"a": {"files": STREAMED}}, "files", [])
+
+
+def test_seen_ids_spill_to_disk():
+    seen = _SeenIds(spill_after=2)
+    for k in range(6):
+        seen[f"a{k:016x}"] = f"f{k}.txt"
+    assert seen.db is not None and seen.mem == {}
+    assert [seen.get(f"a{k:016x}") for k in range(7)] == [f"f{k}.txt" for k in range(6)] + [None]
+    assert len(seen) == 6
+    seen.close()
+
+
+def test_file_log_round_trips_entries_in_order():
+    log = _FileLog()
+    entries = [{"path": f"dir/ä ✓\u2028-{k}.txt", "sha256": f"{k:064x}", "article_ids": [f"a{k:016x}"], "n": None} for k in range(5)]
+    for e in entries:
+        log.append(e)
+    assert list(log) == entries == list(log)  # read back, twice
+    log.append({"path": "late", "sha256": None})
+    assert len(log) == 6 and list(log)[-1] == {"path": "late", "sha256": None}
+    log.close()
+
+
+def _texts(n, seed=7):
+    rng = random.Random(seed)
+    words = [f"w{k}" for k in range(5000)]
+    return [" ".join(rng.choice(words) for _ in range(120)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("spill_after", [0, 150])
+def test_deduplicator_gives_the_same_answers_spilled(spill_after, monkeypatch):
+    monkeypatch.setattr(dedup, "MERGE_EVERY", 50)
+    texts = _texts(300)
+    stream = []
+    for k, t in enumerate(texts):
+        stream.append((f"a{k + 1:016x}", t))
+        if k % 3 == 0:  # a near copy, an exact copy and a too-short text now and then
+            w = t.split()
+            w[k % 120] = "changed"
+            stream.append((f"a{10_000 + k:016x}", " ".join(w)))
+            stream.append((f"a{20_000 + k:016x}", t))
+            stream.append((f"a{30_000 + k:016x}", f"short text {k % 7}"))
+    stream.append((f"a{'f' * 16}", texts[5]))  # an id above 2**63: stored as a signed integer
+
+    def answers(d):
+        return [d.check(aid, t) for aid, t in stream]
+
+    mem, disk = Deduplicator(), Deduplicator(spill_after=spill_after)
+    assert answers(disk) == answers(mem)
+    assert disk._disk is not None and mem._disk is None and disk.kept == mem.kept
+    assert disk.nbytes() == 0  # nothing left in the arrays
+    got = answers(disk)  # everything is a duplicate of a kept article now
+    assert all(a is not None for a in got)
+    disk.close()
+
+
+@pytest.fixture(scope="module")
+def default_and_spilled(tmp_path_factory, nlp, config):
+    src = tmp_path_factory.mktemp("spill-src")
+    for name, text in FILES.items():
+        (src / name).write_text(text, encoding="utf-8")
+    cfg = dataclasses.replace(config, cache=False)
+    plain = build([src], tmp_path_factory.mktemp("plain"), "1.0.0", cfg, nlp=nlp)
+    mp = pytest.MonkeyPatch()
+    calls = []
+    try:
+        mp.setattr(build_mod, "SPILL_AFTER", 1)
+        mp.setattr(dedup, "SPILL_AFTER", 1)
+        for cls in (_SeenIds, Deduplicator):
+            orig = cls._spill
+
+            def spy(self, _orig=orig, _name=cls.__name__):
+                calls.append(_name)
+                return _orig(self)
+
+            mp.setattr(cls, "_spill", spy)
+        spilled = build([src], tmp_path_factory.mktemp("spilled"), "1.0.0", cfg, nlp=nlp)
+    finally:
+        mp.undo()
+    return plain, spilled, calls
+
+
+def test_spilled_build_is_byte_identical(default_and_spilled):
+    plain, spilled, calls = default_and_spilled
+    assert sorted(calls) == ["Deduplicator", "_SeenIds"]  # both moved to disk during the build
+    assert _tree(spilled.release_dir) == _tree(plain.release_dir)
+
+
+def test_streamed_manifest_accounts_for_every_file(default_and_spilled):
+    plain, _, _ = default_and_spilled
+    manifest = json.loads((plain.release_dir / "manifest.json").read_text(encoding="utf-8"))
+    files = {f["path"]: f for f in manifest["files"]}
+    assert list(files) == sorted(FILES)
+    assert manifest["counts"]["files"] == 5
+    assert {k: manifest["counts"][k] for k in ("accepted", "rejected", "duplicate")} == {"accepted": 3, "rejected": 2, "duplicate": 4}
+    recs = {r["origin"]: r for r in files["b-feed.jsonl"]["records"]}
+    water = files["a-water.txt"]["article_ids"][0]
+    bridge = files["b-feed.jsonl"]["article_ids"][0]
+    assert files["b-feed.jsonl"]["status"] == "partial"
+    assert recs["b-feed.jsonl#w2"]["duplicate_of"] == water and recs["b-feed.jsonl#w2"]["reason"].startswith("near-duplicate of")
+    assert recs["b-feed.jsonl#again"] == {"origin": "b-feed.jsonl#again", "status": "duplicate",
+                                          "reason": "same URL as b-feed.jsonl#br", "duplicate_of": bridge}
+    assert recs["b-feed.jsonl#copy"]["reason"] == f"same text as {water}"
+    assert files["d-bridge-copy.txt"]["status"] == "duplicate" and files["d-bridge-copy.txt"]["duplicate_of"] == bridge
+    assert files["c-empty.txt"]["status"] == "rejected"
+    # BuildResult: the manifest without the file entries, and the problem files for the CLI
+    assert "files" not in plain.manifest and plain.manifest["counts"] == manifest["counts"]
+    assert [f["path"] for f in plain.problem_files] == ["b-feed.jsonl", "c-empty.txt"]
+
+
+def test_prescan_knows_whether_a_build_needs_the_nlp(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    for k in range(3):
+        (src / f"{k}.txt").write_text(f"Title {k}\n\nBody {k}.\n", encoding="utf-8")
+    store = cache_mod.NLPCache(tmp_path / "cache", "f" * 64)
+
+    def need():
+        p = _Prescan([src], store, "c" * 64)
+        p.thread.join()
+        return p.need.is_set()
+
+    assert need()  # nothing known yet
+    store.remember_inputs(store.input_key("c" * 64, cache_mod.hashlib.sha256(p.read_bytes()).hexdigest())
+                          for p in sorted(src.iterdir()))
+    assert not need()
+    (src / "9-new.txt").write_text("New\n\nA new article.\n", encoding="utf-8")
+    assert need()
+    assert cache_mod.NLPCache(tmp_path / "cache", "0" * 64).input_key("c" * 64, "x") != store.input_key("c" * 64, "x")
+    store.close()
