@@ -75,8 +75,18 @@ MUST_FIND = [
     ("The plan is believed by the police to have failed.", "the police", "believed", "The plan is believed by the police to have failed", "indirect"),
     ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
     ("The governor is seen as the favourite in the race.", None, "seen", "The governor is seen as the favourite in the race", "indirect"),
-    ("The union endorsed her on Monday.", "The union", "endorsed", "her on Monday", "indirect"),
+    ("The union endorsed her on Monday.", "The union", "endorsed", "her", "indirect"),
     ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
+    # the object and its 'as' complement (also when the parser hangs 'as' on the object)
+    ("Local farmers see the dam as a threat.", "Local farmers", "see", "the dam as a threat", "indirect"),
+    ("Many voters see the new tax as a burden on families.", "Many voters", "see", "the new tax as a burden on families", "indirect"),
+    ("The union described the offer as an insult.", "The union", "described", "the offer as an insult", "indirect"),
+    # a quote ending in ? or ! is a sentence of its own; the speaker follows
+    ("“Who will pay for the new stadium?” the councillor asked.", "the councillor", "asked", "Who will pay for the new stadium?", "direct"),
+    ("“This is a scandal!” said Anna Berg.", "Anna Berg", "said", "This is a scandal!", "direct"),
+    # when and where something was said is not part of it
+    ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
+    ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),
 ]
 
 
@@ -98,6 +108,7 @@ MUST_NOT_FIND = [
     "The company said goodbye to its old headquarters.",  # an object that is no content
     "She walked to the station and took the first train.",
     "The museum holds the largest collection of maps in the region.",
+    "The train was supposed to arrive at noon.",  # an obligation, not a report
 ]
 
 

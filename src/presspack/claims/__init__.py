@@ -11,6 +11,7 @@ interrupting cue, also across paragraphs. Speakers are resolved to entities
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -73,7 +74,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             inner = {t.i for t in tok.subtree}
             ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
             extra_cue = []
-        elif extra_cue and extra_cue[0].dep_ == "oprd":
+        elif extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].lower_ == "as" and extra_cue[0].i > content.i):
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
             extra_cue = []
         else:
@@ -133,8 +134,31 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         if c.dep_ == "advcl" and c.tag_ == "VBG":
             break
+        if _occasion(c):
+            break
         out.extend(c.subtree)
     return out
+
+
+# nouns of the occasion on which something was said ("said at a rally", "in an interview")
+_OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "conference", "meeting", "hearing", "event",
+                        "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
+                        "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
+                        "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
+                        "release", "appearance", "program", "programme", "podcast", "radio", "television", "video"})
+
+
+def _occasion(c: Any) -> bool:
+    """A modifier saying when or where something was said: "on Tuesday", "at a rally",
+    "in an interview", "last week" (not part of what was said)."""
+    if c.dep_ == "npadvmod" or c.dep_ == "advmod":
+        return False
+    if c.dep_ != "prep" or c.lower_ not in ("on", "at", "in", "during", "before", "after", "since", "to", "from", "via", "through", "with", "while"):
+        return False
+    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
 
 
 _SEEM = ("seem", "appear")
@@ -154,6 +178,8 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     passive = lemma in _PASSIVE_CUES and any(c.dep_ == "auxpass" for c in kids) and verb.tag_ == "VBN"
     if not (lemma in _SEEM or passive):
         return None
+    if lemma == "suppose" and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "to":
+        return None  # "was supposed to arrive": an obligation, not a report
     subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     comp = next((c for c in kids if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "ccomp") and c.i > verb.i), None)
     if comp is None and passive:  # "is seen as the favourite"
@@ -243,6 +269,9 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
     if any(not t.is_punct for t in after):
         return None
     first = min(core)
+    text = article.text
+    if all(t.is_punct or t.is_space for t in sent if t.i < first):
+        return _after_quote(verb, subj, article, sentences, resolver, quotes, cue_starts, sent.doc[first].idx)
     k = first - 1
     while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
         k -= 1
@@ -250,13 +279,28 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
         return None
     if k - sent.start < 3:
         return None
-    text = article.text
     cs, ce = _trim(text, sent.start_char, sent.doc[k].idx)
     if ce - cs < 3:
         return None
     cue = _span(_cue_tokens(verb))
     cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
     return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct" if run else None)
+
+
+def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                 quotes: list[tuple[int, int]], cue_starts: list[int], at: int) -> dict[str, Any] | None:
+    """"“Who pays for it?” the mayor asked." : a quote ending in ? or ! closes a sentence
+    of its own, and the cue and speaker follow as the next one."""
+    text = article.text
+    k = bisect.bisect_left(quotes, (at,)) - 1
+    if k < 0:
+        return None
+    qs, qe = quotes[k]
+    if qe > at or text[qe - 1:qe] not in ("?", "!") or text[qe:at].strip(QUOTE_CLOSE + " ") or len(text[qs:qe].split()) < 2:
+        return None
+    cue = _span(_cue_tokens(verb))
+    cs, ce, _ = _group_quotes(text, quotes, qs, qe, cue, cue_starts)
+    return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct")
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
 @cache
 def lexicon() -> dict[str, Any]:
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "nouns"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -26,7 +26,8 @@ def lexicon() -> dict[str, Any]:
         noun, prep = phrase.split(" ", 1)
         noun_preps.setdefault(noun, set()).add(prep)
     data["noun_preps"] = noun_preps
-    data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
+    data["all_verbs"] = (data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"]
+                         | data["as_verbs"] | frozenset(preps))
     return data
 
 
@@ -139,6 +140,16 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         for c in kids:
             if c.dep_ == "oprd" and obj is not None:
                 return obj, [c]
+    if lemma in lex["as_verbs"] or lemma in lex["all_verbs"]:
+        # "saw the plan as a mistake", "described him as a liar": the object and its 'as' complement
+        obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None:
+            as_ = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i
+                        and any(g.dep_ in ("pobj", "pcomp", "amod", "acomp") for g in c.children)), None)
+            if as_ is not None:
+                return obj, [as_]
+            if lemma in lex["as_verbs"] and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj.children):
+                return obj, []  # the parser hung the complement on the object
     preps = lex["verb_preps"].get(lemma)
     if preps:
         for c in kids:
