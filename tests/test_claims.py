@@ -328,3 +328,23 @@ def test_possessive_speaker_without_s(claims_of):
     _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
     c = find(claims, "the dam could break")
     assert c is not None and c["speaker_text"] == "Mr. Holt"
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("It is no surprise, the analyst said, that the governor did better among older voters.", "the analyst",
+     "It is no surprise, the analyst said, that the governor did better among older voters"),
+    ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police",
+     "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured"),
+])
+def test_inserted_cue_covers_the_whole_sentence(claims_of, text, speaker, content):
+    _, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
+
+
+def test_inserted_cue_stops_before_a_comment_on_the_speaker(claims_of):
+    text = "Nor will the tariffs bring the jobs back, said Tom Reed, an economist who studies trade."
+    _, claims = claims_of(text)
+    c = find(claims, "Nor will the tariffs bring the jobs back")
+    assert c is not None and c["speaker_text"] == "Tom Reed", [x["content_text"] for x in claims]

@@ -97,6 +97,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         speaker = _speaker_tokens(subj) if subj is not None else None
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
         cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
+        if not run and not hosted and ce <= tok.idx:
+            ce = max(ce, _inserted_rest(tok, subj, content, ce, text))
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
@@ -118,6 +120,36 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             found.append(row)
 
     return _finish(article, found, quotes)
+
+
+def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> int:
+    """"It is no surprise, the analyst said, that ..." / "A, police said on Friday, and B":
+    a cue set off by commas inside the sentence it reports; the content goes on after it
+    to the end of the sentence. Returns the new end (or `ce` when the cue is not inserted)."""
+    sent = verb.sent
+    doc = verb.doc
+    speaker = {t.i for t in subj.subtree} if subj is not None else set()
+    core = {verb.i} | speaker
+    # between the content and the cue: only the speaker and punctuation
+    for t in sent:
+        if t.idx >= ce and t.i < verb.i and t.i not in core and not (t.is_punct or t.is_space):
+            return ce
+    k = max(core) + 1
+    while k < sent.end and doc[k].text != ",":  # the cue's own modifiers: "said on Friday", "said in a statement"
+        t = doc[k]
+        if t.is_punct or not any(a.i == verb.i for a in t.ancestors) or t.dep_ in ("ccomp", "xcomp", "dobj", "conj"):
+            return ce
+        k += 1
+    rest = [t for t in sent if t.i > k and not (t.is_punct or t.is_space)]
+    if len(rest) < 3 or rest[0].lower_ == "according" or rest[0].tag_ == "VBG" or any(t.text in QUOTE_OPEN for t in sent if t.i > k):
+        return ce
+    if any(_is_cue_verb(t) for t in rest):
+        return ce  # "..., adding that ...", "while other voters said ...": another report
+    ids = {t.i for t in rest}
+    for t in rest:
+        if t.head.i not in ids and not (t.head.i == content.i or t.head.i == verb.i and t.dep_ in ("ccomp", "conj", "advcl", "cc")):
+            return ce
+    return _trim(text, ce, rest[-1].idx + len(rest[-1].text))[1]
 
 
 _TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
