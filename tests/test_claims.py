@@ -87,6 +87,11 @@ MUST_FIND = [
     # when and where something was said is not part of it
     ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
     ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),
+    # attitude verbs with their object
+    ("Critics downplayed the risk of flooding.", "Critics", "downplayed", "the risk of flooding", "indirect"),
+    ("The mayor loves the new park.", "The mayor", "loves", "the new park", "indirect"),
+    # a lead-in before the speaker is not the content; the clause after the verb is
+    ("In a statement released after the vote, the senator said she was disappointed.", "the senator", "said", "she was disappointed", "indirect"),
 ]
 
 
@@ -109,6 +114,7 @@ MUST_NOT_FIND = [
     "She walked to the station and took the first train.",
     "The museum holds the largest collection of maps in the region.",
     "The train was supposed to arrive at noon.",  # an obligation, not a report
+    "The family enjoyed the concert in the park.",  # enjoying is no statement
 ]
 
 

@@ -128,8 +128,16 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
     if lemma in lex["verbs"]:
+        # a clause after the verb first: a "ccomp" before it may be a misparsed lead-in
+        # ("In a statement released on Monday, she said ...")
+        before = next((c for c in kids if c.dep_ == "ccomp" and c.i < verb.i and _inserted_after(verb, c)), None)
+        if before is not None:
+            return before, []  # "It is no surprise, the analyst said, that ..."
         for c in kids:
-            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i or (c.dep_ == "ccomp" and not _phrase_part(verb, c)):
+            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i:
+                return c, []
+        for c in kids:
+            if c.dep_ == "ccomp" and not _phrase_part(verb, c):
                 return c, []
     if lemma in lex["infinitive_verbs"]:
         for c in kids:
@@ -162,6 +170,19 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
             if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")):
                 return c, []
     return None
+
+
+def _inserted_after(verb: Any, clause: Any) -> bool:
+    """The cue and its speaker come right after `clause` (a clause with a subject of its
+    own), only punctuation between."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children) or any(c.dep_ == "mark" for c in clause.children):
+        return False  # no subject, or a subordinate clause ("While X hopes ..., polls show ...")
+    if any(_is_cue_verb(t) for t in clause.subtree):
+        return False  # a report of its own ("A say B; C say D")
+    subj = _own_subject(verb)
+    speaker = {t.i for t in subj.subtree} if subj is not None else set()
+    doc = verb.doc
+    return all(doc[k].is_punct or doc[k].is_space or k in speaker for k in range(clause.right_edge.i + 1, verb.i))
 
 
 def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
