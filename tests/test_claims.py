@@ -90,6 +90,13 @@ MUST_FIND = [
     # attitude verbs with their object
     ("Critics downplayed the risk of flooding.", "Critics", "downplayed", "the risk of flooding", "indirect"),
     ("The mayor loves the new park.", "The mayor", "loves", "the new park", "indirect"),
+    # attitude adjectives after a copula: a clause, an infinitive or a prepositional object
+    ("The union is confident that the strike will end soon.", "The union", "confident", "the strike will end soon", "indirect"),
+    ("Residents are eager to return to their homes.", "Residents", "eager", "to return to their homes", "indirect"),
+    ("Many farmers remain critical of the new water rules.", "Many farmers", "critical of", "the new water rules", "indirect"),
+    # a participle on a noun: the noun is the source
+    ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
+    ("The board received dozens of calls opposing the new tax.", "calls", "opposing", "the new tax", "indirect"),
     # a lead-in before the speaker is not the content; the clause after the verb is
     ("In a statement released after the vote, the senator said she was disappointed.", "the senator", "said", "she was disappointed", "indirect"),
 ]
@@ -115,6 +122,8 @@ MUST_NOT_FIND = [
     "The museum holds the largest collection of maps in the region.",
     "The train was supposed to arrive at noon.",  # an obligation, not a report
     "The family enjoyed the concert in the park.",  # enjoying is no statement
+    "It is certain that prices will rise.",  # nobody's belief
+    "Make sure that the doors are locked.",
 ]
 
 

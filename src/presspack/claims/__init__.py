@@ -53,6 +53,12 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
                 covered.append((row["content_start"], row["content_end"]))
                 continue
         if not tok_is_cue:
+            if tok.pos_ == "ADJ":
+                row = _adjective_claim(tok, article, sentences, resolver)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
+                continue
             if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon()["nouns"] or tok.lemma_.lower() in lexicon()["noun_preps"]):
                 row = _noun_claim(tok, article, sentences, resolver)
                 if row is not None:
@@ -280,7 +286,7 @@ def _candidates(doc: Any) -> list[Any]:
 
 
 def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
-    return lemma in lex["all_verbs"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
+    return lemma in lex["all_verbs"] or lemma in lex["all_adjectives"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
 
 
 _VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})
@@ -333,6 +339,44 @@ def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[st
     cue = _span(_cue_tokens(verb))
     cs, ce, _ = _group_quotes(text, quotes, qs, qe, cue, cue_starts)
     return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct")
+
+
+_COPULAS = frozenset({"be", "seem", "remain", "become", "appear", "sound", "look", "feel", "grow", "stay"})
+
+
+def _adjective_claim(adj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """An attitude adjective after a copula: "The union is confident that ...", "She is
+    eager to ...", "Voters are critical of ...". The subject of the copula is the source."""
+    lex = lexicon()
+    lemma = adj.lemma_.lower()
+    verb = adj.head
+    if adj.dep_ != "acomp" or verb.lemma_.lower() not in _COPULAS:
+        return None
+    subj = _subject(verb)
+    if subj is None or subj.lower_ in ("it", "there", "this", "that"):
+        return None  # "it is certain that ...": nobody's belief
+    content, cue_end = None, adj.idx + len(adj.text)
+    for c in adj.children:
+        if c.i < adj.i:
+            continue
+        if lemma in lex["adjectives"] and c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
+            if c.dep_ == "xcomp" and lemma not in lex["adjective_infinitives"]:
+                continue
+            content = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i and t.lower_ in ("that", "whether", "if"))]
+            break
+        if c.dep_ == "prep" and c.lower_ in lex["adjective_preps"].get(lemma, ()):
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                content = list(obj.subtree)
+                if c.i == adj.i + 1:
+                    cue_end = c.idx + len(c.text)
+                break
+    if not content:
+        return None
+    cs, ce = _trim(article.text, *_span(content))
+    if ce - cs < 3:
+        return None
+    return _row(article, sentences, resolver, _speaker_tokens(subj), (adj.idx, cue_end), (cs, ce), adj)
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:

@@ -26,6 +26,14 @@ def lexicon() -> dict[str, Any]:
         noun, prep = phrase.split(" ", 1)
         noun_preps.setdefault(noun, set()).add(prep)
     data["noun_preps"] = noun_preps
+    data["adjectives"] = frozenset(data.get("adjectives", ())) | frozenset(data.get("adjective_infinitives", ()))
+    data["adjective_infinitives"] = frozenset(data.get("adjective_infinitives", ()))
+    adj_preps: dict[str, set[str]] = {}
+    for phrase in data.get("adjective_preps", ()):
+        adj, prep = phrase.split(" ", 1)
+        adj_preps.setdefault(adj, set()).add(prep)
+    data["adjective_preps"] = adj_preps
+    data["all_adjectives"] = data["adjectives"] | frozenset(adj_preps)
     data["all_verbs"] = (data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"]
                          | data["as_verbs"] | frozenset(preps))
     return data
@@ -61,8 +69,8 @@ def _subject(verb: Any) -> Any | None:
     own = _own_subject(verb)
     if own is not None:
         return own
-    if verb.dep_ == "relcl":
-        return verb.head
+    if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "officials who said", "groups backing the senator", "calls saying ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
