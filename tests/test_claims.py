@@ -97,6 +97,9 @@ MUST_FIND = [
     # a participle on a noun: the noun is the source
     ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
     ("The board received dozens of calls opposing the new tax.", "calls", "opposing", "the new tax", "indirect"),
+    # the object of "say"
+    ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
+    ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),
     # a lead-in before the speaker is not the content; the clause after the verb is
     ("In a statement released after the vote, the senator said she was disappointed.", "the senator", "said", "she was disappointed", "indirect"),
 ]

@@ -175,7 +175,12 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
                     return obj, [c]
     if lemma in lex["object_verbs"]:
         for c in kids:
-            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")):
+            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")) and c.lower_ not in _NO_CONTENT:
+                return c, []
+    if lemma == "say":  # "said the same", "said yes", "says so"
+        for c in kids:
+            if c.i > verb.i and (c.dep_ == "dobj" and c.pos_ in ("NOUN", "ADJ") and c.lower_ not in _NO_CONTENT
+                                 or c.lower_ in ("so", "yes", "no") and c.dep_ in ("advmod", "intj", "dobj")):
                 return c, []
     return None
 
@@ -199,3 +204,7 @@ def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon()["verbs"] and _own_subject(verb) is not None:
         return verb.head, [verb]
     return None
+
+
+# objects of a speech verb that are no content ("said goodbye")
+_NO_CONTENT = frozenset({"goodbye", "good-bye", "hello", "farewell", "grace", "thanks", "prayer", "prayers", "mass", "amen"})
