@@ -366,3 +366,13 @@ def test_inserted_cue_stops_before_a_comment_on_the_speaker(claims_of):
     _, claims = claims_of(text)
     c = find(claims, "Nor will the tariffs bring the jobs back")
     assert c is not None and c["speaker_text"] == "Tom Reed", [x["content_text"] for x in claims]
+
+
+def test_second_cue_hung_on_the_reported_clause(claims_of):
+    """"She said she admires X and praised Y": the parser hangs "praised" on the reported
+    clause; it is the speaker's second report, not part of the first content."""
+    _, claims = claims_of("She said she admires his courage and praised their shared goals.")
+    got = sorted((c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims)
+    assert got == [("She", "praised", "their shared goals"), ("She", "said", "she admires his courage")]
+    _, claims = claims_of("She said she admires his courage and wants to meet him.")
+    assert [c["content_text"] for c in claims] == ["she admires his courage and wants to meet him"]

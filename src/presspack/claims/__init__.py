@@ -85,6 +85,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             extra_cue = []
         else:
             ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+            ctoks = _cut_second_report(tok, content, ctoks)
             if ctoks:
                 ctoks = ctoks + _tail(tok, content, ctoks)
                 if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
@@ -156,6 +157,22 @@ def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> in
         if t.head.i not in ids and not (t.head.i == content.i or t.head.i == verb.i and t.dep_ in ("ccomp", "conj", "advcl", "cc")):
             return ce
     return _trim(text, ce, rest[-1].idx + len(rest[-1].text))[1]
+
+
+def _cut_second_report(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she admires X and praised Y": the parser hung the speaker's second cue
+    verb on the reported clause; it is a report of its own (same tense as the first cue,
+    no subject), not part of the content."""
+    if content.dep_ != "ccomp" or _own_subject(content) is None:
+        return ctoks
+    for c in content.children:
+        if c.dep_ == "conj" and c.i > content.i and c.tag_ == verb.tag_ and _is_cue_verb(c) and _own_subject(c) is None:
+            cut = c.left_edge.i
+            doc = c.doc
+            while cut - 1 > content.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1  # and the "and" / comma before it
+            return [t for t in ctoks if t.i < cut]
+    return ctoks
 
 
 _TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")

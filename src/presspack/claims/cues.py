@@ -80,6 +80,10 @@ def _subject(verb: Any) -> Any | None:
             if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
                 fallback = subj
         return fallback
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_cue_verb(verb.head.head) and verb.tag_ == verb.head.head.tag_:
+        subj = _own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
+        if subj is not None:
+            return subj
     v = verb
     for _ in range(6):
         if v.dep_ not in ("conj", "xcomp", "advcl") or v.head.i == v.i:
