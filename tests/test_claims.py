@@ -376,3 +376,12 @@ def test_second_cue_hung_on_the_reported_clause(claims_of):
     assert got == [("She", "praised", "their shared goals"), ("She", "said", "she admires his courage")]
     _, claims = claims_of("She said she admires his courage and wants to meet him.")
     assert [c["content_text"] for c in claims] == ["she admires his courage and wants to meet him"]
+
+
+def test_according_to_in_the_middle_and_before_an_aside(claims_of):
+    _, claims = claims_of("But, according to the survey, most parents drive their children to school.")
+    c = find(claims, "most parents drive their children to school")
+    assert c is not None and c["speaker_text"] == "the survey", [x["content_text"] for x in claims]
+    _, claims = claims_of("The new tax would raise two billion euros a year, according to the treasury - a small part of the budget.")
+    c = find(claims, "The new tax would raise two billion euros a year")
+    assert c is not None and c["speaker_text"] == "the treasury", [x["content_text"] for x in claims]

@@ -605,10 +605,13 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         lo, hi = min(phrase), max(phrase)
         before = [t for t in part if t.i < lo]
         after = [t for t in part if t.i > hi]
+        words_before = [t for t in before if not t.is_punct and not (t.dep_ in ("cc", "advmod") and t.i == clause.sent.start)]
         if not any(not t.is_punct for t in after):
             part = before
-        elif not any(not t.is_punct for t in before):
+        elif not words_before:  # "But, according to the poll, most voters ..."
             part = after
+        elif len(words_before) >= 4 and lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text in ("—", "–", "-", "--"):
+            part = before  # "A, according to X - an aside": the aside is not reported
 
         if len(part) < 3:
             continue
