@@ -96,7 +96,7 @@ MUST_FIND = [
     ("Many farmers remain critical of the new water rules.", "Many farmers", "critical of", "the new water rules", "indirect"),
     # a participle on a noun: the noun is the source
     ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
-    ("The board received dozens of calls opposing the new tax.", "calls", "opposing", "the new tax", "indirect"),
+    ("The board received dozens of emails opposing the new tax.", "emails", "opposing", "the new tax", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),
@@ -349,8 +349,8 @@ def test_possessive_speaker_without_s(claims_of):
 
 
 @pytest.mark.parametrize(("text", "speaker", "content"), [
-    ("It is no surprise, the analyst said, that the governor did better among older voters.", "the analyst",
-     "It is no surprise, the analyst said, that the governor did better among older voters"),
+    ("It is no secret, the coach said, that the team needs a new striker.", "the coach",
+     "It is no secret, the coach said, that the team needs a new striker"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured"),
 ])
@@ -362,10 +362,10 @@ def test_inserted_cue_covers_the_whole_sentence(claims_of, text, speaker, conten
 
 
 def test_inserted_cue_stops_before_a_comment_on_the_speaker(claims_of):
-    text = "Nor will the tariffs bring the jobs back, said Tom Reed, an economist who studies trade."
+    text = "The harbour will not reopen before June, said Anna Berg, a spokeswoman who works for the port."
     _, claims = claims_of(text)
-    c = find(claims, "Nor will the tariffs bring the jobs back")
-    assert c is not None and c["speaker_text"] == "Tom Reed", [x["content_text"] for x in claims]
+    c = find(claims, "The harbour will not reopen before June")
+    assert c is not None and c["speaker_text"] == "Anna Berg", [x["content_text"] for x in claims]
 
 
 def test_second_cue_hung_on_the_reported_clause(claims_of):

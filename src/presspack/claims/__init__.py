@@ -130,7 +130,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
 
 
 def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> int:
-    """"It is no surprise, the analyst said, that ..." / "A, police said on Friday, and B":
+    """"It is no secret, the coach said, that ..." / "A, police said on Friday, and B":
     a cue set off by commas inside the sentence it reports; the content goes on after it
     to the end of the sentence. Returns the new end (or `ce` when the cue is not inserted)."""
     sent = verb.sent

@@ -70,7 +70,7 @@ def _subject(verb: Any) -> Any | None:
     if own is not None:
         return own
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return verb.head  # "officials who said", "groups backing the senator", "calls saying ..."
+        return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
@@ -144,7 +144,7 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         # ("In a statement released on Monday, she said ...")
         before = next((c for c in kids if c.dep_ == "ccomp" and c.i < verb.i and _inserted_after(verb, c)), None)
         if before is not None:
-            return before, []  # "It is no surprise, the analyst said, that ..."
+            return before, []  # "It is no secret, the coach said, that ..."
         for c in kids:
             if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i:
                 return c, []
