@@ -75,8 +75,33 @@ MUST_FIND = [
     ("The plan is believed by the police to have failed.", "the police", "believed", "The plan is believed by the police to have failed", "indirect"),
     ("It appears that the bridge will not reopen this year.", None, "appears", "the bridge will not reopen this year", "indirect"),
     ("The governor is seen as the favourite in the race.", None, "seen", "The governor is seen as the favourite in the race", "indirect"),
-    ("The union endorsed her on Monday.", "The union", "endorsed", "her on Monday", "indirect"),
+    ("The union endorsed her on Monday.", "The union", "endorsed", "her", "indirect"),
     ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
+    # the object and its 'as' complement (also when the parser hangs 'as' on the object)
+    ("Local farmers see the dam as a threat.", "Local farmers", "see", "the dam as a threat", "indirect"),
+    ("Many voters see the new tax as a burden on families.", "Many voters", "see", "the new tax as a burden on families", "indirect"),
+    ("The union described the offer as an insult.", "The union", "described", "the offer as an insult", "indirect"),
+    # a quote ending in ? or ! is a sentence of its own; the speaker follows
+    ("“Who will pay for the new stadium?” the councillor asked.", "the councillor", "asked", "Who will pay for the new stadium?", "direct"),
+    ("“This is a scandal!” said Anna Berg.", "Anna Berg", "said", "This is a scandal!", "direct"),
+    # when and where something was said is not part of it
+    ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
+    ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),
+    # attitude verbs with their object
+    ("Critics downplayed the risk of flooding.", "Critics", "downplayed", "the risk of flooding", "indirect"),
+    ("The mayor loves the new park.", "The mayor", "loves", "the new park", "indirect"),
+    # attitude adjectives after a copula: a clause, an infinitive or a prepositional object
+    ("The union is confident that the strike will end soon.", "The union", "confident", "the strike will end soon", "indirect"),
+    ("Residents are eager to return to their homes.", "Residents", "eager", "to return to their homes", "indirect"),
+    ("Many farmers remain critical of the new water rules.", "Many farmers", "critical of", "the new water rules", "indirect"),
+    # a participle on a noun: the noun is the source
+    ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
+    ("The board received dozens of emails opposing the new tax.", "emails", "opposing", "the new tax", "indirect"),
+    # the object of "say"
+    ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
+    ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),
+    # a lead-in before the speaker is not the content; the clause after the verb is
+    ("In a statement released after the vote, the senator said she was disappointed.", "the senator", "said", "she was disappointed", "indirect"),
 ]
 
 
@@ -98,6 +123,10 @@ MUST_NOT_FIND = [
     "The company said goodbye to its old headquarters.",  # an object that is no content
     "She walked to the station and took the first train.",
     "The museum holds the largest collection of maps in the region.",
+    "The train was supposed to arrive at noon.",  # an obligation, not a report
+    "The family enjoyed the concert in the park.",  # enjoying is no statement
+    "It is certain that prices will rise.",  # nobody's belief
+    "Make sure that the doors are locked.",
 ]
 
 
@@ -317,3 +346,42 @@ def test_possessive_speaker_without_s(claims_of):
     _, claims = claims_of("Mr. Holt's warning that the dam could break came too late.")
     c = find(claims, "the dam could break")
     assert c is not None and c["speaker_text"] == "Mr. Holt"
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    ("It is no secret, the coach said, that the team needs a new striker.", "the coach",
+     "It is no secret, the coach said, that the team needs a new striker"),
+    ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police",
+     "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured"),
+])
+def test_inserted_cue_covers_the_whole_sentence(claims_of, text, speaker, content):
+    _, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
+
+
+def test_inserted_cue_stops_before_a_comment_on_the_speaker(claims_of):
+    text = "The harbour will not reopen before June, said Anna Berg, a spokeswoman who works for the port."
+    _, claims = claims_of(text)
+    c = find(claims, "The harbour will not reopen before June")
+    assert c is not None and c["speaker_text"] == "Anna Berg", [x["content_text"] for x in claims]
+
+
+def test_second_cue_hung_on_the_reported_clause(claims_of):
+    """"She said she admires X and praised Y": the parser hangs "praised" on the reported
+    clause; it is the speaker's second report, not part of the first content."""
+    _, claims = claims_of("She said she admires his courage and praised their shared goals.")
+    got = sorted((c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims)
+    assert got == [("She", "praised", "their shared goals"), ("She", "said", "she admires his courage")]
+    _, claims = claims_of("She said she admires his courage and wants to meet him.")
+    assert [c["content_text"] for c in claims] == ["she admires his courage and wants to meet him"]
+
+
+def test_according_to_in_the_middle_and_before_an_aside(claims_of):
+    _, claims = claims_of("But, according to the survey, most parents drive their children to school.")
+    c = find(claims, "most parents drive their children to school")
+    assert c is not None and c["speaker_text"] == "the survey", [x["content_text"] for x in claims]
+    _, claims = claims_of("The new tax would raise two billion euros a year, according to the treasury - a small part of the budget.")
+    c = find(claims, "The new tax would raise two billion euros a year")
+    assert c is not None and c["speaker_text"] == "the treasury", [x["content_text"] for x in claims]

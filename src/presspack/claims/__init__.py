@@ -11,6 +11,7 @@ interrupting cue, also across paragraphs. Speakers are resolved to entities
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -52,6 +53,12 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
                 covered.append((row["content_start"], row["content_end"]))
                 continue
         if not tok_is_cue:
+            if tok.pos_ == "ADJ":
+                row = _adjective_claim(tok, article, sentences, resolver)
+                if row is not None:
+                    found.append(row)
+                    covered.append((row["content_start"], row["content_end"]))
+                continue
             if tok.pos_ == "NOUN" and (tok.lemma_.lower() in lexicon()["nouns"] or tok.lemma_.lower() in lexicon()["noun_preps"]):
                 row = _noun_claim(tok, article, sentences, resolver)
                 if row is not None:
@@ -73,11 +80,12 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             inner = {t.i for t in tok.subtree}
             ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
             extra_cue = []
-        elif extra_cue and extra_cue[0].dep_ == "oprd":
+        elif extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].lower_ == "as" and extra_cue[0].i > content.i):
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
             extra_cue = []
         else:
             ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+            ctoks = _cut_second_report(tok, content, ctoks)
             if ctoks:
                 ctoks = ctoks + _tail(tok, content, ctoks)
                 if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
@@ -96,6 +104,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         speaker = _speaker_tokens(subj) if subj is not None else None
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
         cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
+        if not run and not hosted and ce <= tok.idx:
+            ce = max(ce, _inserted_rest(tok, subj, content, ce, text))
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
@@ -119,6 +129,52 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     return _finish(article, found, quotes)
 
 
+def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> int:
+    """"It is no secret, the coach said, that ..." / "A, police said on Friday, and B":
+    a cue set off by commas inside the sentence it reports; the content goes on after it
+    to the end of the sentence. Returns the new end (or `ce` when the cue is not inserted)."""
+    sent = verb.sent
+    doc = verb.doc
+    speaker = {t.i for t in subj.subtree} if subj is not None else set()
+    core = {verb.i} | speaker
+    # between the content and the cue: only the speaker and punctuation
+    for t in sent:
+        if t.idx >= ce and t.i < verb.i and t.i not in core and not (t.is_punct or t.is_space):
+            return ce
+    k = max(core) + 1
+    while k < sent.end and doc[k].text != ",":  # the cue's own modifiers: "said on Friday", "said in a statement"
+        t = doc[k]
+        if t.is_punct or not any(a.i == verb.i for a in t.ancestors) or t.dep_ in ("ccomp", "xcomp", "dobj", "conj"):
+            return ce
+        k += 1
+    rest = [t for t in sent if t.i > k and not (t.is_punct or t.is_space)]
+    if len(rest) < 3 or rest[0].lower_ == "according" or rest[0].tag_ == "VBG" or any(t.text in QUOTE_OPEN for t in sent if t.i > k):
+        return ce
+    if any(_is_cue_verb(t) for t in rest):
+        return ce  # "..., adding that ...", "while other voters said ...": another report
+    ids = {t.i for t in rest}
+    for t in rest:
+        if t.head.i not in ids and not (t.head.i == content.i or t.head.i == verb.i and t.dep_ in ("ccomp", "conj", "advcl", "cc")):
+            return ce
+    return _trim(text, ce, rest[-1].idx + len(rest[-1].text))[1]
+
+
+def _cut_second_report(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she admires X and praised Y": the parser hung the speaker's second cue
+    verb on the reported clause; it is a report of its own (same tense as the first cue,
+    no subject), not part of the content."""
+    if content.dep_ != "ccomp" or _own_subject(content) is None:
+        return ctoks
+    for c in content.children:
+        if c.dep_ == "conj" and c.i > content.i and c.tag_ == verb.tag_ and _is_cue_verb(c) and _own_subject(c) is None:
+            cut = c.left_edge.i
+            doc = c.doc
+            while cut - 1 > content.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1  # and the "and" / comma before it
+            return [t for t in ctoks if t.i < cut]
+    return ctoks
+
+
 _TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
 
 
@@ -133,8 +189,31 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         if c.dep_ == "advcl" and c.tag_ == "VBG":
             break
+        if _occasion(c):
+            break
         out.extend(c.subtree)
     return out
+
+
+# nouns of the occasion on which something was said ("said at a rally", "in an interview")
+_OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "conference", "meeting", "hearing", "event",
+                        "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
+                        "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
+                        "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
+                        "release", "appearance", "program", "programme", "podcast", "radio", "television", "video"})
+
+
+def _occasion(c: Any) -> bool:
+    """A modifier saying when or where something was said: "on Tuesday", "at a rally",
+    "in an interview", "last week" (not part of what was said)."""
+    if c.dep_ == "npadvmod" or c.dep_ == "advmod":
+        return False
+    if c.dep_ != "prep" or c.lower_ not in ("on", "at", "in", "during", "before", "after", "since", "to", "from", "via", "through", "with", "while"):
+        return False
+    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
 
 
 _SEEM = ("seem", "appear")
@@ -154,6 +233,8 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     passive = lemma in _PASSIVE_CUES and any(c.dep_ == "auxpass" for c in kids) and verb.tag_ == "VBN"
     if not (lemma in _SEEM or passive):
         return None
+    if lemma == "suppose" and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "to":
+        return None  # "was supposed to arrive": an obligation, not a report
     subj = next((c for c in kids if c.dep_ in ("nsubj", "nsubjpass")), None)
     comp = next((c for c in kids if c.dep_ in ("xcomp", "acomp", "attr", "oprd", "ccomp") and c.i > verb.i), None)
     if comp is None and passive:  # "is seen as the favourite"
@@ -222,7 +303,7 @@ def _candidates(doc: Any) -> list[Any]:
 
 
 def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
-    return lemma in lex["all_verbs"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
+    return lemma in lex["all_verbs"] or lemma in lex["all_adjectives"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
 
 
 _VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})
@@ -243,6 +324,9 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
     if any(not t.is_punct for t in after):
         return None
     first = min(core)
+    text = article.text
+    if all(t.is_punct or t.is_space for t in sent if t.i < first):
+        return _after_quote(verb, subj, article, sentences, resolver, quotes, cue_starts, sent.doc[first].idx)
     k = first - 1
     while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
         k -= 1
@@ -250,13 +334,66 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
         return None
     if k - sent.start < 3:
         return None
-    text = article.text
     cs, ce = _trim(text, sent.start_char, sent.doc[k].idx)
     if ce - cs < 3:
         return None
     cue = _span(_cue_tokens(verb))
     cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
     return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct" if run else None)
+
+
+def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                 quotes: list[tuple[int, int]], cue_starts: list[int], at: int) -> dict[str, Any] | None:
+    """"“Who pays for it?” the mayor asked." : a quote ending in ? or ! closes a sentence
+    of its own, and the cue and speaker follow as the next one."""
+    text = article.text
+    k = bisect.bisect_left(quotes, (at,)) - 1
+    if k < 0:
+        return None
+    qs, qe = quotes[k]
+    if qe > at or text[qe - 1:qe] not in ("?", "!") or text[qe:at].strip(QUOTE_CLOSE + " ") or len(text[qs:qe].split()) < 2:
+        return None
+    cue = _span(_cue_tokens(verb))
+    cs, ce, _ = _group_quotes(text, quotes, qs, qe, cue, cue_starts)
+    return _row(article, sentences, resolver, _speaker_tokens(subj), cue, (cs, ce), verb, kind="direct")
+
+
+_COPULAS = frozenset({"be", "seem", "remain", "become", "appear", "sound", "look", "feel", "grow", "stay"})
+
+
+def _adjective_claim(adj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+    """An attitude adjective after a copula: "The union is confident that ...", "She is
+    eager to ...", "Voters are critical of ...". The subject of the copula is the source."""
+    lex = lexicon()
+    lemma = adj.lemma_.lower()
+    verb = adj.head
+    if adj.dep_ != "acomp" or verb.lemma_.lower() not in _COPULAS:
+        return None
+    subj = _subject(verb)
+    if subj is None or subj.lower_ in ("it", "there", "this", "that"):
+        return None  # "it is certain that ...": nobody's belief
+    content, cue_end = None, adj.idx + len(adj.text)
+    for c in adj.children:
+        if c.i < adj.i:
+            continue
+        if lemma in lex["adjectives"] and c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
+            if c.dep_ == "xcomp" and lemma not in lex["adjective_infinitives"]:
+                continue
+            content = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i and t.lower_ in ("that", "whether", "if"))]
+            break
+        if c.dep_ == "prep" and c.lower_ in lex["adjective_preps"].get(lemma, ()):
+            obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if obj is not None:
+                content = list(obj.subtree)
+                if c.i == adj.i + 1:
+                    cue_end = c.idx + len(c.text)
+                break
+    if not content:
+        return None
+    cs, ce = _trim(article.text, *_span(content))
+    if ce - cs < 3:
+        return None
+    return _row(article, sentences, resolver, _speaker_tokens(subj), (adj.idx, cue_end), (cs, ce), adj)
 
 
 def _noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
@@ -468,10 +605,13 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         lo, hi = min(phrase), max(phrase)
         before = [t for t in part if t.i < lo]
         after = [t for t in part if t.i > hi]
+        words_before = [t for t in before if not t.is_punct and not (t.dep_ in ("cc", "advmod") and t.i == clause.sent.start)]
         if not any(not t.is_punct for t in after):
             part = before
-        elif not any(not t.is_punct for t in before):
+        elif not words_before:  # "But, according to the poll, most voters ..."
             part = after
+        elif len(words_before) >= 4 and lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text in ("—", "–", "-", "--"):
+            part = before  # "A, according to X - an aside": the aside is not reported
 
         if len(part) < 3:
             continue

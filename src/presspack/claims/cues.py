@@ -13,7 +13,7 @@ from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
 @cache
 def lexicon() -> dict[str, Any]:
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "nouns"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -26,7 +26,16 @@ def lexicon() -> dict[str, Any]:
         noun, prep = phrase.split(" ", 1)
         noun_preps.setdefault(noun, set()).add(prep)
     data["noun_preps"] = noun_preps
-    data["all_verbs"] = data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"] | frozenset(preps)
+    data["adjectives"] = frozenset(data.get("adjectives", ())) | frozenset(data.get("adjective_infinitives", ()))
+    data["adjective_infinitives"] = frozenset(data.get("adjective_infinitives", ()))
+    adj_preps: dict[str, set[str]] = {}
+    for phrase in data.get("adjective_preps", ()):
+        adj, prep = phrase.split(" ", 1)
+        adj_preps.setdefault(adj, set()).add(prep)
+    data["adjective_preps"] = adj_preps
+    data["all_adjectives"] = data["adjectives"] | frozenset(adj_preps)
+    data["all_verbs"] = (data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"]
+                         | data["as_verbs"] | frozenset(preps))
     return data
 
 
@@ -60,8 +69,8 @@ def _subject(verb: Any) -> Any | None:
     own = _own_subject(verb)
     if own is not None:
         return own
-    if verb.dep_ == "relcl":
-        return verb.head
+    if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
@@ -71,6 +80,10 @@ def _subject(verb: Any) -> Any | None:
             if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
                 fallback = subj
         return fallback
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_cue_verb(verb.head.head) and verb.tag_ == verb.head.head.tag_:
+        subj = _own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
+        if subj is not None:
+            return subj
     v = verb
     for _ in range(6):
         if v.dep_ not in ("conj", "xcomp", "advcl") or v.head.i == v.i:
@@ -127,8 +140,16 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
     if lemma in lex["verbs"]:
+        # a clause after the verb first: a "ccomp" before it may be a misparsed lead-in
+        # ("In a statement released on Monday, she said ...")
+        before = next((c for c in kids if c.dep_ == "ccomp" and c.i < verb.i and _inserted_after(verb, c)), None)
+        if before is not None:
+            return before, []  # "It is no secret, the coach said, that ..."
         for c in kids:
-            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i or (c.dep_ == "ccomp" and not _phrase_part(verb, c)):
+            if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i:
+                return c, []
+        for c in kids:
+            if c.dep_ == "ccomp" and not _phrase_part(verb, c):
                 return c, []
     if lemma in lex["infinitive_verbs"]:
         for c in kids:
@@ -139,6 +160,16 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         for c in kids:
             if c.dep_ == "oprd" and obj is not None:
                 return obj, [c]
+    if lemma in lex["as_verbs"] or lemma in lex["all_verbs"]:
+        # "saw the plan as a mistake", "described him as a liar": the object and its 'as' complement
+        obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None:
+            as_ = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i
+                        and any(g.dep_ in ("pobj", "pcomp", "amod", "acomp") for g in c.children)), None)
+            if as_ is not None:
+                return obj, [as_]
+            if lemma in lex["as_verbs"] and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj.children):
+                return obj, []  # the parser hung the complement on the object
     preps = lex["verb_preps"].get(lemma)
     if preps:
         for c in kids:
@@ -148,9 +179,27 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
                     return obj, [c]
     if lemma in lex["object_verbs"]:
         for c in kids:
-            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")):
+            if c.dep_ == "dobj" and c.i > verb.i and (c.pos_ != "PRON" or c.lower_ in ("him", "her", "them")) and c.lower_ not in _NO_CONTENT:
+                return c, []
+    if lemma == "say":  # "said the same", "said yes", "says so"
+        for c in kids:
+            if c.i > verb.i and (c.dep_ == "dobj" and c.pos_ in ("NOUN", "ADJ") and c.lower_ not in _NO_CONTENT
+                                 or c.lower_ in ("so", "yes", "no") and c.dep_ in ("advmod", "intj", "dobj")):
                 return c, []
     return None
+
+
+def _inserted_after(verb: Any, clause: Any) -> bool:
+    """The cue and its speaker come right after `clause` (a clause with a subject of its
+    own), only punctuation between."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children) or any(c.dep_ == "mark" for c in clause.children):
+        return False  # no subject, or a subordinate clause ("While X hopes ..., polls show ...")
+    if any(_is_cue_verb(t) for t in clause.subtree):
+        return False  # a report of its own ("A say B; C say D")
+    subj = _own_subject(verb)
+    speaker = {t.i for t in subj.subtree} if subj is not None else set()
+    doc = verb.doc
+    return all(doc[k].is_punct or doc[k].is_space or k in speaker for k in range(clause.right_edge.i + 1, verb.i))
 
 
 def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
@@ -159,3 +208,7 @@ def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
     if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon()["verbs"] and _own_subject(verb) is not None:
         return verb.head, [verb]
     return None
+
+
+# objects of a speech verb that are no content ("said goodbye")
+_NO_CONTENT = frozenset({"goodbye", "good-bye", "hello", "farewell", "grace", "thanks", "prayer", "prayers", "mass", "amen"})
