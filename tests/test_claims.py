@@ -102,6 +102,10 @@ MUST_FIND = [
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),
     # a lead-in before the speaker is not the content; the clause after the verb is
     ("In a statement released after the vote, the senator said she was disappointed.", "the senator", "said", "she was disappointed", "indirect"),
+    # a cue that is a verb phrase, whichever way the parser hangs the clause on it
+    ("The minister made clear that the talks would continue.", "The minister", "made clear", "the talks would continue", "indirect"),
+    ("The general made it clear that the troops would stay.", "The general", "made it clear", "the troops would stay", "indirect"),
+    ("The mayor praised the plan, but she made clear that the city would not pay for it.", "she", "made clear", "the city would not pay for it", "indirect"),
 ]
 
 
@@ -127,6 +131,8 @@ MUST_NOT_FIND = [
     "The family enjoyed the concert in the park.",  # enjoying is no statement
     "It is certain that prices will rise.",  # nobody's belief
     "Make sure that the doors are locked.",
+    "The voters made a clear choice in the spring.",  # 'make' without its cue phrase
+    "The rain made it clear and cold by noon.",
 ]
 
 

@@ -121,7 +121,25 @@ def _cue_tokens(verb: Any) -> list[Any]:
 
 def _phrase_part(verb: Any, c: Any) -> bool:
     """`c` completes a multi-word cue with `verb` ("made clear", "pointed out")."""
-    return c.dep_ in ("acomp", "dobj", "oprd", "ccomp", "prt", "advmod") and c.i == verb.i + 1 and (verb.lemma_.lower(), c.lower_) in lexicon()["verb_phrases"]
+    if c.dep_ not in ("acomp", "dobj", "oprd", "ccomp", "prt", "advmod") or (verb.lemma_.lower(), c.lower_) not in lexicon()["verb_phrases"]:
+        return False
+    return c.i == verb.i + 1 or (c.i == verb.i + 2 and verb.doc[verb.i + 1].lower_ == "it")  # "made it clear"
+
+
+def _phrase_content(verb: Any, kids: list[Any]) -> Any | None:
+    """The clause a multi-word cue reports ("made clear that X", "made it plain that X"):
+    a clause of the verb after the phrase's second word, or one the parser hung on that
+    word (a complement, or a that-clause parsed as a subject or adverbial)."""
+    part = next((c for c in kids if _phrase_part(verb, c)), None)
+    if part is None:
+        return None
+    for c in kids:
+        if c.dep_ == "ccomp" and c is not part and c.i > part.i:
+            return c
+    for c in part.children:
+        if c.i > part.i and (c.dep_ == "ccomp" or c.dep_ in ("csubj", "advcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)):
+            return c
+    return None
 
 
 def _is_cue_verb(tok: Any) -> bool:
@@ -139,6 +157,9 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     lex = lexicon()
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
+    if lemma not in lex["all_verbs"]:  # a verb that is a cue only with its phrase ("make clear")
+        phrased = _phrase_content(verb, kids)
+        return (phrased, []) if phrased is not None else None
     if lemma in lex["verbs"]:
         # a clause after the verb first: a "ccomp" before it may be a misparsed lead-in
         # ("In a statement released on Monday, she said ...")
