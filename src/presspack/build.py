@@ -8,7 +8,6 @@ import os
 import platform
 import re
 import shutil
-import sqlite3
 import sys
 import tempfile
 import threading
@@ -24,6 +23,7 @@ from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
 from presspack.package import STREAMED, TableWriter, datapackage, resource_descriptor, sha256_file, write_json, write_json_streamed
+from presspack.scratch import ScratchDB
 from presspack.seal import SEAL_NAME, fsync_dir, write_seal
 
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z.-]+)?")
@@ -76,8 +76,7 @@ class _SeenIds:
     def __init__(self, spill_after: int | None = None) -> None:
         self.spill_after = SPILL_AFTER if spill_after is None else spill_after
         self.mem: dict[str, str] = {}
-        self.db: sqlite3.Connection | None = None
-        self.pending = 0
+        self.db: ScratchDB | None = None
 
     def get(self, article_id: str) -> str | None:
         if self.db is None:
@@ -92,18 +91,10 @@ class _SeenIds:
                 self._spill()
             return
         self.db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?)", (article_id, origin))
-        self.pending += 1
-        if self.pending >= 1000:
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-            self.pending = 0
+        self.db.wrote()
 
     def _spill(self) -> None:
-        self.db = sqlite3.connect("", isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE seen (id TEXT PRIMARY KEY, origin TEXT NOT NULL) WITHOUT ROWID")
-        self.db.execute("BEGIN")
+        self.db = ScratchDB("CREATE TABLE seen (id TEXT PRIMARY KEY, origin TEXT NOT NULL) WITHOUT ROWID")
         self.db.executemany("INSERT INTO seen VALUES (?, ?)", self.mem.items())
         self.mem = {}
 
@@ -505,8 +496,7 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
         info = _model_info(executor, cache)
         if cache is not None:  # every accepted article of every input file is in the cache now
             prescan.stop()
-            cfg_sha = config.sha256()
-            cache.remember_inputs(cache.input_key(cfg_sha, e["sha256"]) for e in ledger.entries() if e["sha256"])
+            cache.remember_inputs(cache.input_key(prescan.config_sha256, e["sha256"]) for e in ledger.entries() if e["sha256"])
     finally:
         if prescan is not None:
             prescan.stop()

@@ -256,8 +256,7 @@ class NLPCache:
     def lookup_many(self, articles: list[Article]) -> dict[int, bytes]:
         """Cached entries, still encoded, by position in `articles` (decode_hit decodes one:
         a build looks ahead of what it writes, and a compressed entry is small)."""
-        arts = articles
-        keys = [content_key(a) for a in arts]
+        keys = [content_key(a) for a in articles]
         found: dict[str, bytes] = {}
         uniq = sorted(set(keys))
         for i in range(0, len(uniq), 500):
@@ -270,7 +269,7 @@ class NLPCache:
             found.update(cur.fetchall())
         out = {i: found[k] for i, k in enumerate(keys) if k in found}
         self.stats.hits += len(out)
-        self.stats.misses += len(arts) - len(out)
+        self.stats.misses += len(articles) - len(out)
         return out
 
     def put_many(self, pairs: Iterable[tuple[Article, AnnotatedArticle]]) -> None:

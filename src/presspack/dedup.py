@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
+
+from presspack.scratch import ScratchDB
 
 _WORD = re.compile(r"\w+")
 MERGE_EVERY = 8_192  # entries buffered in a dict before merging into the sorted arrays
@@ -107,19 +108,13 @@ def _signed(x: int) -> int:
 
 
 class _DiskIndex:
-    """The de-duplication index in a private temporary SQLite database (an empty file name:
-    on disk, deleted when closed; SQLite keeps a bounded page cache in memory)."""
+    """The de-duplication index in a private temporary SQLite database (ScratchDB)."""
 
     def __init__(self, num_perm: int) -> None:
         self.num_perm = num_perm
-        self.db = sqlite3.connect("", isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=OFF")
-        self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE kept (slot INTEGER PRIMARY KEY, id INTEGER NOT NULL, sig BLOB)")
-        self.db.execute("CREATE TABLE exact (key INTEGER NOT NULL, slot INTEGER NOT NULL)")
-        self.db.execute("CREATE TABLE lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, slot INTEGER NOT NULL)")
-        self.db.execute("BEGIN")
-        self.pending = 0
+        self.db = ScratchDB("CREATE TABLE kept (slot INTEGER PRIMARY KEY, id INTEGER NOT NULL, sig BLOB)",
+                            "CREATE TABLE exact (key INTEGER NOT NULL, slot INTEGER NOT NULL)",
+                            "CREATE TABLE lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, slot INTEGER NOT NULL)")
 
     def add_kept(self, first: int, ids: np.ndarray, sigs: np.ndarray) -> None:
         self.db.executemany("INSERT INTO kept VALUES (?, ?, ?)",
@@ -134,18 +129,13 @@ class _DiskIndex:
     def index(self) -> None:
         self.db.execute("CREATE INDEX exact_key ON exact (key)")
         self.db.execute("CREATE INDEX lsh_key ON lsh (band, key)")
-        self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
+        self.db.commit()
 
     def add(self, slot: int, article_id: int, small: np.ndarray | None, text_key: int, keys: list[int]) -> None:
         self.db.execute("INSERT INTO kept VALUES (?, ?, ?)", (slot, _signed(article_id), None if small is None else small.tobytes()))
         self.db.execute("INSERT INTO exact VALUES (?, ?)", (_signed(text_key), slot))
         self.db.executemany("INSERT INTO lsh VALUES (?, ?, ?)", ((band, _signed(k), slot) for band, k in enumerate(keys)))
-        self.pending += 1
-        if self.pending >= 1000:  # one transaction per thousand articles
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-            self.pending = 0
+        self.db.wrote()
 
     def exact(self, key: int) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT slot FROM exact WHERE key = ? ORDER BY slot", (_signed(key),))]
