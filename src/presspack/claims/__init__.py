@@ -84,7 +84,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
             extra_cue = []
         else:
-            ctoks = [t for t in content.subtree if not (t.dep_ == "mark" and t.head.i == content.i and t.lower_ in ("that", "whether", "if"))]
+            ctoks = _clause_tokens(content)
             ctoks = _cut_second_report(tok, content, ctoks)
             if ctoks:
                 ctoks = ctoks + _tail(tok, content, ctoks)
@@ -127,6 +127,11 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             found.append(row)
 
     return _finish(article, found, quotes)
+
+
+def _clause_tokens(head: Any) -> list[Any]:
+    """A reported clause without its complementizer ("that", "whether", "if")."""
+    return [t for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i and t.lower_ in ("that", "whether", "if"))]
 
 
 def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> int:
@@ -200,7 +205,7 @@ _OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "
                         "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
                         "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
                         "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
-                        "release", "appearance", "program", "programme", "podcast", "radio", "television", "video"})
+                        "release", "program", "programme", "podcast", "radio", "television", "video"})
 
 
 def _occasion(c: Any) -> bool:
@@ -379,7 +384,7 @@ def _adjective_claim(adj: Any, article: Article, sentences: list[dict[str, Any]]
         if lemma in lex["adjectives"] and c.dep_ in ("ccomp", "xcomp") and c.pos_ in ("VERB", "AUX"):
             if c.dep_ == "xcomp" and lemma not in lex["adjective_infinitives"]:
                 continue
-            content = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i and t.lower_ in ("that", "whether", "if"))]
+            content = _clause_tokens(c)
             break
         if c.dep_ == "prep" and c.lower_ in lex["adjective_preps"].get(lemma, ()):
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
