@@ -10,6 +10,7 @@ import pytest
 from presspack import executors
 from presspack.build import build
 from presspack.nlp import AnnotatedArticle, annotate_batch
+from presspack.nlp import deferred_components as nlp_deferred
 from presspack.normalize import Article
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
@@ -78,17 +79,52 @@ def test_with_a_cache_misses_reach_the_executor_before_the_cached_articles_are_w
     gen = executors.annotate_stream(iter(arts), ex, batch_size=10, cache=cache, lookahead=200)
     first = next(gen)
     assert first.article == {"article_id": arts[0].article_id, "cached": True}
-    assert ex.batches == [[a.article_id for a in arts[95:]]]  # already at the executor
+    new = [a.article_id for a in arts[95:]]
+    assert ex.batches == [new[:1], new[1:4], new[4:]]  # already at the executor (the last batch in parts of 3)
     out = [first, *gen]
     assert [o.article["article_id"] for o in out] == [a.article_id for a in arts]
-    assert ex.batches[1:] == [[arts[3].article_id]]  # a damaged entry is annotated afresh
+    assert ex.batches[3:] == [[arts[3].article_id]]  # a damaged entry is annotated afresh
     assert cache.stored == [arts[3].article_id] + [a.article_id for a in arts[95:]]
     # a small window bounds what is read ahead of the first result
     consumed = []
     gen = executors.annotate_stream((consumed.append(a) or a for a in arts), FakeExecutor(), batch_size=10,
                                     cache=FakeCache(hit=lambda n: True), lookahead=30)
     next(gen)
-    assert len(consumed) == 40
+    assert len(consumed) == 41  # and one article more, to know whether a batch is the last
+
+
+def test_the_last_batch_goes_out_in_parts():
+    arts = [_article(i) for i in range(23)]
+    ex = FakeExecutor()
+    list(executors.annotate_stream(iter(arts), ex, batch_size=10))
+    assert [len(b) for b in ex.batches] == [10, 10, 1, 1, 1]
+    ex = FakeExecutor()
+    list(executors.annotate_stream(iter(arts[:20]), ex, batch_size=10))
+    assert [len(b) for b in ex.batches] == [10, 3, 3, 3, 1]
+    assert sum(ex.batches, []) == [a.article_id for a in arts[:20]]
+
+
+class BusyRecorder(FakeExecutor):
+    """Remembers, for each batch, whether annotate_stream said this process was busy."""
+
+    main_busy = False
+
+    def submit(self, articles):
+        self.busy = [*getattr(self, "busy", []), self.main_busy]
+        return super().submit(articles)
+
+
+def test_a_mostly_cached_stream_leaves_deriving_to_the_worker():
+    arts = [_article(i) for i in range(40)]
+    ex = BusyRecorder()
+    list(executors.annotate_stream(iter(arts), ex, batch_size=10, cache=FakeCache(hit=lambda n: n < 30)))
+    assert set(ex.busy) == {True}  # 30 articles decoded here before the only misses: the worker derives them
+    ex = BusyRecorder()
+    list(executors.annotate_stream(iter(arts), ex, batch_size=10, cache=FakeCache(hit=lambda n: n >= 30)))
+    assert set(ex.busy) == {False}  # a first build: rows derived here
+    ex = BusyRecorder()
+    list(executors.annotate_stream(iter(arts), ex, batch_size=10))
+    assert set(ex.busy) == {False} and len(ex.busy) == 7
 
 
 def test_annotate_stream_reads_ahead_only_a_bounded_window():
@@ -103,8 +139,8 @@ def test_annotate_stream_reads_ahead_only_a_bounded_window():
     ex = FakeExecutor()
     gen = executors.annotate_stream(stream(), ex, batch_size=10)
     next(gen)
-    # at most inflight + 1 batches are read before the first result is handed out
-    assert consumed <= (ex.inflight + 1) * 10
+    # at most inflight + 1 batches (and one article) are read before the first result is handed out
+    assert consumed <= (ex.inflight + 1) * 10 + 1
     assert sum(1 for _ in gen) == 999
 
 
@@ -148,7 +184,7 @@ def test_jobs_1_runs_the_nlp_in_one_worker_process_with_the_same_bytes(tmp_path,
     base = dataclasses.replace(config, cache=False, batch_size=2, jobs=1)
     ex = executors.make_executor(base)
     assert isinstance(ex, executors.ProcessExecutor) and ex.derive_here  # the worker ships Docs, rows derived here
-    assert not executors.make_executor(dataclasses.replace(base, cache=True)).derive_here  # a rebuild decodes the cache here
+    assert executors.make_executor(dataclasses.replace(base, cache=True)).derive_here  # unless busy with cached rows
     assert not executors.make_executor(dataclasses.replace(base, jobs=2)).derive_here
     assert isinstance(executors.make_executor(base, nlp), executors.InlineExecutor)  # a loaded pipeline runs here
     inline = build([NEWS], tmp_path / "inline", "1.0.0", base, nlp=nlp)
@@ -180,5 +216,27 @@ def test_rows_derived_from_shipped_docs_equal_rows_derived_in_the_worker(nlp, co
     rows = annotate_batch(arts, nlp, batch_size=4)
     shipped = annotate_batch(arts, nlp, batch_size=4, docs=True)
     assert all(isinstance(x, bytes) for x in shipped)
+    from spacy.tokens import Doc
+
+    raw = Doc(nlp.vocab).from_bytes(shipped[0])  # the worker left the lemmatizer and attribute ruler out
+    assert nlp_deferred(nlp) == ("attribute_ruler", "lemmatizer")
+    assert not any(t.lemma_ for t in raw) and not any(t.pos_ for t in raw)
     again = [derive_from_bytes(x, a, pipe=nlp) for x, a in zip(shipped, arts, strict=True)]
     assert [dataclasses.asdict(a) for a in again] == [dataclasses.asdict(a) for a in rows]
+
+
+def test_only_rule_components_followed_by_statistical_ones_are_deferred():
+    import spacy
+
+    blank = spacy.blank("en")
+    blank.add_pipe("attribute_ruler")
+    blank.add_pipe("ner")
+    assert nlp_deferred(blank) == ("attribute_ruler",)
+    fresh = spacy.blank("en")
+    fresh.add_pipe("attribute_ruler").add([[{"LOWER": "gov."}]], {"NORM": "government"})
+    fresh.add_pipe("ner")
+    assert nlp_deferred(fresh) == ()  # the NER reads NORM: the ruler must run before it
+    ruled = spacy.blank("en")
+    ruled.add_pipe("attribute_ruler")
+    ruled.add_pipe("entity_ruler")  # a rule component after it might match on POS or lemmas
+    assert nlp_deferred(ruled) == ()

@@ -91,3 +91,20 @@ def test_report_renders_in_headless_chromium(news_release, tmp_path):
     # bars in the chart colours (blue: sources, languages, histograms, entities; orange: speakers, kinds)
     assert counts[COLOR] > 20_000 and counts[ACCENT] > 5_000, counts
     assert dark > 5_000  # text and axes were drawn
+
+
+def test_the_chart_drawn_in_a_forked_child_has_the_same_bytes(news_release, monkeypatch):
+    import threading
+
+    from presspack import report
+
+    page = (news_release / "report.html").read_text(encoding="utf-8")
+    forks = []
+    real_fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # other tests may have left threads behind
+    assert report_html(news_release) == page
+    assert forks == [1]
+    monkeypatch.setattr(report, "FORKED_CHART", 0)  # no such chart: everything drawn in this process
+    assert report_html(news_release) == page
+    assert forks == [1]

@@ -88,6 +88,7 @@ class Handle(Protocol):
 
 class Executor(Protocol):
     inflight: int
+    main_busy: bool  # set by annotate_stream: this process is busy decoding cached rows
 
     def start(self) -> None: ...
     def submit(self, articles: list[Article]) -> Handle: ...
@@ -108,6 +109,7 @@ class InlineExecutor:
     batch that needs it."""
 
     inflight = 0
+    main_busy = False
 
     def __init__(self, spec: PipelineSpec, nlp: Any = None) -> None:
         self.spec = spec
@@ -161,10 +163,12 @@ class ProcessExecutor:
         self.spec = spec
         self.jobs = jobs
         self.nlp = nlp
-        # derive_here: the workers ship Docs and this process derives the rows (it loads the
-        # pipeline too). Worth it with one worker and no cache: this process then has a core
-        # to spare and nothing else to do.
+        # derive_here: the workers ship Docs and this process runs the deferred components
+        # and derives the rows (it loads the pipeline too). Worth it with one worker, when
+        # this process has a core to spare: not while it decodes a mostly cached rebuild
+        # (main_busy), when the worker derives its few misses itself.
         self.derive_here = derive_here
+        self.main_busy = False
         self.pool: Any = None
         self.inflight = 2 * jobs
         self.submitted = self.collected = 0
@@ -185,7 +189,7 @@ class ProcessExecutor:
     def submit(self, articles: list[Article]) -> Handle:
         self.start()
         self.submitted += 1
-        fn = run_batch_docs if self.derive_here else run_batch
+        fn = run_batch_docs if self.derive_here and not self.main_busy else run_batch
         return _Async(self.pool.apply_async(fn, (self.spec, articles)), self, articles)
 
     def deriver(self) -> tuple[Any, Any]:
@@ -261,6 +265,7 @@ class DaskExecutor:
             raise ExecutorError(f"cannot reach the Dask scheduler {scheduler!r}: {e}") from None
         threads = sum(self.client.nthreads().values()) or 1
         self.inflight = 2 * threads
+        self.main_busy = False
         self._info: dict[str, Any] | None = None
 
     def start(self) -> None:
@@ -336,17 +341,31 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
     if config.jobs == 1 and (nlp is not None or "fork" not in multiprocessing.get_all_start_methods()):
         return InlineExecutor(spec, nlp)  # a pipeline already loaded here (the API, tests) runs here
     # --jobs 1: one NLP worker process, so this process's reading, language
-    # identification, de-duplication, writing and (without a cache, when every article
-    # needs the NLP) deriving the rows overlap the NLP instead of adding to it. With a
-    # cache, a rebuild mostly decodes cached rows here: the worker derives its few misses.
-    derive_here = config.jobs == 1 and not getattr(config, "cache", True)
-    return ProcessExecutor(spec, config.jobs, nlp, derive_here=derive_here)
+    # identification, de-duplication, writing and (while most articles need the NLP) the
+    # rule-based components and deriving the rows overlap the NLP instead of adding to it.
+    # A rebuild that mostly decodes cached rows here lets the worker derive its few misses.
+    return ProcessExecutor(spec, config.jobs, nlp, derive_here=config.jobs == 1)
+
+
+# The last batch goes out in this many parts: the process deriving the rows works on one
+# part while the NLP runs the next, and at the end waits for one part, not a whole batch
+# (the rows do not depend on how the articles are batched).
+TAIL_PARTS = 4
+_END = object()
 
 
 def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
     it = iter(items)
-    while batch := list(islice(it, size)):
+    batch = list(islice(it, size))
+    while batch:
+        nxt = next(it, _END)  # one article ahead: is this batch the last?
+        if nxt is _END:
+            step = -(-len(batch) // TAIL_PARTS)
+            for i in range(0, len(batch), step):
+                yield batch[i : i + step]
+            return
         yield batch
+        batch = [nxt, *islice(it, size - 1)]
 
 
 # With a cache: articles looked up ahead of the ones being decoded and written, so that
@@ -362,9 +381,13 @@ def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_si
     (with at most `executor.inflight` batches waiting), storing fresh results."""
     pending: deque[tuple[list[Article], dict[int, bytes], list[Article], Handle | None]] = deque()
     waiting = held = 0  # batches at the executor; articles pending
+    n_hits = n_misses = 0
     for batch in _batches(articles, max(batch_size, 1)):
         hits = cache.lookup_many(batch) if cache is not None else {}
         misses = [a for i, a in enumerate(batch) if i not in hits]
+        n_hits, n_misses = n_hits + len(hits), n_misses + len(misses)
+        if hasattr(executor, "main_busy"):
+            executor.main_busy = n_hits > n_misses
         handle = executor.submit(misses) if misses else None
         pending.append((batch, hits, misses, handle))
         waiting += handle is not None
