@@ -154,6 +154,34 @@ def test_rows_do_not_depend_on_batch_size(nlp, config):
     assert all(a.sentences for a in one)
 
 
+def test_a_batch_runs_in_parts_of_bounded_text_with_the_same_rows(nlp, config, monkeypatch):
+    from presspack import nlp as nlp_mod
+    from presspack.build import _articles, _Ledger
+
+    arts = [_article(i) for i in range(5)]  # 30 or 31 characters each
+    assert [len(p) for p in nlp_mod._bounded(arts, 65)] == [2, 2, 1]
+    assert [len(p) for p in nlp_mod._bounded(arts, 10)] == [1] * 5  # an article longer than the bound goes alone
+    news = list(_articles([NEWS], config, _Ledger(), None))
+    whole = annotate_batch(news, nlp, batch_size=32)
+    parts = []
+    real = nlp_mod.annotate
+    monkeypatch.setattr(nlp_mod, "annotate", lambda part, *a, **k: parts.append(len(part)) or real(part, *a, **k))
+    monkeypatch.setattr(nlp_mod, "MAX_BATCH_CHARS", max(len(a.text) for a in news))
+    split = annotate_batch(news, nlp, batch_size=32)
+    assert len(parts) > 1 and sum(parts) == len(news)
+    assert [dataclasses.asdict(a) for a in split] == [dataclasses.asdict(a) for a in whole]
+
+
+def test_a_batch_leaves_no_new_strings_in_the_vocabulary(nlp):
+    before = len(nlp.vocab.strings)
+    text = "Zorblax Quintavenue told Vrelnik Osterhaug that the flimbrook treaty was dead."
+    arts = [Article(article_id="a" + "f" * 16, origin="z.txt", text=text, paragraphs=[(0, len(text), False)])]
+    (row,) = annotate_batch(arts, nlp)
+    assert row.article["n_tokens"] == 12
+    assert len(nlp.vocab.strings) == before  # spaCy's memory zone dropped the batch's new words
+    assert "Zorblax" not in nlp.vocab.strings
+
+
 def test_jobs_2_is_byte_identical_to_jobs_1(tmp_path, nlp, config):
     base = dataclasses.replace(config, cache=False, batch_size=2)
     one = build([NEWS], tmp_path / "one", "1.0.0", dataclasses.replace(base, jobs=1), nlp=nlp)

@@ -80,3 +80,18 @@ def test_remap_table_keeps_null_keys_and_their_names(tmp_path):
     assert (tmp_path / "got.parquet").read_bytes() == (tmp_path / "want.parquet").read_bytes()
     back = pq.read_table(tmp_path / "got.parquet").to_pylist()
     assert [(r["speaker_key"], r["speaker_name"]) for r in back[:4]] == [(None, None), ("per:k2", "Two"), ("per:k2", "N2"), (None, "N3")]
+
+
+def test_rows_wait_as_arrow_columns_with_the_same_bytes(tmp_path, monkeypatch):
+    rows = _rows(2500)
+    a = TableWriter("entities", tmp_path / "a.parquet", 1000)
+    a.write(rows)  # everything at once: one conversion per row group
+    a.close()
+    monkeypatch.setattr(TableWriter, "CHUNK_ROWS", 7)
+    b = TableWriter("entities", tmp_path / "b.parquet", 1000)
+    for k in range(0, len(rows), 3):
+        b.write(rows[k : k + 3])
+        assert len(b.buffer) < 7  # at most a chunk of rows held as dicts
+    b.close()
+    assert a.rows == b.rows == 2500
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()

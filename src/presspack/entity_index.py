@@ -151,7 +151,7 @@ def remap_table(path: Path, writer: Any, columns: dict[str, str], remap: dict[st
     import pyarrow.compute as pc
 
     pf = pq.ParquetFile(path)
-    for batch in pf.iter_batches(batch_size=65_536):
+    for batch in pf.iter_batches(batch_size=writer.row_group_size):  # one row group's worth in memory
         cols = {name: batch.column(name) for name in batch.schema.names}
         for kcol, ncol in columns.items():
             keys = cols[kcol]

@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp import AnnotatedArticle, annotate_batch, derive_from_bytes, load_pipeline, model_info
+from presspack.nlp import AnnotatedArticle, annotate_batch, derive_from_bytes, load_pipeline, memory_zones, model_info
 from presspack.normalize import Article
 
 EXECUTORS = ("local", "dask")
@@ -146,8 +146,9 @@ class _Async:
             if len(out) != len(self.articles):
                 raise ExecutorError(f"a batch of {len(self.articles)} article(s) came back with {len(out)} result(s)")
             nlp, gazetteer = self.owner.deriver()
-            out = [derive_from_bytes(x, a, pipe=nlp, gazetteer=gazetteer) if isinstance(x, bytes) else x
-                   for x, a in zip(out, self.articles, strict=True)]
+            with memory_zones(nlp):
+                out = [derive_from_bytes(x, a, pipe=nlp, gazetteer=gazetteer) if isinstance(x, bytes) else x
+                       for x, a in zip(out, self.articles, strict=True)]
         return out
 
 

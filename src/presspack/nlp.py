@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -259,7 +260,45 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
     for p in (nlp, *(pipelines or {}).values()):
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
-    return list(annotate(articles, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
+    out: list[Any] = []
+    with memory_zones(nlp, *(pipelines or {}).values()):
+        for part in _bounded(articles, MAX_BATCH_CHARS):
+            out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
+    return out
+
+
+# The memory a pipeline run needs grows with the text of the batch (the parser and NER
+# hold arrays of tokens x features x width: about 200 MB for 64,000 characters with
+# en_core_web_sm), so a batch runs in parts of at most this many characters (an article
+# longer than that alone). The rows do not depend on how articles are batched.
+MAX_BATCH_CHARS = 64_000
+
+
+def _bounded(articles: list[Article], max_chars: int) -> Iterator[list[Article]]:
+    part: list[Article] = []
+    size = 0
+    for a in articles:
+        if part and size + len(a.text) > max_chars:
+            yield part
+            part, size = [], 0
+        part.append(a)
+        size += len(a.text)
+    if part:
+        yield part
+
+
+@contextmanager
+def memory_zones(*pipes: Any) -> Iterator[None]:
+    """A block after which each pipeline forgets the strings and lexemes it added during
+    it (spaCy's memory zones): a worker's vocabulary then stays the size of one batch's,
+    however many articles go through. Nothing made of spaCy objects may leave the block:
+    the rows and Doc bytes are plain Python values."""
+    with ExitStack() as stack:
+        for p in pipes:
+            zone = getattr(p, "memory_zone", None)
+            if zone is not None:  # spaCy >= 3.8
+                stack.enter_context(zone())
+        yield
 
 
 # What a Doc carries to another process: its tokens and every annotation the rows are

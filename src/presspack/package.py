@@ -18,7 +18,10 @@ PARQUET_OPTIONS: dict[str, Any] = {"compression": "zstd", "compression_level": 3
 
 class TableWriter:
     """Streams rows of one table into a Parquet file in fixed-size row groups, so the
-    bytes do not depend on how rows were batched."""
+    bytes do not depend on how rows were batched. Rows wait as Python dicts only up to
+    CHUNK_ROWS, then as Arrow columns (several times smaller) until a row group is full."""
+
+    CHUNK_ROWS = 1024
 
     def __init__(self, table: str, path: Path, row_group_size: int = ROW_GROUP_SIZE) -> None:
         self.table = table
@@ -27,33 +30,35 @@ class TableWriter:
         self.columns = schemas.column_names(table)
         self.row_group_size = row_group_size
         self.buffer: list[dict[str, Any]] = []
-        self.pending: list[pa.Table] = []  # write_columns' tables not yet written
+        self.pending: list[pa.Table] = []  # Arrow rows not yet written
         self.pending_rows = 0
         self.rows = 0
         self.writer = pq.ParquetWriter(str(path), self.schema, **PARQUET_OPTIONS)
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         self.buffer.extend(rows)
-        while len(self.buffer) >= self.row_group_size:
-            self._flush(self.buffer[: self.row_group_size])
-            del self.buffer[: self.row_group_size]
+        if len(self.buffer) >= self.CHUNK_ROWS:
+            self._columnar()
 
-    def _flush(self, rows: list[dict[str, Any]]) -> None:
+    def _columnar(self) -> None:
+        """The buffered rows, as Arrow columns, join the pending rows."""
+        rows, self.buffer = self.buffer, []
         unknown = set().union(*(r.keys() for r in rows)) - set(self.columns) if rows else set()
         if unknown:
             msg = f"{self.table}: columns not declared in schemas/{self.table}.schema.json: {sorted(unknown)}"
             raise ValueError(msg)
-        arrays = [pa.array([r.get(c) for r in rows], type=self.schema.field(c).type) for c in self.columns]
-        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema), row_group_size=self.row_group_size)
-        self.rows += len(rows)
+        self._pend(pa.Table.from_arrays([pa.array([r.get(c) for r in rows], type=self.schema.field(c).type) for c in self.columns],
+                                        schema=self.schema))
 
     def write_columns(self, columns: dict[str, Any]) -> None:
         """Write Arrow columns (name -> array, the table's columns) in the same row groups,
         and so the same bytes, as write() would write the same rows."""
         if self.buffer:
-            raise ValueError(f"{self.table}: write_columns after write")
-        table = pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
-                                      else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema)
+            self._columnar()
+        self._pend(pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
+                                         else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema))
+
+    def _pend(self, table: pa.Table) -> None:
         self.pending.append(table)
         self.pending_rows += table.num_rows
         while self.pending_rows >= self.row_group_size:
@@ -69,8 +74,7 @@ class TableWriter:
 
     def close(self) -> None:
         if self.buffer:
-            self._flush(self.buffer)
-            self.buffer = []
+            self._columnar()
         if self.pending_rows:
             self._flush_pending(self.pending_rows)
         self.writer.close()

@@ -59,7 +59,7 @@ def _columns(path: Path, wanted: tuple[str, ...]) -> Any:
     cols = [c for c in wanted if c in pf.schema_arrow.names]
     if not cols:
         return
-    for batch in pf.iter_batches(batch_size=65_536, columns=cols):
+    for batch in pf.iter_batches(batch_size=8_192, columns=cols):
         yield batch.to_pydict()
 
 
