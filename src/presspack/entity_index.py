@@ -1,7 +1,7 @@
 """The corpus-wide entity index and the keys that hold mentions together across articles.
 
 During the build, `EntityIndex.add` counts each article's mentions per key: in memory up
-to SPILL_AFTER distinct keys (about 1 kB each), then in a private temporary SQLite
+to SPILL_AFTER distinct keys (about 0.75 kB each), then in a private temporary SQLite
 database (ScratchDB), so memory does not grow with the number of distinct entities. At
 the end, `resolve` merges keys that name one entity in different articles:
 - listed transliteration variants ("Zelensky" / "Zelenskyy") map to one spelling;
@@ -67,7 +67,11 @@ class EntityIndex:
     """Per entity key: mentions, articles, first and last seen, and how often each label
     and canonical name was used. A dict of _Stats up to `spill_after` distinct keys
     (SPILL_AFTER), then the same figures in a private temporary SQLite database (deleted
-    when closed; SQLite's page cache is bounded), updated once per article."""
+    when closed; SQLite's page cache is bounded), updated once per article. Once spilled,
+    what the end of a build still holds in memory is the merged keys (`resolve`'s remap:
+    one entry per variant spelling or lone surname it rewrites; `remap_table` needs them
+    per batch) and one batch of rows at a time; the variant groups, the surnames and the
+    merged rows are tables of the database."""
 
     def __init__(self, gazetteer: Any = None, variants: tuple[tuple[str, ...], ...] = (), spill_after: int | None = None) -> None:
         self.stats: dict[str, _Stats] = {}
