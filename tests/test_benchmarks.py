@@ -46,3 +46,7 @@ def test_bench_ledger_runs_and_spills():
                            "--spill-after", "250"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "B/article" in proc.stdout and "spill_after 250:" in proc.stdout
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_ledger.py"), "--entity-keys", "2500", "--factor", "2",
+                           "--spill-after", "1000"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "B/key" in proc.stdout and "on disk" in proc.stdout and "entity index, spill_after 1000:" in proc.stdout

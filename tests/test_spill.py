@@ -1,5 +1,6 @@
-"""Memory that does not grow with the corpus: the ledger (file entries, article ids) and
-the near-duplicate index move to disk, and the release stays byte-identical."""
+"""Memory that does not grow with the corpus: the ledger (file entries, article ids), the
+near-duplicate index and the entity index move to disk, and the release stays
+byte-identical."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import sys
 import pytest
 
 from presspack import cache as cache_mod
-from presspack import dedup
+from presspack import dedup, entity_index
 from presspack.build import _FileLog, _Prescan, _SeenIds, build
+from presspack.config import EntityOptions
 from presspack.dedup import Deduplicator
 from presspack.package import STREAMED, write_json, write_json_streamed
 
@@ -176,6 +178,134 @@ def test_streamed_manifest_accounts_for_every_file(default_and_spilled):
     # BuildResult: the manifest without the file entries, and the problem files for the CLI
     assert "files" not in plain.manifest and plain.manifest["counts"] == manifest["counts"]
     assert [f["path"] for f in plain.problem_files] == ["b-feed.jsonl", "c-empty.txt"]
+
+
+# Invented news: one person under three spellings of a listed variant, and another known
+# by her full name in one article and by her surname alone in two others.
+ENTITY_FILES = {
+    "a-tallinn.txt": (
+        "Ministers meet in Tallinn\n\nVolodymyr Zelensky met Marta Kowalczyk, the Polish foreign minister, in Tallinn on "
+        "Monday. Kowalczyk said the talks had been useful and that a second meeting would follow in Warsaw next month.\n"
+    ),
+    "b-wires.jsonl": "\n".join(json.dumps(r) for r in [
+        {"id": "z2", "published": "2024-05-02", "title": "Back in Kyiv",
+         "text": "Volodymyr Zelenskyy returned to Kyiv on Tuesday. Zelenskyy said the visit to Tallinn had gone well, "
+                 "according to a statement from his office."},
+        {"id": "k3", "published": "2024-04-30", "title": "Aid budget",
+         "text": "Kowalczyk told reporters in Warsaw on Wednesday that the government would raise its aid budget. "
+                 "The European Commission welcomed the plan, a spokesman said."},
+        {"id": "z4", "published": "2024-05-09", "title": "Talks in Riga",
+         "text": "Volodymyr Zelenskiy flew to Riga on Thursday, where Kowalczyk joined him for talks with Baltic leaders "
+                 "about air defence and grain exports."},
+    ]) + "\n",
+}
+
+
+@pytest.fixture(scope="module")
+def entity_builds(tmp_path_factory, nlp, config):
+    """The same invented articles built with the entity index in memory and with it on
+    disk from the first article on."""
+    src = tmp_path_factory.mktemp("entity-src")
+    for name, text in ENTITY_FILES.items():
+        (src / name).write_text(text, encoding="utf-8")
+    cfg = dataclasses.replace(config, cache=False, entities=EntityOptions(variants=(("Zelensky", "Zelenskyy", "Zelenskiy"),)))
+    plain = build([src], tmp_path_factory.mktemp("entity-plain"), "1.0.0", cfg, nlp=nlp)
+    mp = pytest.MonkeyPatch()
+    spills = []
+    try:
+        mp.setattr(entity_index, "SPILL_AFTER", 1)
+        orig = entity_index.EntityIndex._spill
+
+        def spy(self):
+            spills.append(len(self.stats))
+            return orig(self)
+
+        mp.setattr(entity_index.EntityIndex, "_spill", spy)
+        spilled = build([src], tmp_path_factory.mktemp("entity-spilled"), "1.0.0", cfg, nlp=nlp)
+    finally:
+        mp.undo()
+    return plain, spilled, spills
+
+
+def test_spilled_entity_index_gives_the_same_release(entity_builds):
+    import pandas as pd
+
+    plain, spilled, spills = entity_builds
+    assert len(spills) == 1 and spills[0] > 1  # on disk after the first article with two keys
+    # both of resolve()'s merges happen: the variants and the lone surname
+    index = pd.read_parquet(plain.release_dir / "entity_index.parquet").set_index("entity_key")
+    ents = pd.read_parquet(plain.release_dir / "entities.parquet")
+    zel = ents[ents["text"].str.contains("Zelensk") & (ents["label"] == "PERSON")]  # en_core_web_sm: "Zelenskiy" an ORG
+    assert set(zel["text"]) == {"Volodymyr Zelensky", "Volodymyr Zelenskyy", "Zelenskyy"}
+    assert set(zel["entity_key"]) == {"person:volodymyr-zelenskyy"} and set(zel["canonical"]) == {"Volodymyr Zelenskyy"}
+    assert index.loc["person:volodymyr-zelenskyy", "n_articles"] == 2
+    kow = ents[ents["text"].str.contains("Kowalczyk")]
+    assert len(kow) == 4 and set(kow["entity_key"]) == {"person:marta-kowalczyk"} and set(kow["canonical"]) == {"Marta Kowalczyk"}
+    row = index.loc["person:marta-kowalczyk"]
+    assert (row["n_mentions"], row["n_articles"], row["first_seen"], row["last_seen"]) == (4, 3, "2024-04-30", "2024-05-09")
+    assert {"person:volodymyr-zelensky", "person:kowalczyk"}.isdisjoint(index.index)
+    claims = pd.read_parquet(plain.release_dir / "claims.parquet")
+    assert "person:kowalczyk" not in set(claims["speaker_key"].dropna())
+    # and every file of the release is the same, to the byte
+    assert _tree(spilled.release_dir) == _tree(plain.release_dir)
+
+
+class _Gazetteer:
+    @staticmethod
+    def index_fields(key):
+        return {"canonical": "Kyiv", "label": "GPE", "wikidata": "Q1899"} if key == "kyiv" else None
+
+
+def _mention_stream(seed):
+    """Articles of random mentions: persons with shared and unique surnames, variant
+    spellings, a gazetteer key, empty names; articles that come back, split over two
+    calls, or mixed within one; dates missing, earlier and later."""
+    from presspack.entities import entity_key
+
+    rng = random.Random(seed)
+    first, last = ["Vladimir", "John", "Mary", "José", "Jose", "Volodymyr"], ["Putin", "Smith", "Núñez", "Nunez", "Zelensky", "Zelenskyy"]
+    names = ["Uniq", "Fix Uniq", "Lone", "Fix Zelenskiy", "", " ", "Ann Lee Ng", "Big Org"]
+    stream = []
+    for i in range(300):
+        aid = f"a{rng.randrange(50):016x}" if rng.random() < 0.1 else f"a{i:016x}"
+        ms = []
+        for _ in range(rng.randrange(12)):
+            r = rng.random()
+            name = rng.choice(last) if r < 0.3 else f"{rng.choice(first)} {rng.choice(last)}" if r < 0.8 else rng.choice(names)
+            label = rng.choice(["PERSON", "PERSON", "PER", "ORG", "GPE"])
+            ms.append({"entity_key": "kyiv" if rng.random() < 0.05 else entity_key(label, name), "label": label,
+                       "canonical": name, "article_id": aid})
+        if len(ms) > 2 and rng.random() < 0.1:
+            ms[1] = {**ms[1], "article_id": "another"}  # A, another, A
+        published = rng.choice([None, "", "2024-01-02", "2023-05-06", "2024-11-30"])
+        stream.append(({"published": published}, ms))
+        if rng.random() < 0.05:  # the same article again, in a second call
+            stream.append(({"published": published}, [dict(m) for m in ms[:3]]))
+    return stream
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_entity_index_gives_the_same_answers_on_disk(seed):
+    """add(), resolve(), rows() and the names: the same in memory and on disk, whether the
+    index moves to disk at once or midway."""
+    stream = _mention_stream(seed)
+    for gazetteer in (None, _Gazetteer()):
+        for variants in ((), (("Zelensky", "Zelenskyy", "Zelenskiy"), ("Nunez", "Núñez"))):
+            got = []
+            for spill_after in (None, 0, 40):
+                idx = entity_index.EntityIndex(gazetteer, variants, spill_after=spill_after)
+                for art, ms in stream:
+                    idx.add(art, ms)
+                assert (idx.db is None) == (spill_after is None)
+                remap = idx.resolve()
+                rows, names = idx.rows(remap)
+                rows = list(rows)
+                got.append((remap, rows, entity_index._names_of(names, [r["entity_key"] for r in rows] + ["person:nobody"])))
+                idx.close()
+            assert got[0][1] and got[1] == got[0] and got[2] == got[0]
+            remap = got[0][0]
+            assert remap["person:uniq"] == "person:fix-uniq" and "person:smith" not in remap  # one full name, several
+            assert ("person:volodymyr-zelensky" in remap or "person:volodymyr-zelenskyy" in remap) == bool(variants)
 
 
 def test_prescan_knows_whether_a_build_needs_the_nlp(tmp_path):
