@@ -247,9 +247,14 @@ class EntityIndex:
         or once spilled a `_Names` that looks them up in the database)."""
         if self.db is not None:
             return self._rows_db(remap)
+        # Only keys that others merge into get a combined copy; the rest are used as they
+        # are, and the rows are made as the writer takes them (no second copy of the index).
+        targets = set(remap.values())
         merged: dict[str, _Stats] = {}
         for key, st in self.stats.items():
             k = remap.get(key, key)
+            if k not in targets:
+                continue
             m = merged.setdefault(k, _Stats())
             m.labels.update(st.labels)
             m.canonicals.update(st.canonicals)
@@ -259,13 +264,17 @@ class EntityIndex:
                 if v:
                     m.first_seen = min(m.first_seen or v, v)
                     m.last_seen = max(m.last_seen or v, v)
-        out, names = [], {}
-        for key in sorted(merged):
-            m = merged[key]
-            row = self._row(key, m.canonicals, m.labels, m.n_mentions, m.n_articles, m.first_seen, m.last_seen)
-            names[key] = row["canonical"]
-            out.append(row)
-        return out, names
+        final = sorted(k for k in self.stats if k not in remap)
+
+        def row(key: str) -> dict[str, Any]:
+            m = merged.get(key) or self.stats[key]
+            return self._row(key, m.canonicals, m.labels, m.n_mentions, m.n_articles, m.first_seen, m.last_seen)
+
+        names = {}
+        for key in final:
+            g = self.gazetteer.index_fields(key) if self.gazetteer is not None else None
+            names[key] = g["canonical"] if g else _top((merged.get(key) or self.stats[key]).canonicals)
+        return (row(key) for key in final), names
 
     def _row(self, key: str, canonicals: Mapping[str, int], labels: Mapping[str, int], n_mentions: int, n_articles: int,
              first_seen: str | None, last_seen: str | None) -> dict[str, Any]:
