@@ -172,11 +172,18 @@ def test_a_batch_runs_in_parts_of_bounded_text_with_the_same_rows(nlp, config, m
     assert [dataclasses.asdict(a) for a in split] == [dataclasses.asdict(a) for a in whole]
 
 
-def test_a_batch_leaves_no_new_strings_in_the_vocabulary(nlp):
+def test_a_batch_leaves_no_new_strings_in_the_vocabulary(nlp, monkeypatch):
+    from presspack import nlp as nlp_mod
+
+    def article(text):
+        return [Article(article_id="a" + "f" * 16, origin="z.txt", text=text, paragraphs=[(0, len(text), False)])]
+
+    monkeypatch.setattr(nlp_mod, "_WARMED", {})
+    monkeypatch.setattr(nlp_mod, "WARM_CHARS", 60)
+    annotate_batch(article("Grelvin Mostrapol said the Quarnish ferry was late again today."), nlp)  # warming up
+    assert "Grelvin" in nlp.vocab.strings  # outside a memory zone: the tokenizer's cache fills
     before = len(nlp.vocab.strings)
-    text = "Zorblax Quintavenue told Vrelnik Osterhaug that the flimbrook treaty was dead."
-    arts = [Article(article_id="a" + "f" * 16, origin="z.txt", text=text, paragraphs=[(0, len(text), False)])]
-    (row,) = annotate_batch(arts, nlp)
+    (row,) = annotate_batch(article("Zorblax Quintavenue told Vrelnik Osterhaug that the flimbrook treaty was dead."), nlp)
     assert row.article["n_tokens"] == 12
     assert len(nlp.vocab.strings) == before  # spaCy's memory zone dropped the batch's new words
     assert "Zorblax" not in nlp.vocab.strings

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from collections.abc import Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -261,10 +261,20 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
     out: list[Any] = []
-    with memory_zones(nlp, *(pipelines or {}).values()):
+    warming = _WARMED.get(id(nlp), 0) < WARM_CHARS
+    with nullcontext() if warming else memory_zones(nlp, *(pipelines or {}).values()):
         for part in _bounded(articles, MAX_BATCH_CHARS):
             out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
+    if warming:
+        _WARMED[id(nlp)] = _WARMED.get(id(nlp), 0) + sum(len(a.text) for a in articles)
     return out
+
+
+# The first this many characters a pipeline runs on in this process go outside memory
+# zones: spaCy's tokenizer does not add to its cache inside a zone, so its cache fills with
+# the common words first (the vocabulary keeps what these batches added: a fixed amount).
+WARM_CHARS = 256_000
+_WARMED: dict[int, int] = {}
 
 
 # The memory a pipeline run needs grows with the text of the batch (the parser and NER
