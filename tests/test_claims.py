@@ -391,3 +391,17 @@ def test_according_to_in_the_middle_and_before_an_aside(claims_of):
     _, claims = claims_of("The new tax would raise two billion euros a year, according to the treasury - a small part of the budget.")
     c = find(claims, "The new tax would raise two billion euros a year")
     assert c is not None and c["speaker_text"] == "the treasury", [x["content_text"] for x in claims]
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    # a quote of two sentences: the cue sits in the sentence the quote closes
+    ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
+     "Ana Ruiz", "The city is in crisis mode. Total crisis mode"),
+    ("“We will not stop this fight. Never,” Tom Hale said on Monday.", "Tom Hale", "We will not stop this fight. Never"),
+])
+def test_quote_of_several_sentences_takes_the_speaker_after_it(claims_of, text, speaker, content):
+    _, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
+

@@ -639,9 +639,14 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
     if span is None:
         return None
     sent = span[0].sent
-    for tok in sent:
+    # a quote of several sentences: the cue sits in the sentence the quote closes
+    # ("“A. B,” said X."), and the parser may have made the quote's end its subject
+    last = span[-1].sent
+    for tok in doc[sent.start:max(sent.end, last.end)]:
         if (tok.i < span.start or tok.i >= span.end) and _is_cue_verb(tok):
             subj = _subject(tok)
+            if subj is not None and span.start <= subj.i < span.end and last.start > sent.start:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
             if subj is not None and not (span.start <= subj.i < span.end):
                 return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     pre = text[max(0, qs - 3):qs]
