@@ -391,3 +391,48 @@ def test_according_to_in_the_middle_and_before_an_aside(claims_of):
     _, claims = claims_of("The new tax would raise two billion euros a year, according to the treasury - a small part of the budget.")
     c = find(claims, "The new tax would raise two billion euros a year")
     assert c is not None and c["speaker_text"] == "the treasury", [x["content_text"] for x in claims]
+
+
+@pytest.mark.parametrize(("text", "speaker", "content"), [
+    # a quote of two sentences: the cue sits in the sentence the quote closes
+    ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
+     "Ana Ruiz", "The city is in crisis mode. Total crisis mode"),
+    ("“We will not stop this fight. Never,” Tom Hale said on Monday.", "Tom Hale", "We will not stop this fight. Never"),
+])
+def test_quote_of_several_sentences_takes_the_speaker_after_it(claims_of, text, speaker, content):
+    _, claims = claims_of(text)
+    c = find(claims, content)
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
+
+
+def test_quote_goes_on_with_the_report_before_it(claims_of):
+    """A quote opening the sentence after a report of the same paragraph is more of what
+    the speaker said: one content when the words in between are few."""
+    _, claims = claims_of("But the new bridge ''has been a failure,'' Mr. Dorn said. ''Nobody wants to use it anymore.''")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Mr. Dorn", "said", "But the new bridge ''has been a failure,'' Mr. Dorn said. ''Nobody wants to use it anymore")]
+
+
+def test_quote_after_a_long_interruption_keeps_the_speaker(claims_of):
+    """When the speaker's description between the two parts is long, the second quote is
+    a content of its own, with the speaker and cue of the report before it."""
+    text = ("“Rents are too high,” said Ana Ruiz, a former organizer for the tenants union of the northern districts "
+            "of the city who now runs a small food bank near the old harbour and a shelter for families. "
+            "“Nobody can pay them.”")
+    _, claims = claims_of(text)
+    c = find(claims, "Nobody can pay them")
+    assert c is not None, [x["content_text"] for x in claims]
+    assert c["speaker_text"] == "Ana Ruiz" and c["cue_text"] == "said"
+
+
+@pytest.mark.parametrize("text", [
+    # a quote inside a sentence of its own is not a continuation of the report before
+    "The mayor said the plan was sound. As the union put it, the plan is ''a gift to the developers of the city.''",
+    # the speaker's second report in between: the quote is not merged into the first
+    "“The plan is dead,” she said, adding that the council had voted against it. “Nobody wants it anymore.”",
+])
+def test_quote_not_merged_with_the_report_before(claims_of, text):
+    _, claims = claims_of(text)
+    first = min(claims, key=lambda c: c["content_start"])
+    assert "anymore" not in first["content_text"] and "developers" not in first["content_text"]

@@ -627,6 +627,7 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
     return out
 
 
+_WORD = re.compile(r"\w+")
 _DASH_NAME = re.compile(r"[–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
 
 
@@ -639,9 +640,14 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
     if span is None:
         return None
     sent = span[0].sent
-    for tok in sent:
+    # a quote of several sentences: the cue sits in the sentence the quote closes
+    # ("“A. B,” said X."), and the parser may have made the quote's end its subject
+    last = span[-1].sent
+    for tok in doc[sent.start:max(sent.end, last.end)]:
         if (tok.i < span.start or tok.i >= span.end) and _is_cue_verb(tok):
             subj = _subject(tok)
+            if subj is not None and span.start <= subj.i < span.end and last.start > sent.start:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
             if subj is not None and not (span.start <= subj.i < span.end):
                 return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     pre = text[max(0, qs - 3):qs]
@@ -674,6 +680,20 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             return _row(article, sentences, resolver, tail, (dash, dash + 1), (qs, qe), span[0])
     prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
     if prev:
+        lead = _reported_before(doc, text, prev, sent, qs)
+        if lead is not None:
+            # "X said that A. “B.”" / "“A,” said X, the head of Y. “B.”": a quote in the
+            # sentence after a report of the same paragraph goes on with what X said: one
+            # content when what comes between is short, else B with X's speaker and cue
+            cs = lead["content_start"]
+            said = len(_WORD.findall(text, cs, lead["content_end"])) + len(_WORD.findall(text, qs, qe))
+            if len(_WORD.findall(text, lead["content_end"], qs)) <= said or lead["kind"] in ("direct", "mixed") and qs - lead["content_end"] < 150:
+                lead.update(content_end=qe, content_text=text[cs:qe], kind=_kind(text, cs, qe) if lead["kind"] != "direct" else "direct")
+                return None
+            row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
+            row.update({k: lead[k] for k in ("speaker_text", "speaker_start", "speaker_end", "speaker_key", "speaker_name",
+                                             "cue_text", "cue_start", "cue_end")})
+            return row
         near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
         gap = text[near["content_end"]:qs]
         if near["kind"] in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
@@ -686,3 +706,22 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
         return row
     return None
+
+
+def _reported_before(doc: Any, text: str, prev: list[dict[str, Any]], sent: Any, qs: int) -> dict[str, Any] | None:
+    """The report a quote goes on with: a claim with a speaker and a cue in the sentence
+    before the quote's (or earlier in the same sentence), in the same paragraph; of
+    several, the one whose content starts first (not a report inside its speaker's
+    description)."""
+    if sent.start == 0 or text[sent.start_char:qs].strip(" \n" + QUOTE_OPEN):
+        return None  # not at the start of its sentence ("As X put it, Y is “...”")
+    before = doc[sent.start - 1].sent
+    lo = before.start_char
+    rows = [r for r in prev if r["cue_start"] is not None and lo <= r["cue_start"] < qs and r["content_start"] >= lo - 1
+            and "\n\n" not in text[r["content_end"]:qs] and len(_WORD.findall(text, r["content_start"], r["content_end"])) >= 4]
+    if not rows:
+        return None
+    lead = min(rows, key=lambda r: (r["content_start"], -r["content_end"]))
+    if any(r is not lead and r["content_start"] >= lead["content_end"] and r["speaker_start"] == lead["speaker_start"] for r in prev):
+        return None  # "“A,” she said, adding that B. “C.”": her second report comes in between
+    return lead
