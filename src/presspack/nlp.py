@@ -261,12 +261,14 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
     out: list[Any] = []
-    warming = _WARMED.get(id(nlp), 0) < WARM_CHARS
+    seen = _WARMED.get(id(nlp))
+    done = seen[1] if seen is not None and seen[0] is nlp else 0
+    warming = done < WARM_CHARS
     with nullcontext() if warming else memory_zones(nlp, *(pipelines or {}).values()):
         for part in _bounded(articles, MAX_BATCH_CHARS):
             out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
     if warming:
-        _WARMED[id(nlp)] = _WARMED.get(id(nlp), 0) + sum(len(a.text) for a in articles)
+        _WARMED[id(nlp)] = (nlp, done + sum(len(a.text) for a in articles))
     return out
 
 
@@ -274,7 +276,7 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
 # zones: spaCy's tokenizer does not add to its cache inside a zone, so its cache fills with
 # the common words first (the vocabulary keeps what these batches added: a fixed amount).
 WARM_CHARS = 256_000
-_WARMED: dict[int, int] = {}
+_WARMED: dict[int, tuple[Any, int]] = {}  # id -> (the pipeline, characters run outside zones)
 
 
 # The memory a pipeline run needs grows with the text of the batch (the parser and NER
