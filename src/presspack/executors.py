@@ -387,8 +387,7 @@ def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_si
         hits = cache.lookup_many(batch) if cache is not None else {}
         misses = [a for i, a in enumerate(batch) if i not in hits]
         n_hits, n_misses = n_hits + len(hits), n_misses + len(misses)
-        if hasattr(executor, "main_busy"):
-            executor.main_busy = n_hits > n_misses
+        executor.main_busy = n_hits > n_misses
         handle = executor.submit(misses) if misses else None
         pending.append((batch, hits, misses, handle))
         waiting += handle is not None

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from presspack.errors import ModelNotFound
 from presspack.normalize import Article
@@ -97,16 +98,16 @@ def _keep_only(nlp: Any, wanted: tuple[str, ...]) -> None:
             nlp.remove_pipe(name)
 
 
-_DEFERRED: dict[int, tuple[Any, tuple[str, ...]]] = {}
+_DEFERRED: WeakKeyDictionary[Any, tuple[str, ...]] = WeakKeyDictionary()  # per pipeline
 
 
 def deferred_components(nlp: Any) -> tuple[str, ...]:
     """The components of `nlp` that a worker shipping Docs leaves to derive_from_bytes:
     the attribute ruler and lemmatizer when nothing after them but statistical
     components could read what they set; () for any other layout."""
-    got = _DEFERRED.get(id(nlp))
-    if got is not None and got[0] is nlp:
-        return got[1]
+    got = _DEFERRED.get(nlp)
+    if got is not None:
+        return got
     names = list(nlp.pipe_names)
     factories = [nlp.get_pipe_meta(n).factory for n in names]
     deferred: list[str] = []
@@ -118,8 +119,8 @@ def deferred_components(nlp: Any) -> tuple[str, ...]:
             deferred = []
             break
         deferred.append(name)
-    _DEFERRED[id(nlp)] = (nlp, tuple(deferred))
-    return tuple(deferred)
+    _DEFERRED[nlp] = tuple(deferred)
+    return _DEFERRED[nlp]
 
 
 def _sets_lexical(component: Any) -> bool:
@@ -261,14 +262,13 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
     out: list[Any] = []
-    seen = _WARMED.get(id(nlp))
-    done = seen[1] if seen is not None and seen[0] is nlp else 0
+    done = _WARMED.get(nlp, 0)
     warming = done < WARM_CHARS
     with nullcontext() if warming else memory_zones(nlp, *(pipelines or {}).values()):
         for part in _bounded(articles, MAX_BATCH_CHARS):
             out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
     if warming:
-        _WARMED[id(nlp)] = (nlp, done + sum(len(a.text) for a in articles))
+        _WARMED[nlp] = done + sum(len(a.text) for a in articles)
     return out
 
 
@@ -276,7 +276,7 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
 # zones: spaCy's tokenizer does not add to its cache inside a zone, so its cache fills with
 # the common words first (the vocabulary keeps what these batches added: a fixed amount).
 WARM_CHARS = 256_000
-_WARMED: dict[int, tuple[Any, int]] = {}  # id -> (the pipeline, characters run outside zones)
+_WARMED: WeakKeyDictionary[Any, int] = WeakKeyDictionary()  # per pipeline: characters run outside zones
 
 
 # The memory a pipeline run needs grows with the text of the batch (the parser and NER
