@@ -47,18 +47,20 @@ class TableWriter:
         if unknown:
             msg = f"{self.table}: columns not declared in schemas/{self.table}.schema.json: {sorted(unknown)}"
             raise ValueError(msg)
-        self._pend(pa.Table.from_arrays([pa.array([r.get(c) for r in rows], type=self.schema.field(c).type) for c in self.columns],
-                                        schema=self.schema))
+        self._pend({c: [r.get(c) for r in rows] for c in self.columns})
 
     def write_columns(self, columns: dict[str, Any]) -> None:
         """Write Arrow columns (name -> array, the table's columns) in the same row groups,
         and so the same bytes, as write() would write the same rows."""
         if self.buffer:
             self._columnar()
-        self._pend(pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
-                                         else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema))
+        self._pend(columns)
 
-    def _pend(self, table: pa.Table) -> None:
+    def _pend(self, columns: dict[str, Any]) -> None:
+        """Columns (Python lists or Arrow arrays, cast to the schema's types) join the rows
+        waiting for their row group; full row groups are written."""
+        table = pa.Table.from_arrays([pa.array(columns[c], type=self.schema.field(c).type) if not isinstance(columns[c], (pa.Array, pa.ChunkedArray))
+                                      else columns[c].cast(self.schema.field(c).type) for c in self.columns], schema=self.schema)
         self.pending.append(table)
         self.pending_rows += table.num_rows
         while self.pending_rows >= self.row_group_size:

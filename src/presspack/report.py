@@ -203,18 +203,7 @@ _WARM: list[Any] = []  # the thread started by prewarm_in_background, if any
 
 def _prewarm() -> None:
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        with matplotlib.rc_context(RC):
-            fig = plt.figure(figsize=(2, 1))
-            try:
-                _barh(fig.add_subplot(), [("warm", 1)], "warm", "n")
-                _svg(fig, "w")
-            finally:
-                plt.close(fig)
+        _render([lambda fig: _barh(fig.add_subplot(), [("warm", 1)], "warm", "n")], [1])
     except Exception:  # noqa: BLE001, S110 - only a head start: report_html does the real work and reports errors
         pass
 
