@@ -205,16 +205,23 @@ def entity_child(n_keys: int, traced: bool, spill_after: int | None) -> dict[str
     return res
 
 
+def _measure(flag: str, n: int, spill_after: int | None) -> dict[str, float]:
+    """The figures of a child process (`flag`: --child or --entity-child) at size n: one
+    run under tracemalloc, one without it (RSS and CPU), each in a fresh process."""
+    got: dict[str, float] = {}
+    for traced in ("1", "0"):
+        cmd = [sys.executable, __file__, flag, str(n), traced, "-" if spill_after is None else str(spill_after)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        got.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+    return got
+
+
 def entity_main(args: argparse.Namespace) -> None:
     if args.entity_keys <= WARMUP * ENTITY_NEW:
         raise SystemExit(f"--entity-keys: more than the {WARMUP * ENTITY_NEW:,} keys of the warm-up")
     rows = []
     for n in (args.entity_keys, args.entity_keys * args.factor):
-        got: dict[str, float] = {}
-        for traced in ("1", "0"):
-            cmd = [sys.executable, __file__, "--entity-child", str(n), traced, "-" if args.spill_after is None else str(args.spill_after)]
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            got.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+        got = _measure("--entity-child", n, args.spill_after)
         rows.append(got)
         print(f"  {int(got['keys']):>9,} keys ({int(got['articles']):,} articles, {int(got['merged']):,} merged, "
               f"{'on disk' if got['spilled'] else 'in memory'}): held {got['held_per_key']:7.1f} B/key after add "
@@ -248,11 +255,7 @@ def main() -> None:
         return
     rows = []
     for n in (args.articles, args.articles * args.factor):
-        got: dict[str, float] = {}
-        for traced in ("1", "0"):
-            cmd = [sys.executable, __file__, "--child", str(n), traced, "-" if args.spill_after is None else str(args.spill_after)]
-            proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-            got.update(json.loads(proc.stdout.strip().splitlines()[-1]))
+        got = _measure("--child", n, args.spill_after)
         rows.append(got)
         print(f"  {n:>9,} articles ({int(got['accepted']):,} accepted): tracemalloc peak {got['traced_peak_per_article']:7.1f} B/article "
               f"(held at the end {got['traced_end_per_article']:7.1f}), peak RSS growth {got['rss_growth_per_article']:7.1f} B/article; "

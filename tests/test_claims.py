@@ -106,6 +106,15 @@ MUST_FIND = [
     ("The minister made clear that the talks would continue.", "The minister", "made clear", "the talks would continue", "indirect"),
     ("The general made it clear that the troops would stay.", "The general", "made it clear", "the troops would stay", "indirect"),
     ("The mayor praised the plan, but she made clear that the city would not pay for it.", "she", "made clear", "the city would not pay for it", "indirect"),
+    # a cue inserted between commas: the whole sentence is the content
+    ("It is no secret, the coach said, that the team needs a new striker.", "the coach", "said",
+     "It is no secret, the coach said, that the team needs a new striker", "indirect"),
+    ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
+     "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a quote of two sentences: the cue sits in the sentence the quote closes
+    ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
+     "Ana Ruiz", "said", "The city is in crisis mode. Total crisis mode", "direct"),
+    ("“We will not stop this fight. Never,” Tom Hale said on Monday.", "Tom Hale", "said", "We will not stop this fight. Never", "direct"),
 ]
 
 
@@ -354,19 +363,6 @@ def test_possessive_speaker_without_s(claims_of):
     assert c is not None and c["speaker_text"] == "Mr. Holt"
 
 
-@pytest.mark.parametrize(("text", "speaker", "content"), [
-    ("It is no secret, the coach said, that the team needs a new striker.", "the coach",
-     "It is no secret, the coach said, that the team needs a new striker"),
-    ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police",
-     "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured"),
-])
-def test_inserted_cue_covers_the_whole_sentence(claims_of, text, speaker, content):
-    _, claims = claims_of(text)
-    c = find(claims, content)
-    assert c is not None, [x["content_text"] for x in claims]
-    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
-
-
 def test_inserted_cue_stops_before_a_comment_on_the_speaker(claims_of):
     text = "The harbour will not reopen before June, said Anna Berg, a spokeswoman who works for the port."
     _, claims = claims_of(text)
@@ -391,19 +387,6 @@ def test_according_to_in_the_middle_and_before_an_aside(claims_of):
     _, claims = claims_of("The new tax would raise two billion euros a year, according to the treasury - a small part of the budget.")
     c = find(claims, "The new tax would raise two billion euros a year")
     assert c is not None and c["speaker_text"] == "the treasury", [x["content_text"] for x in claims]
-
-
-@pytest.mark.parametrize(("text", "speaker", "content"), [
-    # a quote of two sentences: the cue sits in the sentence the quote closes
-    ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
-     "Ana Ruiz", "The city is in crisis mode. Total crisis mode"),
-    ("“We will not stop this fight. Never,” Tom Hale said on Monday.", "Tom Hale", "We will not stop this fight. Never"),
-])
-def test_quote_of_several_sentences_takes_the_speaker_after_it(claims_of, text, speaker, content):
-    _, claims = claims_of(text)
-    c = find(claims, content)
-    assert c is not None, [x["content_text"] for x in claims]
-    assert c["speaker_text"] == speaker and c["cue_text"] == "said"
 
 
 def test_quote_goes_on_with_the_report_before_it(claims_of):

@@ -126,29 +126,36 @@ def test_deduplicator_gives_the_same_answers_spilled(spill_after, monkeypatch):
     disk.close()
 
 
-@pytest.fixture(scope="module")
-def default_and_spilled(tmp_path_factory, nlp, config):
-    src = tmp_path_factory.mktemp("spill-src")
-    for name, text in FILES.items():
-        (src / name).write_text(text, encoding="utf-8")
-    cfg = dataclasses.replace(config, cache=False)
-    plain = build([src], tmp_path_factory.mktemp("plain"), "1.0.0", cfg, nlp=nlp)
+def _plain_and_spilled(tmp_path_factory, nlp, cfg, files, name, spills, record):
+    """`files` built as they are, and again with `spills` ((module, class) pairs) moving
+    to disk from the first entry on; each _spill call is recorded as record(class, self),
+    taken when it is called."""
+    src = tmp_path_factory.mktemp(f"{name}-src")
+    for fname, text in files.items():
+        (src / fname).write_text(text, encoding="utf-8")
+    plain = build([src], tmp_path_factory.mktemp(f"{name}-plain"), "1.0.0", cfg, nlp=nlp)
     mp = pytest.MonkeyPatch()
     calls = []
     try:
-        mp.setattr(build_mod, "SPILL_AFTER", 1)
-        mp.setattr(dedup, "SPILL_AFTER", 1)
-        for cls in (_SeenIds, Deduplicator):
+        for module, cls in spills:
+            mp.setattr(module, "SPILL_AFTER", 1)
             orig = cls._spill
 
-            def spy(self, _orig=orig, _name=cls.__name__):
-                calls.append(_name)
+            def spy(self, _orig=orig, _cls=cls):
+                calls.append(record(_cls, self))
                 return _orig(self)
 
             mp.setattr(cls, "_spill", spy)
-        spilled = build([src], tmp_path_factory.mktemp("spilled"), "1.0.0", cfg, nlp=nlp)
+        spilled = build([src], tmp_path_factory.mktemp(f"{name}-spilled"), "1.0.0", cfg, nlp=nlp)
     finally:
         mp.undo()
+    return plain, spilled, calls
+
+
+@pytest.fixture(scope="module")
+def default_and_spilled(tmp_path_factory, nlp, config):
+    plain, spilled, calls = _plain_and_spilled(tmp_path_factory, nlp, dataclasses.replace(config, cache=False), FILES, "spill",
+                                               ((build_mod, _SeenIds), (dedup, Deduplicator)), lambda cls, _: cls.__name__)
     return plain, spilled, calls
 
 
@@ -205,26 +212,10 @@ ENTITY_FILES = {
 def entity_builds(tmp_path_factory, nlp, config):
     """The same invented articles built with the entity index in memory and with it on
     disk from the first article on."""
-    src = tmp_path_factory.mktemp("entity-src")
-    for name, text in ENTITY_FILES.items():
-        (src / name).write_text(text, encoding="utf-8")
     cfg = dataclasses.replace(config, cache=False, entities=EntityOptions(variants=(("Zelensky", "Zelenskyy", "Zelenskiy"),)))
-    plain = build([src], tmp_path_factory.mktemp("entity-plain"), "1.0.0", cfg, nlp=nlp)
-    mp = pytest.MonkeyPatch()
-    spills = []
-    try:
-        mp.setattr(entity_index, "SPILL_AFTER", 1)
-        orig = entity_index.EntityIndex._spill
-
-        def spy(self):
-            spills.append(len(self.stats))
-            return orig(self)
-
-        mp.setattr(entity_index.EntityIndex, "_spill", spy)
-        spilled = build([src], tmp_path_factory.mktemp("entity-spilled"), "1.0.0", cfg, nlp=nlp)
-    finally:
-        mp.undo()
-    return plain, spilled, spills
+    plain, spilled, calls = _plain_and_spilled(tmp_path_factory, nlp, cfg, ENTITY_FILES, "entity",
+                                               ((entity_index, entity_index.EntityIndex),), lambda _, index: len(index.stats))
+    return plain, spilled, calls
 
 
 def test_spilled_entity_index_gives_the_same_release(entity_builds):
