@@ -32,7 +32,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--model", default=None)
-    ap.add_argument("--only", default="bare,jobs1,jobs2,fast", help="comma-separated subset of bare,jobs1,jobs2,fast")
+    ap.add_argument("--only", default="bare,bare_np,jobs1,jobs2,fast",
+                    help="comma-separated subset of bare,bare_np,jobs1,jobs2,fast")
     ap.add_argument("--work", type=Path, help="scratch directory (default: a temporary one)")
     args = ap.parse_args()
 
@@ -49,9 +50,11 @@ def main() -> None:
         (work / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
         words = sum(len(t.split()) for t in texts)
 
+        bare = [sys.executable, str(Path(__file__).with_name("bare_pipe.py")), str(work / "texts.json"),
+                "--model", model, "--batch-size", str(args.batch_size)]
         runs = {
-            "bare": [sys.executable, str(Path(__file__).with_name("bare_pipe.py")), str(work / "texts.json"),
-                     "--model", model, "--batch-size", str(args.batch_size)],
+            "bare": bare,  # spaCy as it comes: thinc's BLIS
+            "bare_np": [*bare, "--matmul", "numpy"],  # spaCy on the matrix library presspack's pipelines use
             "jobs1": [*PRESSPACK, "build", str(corpus), "--version", "1.0.0", "--jobs", "1", *common],
             "jobs2": [*PRESSPACK, "build", str(corpus), "--version", "1.0.0", "--jobs", "2", *common],
             "fast": [*PRESSPACK, "build", str(corpus), "--version", "1.0.0", "--jobs", "1", "--profile", "fast", *common],
@@ -65,7 +68,7 @@ def main() -> None:
             order = names[r % len(names):] + names[: r % len(names)]  # rotate: no configuration always runs first
             for name in order:
                 cmd = list(runs[name])
-                if name != "bare":
+                if not name.startswith("bare"):
                     cmd[cmd.index("--version"):cmd.index("--version")] = ["--out", str(work / f"out-{name}-{r}")]
                 wall, peak = run(cmd, env=env)
                 times[name].append(wall)
@@ -97,6 +100,10 @@ def main() -> None:
             print(f"build --jobs 1 / bare nlp.pipe     = {med['jobs1'] / med['bare']:.3f}   (target <= 1.05)  "
                   f"[CPU {mcpu['jobs1'] / mcpu['bare']:.3f}]  paired {paired('jobs1', 'bare')}  "
                   "(--jobs 1 = one NLP worker process + the build process)")
+        if "bare_np" in med and "jobs1" in med:
+            print(f"build --jobs 1 / bare nlp.pipe on numpy's BLAS = {med['jobs1'] / med['bare_np']:.3f}  "
+                  f"[CPU {mcpu['jobs1'] / mcpu['bare_np']:.3f}]  paired {paired('jobs1', 'bare_np')}  "
+                  "(the same matrix library as the build's pipelines)")
         if "jobs1" in med and "jobs2" in med:
             print(f"speed-up --jobs 2 vs --jobs 1      = {med['jobs1'] / med['jobs2']:.3f}   (target >= 1.7)  "
                   f"paired {paired('jobs1', 'jobs2')}; output byte-identical: {identical}")

@@ -68,6 +68,13 @@ def test_fingerprint_changes_with_model_and_nlp_config_only(config):
     assert cache_mod.pipeline_fingerprint(config, {**model, "name": "en_core_web_md"}) != fp
 
 
+def test_fingerprint_changes_with_the_matrix_library(config, monkeypatch):
+    model = {"name": "en_core_web_sm", "version": "3.8.0"}
+    fp = cache_mod.pipeline_fingerprint(config, model)
+    monkeypatch.setattr(cache_mod, "matmul", lambda: "apple")  # e.g. thinc-apple-ops installed
+    assert cache_mod.pipeline_fingerprint(config, model) != fp
+
+
 def test_entries_are_rekeyed_to_the_article_id(nlp, config, tmp_path):
     arts = list(_articles([NEWS], config, _Ledger(), None))[:2]
     anns = annotate_batch(arts, nlp)

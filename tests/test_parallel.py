@@ -275,3 +275,33 @@ def test_only_rule_components_followed_by_statistical_ones_are_deferred():
     ruled.add_pipe("attribute_ruler")
     ruled.add_pipe("entity_ruler")  # a rule component after it might match on POS or lemmas
     assert nlp_deferred(ruled) == ()
+
+
+def test_pipelines_multiply_on_numpys_blas_one_thread_per_batch(nlp, monkeypatch):
+    """Thinc's ops use numpy's BLAS (not BLIS), and each batch runs with one BLAS thread:
+    OpenBLAS's last bits depend on its thread count."""
+    from thinc.api import NumpyOps
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    import presspack.nlp as nlp_mod
+
+    for name in ("tok2vec", "parser", "ner"):
+        ops = nlp.get_pipe(name).model.ops
+        assert type(ops) is NumpyOps and not ops.use_blis
+    assert nlp_mod.model_info(nlp)["matmul"] == "numpy-blas-1"
+
+    def blas_threads():
+        return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+    seen = []
+    real = nlp_mod.annotate
+
+    def spy(*args, **kwargs):
+        seen.append(blas_threads())
+        yield from real(*args, **kwargs)
+
+    monkeypatch.setattr(nlp_mod, "annotate", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert annotate_batch([_article(1), _article(2)], nlp)[0].sentences
+        assert seen == [{1}]
+        assert blas_threads() == {2}  # given back after the batch

@@ -30,7 +30,7 @@ from typing import Any
 
 from presspack import __version__
 from presspack.errors import CacheError
-from presspack.nlp import AnnotatedArticle
+from presspack.nlp import AnnotatedArticle, matmul
 from presspack.normalize import Article
 
 CACHE_FILE = "nlp-cache.sqlite"
@@ -71,6 +71,7 @@ def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
         "code": code_digest(),
         "spacy": spacy_version,
         "model": {"name": model.get("name"), "version": model.get("version")},
+        "matmul": matmul(),
         "config": cfg,
         "gazetteers": _gazetteer_digests(config),
     }
