@@ -107,3 +107,15 @@ def test_a_ruler_testing_what_a_kind_cannot_hold_runs_as_it_is():
     assert FastAttributeRuler.of(ruler) is None
     doc = run_rules(ruler, _tagged(nlp))
     assert [t.pos_ for t in doc][:3] == ["NOUN", "NOUN", ""]
+
+
+def test_a_pipeline_and_its_fast_components_are_freed_together():
+    import gc
+
+    nlp, ruler = _ruled(PATTERNS)
+    run_rules(ruler, _tagged(nlp))
+    assert ruler in rules._FAST
+    n = len(rules._FAST)
+    del nlp, ruler
+    gc.collect()
+    assert len(rules._FAST) == n - 1

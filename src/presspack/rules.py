@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, proxy
 
 # Token attributes a one-token pattern may test for the fast path: the key of a token's
 # kind is made of them (read with Doc.to_array).
@@ -43,7 +43,7 @@ class FastAttributeRuler:
         from spacy.attrs import intify_attr
         from spacy.matcher import Matcher
 
-        self.ruler = ruler
+        self.ruler = proxy(ruler)  # _FAST's value must not keep its key alive
         self.single = Matcher(ruler.vocab)
         self.multi = Matcher(ruler.vocab)
         self.first = Matcher(ruler.vocab)  # the first token of each pattern of several
@@ -199,7 +199,7 @@ class FastLemmatizer:
 
         from spacy.lookups import Lookups
 
-        self.lemmatizer = lemmatizer
+        self.lemmatizer = proxy(lemmatizer)  # _FAST's value must not keep its key alive
         shadow = copy.copy(lemmatizer)
         shadow.lookups = Lookups()
         for name in lemmatizer.lookups.tables:
