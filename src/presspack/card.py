@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from presspack import schemas
-from presspack.diff import ReleaseDiff
+from presspack.diff import ReleaseDiff, manifest_files, read_manifest
 
 MAX_IDS = 50
 SIZE_CATEGORIES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
@@ -27,8 +27,7 @@ def changelog(release_dir: str | Path, d: ReleaseDiff | None) -> str:
     """CHANGELOG.md of one release: what changed since the previous release."""
     release_dir = Path(release_dir)
     dp = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    m = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
-    version, date = dp.get("version"), m.get("created")
+    version, date = dp.get("version"), read_manifest(release_dir).get("created")
     rows = {r["name"]: r.get("rows") for r in dp.get("resources", [])}
     out = [f"# Changelog: {dp.get('title', dp.get('name'))}", "", f"## {version} ({date})", ""]
     if d is None:
@@ -101,7 +100,7 @@ def dataset_card(release_dir: str | Path) -> str:
 
     release_dir = Path(release_dir)
     dp = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
-    m = json.loads((release_dir / "manifest.json").read_text(encoding="utf-8"))
+    m = read_manifest(release_dir)
     meta = release_meta(release_dir)
     prov = m.get("provenance", {})
     model = prov.get("model", {})
@@ -111,13 +110,11 @@ def dataset_card(release_dir: str | Path) -> str:
     stats = _article_stats(release_dir)
     langs = sorted(k for k in stats["language"] if k != "unknown")
     counts = m.get("counts", {})
-    by_format = Counter(f.get("format") for f in m.get("files", []))
-    reasons = Counter(
-        r.get("reason") or f.get("reason")
-        for f in m.get("files", [])
-        for r in (f.get("records") or [f])
-        if r.get("status") == "rejected"
-    )
+    by_format: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for f in manifest_files(release_dir):  # one entry at a time: there may be millions
+        by_format[f.get("format")] += 1
+        reasons.update(r.get("reason") or f.get("reason") for r in (f.get("records") or [f]) if r.get("status") == "rejected")
     libs = ", ".join(f"{k} {v}" for k, v in prov.get("libraries", {}).items())
     url = url_of(meta)
     L: list[str] = [_front_matter(meta, tables, langs, rows.get("articles", 0))]

@@ -26,16 +26,12 @@ _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}", 
 _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 
-def _read(release_dir: Path, name: str) -> Any:
-    from presspack.diff import read_json
-
-    return read_json(release_dir / name)
-
-
 def release_meta(release_dir: str | Path) -> dict[str, Any]:
     """The citation-relevant facts of a release, in one flat dict."""
     release_dir = Path(release_dir)
-    m = _read(release_dir, "manifest.json")
+    from presspack.diff import read_manifest
+
+    m = read_manifest(release_dir)
     prov = m.get("provenance", {})
     ds = dict(prov.get("config", {}).get("dataset", {}))
     return {

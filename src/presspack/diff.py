@@ -10,6 +10,7 @@ a change in row order alone is not a change.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,53 @@ def read_json(path: Path) -> Any:
     except FileNotFoundError:
         raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+
+
+# The manifest's key holding one entry per input file: a release of millions of files
+# has millions of them, so the readers below stream past them or through them.
+MANIFEST_FILES = "files"
+
+
+def read_manifest(release: str | Path) -> dict[str, Any]:
+    """A release's manifest.json without its `files` entries, which a streaming parser
+    (ijson) skips instead of building: memory does not grow with the number of input
+    files. ReleaseNotFound as read_json."""
+    import ijson
+    from ijson.common import ObjectBuilder
+
+    path = Path(release) / "manifest.json"
+    out: dict[str, Any] = {}
+    key, builder = None, None
+    try:
+        with open(path, "rb") as fh:
+            for prefix, event, value in ijson.parse(fh, use_float=True):
+                if prefix == "" and event in ("map_key", "end_map"):
+                    if builder is not None:
+                        out[key] = builder.value
+                    key, builder = (value, None if value == MANIFEST_FILES else ObjectBuilder()) if event == "map_key" else (None, None)
+                elif builder is not None:
+                    builder.event(event, value)
+                elif prefix == "" and event != "start_map":
+                    raise ReleaseNotFound(f"{path} is not a JSON object")
+    except FileNotFoundError:
+        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
+    except (ijson.JSONError, UnicodeDecodeError) as e:
+        raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+    return out
+
+
+def manifest_files(release: str | Path) -> Iterator[dict[str, Any]]:
+    """The manifest's `files` entries, one at a time (ReleaseNotFound as read_json)."""
+    import ijson
+
+    path = Path(release) / "manifest.json"
+    try:
+        with open(path, "rb") as fh:
+            yield from ijson.items(fh, f"{MANIFEST_FILES}.item", use_float=True)
+    except FileNotFoundError:
+        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
+    except (ijson.JSONError, UnicodeDecodeError) as e:
         raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from presspack.build import SEMVER, TMP_PREFIX, BuildResult, build
 from presspack.config import Config, load_config
-from presspack.diff import ReleaseDiff, diff_releases, read_json
+from presspack.diff import ReleaseDiff, diff_releases, manifest_files, read_json, read_manifest
 from presspack.errors import NothingToRelease, NoReleaseWritten, ReleaseExists, ReleaseNotFound
 from presspack.package import sha256_file, write_json
 
@@ -151,7 +151,7 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
 def finish_release(release_dir: str | Path, out: str | Path) -> None:
     """Write the release extras into a complete (not yet renamed) release directory."""
     release_dir = Path(release_dir)
-    version = read_json(release_dir / "manifest.json")["version"]
+    version = read_manifest(release_dir)["version"]
     prev = latest_release(out, below=version)
     write_extras(release_dir, Path(out) / prev if prev else None)
 
@@ -197,7 +197,7 @@ def read_versions(out: str | Path) -> dict[str, Any]:
 
 
 def _entry(release_dir: Path) -> dict[str, Any]:
-    manifest = read_json(release_dir / "manifest.json")
+    manifest = read_manifest(release_dir)
     dp = read_json(release_dir / "datapackage.json")
     files = file_hashes(release_dir)
     return {
@@ -296,13 +296,15 @@ def immutability_problems(release_dir: str | Path) -> list[tuple[str, str]]:
 def provenance(release_dir: str | Path) -> dict[str, Any]:
     """What `presspack info` shows: toolkit, libraries, model, configuration, inputs and counts."""
     release_dir = Path(release_dir)
-    m = read_json(release_dir / "manifest.json")
+    m = read_manifest(release_dir)
     prov = m.get("provenance", {})
     by_status: dict[str, int] = {}
     by_format: dict[str, int] = {}
-    for f in m.get("files", []):
+    hashes = []
+    for f in manifest_files(release_dir):
         by_status[f.get("status")] = by_status.get(f.get("status"), 0) + 1
         by_format[f.get("format")] = by_format.get(f.get("format"), 0) + 1
+        hashes.append({"path": f.get("path"), "sha256": f.get("sha256"), "status": f.get("status")})
     return {
         "release": str(release_dir),
         "version": m.get("version"),
@@ -316,10 +318,10 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
         "inputs": {
             "sources": prov.get("sources", []),
             "inputs_sha256": prov.get("inputs_sha256"),
-            "files": len(m.get("files", [])),
+            "files": len(hashes),
             "by_status": dict(sorted(by_status.items(), key=lambda kv: str(kv[0]))),
             "by_format": dict(sorted(by_format.items(), key=lambda kv: str(kv[0]))),
-            "hashes": [{"path": f.get("path"), "sha256": f.get("sha256"), "status": f.get("status")} for f in m.get("files", [])],
+            "hashes": hashes,
         },
         "counts": m.get("counts", {}),
     }

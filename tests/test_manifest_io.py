@@ -1,0 +1,72 @@
+"""Reading manifest.json without holding its file entries (a release of millions of files)."""
+
+import json
+import tracemalloc
+
+import pytest
+
+from presspack.diff import manifest_files, read_manifest
+from presspack.errors import ReleaseNotFound
+from presspack.package import STREAMED, write_json_streamed
+
+N_FILES = 30_000
+
+
+def _entry(i: int) -> dict:
+    return {"path": f"feeds/{i:06d}.txt", "sha256": f"{i:064x}", "bytes": 1000 + i, "format": "text",
+            "encoding": "utf-8", "status": "accepted" if i % 7 else "duplicate", "reason": None if i % 7 else "same text",
+            "article_ids": [f"a{i:015x}"], "records": []}
+
+
+@pytest.fixture(scope="module")
+def big_release(tmp_path_factory):
+    d = tmp_path_factory.mktemp("big")
+    head = {"presspack_manifest": 1, "version": "1.0.0", "created": "2026-12-02",
+            "counts": {"accepted": N_FILES, "ratio": 0.5}, "provenance": {"model": {"name": "m", "pipeline": ["ner"]}},
+            "files": STREAMED, "checksums": "SHA256SUMS"}
+    write_json_streamed(d / "manifest.json", head, "files", (_entry(i) for i in range(N_FILES)))
+    return d
+
+
+def _peak(fn):
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_head_is_read_past_the_file_entries_in_bounded_memory(big_release):
+    whole, whole_peak = _peak(lambda: json.loads((big_release / "manifest.json").read_text(encoding="utf-8")))
+    head, peak = _peak(lambda: read_manifest(big_release))
+    del whole["files"]
+    assert head == whole
+    assert list(head) == ["presspack_manifest", "version", "created", "counts", "provenance", "checksums"]
+    assert isinstance(head["counts"]["ratio"], float)
+    assert whole_peak > 20_000_000 and peak < 1_000_000  # ~1 kB per entry as objects; none held here
+
+
+def test_file_entries_stream_one_at_a_time(big_release):
+    def count():
+        n = 0
+        for i, f in enumerate(manifest_files(big_release)):
+            assert f == _entry(i)
+            n += 1
+        return n
+
+    n, peak = _peak(count)
+    assert n == N_FILES and peak < 1_000_000
+
+
+def test_a_missing_or_broken_manifest_is_a_release_error(tmp_path):
+    with pytest.raises(ReleaseNotFound, match="no manifest.json"):
+        read_manifest(tmp_path)
+    (tmp_path / "manifest.json").write_text('{"version": "1.0.0", "files": [{"path": ', encoding="utf-8")
+    with pytest.raises(ReleaseNotFound, match="not valid JSON"):
+        read_manifest(tmp_path)
+    with pytest.raises(ReleaseNotFound, match="not valid JSON"):
+        list(manifest_files(tmp_path))
+    (tmp_path / "manifest.json").write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(ReleaseNotFound, match="not a JSON object"):
+        read_manifest(tmp_path)
