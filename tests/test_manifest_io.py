@@ -70,3 +70,22 @@ def test_a_missing_or_broken_manifest_is_a_release_error(tmp_path):
     (tmp_path / "manifest.json").write_text("[1, 2]", encoding="utf-8")
     with pytest.raises(ReleaseNotFound, match="not a JSON object"):
         read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"a.txt": "accepted"}, "'files' is not a list"),
+    (["a.txt"], "entry is not an object"),
+])
+def test_validate_streams_the_file_entries_and_reports_bad_ones(example_release, tmp_path, files, message):
+    import shutil
+
+    from presspack.validate import validate
+
+    release = tmp_path / "r"
+    shutil.copytree(example_release, release)
+    assert not [p for p in validate(release, frictionless=False).problems if p.type == "manifest"]
+    m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    m["files"] = files
+    (release / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    problems = [p for p in validate(release, frictionless=False).problems if p.type == "manifest"]
+    assert any(message in p.message for p in problems), problems

@@ -167,13 +167,20 @@ def read_manifest(release: str | Path) -> dict[str, Any]:
 
 
 def manifest_files(release: str | Path) -> Iterator[dict[str, Any]]:
-    """The manifest's `files` entries, one at a time (ReleaseNotFound as read_json)."""
+    """The manifest's `files` entries, one at a time; none when it has no `files`.
+    ReleaseNotFound as read_json, and when `files` is not a list."""
     import ijson
 
     path = Path(release) / "manifest.json"
     try:
         with open(path, "rb") as fh:
-            yield from ijson.items(fh, f"{MANIFEST_FILES}.item", use_float=True)
+            events = ijson.parse(fh, use_float=True)
+            for prefix, event, _ in events:
+                if prefix == MANIFEST_FILES:
+                    if event != "start_array":
+                        raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
+                    yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+                    return
     except FileNotFoundError:
         raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
     except (ijson.JSONError, UnicodeDecodeError) as e:

@@ -22,6 +22,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from presspack import schemas
+from presspack.diff import manifest_files, read_manifest
+from presspack.errors import ReleaseNotFound
 from presspack.package import sha256_file
 from presspack.release import release_problems as _release_problems
 from presspack.seal import SEAL_NAME, read_seal
@@ -91,7 +93,7 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
         rep.add(Problem("missing-release", f"{release} is not a directory"))
         return rep
     dp = _read_json(rep, release, "datapackage.json")
-    manifest = _read_json(rep, release, "manifest.json")
+    manifest = _read_manifest(rep, release)
     files = _check_files(rep, release, dp, (manifest or {}).get("checksums"))
     tables = _check_schemas(rep, files)
     if tables:
@@ -106,7 +108,7 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
             _check_offsets(rep, con, tables)
             _check_claim_targets(rep, con, tables)
             if manifest is not None:
-                _check_manifest(rep, con, tables, manifest, dp or {})
+                _check_manifest(rep, con, tables, manifest, manifest_files(release), dp or {})
     rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
     for kind, file, msg in _release_problems(release):
         rep.add(Problem(kind, msg, file=file))
@@ -134,6 +136,19 @@ def _read_json(rep: ValidationReport, release: Path, name: str) -> dict[str, Any
         rep.add(Problem("invalid-json", f"{name} is not a JSON object", file=name))
         return None
     return data
+
+
+def _read_manifest(rep: ValidationReport, release: Path) -> dict[str, Any] | None:
+    """manifest.json but its file entries, which _check_manifest streams (a release may
+    have millions)."""
+    if not (release / "manifest.json").is_file():
+        rep.add(Problem("missing-file", "no manifest.json", file="manifest.json"))
+        return None
+    try:
+        return read_manifest(release)
+    except ReleaseNotFound as e:
+        rep.add(Problem("invalid-json", f"cannot read manifest.json: {e}", file="manifest.json"))
+        return None
 
 
 def _inside(release: Path, rel: str) -> Path | None:
@@ -379,32 +394,39 @@ def _check_claim_targets(rep: ValidationReport, con: Any, tables: dict[str, Path
                  lambda r: f"mention {r[1]} is not an entity inside the content of claim {r[0]} (or its key or article differs)")
 
 
-def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any], dp: dict[str, Any]) -> None:
-    rep.checks.append("manifest")
-    files = manifest.get("files", [])
-    if not isinstance(files, list):
-        rep.add(Problem("manifest", "'files' is not a list", file="manifest.json", column="files"))
+def _check_file_entry(rep: ValidationReport, i: int, f: Any, listed: list[str], listed_row: list[int],
+                      listed_path: list[str]) -> None:
+    """One of the manifest's file entries (row i); its article ids go to the listed_* columns."""
+    if not isinstance(f, dict):
+        rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
         return
+    if f.get("status") not in ("accepted", "rejected", "duplicate", "partial"):
+        rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
+    if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):
+        rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} without a reason", file="manifest.json", row=i, column="reason"))
+    if f.get("status") in ("accepted", "partial") and not f.get("article_ids"):
+        rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} but lists no article", file="manifest.json", row=i, column="article_ids"))
+    for r in f.get("records", []) or []:
+        if not isinstance(r, dict) or r.get("status") not in ("rejected", "duplicate") or not r.get("reason"):
+            rep.add(Problem("manifest", f"record {r!r:.80} of {f.get('path')!r} has no status or reason", file="manifest.json", row=i, column="records"))
+    for a in f.get("article_ids", []) or []:
+        listed.append(str(a))
+        listed_row.append(i)
+        listed_path.append(str(f.get("path")))
+
+
+def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any],
+                    files: Iterator[Any], dp: dict[str, Any]) -> None:
+    rep.checks.append("manifest")
     listed: list[str] = []
     listed_row: list[int] = []
     listed_path: list[str] = []
-    for i, f in enumerate(files, start=1):
-        if not isinstance(f, dict):
-            rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
-            continue
-        if f.get("status") not in ("accepted", "rejected", "duplicate", "partial"):
-            rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
-        if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):
-            rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} without a reason", file="manifest.json", row=i, column="reason"))
-        if f.get("status") in ("accepted", "partial") and not f.get("article_ids"):
-            rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} but lists no article", file="manifest.json", row=i, column="article_ids"))
-        for r in f.get("records", []) or []:
-            if not isinstance(r, dict) or r.get("status") not in ("rejected", "duplicate") or not r.get("reason"):
-                rep.add(Problem("manifest", f"record {r!r:.80} of {f.get('path')!r} has no status or reason", file="manifest.json", row=i, column="records"))
-        for a in f.get("article_ids", []) or []:
-            listed.append(str(a))
-            listed_row.append(i)
-            listed_path.append(str(f.get("path")))
+    try:
+        for i, f in enumerate(files, start=1):
+            _check_file_entry(rep, i, f, listed, listed_row, listed_path)
+    except ReleaseNotFound as e:
+        rep.add(Problem("manifest", f"'files' is not a list of entries: {e}", file="manifest.json", column="files"))
+        return
     counts = manifest.get("counts", {}) if isinstance(manifest.get("counts"), dict) else {}
     for t, n in rep.rows.items():
         if f"{t}_rows" in counts and counts[f"{t}_rows"] != n:
