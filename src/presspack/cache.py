@@ -137,8 +137,10 @@ def encode(ann: AnnotatedArticle, article: Article) -> bytes:
 
 
 def decode(blob: bytes, article: Article) -> AnnotatedArticle:
+    import orjson  # about twice as fast as json.loads here, the same values: a rebuild decodes every entry
+
     text = zlib.decompress(blob).decode("utf-8").replace('"' + _PLACEHOLDER_JSON, '"' + article.article_id)
-    value = json.loads(text)
+    value = orjson.loads(text)
     row = article.row()
     row.update(value["article"])
     return AnnotatedArticle(article=row, sentences=value["sentences"], entities=value["entities"],

@@ -9,6 +9,8 @@ a change in row order alone is not a change.
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -141,11 +143,22 @@ MANIFEST_FILES = "files"
 def read_manifest(release: str | Path) -> dict[str, Any]:
     """A release's manifest.json without its `files` entries, which a streaming parser
     (ijson) skips instead of building: memory does not grow with the number of input
-    files. ReleaseNotFound as read_json."""
+    files. ReleaseNotFound as read_json. The end of a build reads it several times: the
+    last few are kept by the file's size and modification time (a copy is returned)."""
+    path = Path(release) / "manifest.json"
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
+    return copy.deepcopy(_manifest_head(str(path), st.st_size, st.st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _manifest_head(name: str, size: int, mtime_ns: int) -> dict[str, Any]:
     import ijson
     from ijson.common import ObjectBuilder
 
-    path = Path(release) / "manifest.json"
+    path = Path(name)
     out: dict[str, Any] = {}
     key, builder = None, None
     try:
