@@ -650,6 +650,10 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
                 subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
             if subj is not None and not (span.start <= subj.i < span.end):
                 return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
+    after = _speaker_after(doc, text, qe)
+    if after is not None:
+        speaker, verb = after
+        return _row(article, sentences, resolver, speaker, _span(_cue_tokens(verb)), (qs, qe), verb)
     pre = text[max(0, qs - 3):qs]
     if ":" in pre:
         head = [t for t in sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
@@ -705,6 +709,44 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
         return row
+    return None
+
+
+_CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
+    """'“A,” Bennett shot back.' / '“A?” the mayor asked on Monday.': a quote closed after a
+    comma, ? or ! and followed by a name, pronoun or description and a verb: the verb is
+    the cue and the phrase before it the speaker (also when the verb is not in the lexicon
+    or the parser linked neither to the quote)."""
+    m = _CLOSED.match(text, qe)
+    if m is None:
+        return None
+    ender = m.group(1) or text[qe - 1:qe]
+    if ender not in (",", "?", "!"):
+        return None
+    start = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if start is None:
+        return None
+    k = start[0].i
+    first = doc[k]
+    if not (first.pos_ == "PROPN" or first.lower_ in _SUBJECT_PRONOUNS or first.pos_ == "DET" and first.lower_ in ("the", "a", "an")):
+        return None
+    speaker: list[Any] = []
+    done = False
+    for t in doc[k:k + 12]:
+        if t.pos_ == "VERB":
+            return (speaker, t) if speaker and t.tag_ in ("VBD", "VBZ", "VBP") else None
+        if t.i > k and t.is_sent_start or t.text in QUOTE_OPEN + QUOTE_CLOSE:
+            return None
+        if t.text == "," or t.pos_ in ("AUX", "ADV", "PART"):
+            done = True  # "Ramos, 58, told", "she later said"
+        elif not done:
+            if speaker and speaker[0].lower_ in _SUBJECT_PRONOUNS:
+                return None
+            speaker.append(t)
     return None
 
 
