@@ -104,6 +104,9 @@ MUST_FIND = [
     # a participle on a noun: the noun is the source
     ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
     ("The board received dozens of emails opposing the new tax.", "emails", "opposing", "the new tax", "indirect"),
+    # an infinitive cue completing an adjective takes the subject of its copula
+    ("The mayor was quick to add that the park would stay open.", "The mayor", "add", "the park would stay open", "indirect"),
+    ("The senator was bold enough to criticize the war.", "The senator", "criticize", "the war", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),

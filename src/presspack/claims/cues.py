@@ -65,7 +65,9 @@ def _own_subject(v: Any) -> Any | None:
 def _subject(verb: Any) -> Any | None:
     """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
     subject of the nearest governing cue verb, else of its clause; conjoined verbs
-    inherit their head's subject; a relative clause's subject is its head noun."""
+    inherit their head's subject, an infinitive that of the verb or the adjective it
+    completes ("X is quick to point out that ..."); a relative clause's subject is its
+    head noun."""
     own = _own_subject(verb)
     if own is not None:
         return own
@@ -86,7 +88,7 @@ def _subject(verb: Any) -> Any | None:
             return subj
     v = verb
     for _ in range(6):
-        if v.dep_ not in ("conj", "xcomp", "advcl") or v.head.i == v.i:
+        if v.dep_ not in ("conj", "xcomp", "advcl", "acomp") or v.head.i == v.i:
             return None
         v = v.head
         subj = _own_subject(v)
