@@ -107,6 +107,8 @@ MUST_FIND = [
     # an infinitive cue completing an adjective takes the subject of its copula
     ("The mayor was quick to add that the park would stay open.", "The mayor", "add", "the park would stay open", "indirect"),
     ("The senator was bold enough to criticize the war.", "The senator", "criticize", "the war", "indirect"),
+    # a passive cue's speaker is its agent
+    ("The mayor was asked by reporters whether she would run again.", "reporters", "asked", "she would run again", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from presspack.claims.cues import (
+    _agent,
     _content_child,
     _own_subject,
     _cue_tokens,
@@ -264,9 +265,8 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     cs, ce = _trim(text, *_span(toks))
     if ce - cs < 3:
         return None
-    agent = next((c for c in kids if c.dep_ == "agent"), None)
-    pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-    speaker = _speaker_tokens(pobj) if pobj is not None else None
+    by = _agent(verb)
+    speaker = _speaker_tokens(by) if by is not None else None
     return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
 
 

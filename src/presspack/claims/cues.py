@@ -62,12 +62,21 @@ def _own_subject(v: Any) -> Any | None:
     return None
 
 
+def _agent(verb: Any) -> Any | None:
+    """X of a passive verb's "by X"."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+
+
 def _subject(verb: Any) -> Any | None:
     """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
     subject of the nearest governing cue verb, else of its clause; conjoined verbs
     inherit their head's subject, an infinitive that of the verb or the adjective it
     completes ("X is quick to point out that ..."); a relative clause's subject is its
-    head noun."""
+    head noun. A passive cue's speaker is its agent ("when asked by a reporter whether ...")."""
+    by = _agent(verb)
+    if by is not None:
+        return by
     own = _own_subject(verb)
     if own is not None:
         return own
