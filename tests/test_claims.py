@@ -66,9 +66,6 @@ MUST_FIND = [
     # a comment set off by a comma at the end is no part of the content
     ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
     ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),
-    # a participle after a clause with a subject of its own is that subject's
-    ("Residents say the water is unsafe, and the city council has sued the company, saying it ignored the warnings.",
-     "the city council", "saying", "it ignored the warnings", "indirect"),
     # a participial cue after a preposition takes the subject of the clause it is in
     ("The senator angered her party by calling the plan a disaster.", "The senator", "calling", "the plan a disaster", "indirect"),
     ("The newspaper quoted an aide as saying the talks had failed.", "The newspaper", "saying", "the talks had failed", "indirect"),

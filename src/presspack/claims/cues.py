@@ -70,8 +70,7 @@ def _agent(verb: Any) -> Any | None:
 
 def _subject(verb: Any) -> Any | None:
     """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
-    subject of the nearest governing cue verb or of the nearest clause it hangs on that
-    is not itself reported ("A say B, and C has sued, saying ..." is C's); conjoined verbs
+    subject of the nearest governing cue verb, else of its clause; conjoined verbs
     inherit their head's subject, an infinitive that of the verb or the adjective it
     completes ("X is quick to point out that ..."); a relative clause's subject is its
     head noun. A passive cue's speaker is its agent ("when asked by a reporter whether ...")."""
@@ -84,11 +83,14 @@ def _subject(verb: Any) -> Any | None:
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
+        fallback = None
         for anc in verb.ancestors:
             subj = _own_subject(anc)
-            if subj is not None and (_is_cue_verb(anc) or anc.dep_ not in ("ccomp", "xcomp")):
+            if subj is not None and _is_cue_verb(anc):
                 return subj
-        return None
+            if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
+                fallback = subj
+        return fallback
     if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and _is_cue_verb(verb.head.head) and verb.tag_ == verb.head.head.tag_:
         subj = _own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
         if subj is not None:
