@@ -109,6 +109,8 @@ MUST_FIND = [
     ("The senator was bold enough to criticize the war.", "The senator", "criticize", "the war", "indirect"),
     # a passive cue's speaker is its agent
     ("The mayor was asked by reporters whether she would run again.", "reporters", "asked", "she would run again", "indirect"),
+    # a person's name in apposition to a subject that names nobody is the speaker
+    ("Despite the rain, the mayor, Anna Berg, said the parade would go ahead.", "Anna Berg", "said", "the parade would go ahead", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),

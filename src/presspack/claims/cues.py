@@ -79,7 +79,7 @@ def _subject(verb: Any) -> Any | None:
         return by
     own = _own_subject(verb)
     if own is not None:
-        return own
+        return _named_apposition(own) or own
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
@@ -104,6 +104,15 @@ def _subject(verb: Any) -> Any | None:
         if subj is not None:
             return subj
     return None
+
+
+def _named_apposition(subj: Any) -> Any | None:
+    """A person's name the parser made an apposition of a subject that names nobody: a
+    fronted phrase ("With 50 days to go, Ana Ruiz, an adviser, said", "LONDON (AP) — Ana
+    Ruiz told") or a clause ("To see it, Judge Ana Ruiz said, ...")."""
+    if subj.pos_ == "PRON" or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return None
+    return next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i and c.ent_type_ == "PERSON"), None)
 
 
 def _speaker_tokens(subj: Any) -> list[Any]:
