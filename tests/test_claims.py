@@ -91,6 +91,10 @@ MUST_FIND = [
     ("“Where is the money?” the treasurer asked at the meeting on Tuesday.", "the treasurer", "asked", "Where is the money?", "direct"),
     ("The mayor spoke for an hour. “I have never seen anything like it,” she continued.", "she", "continued",
      "I have never seen anything like it", "direct"),
+    ("The mayor spoke for an hour. “We have done our part and more,” continued the mayor.", "the mayor", "continued",
+     "We have done our part and more", "direct"),
+    ("“Nobody listens to the farmers anymore,” grumbled Tom Reyes, a dairy farmer.", "Tom Reyes", "grumbled",
+     "Nobody listens to the farmers anymore", "direct"),
     # when and where something was said is not part of it
     ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
     ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),

@@ -714,13 +714,15 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
 
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+_ARTICLES = ("the", "a", "an")
 
 
 def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
     """'“A,” Bennett shot back.' / '“A?” the mayor asked on Monday.': a quote closed after a
     comma, ? or ! and followed by a name, pronoun or description and a verb: the verb is
     the cue and the phrase before it the speaker (also when the verb is not in the lexicon
-    or the parser linked neither to the quote)."""
+    or the parser linked neither to the quote); or by the verb and then the name or
+    description ('“A,” continued the mayor.')."""
     m = _CLOSED.match(text, qe)
     if m is None:
         return None
@@ -732,7 +734,9 @@ def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None
         return None
     k = start[0].i
     first = doc[k]
-    if not (first.pos_ == "PROPN" or first.lower_ in _SUBJECT_PRONOUNS or first.pos_ == "DET" and first.lower_ in ("the", "a", "an")):
+    if first.pos_ == "VERB" and first.tag_ in ("VBD", "VBZ") and ender == ",":
+        return _named_after(doc, first)
+    if not (first.pos_ == "PROPN" or first.lower_ in _SUBJECT_PRONOUNS or first.lower_ in _ARTICLES):
         return None
     speaker: list[Any] = []
     done = False
@@ -747,6 +751,19 @@ def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None
             if speaker and speaker[0].lower_ in _SUBJECT_PRONOUNS:
                 return None
             speaker.append(t)
+    return None
+
+
+def _named_after(doc: Any, verb: Any) -> tuple[list[Any], Any] | None:
+    """The name or description after an inverted verb ("continued the mayor", "wrote
+    Ana Ruiz"), up to the next punctuation, verb or preposition."""
+    speaker: list[Any] = []
+    for t in doc[verb.i + 1:verb.i + 8]:
+        if t.is_punct or t.is_sent_start or t.pos_ in ("VERB", "AUX", "ADP"):
+            break
+        speaker.append(t)
+    if speaker and (speaker[0].pos_ == "PROPN" or speaker[0].lower_ in _ARTICLES):
+        return speaker, verb
     return None
 
 
