@@ -84,6 +84,17 @@ MUST_FIND = [
     # a quote ending in ? or ! is a sentence of its own; the speaker follows
     ("“Who will pay for the new stadium?” the councillor asked.", "the councillor", "asked", "Who will pay for the new stadium?", "direct"),
     ("“This is a scandal!” said Anna Berg.", "Anna Berg", "said", "This is a scandal!", "direct"),
+    # a quote closed after a comma, ? or ! and followed by a speaker and a verb, whatever the
+    # verb and however the parser linked them
+    ("“We will fight this in court,” Dana Whitfield shot back.", "Dana Whitfield", "shot", "We will fight this in court", "direct"),
+    ("“The budget is a fantasy,” Tom Reyes, 61, told the council on Monday.", "Tom Reyes", "told", "The budget is a fantasy", "direct"),
+    ("“Where is the money?” the treasurer asked at the meeting on Tuesday.", "the treasurer", "asked", "Where is the money?", "direct"),
+    ("The mayor spoke for an hour. “I have never seen anything like it,” she continued.", "she", "continued",
+     "I have never seen anything like it", "direct"),
+    ("The mayor spoke for an hour. “We have done our part and more,” continued the mayor.", "the mayor", "continued",
+     "We have done our part and more", "direct"),
+    ("“Nobody listens to the farmers anymore,” grumbled Tom Reyes, a dairy farmer.", "Tom Reyes", "grumbled",
+     "Nobody listens to the farmers anymore", "direct"),
     # when and where something was said is not part of it
     ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
     ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),
@@ -97,6 +108,13 @@ MUST_FIND = [
     # a participle on a noun: the noun is the source
     ("Hundreds of letters urging the council to act arrived on Monday.", "letters", "urging", "the council to act", "indirect"),
     ("The board received dozens of emails opposing the new tax.", "emails", "opposing", "the new tax", "indirect"),
+    # an infinitive cue completing an adjective takes the subject of its copula
+    ("The mayor was quick to add that the park would stay open.", "The mayor", "add", "the park would stay open", "indirect"),
+    ("The senator was bold enough to criticize the war.", "The senator", "criticize", "the war", "indirect"),
+    # a passive cue's speaker is its agent
+    ("The mayor was asked by reporters whether she would run again.", "reporters", "asked", "she would run again", "indirect"),
+    # a person's name in apposition to a subject that names nobody is the speaker
+    ("Despite the rain, the mayor, Anna Berg, said the parade would go ahead.", "Anna Berg", "said", "the parade would go ahead", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),
@@ -142,6 +160,7 @@ MUST_NOT_FIND = [
     "Make sure that the doors are locked.",
     "The voters made a clear choice in the spring.",  # 'make' without its cue phrase
     "The rain made it clear and cold by noon.",
+    "“The bridge is closed for the winter.” Workers left the site on Monday.",  # a quote closed by a period
 ]
 
 

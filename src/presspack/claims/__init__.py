@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from presspack.claims.cues import (
+    _agent,
     _content_child,
     _own_subject,
     _cue_tokens,
@@ -264,9 +265,8 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     cs, ce = _trim(text, *_span(toks))
     if ce - cs < 3:
         return None
-    agent = next((c for c in kids if c.dep_ == "agent"), None)
-    pobj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
-    speaker = _speaker_tokens(pobj) if pobj is not None else None
+    by = _agent(verb)
+    speaker = _speaker_tokens(by) if by is not None else None
     return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
 
 
@@ -650,6 +650,10 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
                 subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
             if subj is not None and not (span.start <= subj.i < span.end):
                 return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
+    after = _speaker_after(doc, text, qe)
+    if after is not None:
+        speaker, verb = after
+        return _row(article, sentences, resolver, speaker, _span(_cue_tokens(verb)), (qs, qe), verb)
     pre = text[max(0, qs - 3):qs]
     if ":" in pre:
         head = [t for t in sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
@@ -705,6 +709,61 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
         return row
+    return None
+
+
+_CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+_ARTICLES = ("the", "a", "an")
+
+
+def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
+    """'“A,” Bennett shot back.' / '“A?” the mayor asked on Monday.': a quote closed after a
+    comma, ? or ! and followed by a name, pronoun or description and a verb: the verb is
+    the cue and the phrase before it the speaker (also when the verb is not in the lexicon
+    or the parser linked neither to the quote); or by the verb and then the name or
+    description ('“A,” continued the mayor.')."""
+    m = _CLOSED.match(text, qe)
+    if m is None:
+        return None
+    ender = m.group(1) or text[qe - 1:qe]
+    if ender not in (",", "?", "!"):
+        return None
+    start = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if start is None:
+        return None
+    k = start[0].i
+    first = doc[k]
+    if first.pos_ == "VERB" and first.tag_ in ("VBD", "VBZ") and ender == ",":
+        return _named_after(doc, first)
+    if not (first.pos_ == "PROPN" or first.lower_ in _SUBJECT_PRONOUNS or first.lower_ in _ARTICLES):
+        return None
+    speaker: list[Any] = []
+    done = False
+    for t in doc[k:k + 12]:
+        if t.pos_ == "VERB":
+            return (speaker, t) if speaker and t.tag_ in ("VBD", "VBZ", "VBP") else None
+        if t.i > k and t.is_sent_start or t.text in QUOTE_OPEN + QUOTE_CLOSE:
+            return None
+        if t.text == "," or t.pos_ in ("AUX", "ADV", "PART"):
+            done = True  # "Ramos, 58, told", "she later said"
+        elif not done:
+            if speaker and speaker[0].lower_ in _SUBJECT_PRONOUNS:
+                return None
+            speaker.append(t)
+    return None
+
+
+def _named_after(doc: Any, verb: Any) -> tuple[list[Any], Any] | None:
+    """The name or description after an inverted verb ("continued the mayor", "wrote
+    Ana Ruiz"), up to the next punctuation, verb or preposition."""
+    speaker: list[Any] = []
+    for t in doc[verb.i + 1:verb.i + 8]:
+        if t.is_punct or t.is_sent_start or t.pos_ in ("VERB", "AUX", "ADP"):
+            break
+        speaker.append(t)
+    if speaker and (speaker[0].pos_ == "PROPN" or speaker[0].lower_ in _ARTICLES):
+        return speaker, verb
     return None
 
 

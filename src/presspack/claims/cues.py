@@ -62,13 +62,24 @@ def _own_subject(v: Any) -> Any | None:
     return None
 
 
+def _agent(verb: Any) -> Any | None:
+    """X of a passive verb's "by X"."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+
+
 def _subject(verb: Any) -> Any | None:
     """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
     subject of the nearest governing cue verb, else of its clause; conjoined verbs
-    inherit their head's subject; a relative clause's subject is its head noun."""
+    inherit their head's subject, an infinitive that of the verb or the adjective it
+    completes ("X is quick to point out that ..."); a relative clause's subject is its
+    head noun. A passive cue's speaker is its agent ("when asked by a reporter whether ...")."""
+    by = _agent(verb)
+    if by is not None:
+        return by
     own = _own_subject(verb)
     if own is not None:
-        return own
+        return _named_apposition(own) or own
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
@@ -86,13 +97,22 @@ def _subject(verb: Any) -> Any | None:
             return subj
     v = verb
     for _ in range(6):
-        if v.dep_ not in ("conj", "xcomp", "advcl") or v.head.i == v.i:
+        if v.dep_ not in ("conj", "xcomp", "advcl", "acomp") or v.head.i == v.i:
             return None
         v = v.head
         subj = _own_subject(v)
         if subj is not None:
             return subj
     return None
+
+
+def _named_apposition(subj: Any) -> Any | None:
+    """A person's name the parser made an apposition of a subject that names nobody: a
+    fronted phrase ("With 50 days to go, Ana Ruiz, an adviser, said", "LONDON (AP) — Ana
+    Ruiz told") or a clause ("To see it, Judge Ana Ruiz said, ...")."""
+    if subj.pos_ == "PRON" or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return None
+    return next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i and c.ent_type_ == "PERSON"), None)
 
 
 def _speaker_tokens(subj: Any) -> list[Any]:
