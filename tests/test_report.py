@@ -105,6 +105,6 @@ def test_the_chart_drawn_in_a_forked_child_has_the_same_bytes(news_release, monk
     monkeypatch.setattr(threading, "active_count", lambda: 1)  # other tests may have left threads behind
     assert report_html(news_release) == page
     assert forks == [1]
-    monkeypatch.setattr(report, "FORKED_CHART", 0)  # no such chart: everything drawn in this process
+    monkeypatch.setattr(report, "FORKED_CHARTS", ())  # no chart forked: everything drawn in this process
     assert report_html(news_release) == page
     assert forks == [1]

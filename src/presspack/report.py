@@ -275,10 +275,11 @@ def _render(draws: list[Callable[[Any], None]], numbers: list[int]) -> list[str]
     return out
 
 
-# Drawn in a forked child while this process draws the rest: the one chart with a panel
-# per label. Drawing is CPU-bound (and pyplot not thread-safe), and the report is drawn
+# Drawn in a forked child while this process draws the rest: the chart with a panel per
+# label and two small ones, about half the drawing time (0.75 s of 1.4 s for 3,200
+# articles). Drawing is CPU-bound (and pyplot not thread-safe), and the report is drawn
 # at the end of a build, when the NLP workers are done and a core is free.
-FORKED_CHART = 5
+FORKED_CHARTS = (2, 5, 8)
 
 
 def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
@@ -287,7 +288,8 @@ def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
     import threading
 
     numbers = list(range(1, len(draws) + 1))
-    if FORKED_CHART not in numbers or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
+    forked = [n for n in FORKED_CHARTS if n in numbers]
+    if not forked or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
         return _render(draws, numbers)  # (forking a process with other threads running is not safe)
     r, w = os.pipe()
     pid = os.fork()
@@ -296,13 +298,13 @@ def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
         try:
             os.close(r)
             with os.fdopen(w, "w", encoding="utf-8") as fh:
-                json.dump(_render(draws, [FORKED_CHART]), fh)
+                json.dump(_render(draws, forked), fh)
             code = 0
         finally:
             os._exit(code)
     os.close(w)
     try:
-        mine = _render(draws, [n for n in numbers if n != FORKED_CHART])
+        mine = dict(zip([n for n in numbers if n not in forked], _render(draws, [n for n in numbers if n not in forked]), strict=True))
     finally:
         with os.fdopen(r, encoding="utf-8") as fh:
             sent = fh.read()
@@ -311,10 +313,10 @@ def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
         theirs = json.loads(sent) if os.waitstatus_to_exitcode(status) == 0 else None
     except ValueError:
         theirs = None
-    if not isinstance(theirs, list) or len(theirs) != 1:
-        theirs = _render(draws, [FORKED_CHART])  # the child failed: draw it here
-    mine.insert(FORKED_CHART - 1, theirs[0])
-    return mine
+    if not isinstance(theirs, list) or len(theirs) != len(forked):
+        theirs = _render(draws, forked)  # the child failed: draw them here
+    mine.update(zip(forked, theirs, strict=True))
+    return [mine[n] for n in numbers]
 
 
 def write_report(release_dir: str | Path) -> None:
