@@ -68,6 +68,18 @@ def test_fingerprint_changes_with_model_and_nlp_config_only(config):
     assert cache_mod.pipeline_fingerprint(config, {**model, "name": "en_core_web_md"}) != fp
 
 
+def test_the_matrix_library_is_known_without_importing_thinc():
+    """A build whose NLP is all cached needs the fingerprint, not thinc: the same answer
+    without importing it as with."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from presspack.nlp import matmul; print(matmul(), 'thinc' in sys.modules); "
+            "import thinc.api; print(matmul())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["numpy-blas-1", "False", "numpy-blas-1"]
+
+
 def test_fingerprint_changes_with_the_matrix_library(config, monkeypatch):
     model = {"name": "en_core_web_sm", "version": "3.8.0"}
     fp = cache_mod.pipeline_fingerprint(config, model)

@@ -97,10 +97,18 @@ def matmul() -> str:
     BLAS on one thread) where thinc would use its default CPU ops (BLIS), else the name
     of thinc's current ops (e.g. "apple" with thinc-apple-ops). Part of the cache's
     pipeline fingerprint and of the provenance: it can change the last bits of scores."""
+    import sys
+
+    if "thinc.backends" not in sys.modules and not any(model_installed(m) for m in _THINC_CPU_BACKENDS):
+        return "numpy-blas-1"  # what thinc would choose, without importing it (a fully cached build never does)
     from thinc.api import NumpyOps, get_current_ops
 
     ops = get_current_ops()
     return "numpy-blas-1" if type(ops) is NumpyOps else ops.name
+
+
+# The CPU backends thinc prefers to its NumpyOps when they are installed (thinc.backends.get_ops("cpu")).
+_THINC_CPU_BACKENDS = ("thinc_apple_ops", "thinc_bigendian_ops")
 
 
 @contextmanager
