@@ -319,3 +319,34 @@ def test_prescan_knows_whether_a_build_needs_the_nlp(tmp_path):
     assert need()
     assert cache_mod.NLPCache(tmp_path / "cache", "0" * 64).input_key("c" * 64, "x") != store.input_key("c" * 64, "x")
     store.close()
+
+
+def test_prescan_looks_at_the_last_files_first(tmp_path, monkeypatch):
+    import importlib
+
+    build_mod = importlib.import_module("presspack.build")  # the module, not presspack.build the function
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for k in range(6):
+        (src / f"{k}.txt").write_text(f"Title {k}\n\nBody {k}.\n", encoding="utf-8")
+    store = cache_mod.NLPCache(tmp_path / "cache", "f" * 64)
+    store.remember_inputs(store.input_key("c" * 64, cache_mod.hashlib.sha256(p.read_bytes()).hexdigest())
+                          for p in sorted(src.iterdir()))
+    hashed = []
+    real = build_mod.file_sha256
+    monkeypatch.setattr(build_mod, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    monkeypatch.setattr(build_mod, "PRESCAN_TAIL", 2)
+
+    def need():
+        hashed.clear()
+        p = _Prescan([src], store, "c" * 64)
+        p.thread.join()
+        return p.need.is_set()
+
+    assert not need()
+    assert hashed == ["5.txt", "4.txt", "0.txt", "1.txt", "2.txt", "3.txt"]  # each file once, the last two first
+    (src / "9-new.txt").write_text("New\n\nA new article.\n", encoding="utf-8")
+    assert need()
+    assert hashed == ["9-new.txt"]  # found at once, nothing else hashed
+    store.close()

@@ -11,7 +11,9 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
+from itertools import chain, islice
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -307,6 +309,9 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     return art
 
 
+PRESCAN_TAIL = 1024  # the last input files, which the prescan looks at first
+
+
 class _Prescan:
     """With a cache: does this build need the NLP at all? Found out in a thread while the
     build starts on the first files: it hashes the input files and looks each up among
@@ -323,7 +328,17 @@ class _Prescan:
         self.thread.start()
 
     def _keys(self) -> Iterator[str]:
+        """The input keys, the last files first (new files usually sort last: dates,
+        counters), then the others in order: a rebuild that adds files finds one without
+        hashing every file before it. Only PRESCAN_TAIL files are held for that."""
+        tail: deque[Any] = deque(maxlen=PRESCAN_TAIL)
+        n = 0
         for f in discover(self.sources):
+            if self.stopped:
+                return
+            tail.append(f)
+            n += 1
+        for f in chain(reversed(tail), islice(discover(self.sources), n - len(tail))):
             if f.error:
                 continue
             try:
