@@ -114,8 +114,10 @@ def test_a_pipeline_and_its_fast_components_are_freed_together():
 
     nlp, ruler = _ruled(PATTERNS)
     run_rules(ruler, _tagged(nlp))
-    assert ruler in rules._FAST
+    plain_nlp, plain = _ruled([([[{"LENGTH": {">=": 4}}]], {"POS": "NOUN"}, 0)])  # no fast run: runs as it is
+    run_rules(plain, _tagged(plain_nlp))
+    assert ruler in rules._FAST and plain in rules._FAST
     n = len(rules._FAST)
-    del nlp, ruler
+    del nlp, ruler, plain_nlp, plain
     gc.collect()
-    assert len(rules._FAST) == n - 1
+    assert len(rules._FAST) == n - 2

@@ -68,7 +68,7 @@ class FastAttributeRuler:
         single = [p[0] for _, p in _patterns(ruler) if _one_token(p)]
         multi = [p for _, p in _patterns(ruler) if not _one_token(p)]
         strings = ruler.vocab.strings
-        if not any(p and k.upper() == "OP" for p in multi for t in p for k in t):
+        if all(map(_fixed, multi)):
             tests = _tests_of(single + [p[0] for p in multi], strings)
             if tests is not None:
                 return cls(ruler, tests, max(map(len, multi), default=0))
@@ -180,8 +180,13 @@ def _tests_of(specs: list[dict[str, Any]], strings: Any) -> dict[str, _Tests] | 
     return tests
 
 
+def _fixed(pattern: list[dict[str, Any]]) -> bool:
+    """Whether the pattern matches a fixed number of tokens (no operator)."""
+    return not any(k.upper() == "OP" for token in pattern for k in token)
+
+
 def _one_token(pattern: list[dict[str, Any]]) -> bool:
-    return len(pattern) == 1 and not any(k.upper() == "OP" for k in pattern[0])
+    return len(pattern) == 1 and _fixed(pattern)
 
 
 class FastLemmatizer:
@@ -236,25 +241,27 @@ class FastLemmatizer:
         return doc
 
 
-_FAST: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()  # per component: its fast run, or itself
+# Per component: its fast run, or False when it has none. Never the component itself: a
+# value referring to its key would keep the entry, and the pipeline, alive.
+_FAST: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
 
 
 def run_rules(component: Any, doc: Any) -> Any:
     """component(doc), through the fast run when there is one for it."""
     fast = _FAST.get(component)
     if fast is None:
-        fast = _FAST[component] = _fast_run(component)
-    return fast(doc)
+        fast = _FAST[component] = _fast_run(component) or False
+    return fast(doc) if fast else component(doc)
 
 
 def _fast_run(component: Any) -> Any:
     from spacy.pipeline import AttributeRuler
 
     if type(component) is AttributeRuler:
-        return FastAttributeRuler.of(component) or component
+        return FastAttributeRuler.of(component)
     if _lemmatizer_pure(component) and component.mode in ("rule", "lookup"):
         return FastLemmatizer(component)
-    return component
+    return None
 
 
 def _lemmatizer_pure(component: Any) -> bool:
