@@ -13,9 +13,9 @@ import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 

@@ -28,7 +28,6 @@ _DOI = re.compile(r"10\.\d{4,9}/\S+")
 
 def release_meta(release_dir: str | Path) -> dict[str, Any]:
     """The citation-relevant facts of a release, in one flat dict."""
-    release_dir = Path(release_dir)
     from presspack.diff import read_manifest
 
     m = read_manifest(release_dir)

@@ -13,6 +13,7 @@ import copy
 import functools
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,14 +126,22 @@ def _n(x: int | None) -> str:
     return "-" if x is None else str(x)
 
 
-def read_json(path: Path) -> Any:
-    """A release's JSON file; ReleaseNotFound when it is missing or not JSON."""
+@contextmanager
+def _release_json(path: Path, invalid: tuple[type[Exception], ...] = (json.JSONDecodeError,)) -> Iterator[None]:
+    """Reading a release's JSON file `path`: ReleaseNotFound when it is missing, or not
+    JSON (`invalid`: the parser's errors) or not UTF-8."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        yield
     except FileNotFoundError:
         raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+    except (*invalid, UnicodeDecodeError) as e:
         raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+
+
+def read_json(path: Path) -> Any:
+    """A release's JSON file; ReleaseNotFound when it is missing or not JSON."""
+    with _release_json(path):
+        return json.loads(path.read_text(encoding="utf-8"))
 
 
 # The manifest's key holding one entry per input file: a release of millions of files
@@ -146,10 +155,8 @@ def read_manifest(release: str | Path) -> dict[str, Any]:
     files. ReleaseNotFound as read_json. The end of a build reads it several times: the
     last few are kept by the file's size and modification time (a copy is returned)."""
     path = Path(release) / "manifest.json"
-    try:
+    with _release_json(path):
         st = path.stat()
-    except FileNotFoundError:
-        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
     return copy.deepcopy(_manifest_head(str(path), st.st_size, st.st_mtime_ns))
 
 
@@ -161,21 +168,16 @@ def _manifest_head(name: str, size: int, mtime_ns: int) -> dict[str, Any]:
     path = Path(name)
     out: dict[str, Any] = {}
     key, builder = None, None
-    try:
-        with open(path, "rb") as fh:
-            for prefix, event, value in ijson.parse(fh, use_float=True):
-                if prefix == "" and event in ("map_key", "end_map"):
-                    if builder is not None:
-                        out[key] = builder.value
-                    key, builder = (value, None if value == MANIFEST_FILES else ObjectBuilder()) if event == "map_key" else (None, None)
-                elif builder is not None:
-                    builder.event(event, value)
-                elif prefix == "" and event != "start_map":
-                    raise ReleaseNotFound(f"{path} is not a JSON object")
-    except FileNotFoundError:
-        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
-    except (ijson.JSONError, UnicodeDecodeError) as e:
-        raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+    with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
+        for prefix, event, value in ijson.parse(fh, use_float=True):
+            if prefix == "" and event in ("map_key", "end_map"):
+                if builder is not None:
+                    out[key] = builder.value
+                key, builder = (value, None if value == MANIFEST_FILES else ObjectBuilder()) if event == "map_key" else (None, None)
+            elif builder is not None:
+                builder.event(event, value)
+            elif prefix == "" and event != "start_map":
+                raise ReleaseNotFound(f"{path} is not a JSON object")
     return out
 
 
@@ -185,19 +187,14 @@ def manifest_files(release: str | Path) -> Iterator[dict[str, Any]]:
     import ijson
 
     path = Path(release) / "manifest.json"
-    try:
-        with open(path, "rb") as fh:
-            events = ijson.parse(fh, use_float=True)
-            for prefix, event, _ in events:
-                if prefix == MANIFEST_FILES:
-                    if event != "start_array":
-                        raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
-                    yield from ijson.items(events, f"{MANIFEST_FILES}.item")
-                    return
-    except FileNotFoundError:
-        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
-    except (ijson.JSONError, UnicodeDecodeError) as e:
-        raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
+    with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
+        events = ijson.parse(fh, use_float=True)
+        for prefix, event, _ in events:
+            if prefix == MANIFEST_FILES:
+                if event != "start_array":
+                    raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
+                yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+                return
 
 
 def read_datapackage(release: str | Path) -> dict[str, Any]:

@@ -303,8 +303,9 @@ def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
         finally:
             os._exit(code)
     os.close(w)
+    rest = [n for n in numbers if n not in forked]
     try:
-        mine = dict(zip([n for n in numbers if n not in forked], _render(draws, [n for n in numbers if n not in forked]), strict=True))
+        mine = dict(zip(rest, _render(draws, rest), strict=True))
     finally:
         with os.fdopen(r, encoding="utf-8") as fh:
             sent = fh.read()
