@@ -1,7 +1,7 @@
 """Streaming: peak RSS of `presspack build --jobs 1` on 1x and 10x the articles, with the
-default model. The ratio shows memory does not grow with the corpus. --jobs 1 is the build
-process plus one NLP worker process: the figure is the peak RSS of the larger of the two
-(wait4's ru_maxrss covers the process and its reaped children, each on its own).
+default model. The ratio shows memory does not grow with the corpus. --jobs 1 runs
+everything, spaCy included, in one process (wait4's ru_maxrss: its peak RSS, or a reaped
+child's if larger).
 
     python benchmarks/bench_memory.py CORPUS_DIR [--articles 320] [--factor 10] [--repeat 1]
 

@@ -99,7 +99,7 @@ def main() -> None:
         if "bare" in med and "jobs1" in med:
             print(f"build --jobs 1 / bare nlp.pipe     = {med['jobs1'] / med['bare']:.3f}   (target <= 1.05)  "
                   f"[CPU {mcpu['jobs1'] / mcpu['bare']:.3f}]  paired {paired('jobs1', 'bare')}  "
-                  "(--jobs 1 = one NLP worker process + the build process)")
+                  "(--jobs 1 = everything in one process, on one core)")
         if "bare_np" in med and "jobs1" in med:
             print(f"build --jobs 1 / bare nlp.pipe on numpy's BLAS = {med['jobs1'] / med['bare_np']:.3f}  "
                   f"[CPU {mcpu['jobs1'] / mcpu['bare_np']:.3f}]  paired {paired('jobs1', 'bare_np')}  "

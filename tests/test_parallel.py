@@ -104,29 +104,6 @@ def test_the_last_batch_goes_out_in_parts():
     assert sum(ex.batches, []) == [a.article_id for a in arts[:20]]
 
 
-class BusyRecorder(FakeExecutor):
-    """Remembers, for each batch, whether annotate_stream said this process was busy."""
-
-    main_busy = False
-
-    def submit(self, articles):
-        self.busy = [*getattr(self, "busy", []), self.main_busy]
-        return super().submit(articles)
-
-
-def test_a_mostly_cached_stream_leaves_deriving_to_the_worker():
-    arts = [_article(i) for i in range(40)]
-    ex = BusyRecorder()
-    list(executors.annotate_stream(iter(arts), ex, batch_size=10, cache=FakeCache(hit=lambda n: n < 30)))
-    assert set(ex.busy) == {True}  # 30 articles decoded here before the only misses: the worker derives them
-    ex = BusyRecorder()
-    list(executors.annotate_stream(iter(arts), ex, batch_size=10, cache=FakeCache(hit=lambda n: n >= 30)))
-    assert set(ex.busy) == {False}  # a first build: rows derived here
-    ex = BusyRecorder()
-    list(executors.annotate_stream(iter(arts), ex, batch_size=10))
-    assert set(ex.busy) == {False} and len(ex.busy) == 7
-
-
 def test_annotate_stream_reads_ahead_only_a_bounded_window():
     consumed = 0
 
@@ -215,16 +192,12 @@ def test_process_pool_is_terminated_when_results_are_abandoned(nlp, config):
     assert ex.pool is None
 
 
-def test_jobs_1_runs_the_nlp_in_one_worker_process_with_the_same_bytes(tmp_path, nlp, config):
+def test_jobs_n_uses_n_cores(config, nlp):
     base = dataclasses.replace(config, cache=False, batch_size=2, jobs=1)
-    ex = executors.make_executor(base)
-    assert isinstance(ex, executors.ProcessExecutor) and ex.derive_here  # the worker ships Docs, rows derived here
-    assert executors.make_executor(dataclasses.replace(base, cache=True)).derive_here  # unless busy with cached rows
-    assert not executors.make_executor(dataclasses.replace(base, jobs=2)).derive_here
-    assert isinstance(executors.make_executor(base, nlp), executors.InlineExecutor)  # a loaded pipeline runs here
-    inline = build([NEWS], tmp_path / "inline", "1.0.0", base, nlp=nlp)
-    worker = build([NEWS], tmp_path / "worker", "1.0.0", base)
-    assert release_bytes(inline.release_dir) == release_bytes(worker.release_dir)
+    assert isinstance(executors.make_executor(base), executors.InlineExecutor)  # one core: no worker process
+    assert isinstance(executors.make_executor(base, nlp), executors.InlineExecutor)
+    two = executors.make_executor(dataclasses.replace(base, jobs=2))
+    assert isinstance(two, executors.ProcessExecutor) and two.jobs == 2 and two.pool is None  # started when needed
 
 
 def test_a_pipeline_that_fails_to_load_in_the_worker_is_an_error_not_a_hang(monkeypatch, config):
@@ -241,23 +214,6 @@ def test_a_pipeline_that_fails_to_load_in_the_worker_is_an_error_not_a_hang(monk
         ex.submit([_article(1)]).result()
     ex.close()
     assert ex.pool is None
-
-
-def test_rows_derived_from_shipped_docs_equal_rows_derived_in_the_worker(nlp, config):
-    from presspack.build import _articles, _Ledger
-    from presspack.nlp import derive_from_bytes
-
-    arts = list(_articles([NEWS], config, _Ledger(), None))
-    rows = annotate_batch(arts, nlp, batch_size=4)
-    shipped = annotate_batch(arts, nlp, batch_size=4, docs=True)
-    assert all(isinstance(x, bytes) for x in shipped)
-    from spacy.tokens import Doc
-
-    raw = Doc(nlp.vocab).from_bytes(shipped[0])  # the worker left the lemmatizer and attribute ruler out
-    assert nlp_deferred(nlp) == ("attribute_ruler", "lemmatizer")
-    assert not any(t.lemma_ for t in raw) and not any(t.pos_ for t in raw)
-    again = [derive_from_bytes(x, a, pipe=nlp) for x, a in zip(shipped, arts, strict=True)]
-    assert [dataclasses.asdict(a) for a in again] == [dataclasses.asdict(a) for a in rows]
 
 
 def test_only_rule_components_followed_by_statistical_ones_are_deferred():

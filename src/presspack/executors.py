@@ -20,7 +20,7 @@ from itertools import islice
 from typing import Any, Protocol
 
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp import AnnotatedArticle, annotate_batch, derive_from_bytes, load_pipeline, memory_zones, model_info
+from presspack.nlp import AnnotatedArticle, annotate_batch, load_pipeline, model_info
 from presspack.normalize import Article
 
 EXECUTORS = ("local", "dask")
@@ -74,21 +74,12 @@ def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArti
     return _annotate(spec, pipeline_for(spec), articles)
 
 
-def run_batch_docs(spec: PipelineSpec, articles: list[Article]) -> list[Any]:
-    """run_batch, but each article the main pipeline ran on comes back as its Doc in
-    bytes (nlp.doc_bytes) for the caller to derive the rows from."""
-    nlp = pipeline_for(spec)
-    gazetteer, pipelines = extras_for(spec, nlp)
-    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=True)
-
-
 class Handle(Protocol):
     def result(self) -> list[AnnotatedArticle]: ...
 
 
 class Executor(Protocol):
     inflight: int
-    main_busy: bool  # set by annotate_stream: this process is busy decoding cached rows
 
     def start(self) -> None: ...
     def submit(self, articles: list[Article]) -> Handle: ...
@@ -105,11 +96,10 @@ class _Lazy:
 
 
 class InlineExecutor:
-    """In this process, one batch at a time (--jobs 1). The pipeline loads at the first
-    batch that needs it."""
+    """In this process, one batch at a time (--jobs 1: one core). The pipeline loads at
+    the first batch that needs it."""
 
     inflight = 0
-    main_busy = False
 
     def __init__(self, spec: PipelineSpec, nlp: Any = None) -> None:
         self.spec = spec
@@ -134,47 +124,33 @@ class InlineExecutor:
 
 
 class _Async:
-    def __init__(self, res: Any, owner: ProcessExecutor, articles: list[Article]) -> None:
+    def __init__(self, res: Any, owner: ProcessExecutor) -> None:
         self.res = res
         self.owner = owner
-        self.articles = articles
 
     def result(self) -> list[AnnotatedArticle]:
-        out: list[Any] = self.res.get()
+        out: list[AnnotatedArticle] = self.res.get()
         self.owner.collected += 1
-        if any(isinstance(x, bytes) for x in out):
-            if len(out) != len(self.articles):
-                raise ExecutorError(f"a batch of {len(self.articles)} article(s) came back with {len(out)} result(s)")
-            nlp, gazetteer = self.owner.deriver()
-            with memory_zones(nlp):
-                out = [derive_from_bytes(x, a, pipe=nlp, gazetteer=gazetteer) if isinstance(x, bytes) else x
-                       for x, a in zip(out, self.articles, strict=True)]
         return out
 
 
 class ProcessExecutor:
-    """N worker processes, each with its own copy of the pipeline, while this process
-    reads, identifies languages, de-duplicates and writes. With a pipeline passed in, the
-    workers are forked after it was loaded (copy-on-write); otherwise each worker loads it
-    itself, in parallel with this process's own work (spawned where fork is not
-    available). Started by `start()` or at the first batch that needs NLP; this process
-    never loads the pipeline unless asked for model_info before any worker ran."""
+    """N worker processes (--jobs N, N >= 2), each with its own copy of the pipeline, which
+    run spaCy and derive the rows, while this process reads, identifies languages,
+    de-duplicates and writes. With a pipeline passed in, the workers are forked after it
+    was loaded (copy-on-write); otherwise each worker loads it itself, in parallel with
+    this process's own work (spawned where fork is not available). Started by `start()` or
+    at the first batch that needs NLP; this process never loads the pipeline unless asked
+    for model_info before any worker ran."""
 
-    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None, *, derive_here: bool = False) -> None:
+    def __init__(self, spec: PipelineSpec, jobs: int, nlp: Any = None) -> None:
         self.spec = spec
         self.jobs = jobs
         self.nlp = nlp
-        # derive_here: the workers ship Docs and this process runs the deferred components
-        # and derives the rows (it loads the pipeline too). Worth it with one worker, when
-        # this process has a core to spare: not while it decodes a mostly cached rebuild
-        # (main_busy), when the worker derives its few misses itself.
-        self.derive_here = derive_here
-        self.main_busy = False
         self.pool: Any = None
         self.inflight = 2 * jobs
         self.submitted = self.collected = 0
         self._info: dict[str, Any] | None = None
-        self._deriver: tuple[Any, Any] | None = None
 
     def start(self) -> None:
         if self.pool is not None:
@@ -190,19 +166,7 @@ class ProcessExecutor:
     def submit(self, articles: list[Article]) -> Handle:
         self.start()
         self.submitted += 1
-        fn = run_batch_docs if self.derive_here and not self.main_busy else run_batch
-        return _Async(self.pool.apply_async(fn, (self.spec, articles)), self, articles)
-
-    def deriver(self) -> tuple[Any, Any]:
-        """The pipeline and gazetteer this process derives rows with (loaded once, on the
-        first Doc that comes back; the other languages' pipelines stay in the worker)."""
-        if self._deriver is None:
-            from presspack.gazetteer import load_gazetteers
-
-            if self.nlp is None:
-                self.nlp = pipeline_for(self.spec)
-            self._deriver = (self.nlp, load_gazetteers(list(self.spec.gazetteers)))
-        return self._deriver
+        return _Async(self.pool.apply_async(run_batch, (self.spec, articles)), self)
 
     def model_info(self) -> dict[str, Any]:
         if self._info is None:
@@ -266,7 +230,6 @@ class DaskExecutor:
             raise ExecutorError(f"cannot reach the Dask scheduler {scheduler!r}: {e}") from None
         threads = sum(self.client.nthreads().values()) or 1
         self.inflight = 2 * threads
-        self.main_busy = False
         self._info: dict[str, Any] | None = None
 
     def start(self) -> None:
@@ -339,18 +302,16 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
         return ex
     if config.jobs < 1:
         raise ConfigError("jobs must be at least 1")
-    if config.jobs == 1 and (nlp is not None or "fork" not in multiprocessing.get_all_start_methods()):
-        return InlineExecutor(spec, nlp)  # a pipeline already loaded here (the API, tests) runs here
-    # --jobs 1: one NLP worker process, so this process's reading, language
-    # identification, de-duplication, writing and (while most articles need the NLP) the
-    # rule-based components and deriving the rows overlap the NLP instead of adding to it.
-    # A rebuild that mostly decodes cached rows here lets the worker derive its few misses.
-    return ProcessExecutor(spec, config.jobs, nlp, derive_here=config.jobs == 1)
+    if config.jobs == 1:
+        # --jobs N uses N cores: with one, everything runs in this process, one step after
+        # the other (a pipeline already loaded here, by the API or a test, is used as is)
+        return InlineExecutor(spec, nlp)
+    return ProcessExecutor(spec, config.jobs, nlp)
 
 
-# The last batch goes out in this many parts: the process deriving the rows works on one
-# part while the NLP runs the next, and at the end waits for one part, not a whole batch
-# (the rows do not depend on how the articles are batched).
+# The last batch goes out in this many parts: the workers share it, and this process
+# writes one part while they run the next and at the end waits for one part, not a whole
+# batch (the rows do not depend on how the articles are batched).
 TAIL_PARTS = 4
 _END = object()
 
@@ -382,12 +343,9 @@ def annotate_stream(articles: Iterable[Article], executor: Executor, *, batch_si
     (with at most `executor.inflight` batches waiting), storing fresh results."""
     pending: deque[tuple[list[Article], dict[int, bytes], list[Article], Handle | None]] = deque()
     waiting = held = 0  # batches at the executor; articles pending
-    n_hits = n_misses = 0
     for batch in _batches(articles, max(batch_size, 1)):
         hits = cache.lookup_many(batch) if cache is not None else {}
         misses = [a for i, a in enumerate(batch) if i not in hits]
-        n_hits, n_misses = n_hits + len(hits), n_misses + len(misses)
-        executor.main_busy = n_hits > n_misses
         handle = executor.submit(misses) if misses else None
         pending.append((batch, hits, misses, handle))
         waiting += handle is not None

@@ -31,11 +31,9 @@ BOUNDARY_COMPONENT = "presspack_boundaries"
 # claims only); about twice as fast as the full pipeline.
 FAST_COMPONENTS = ("senter", "ner")
 # Rule-based components run after the statistical ones, by presspack.rules (about a fifth
-# of en_core_web_sm's time in spaCy's own run, a fifth of that in presspack.rules'), and
-# left by a worker that ships Docs (doc_bytes) to the process that derives the rows
-# (derive_from_bytes): they only map tags to POS and morphology and set lemmas, which no
-# statistical component reads, so running them after the later components gives the
-# same Doc.
+# of en_core_web_sm's time in spaCy's own run, a fifth of that in presspack.rules'): they
+# only map tags to POS and morphology and set lemmas, which no statistical component
+# reads, so running them after the later components gives the same Doc.
 DEFERRABLE_FACTORIES = ("attribute_ruler", "lemmatizer")
 # What may come after a deferred component: statistical components, whose features are
 # lexical (NORM, PREFIX, SUFFIX, SHAPE, vectors) or the shared tok2vec's output.
@@ -151,9 +149,9 @@ _DEFERRED: WeakKeyDictionary[Any, tuple[str, ...]] = WeakKeyDictionary()  # per 
 
 
 def deferred_components(nlp: Any) -> tuple[str, ...]:
-    """The components of `nlp` that a worker shipping Docs leaves to derive_from_bytes:
-    the attribute ruler and lemmatizer when nothing after them but statistical
-    components could read what they set; () for any other layout."""
+    """The components of `nlp` that annotate() runs after the others (run_deferred): the
+    attribute ruler and lemmatizer when nothing after them but statistical components
+    could read what they set; () for any other layout."""
     got = _DEFERRED.get(nlp)
     if got is not None:
         return got
@@ -264,8 +262,7 @@ def annotate(
     n_process: int = 1,
     gazetteer: Any = None,
     pipelines: dict[str, Any] | None = None,
-    docs: bool = False,
-) -> Iterator[AnnotatedArticle | bytes]:
+) -> Iterator[AnnotatedArticle]:
     """Run the pipeline over a stream of articles, lazily, and derive every row from each
     Doc. Articles in another language go through that language's pipeline when one is
     configured (`pipelines`), else pass through without NLP.
@@ -274,9 +271,7 @@ def annotate(
     function of the articles and the pipeline, giving plain picklable rows.
 
     The pipeline's deferred_components() (rule-based) run after the others, through
-    run_deferred (same Doc, a fraction of the time). With `docs`, an article the main
-    pipeline ran on gives its Doc as bytes instead (`doc_bytes`), without them, for
-    `derive_from_bytes` to run them and derive the same rows in another process."""
+    run_deferred (same Doc, a fraction of the time)."""
     lang = nlp.lang
     pipelines = pipelines or {}
 
@@ -293,9 +288,6 @@ def annotate(
         if use is None:
             yield skipped(art, f"language {art.meta.get('language')!r} has no installed pipeline: no NLP run (sentences are paragraphs)")
             continue
-        if docs and use == lang:
-            yield doc_bytes(doc)
-            continue
         pipe = nlp
         if use == lang:
             doc = run_deferred(doc, nlp)
@@ -308,18 +300,18 @@ def annotate(
 
 
 def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, gazetteer: Any = None,
-                   pipelines: dict[str, Any] | None = None, docs: bool = False) -> list[Any]:
+                   pipelines: dict[str, Any] | None = None) -> list[AnnotatedArticle]:
     """annotate() over one batch, as a list: what a worker runs and the cache stores."""
     longest = max((len(a.text) for a in articles), default=0)
     for p in (nlp, *(pipelines or {}).values()):
         if longest >= p.max_length:  # max_article_chars, not spaCy, bounds the length of an article
             p.max_length = longest + 1
-    out: list[Any] = []
+    out: list[AnnotatedArticle] = []
     done = _WARMED.get(nlp, 0)
     warming = done < WARM_CHARS
     with one_blas_thread(), nullcontext() if warming else memory_zones(nlp, *(pipelines or {}).values()):
         for part in _bounded(articles, MAX_BATCH_CHARS):
-            out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines, docs=docs))
+            out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines))
     if warming:
         _WARMED[nlp] = done + sum(len(a.text) for a in articles)
     return out
@@ -357,31 +349,13 @@ def memory_zones(*pipes: Any) -> Iterator[None]:
     """A block after which each pipeline forgets the strings and lexemes it added during
     it (spaCy's memory zones): a worker's vocabulary then stays the size of one batch's,
     however many articles go through. Nothing made of spaCy objects may leave the block:
-    the rows and Doc bytes are plain Python values."""
+    the rows are plain Python values."""
     with ExitStack() as stack:
         for p in pipes:
             zone = getattr(p, "memory_zone", None)
             if zone is not None:  # spaCy >= 3.8
                 stack.enter_context(zone())
         yield
-
-
-# What a Doc carries to another process: its tokens and every annotation the rows are
-# derived from; not the tensor (large, unused by the rows) nor user_data.
-_DOC_EXCLUDE = ["tensor", "user_data"]
-
-
-def doc_bytes(doc: Any) -> bytes:
-    return bytes(doc.to_bytes(exclude=_DOC_EXCLUDE))
-
-
-def derive_from_bytes(data: bytes, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:
-    """derive() on a Doc serialized by doc_bytes() in a process running `pipe`'s model,
-    after the components the worker deferred to here."""
-    from spacy.tokens import Doc
-
-    doc = Doc(pipe.vocab).from_bytes(data, exclude=_DOC_EXCLUDE)
-    return derive(run_deferred(doc, pipe), art, pipe=pipe, gazetteer=gazetteer)
 
 
 def run_deferred(doc: Any, pipe: Any) -> Any:
