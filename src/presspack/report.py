@@ -79,8 +79,9 @@ def gather(release_dir: str | Path) -> Stats:
         s.sentences_per_article += [x or 0 for x in d.get("n_sentences", [])]
     for d in _columns(release_dir / "entities.parquet", ("label", "canonical", "text")):
         names = d.get("canonical") or d.get("text") or []
-        for label, name, text in zip(d.get("label", []), names, d.get("text", names), strict=False):
-            s.entities.setdefault(label or "(none)", Counter())[name or text or ""] += 1
+        keys = (name or text or "" for name, text in zip(names, d.get("text", names), strict=False))
+        for (label, key), n in Counter(zip(d.get("label", []), keys)).items():  # not a Counter() built per row
+            s.entities.setdefault(label or "(none)", Counter())[key] += n
     for d in _columns(release_dir / "claims.parquet", ("article_id", "speaker_name", "speaker_text", "kind")):
         s.claims_per_article.update(d.get("article_id", []))
         s.kinds.update(x or "(none)" for x in d.get("kind", []))
