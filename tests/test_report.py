@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from presspack.build import build
-from presspack.report import ACCENT, COLOR, report_html
+from presspack.report import ACCENT, COLOR, Stats, charts, report_html, short, ticks
 
 CHART_TITLES = ["Articles per source", "Articles over time", "Language mix", "Sentences per article",
                 "Top entities per label", "Top speakers", "Claims per article", "Direct vs indirect claims"]
@@ -93,18 +93,48 @@ def test_report_renders_in_headless_chromium(news_release, tmp_path):
     assert dark > 5_000  # text and axes were drawn
 
 
-def test_the_chart_drawn_in_a_forked_child_has_the_same_bytes(news_release, monkeypatch):
-    import threading
+def test_ticks_are_round_integer_steps_up_to_the_maximum():
+    assert ticks(318) == [0, 50, 100, 150, 200, 250, 300, 350]
+    assert ticks(318, most=3) == [0, 200, 400]
+    assert ticks(9) == [0, 2, 4, 6, 8, 10]
+    assert ticks(7) == [0, 1, 2, 3, 4, 5, 6, 7]
+    assert ticks(1837) == [0, 500, 1000, 1500, 2000]
+    assert ticks(0) == ticks(1) == [0, 1]
 
-    from presspack import report
 
-    page = (news_release / "report.html").read_text(encoding="utf-8")
-    forks = []
-    real_fork = os.fork
-    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or real_fork())
-    monkeypatch.setattr(threading, "active_count", lambda: 1)  # other tests may have left threads behind
-    assert report_html(news_release) == page
-    assert forks == [1]
-    monkeypatch.setattr(report, "FORKED_CHARTS", ())  # no chart forked: everything drawn in this process
-    assert report_html(news_release) == page
-    assert forks == [1]
+def test_long_labels_are_cut_to_32_characters():
+    assert short("Port director Samuel Okafor") == "Port director Samuel Okafor"
+    assert short("x" * 32) == "x" * 32
+    assert short("The International Association of Port Authorities") == "The International Association o…"
+    assert len(short("y" * 100)) == 32
+
+
+def test_an_empty_chart_says_so():
+    stats = Stats(articles=2, sentences_per_article=[3, 5])
+    svgs = {title: draw(f"c{i}") for i, (title, _, draw) in enumerate(charts(stats), start=1)}
+    for title in ("Articles per source", "Language mix", "Top speakers", "Direct vs indirect claims"):
+        assert ">no data</text>" in svgs[title], title
+    assert ">no publication dates</text>" in svgs["Articles over time"]
+    assert ">no entities</text>" in svgs["Top entities per label"]
+    assert "no data" not in svgs["Sentences per article"] and "no data" not in svgs["Claims per article"]
+    assert '<title id="c2-title">Articles per month of publication</title>' in svgs["Articles over time"]
+
+
+def test_every_chart_is_well_formed_svg_with_its_text_escaped():
+    import xml.etree.ElementTree as ET
+    from collections import Counter
+
+    odd = 'Café <b>& "Sons"</b> \'Ltd\' with a name far longer than thirty-two characters'
+    stats = Stats(articles=3, sources=Counter({odd: 2, "a.example": 1}), months=Counter({"2025-01": 2, "2025-02": 1}),
+                  languages=Counter({"en": 3}), sentences_per_article=[0, 4, 57],
+                  entities={"ORG": Counter({odd: 3}), "PERSON": Counter({"Okafor": 1})}, speakers=Counter({odd: 1}),
+                  claims_per_article=Counter({"1": 2}), kinds=Counter({"direct": 2}))
+    for i, (title, _, draw) in enumerate(charts(stats), start=1):
+        root = ET.fromstring(draw(f"c{i}"))
+        assert root.tag == "{http://www.w3.org/2000/svg}svg" and root.get("viewBox").startswith("0 0 "), title
+        assert all(e.get("id").startswith(f"c{i}-") for e in root.iter() if e.get("id")), title
+        texts = [e.text for e in root.iter("{http://www.w3.org/2000/svg}text")]
+        assert texts and "no data" not in texts, title
+    page_texts = "".join(draw(f"c{i}") for i, (_, _, draw) in enumerate(charts(stats), start=1))
+    assert "Café &lt;b&gt;&amp; \"Sons\"&lt;/b&gt; 'Ltd' with…" in page_texts  # cut to 32 characters, escaped
+    assert "<b>" not in page_texts

@@ -487,7 +487,6 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
     try:
         if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
             executor.start()
-        warm = not isinstance(executor, executors.InlineExecutor)  # this process mostly waits for the workers
         writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
         ledger.signatures = cache.signatures if cache is not None else None
         stream: Iterable[Article] = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
@@ -495,11 +494,6 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
             prescan = _Prescan(sources, cache, config.sha256())
             stream = prescan.start_when_needed(stream, executor)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
-            if warm:  # after the first batch, not while the workers wait for it
-                from presspack import report
-
-                report.prewarm_in_background()
-                warm = False
             writers["articles"].write([ann.article])
             writers["sentences"].write(ann.sentences)
             writers["entities"].write(ann.entities)

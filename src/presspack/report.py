@@ -1,16 +1,20 @@
 """report.html: a self-contained visual report of a release (charts as inline SVG).
 
-Charts are drawn with matplotlib into SVG and embedded in the page, so it needs no
-network and no script. Output is byte-reproducible: fixed SVG hash salt, no dates in the
-SVG metadata, text kept as text, element ids prefixed per chart.
+The charts are SVG written here (horizontal bar charts, a vertical bar chart, integer-binned
+histograms and a grid of small bar charts), embedded in the page: it needs no network, no
+script and no plotting library, and drawing them takes milliseconds (reading the tables
+takes the rest). Output is byte-reproducible: no dates or random ids, numbers formatted
+the same way everywhere, text kept as (escaped) text, element ids prefixed per chart
+(c1-, c2-, ...).
 """
 
 from __future__ import annotations
 
 import html
-import io
 import json
+import math
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,15 +29,15 @@ TOP = 15
 TOP_LABELS = 6
 TOP_PER_LABEL = 8
 HIST_BINS = 20
-RC = {
-    "svg.hashsalt": "presspack-report",
-    "svg.fonttype": "none",
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.titlesize": 10,
-}
+LABEL_CHARS = 32  # longer bar labels are cut to LABEL_CHARS - 1 characters and "…"
+FONT = "system-ui, sans-serif"
+FONT_SIZE = 11  # px: labels and ticks
+TITLE_SIZE = 12  # px: the title above each plot
+WIDTH = 720  # px: a chart's width
+GRID_WIDTH = 1050  # px: the grid of small charts' width: 3 columns, or 2 when a label is long
+ROW, BAR = 22, 16  # px: a horizontal bar's row and the bar in it
+PLOT_HEIGHT = 200  # px: the plot area of the vertical bar chart and the histograms
+INK, SOFT, GRID = "#333", "#666", "#e4e4e4"  # axes and text, "no data" messages, grid lines
 
 
 @dataclass
@@ -75,8 +79,9 @@ def gather(release_dir: str | Path) -> Stats:
         s.sentences_per_article += [x or 0 for x in d.get("n_sentences", [])]
     for d in _columns(release_dir / "entities.parquet", ("label", "canonical", "text")):
         names = d.get("canonical") or d.get("text") or []
-        for label, name, text in zip(d.get("label", []), names, d.get("text", names), strict=False):
-            s.entities.setdefault(label or "(none)", Counter())[name or text or ""] += 1
+        keys = (name or text or "" for name, text in zip(names, d.get("text", names), strict=False))
+        for (label, key), n in Counter(zip(d.get("label", []), keys)).items():  # not a Counter() built per row
+            s.entities.setdefault(label or "(none)", Counter())[key] += n
     for d in _columns(release_dir / "claims.parquet", ("article_id", "speaker_name", "speaker_text", "kind")):
         s.claims_per_article.update(d.get("article_id", []))
         s.kinds.update(x or "(none)" for x in d.get("kind", []))
@@ -88,106 +93,257 @@ def gather(release_dir: str | Path) -> Stats:
     return s
 
 
-def _svg(fig: Any, prefix: str) -> str:
-    buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
-    svg = buf.getvalue()
-    svg = svg[svg.index("<svg") :]
-    svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", svg)
-    return re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', svg)
+# -- SVG ----------------------------------------------------------------------------------
 
 
-def _empty(ax: Any, msg: str) -> None:
-    ax.text(0.5, 0.5, msg, ha="center", va="center", transform=ax.transAxes, color="#666")
-    ax.set_axis_off()
+def _n(x: float) -> str:
+    """A coordinate as written in the SVG: one decimal at most, never "-0"."""
+    s = f"{x:.1f}".removesuffix(".0")
+    return "0" if s == "-0" else s
 
 
-def _barh(ax: Any, counts: list[tuple[str, int]], title: str, xlabel: str, color: str = COLOR, *, fit: bool = True) -> None:
-    ax.set_title(title, loc="left")
-    if fit:  # the figure's height follows the number of bars
-        ax.figure.set_size_inches(8, max(1.8, 0.9 + 0.32 * len(counts)))
+def ticks(hi: float, most: int = 8) -> list[int]:
+    """Integer axis ticks from 0 to the first multiple of a round step (1, 2 or 5 x 10^k)
+    at or above `hi`, with at most `most` steps: ticks(318) == [0, 50, 100, ..., 350]."""
+    hi, most = max(1, math.ceil(hi)), max(1, most)
+    mag = 1
+    while True:
+        for m in (1, 2, 5):
+            step = m * mag
+            if -(-hi // step) <= most:
+                return list(range(0, -(-hi // step) * step + 1, step))
+        mag *= 10
+
+
+def _most(length: float, per: float = 60) -> int:
+    """How many tick steps an axis `length` px long has room for (a label every `per` px)."""
+    return max(2, min(8, int(length // per)))
+
+
+def short(label: str) -> str:
+    """A bar's label as shown: at most LABEL_CHARS characters (the full one is its tooltip)."""
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def _text_width(text: str, size: float = FONT_SIZE) -> float:
+    """A generous estimate of the width of `text` in px (no font metrics here, and the
+    browser picks the font): room enough for long labels on the left of the bars."""
+    em = 0.0
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            em += 1.0
+        elif ch in "ijlft.,:;'|!()[]{} ":
+            em += 0.38
+        elif ch in "mwMW@%…":
+            em += 1.0
+        elif ch.isupper():
+            em += 0.74
+        else:
+            em += 0.62
+    return em * size
+
+
+def _esc(s: str) -> str:
+    return html.escape(s, quote=False)
+
+
+def _text(x: float, y: float, s: str, *, anchor: str = "start", size: int | None = None, fill: str | None = None,
+          rotate: int | None = None) -> str:
+    attrs = f'x="{_n(x)}" y="{_n(y)}"'
+    if anchor != "start":
+        attrs += f' text-anchor="{anchor}"'
+    if size is not None:
+        attrs += f' font-size="{size}"'
+    if fill is not None:
+        attrs += f' fill="{fill}"'
+    if rotate is not None:
+        attrs += f' transform="rotate({rotate} {_n(x)} {_n(y)})"'
+    return f"<text {attrs}>{_esc(s)}</text>"
+
+
+def _line(x1: float, y1: float, x2: float, y2: float, stroke: str = INK) -> str:
+    return f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke="{stroke}"/>'
+
+
+def _rect(x: float, y: float, w: float, h: float, fill: str, tip: str) -> str:
+    """A bar, with its label and value as a tooltip."""
+    return (f'<rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}" fill="{fill}">'
+            f"<title>{_esc(tip)}</title></rect>")
+
+
+def _length(count: int, scale: float) -> float:
+    """A bar's length in px: at least 1 px for a count above 0, so that it shows."""
+    return max(count * scale, 1.0) if count > 0 else 0.0
+
+
+def _svg_root(prefix: str, width: float, height: float, title: str, body: list[str]) -> str:
+    """The <svg> element: scales with its viewBox; ids `prefix`-something."""
+    w, h = _n(width), _n(height)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" id="{prefix}-svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+            f'role="img" aria-labelledby="{prefix}-title" font-family="{FONT}" font-size="{FONT_SIZE}" fill="{INK}" '
+            f'shape-rendering="crispEdges"><title id="{prefix}-title">{_esc(title)}</title>{"".join(body)}</svg>')
+
+
+def _empty(prefix: str, title: str, message: str, width: float = WIDTH) -> str:
+    return _svg_root(prefix, width, 76, title, [_text(0, 14, title, size=TITLE_SIZE),
+                                                _text(width / 2, 50, message, anchor="middle", fill=SOFT)])
+
+
+def _hbars(x0: float, y0: float, width: float, counts: list[tuple[str, int]], title: str, xlabel: str,
+           color: str) -> tuple[list[str], float]:
+    """A horizontal bar chart (the first count on top) in the box `width` px wide at
+    (x0, y0): its elements and its height."""
     if not counts:
-        _empty(ax, "no data")
-        return
-    labels = [k if len(k) <= 32 else k[:31] + "…" for k, _ in counts][::-1]
-    ax.barh(range(len(counts)), [v for _, v in counts][::-1], color=color)
-    ax.set_yticks(range(len(counts)), labels)
-    ax.set_xlabel(xlabel)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+        return [_text(x0, y0 + 14, title, size=TITLE_SIZE), _text(x0 + width / 2, y0 + 50, "no data", anchor="middle", fill=SOFT)], 76
+    labels = [short(k) for k, _ in counts]
+    left = x0 + max(_text_width(s) for s in labels) + 12  # label, 7 px, the 4 px tick, the axis
+    right = x0 + width - 24  # room for half the last tick label
+    top = y0 + 26
+    bottom = top + ROW * len(counts)
+    xt = ticks(max(v for _, v in counts), _most(right - left))
+    scale = (right - left) / xt[-1]
+    back, front = [], [_text(left, y0 + 14, title, size=TITLE_SIZE)]
+    for t in xt:
+        x = left + t * scale
+        if t:
+            back.append(_line(x, top, x, bottom, GRID))
+        front += [_line(x, bottom, x, bottom + 4), _text(x, bottom + 16, str(t), anchor="middle")]
+    for i, ((name, v), label) in enumerate(zip(counts, labels, strict=True)):
+        y = top + ROW * i + ROW / 2
+        back.append(_rect(left, y - BAR / 2, _length(v, scale), BAR, color, f"{name}: {v}"))
+        front += [_line(left - 4, y, left, y), _text(left - 7, y + 4, label, anchor="end")]
+    front += [_line(left, top, left, bottom), _line(left, bottom, right, bottom),
+              _text((left + right) / 2, bottom + 33, xlabel, anchor="middle")]
+    return back + front, bottom + 40 - y0
 
 
-def _hist(ax: Any, values: list[int], title: str, xlabel: str) -> None:
-    ax.set_title(title, loc="left")
+def _barh(prefix: str, counts: list[tuple[str, int]], title: str, xlabel: str, color: str = COLOR) -> str:
+    body, height = _hbars(0, 0, WIDTH, counts, title, xlabel, color)
+    return _svg_root(prefix, WIDTH, height, title, body)
+
+
+def _panels(prefix: str, panels: list[tuple[str, list[tuple[str, int]]]], title: str, xlabel: str, empty: str) -> str:
+    """Small horizontal bar charts, one per (title, counts): three a row, or two when a
+    label would leave the bars less than about half of a third of GRID_WIDTH."""
+    if not panels:
+        return _empty(prefix, title, empty)
+    widest = max((_text_width(short(k)) for _, counts in panels for k, _ in counts), default=0)
+    per_row = 3 if widest <= GRID_WIDTH / 3 * 0.42 else 2
+    panel, cols = GRID_WIDTH / per_row, min(per_row, len(panels))
+    body: list[str] = []
+    y = 0.0
+    for r in range(0, len(panels), cols):
+        row = [_hbars(c * panel, y, panel - 16, counts, label, xlabel, COLOR)
+               for c, (label, counts) in enumerate(panels[r : r + cols])]
+        for i, (elements, _) in enumerate(row, start=r + 1):
+            body.append(f'<g id="{prefix}-p{i}">{"".join(elements)}</g>')
+        y += max(h for _, h in row) + 12
+    return _svg_root(prefix, cols * panel, y - 12, title, body)
+
+
+def _yaxis(left: float, right: float, top: float, bottom: float, hi: int, label: str) -> tuple[list[str], list[str], float]:
+    """A vertical count axis (0 at the bottom) with grid lines: (grid, axis, px per count)."""
+    yt = ticks(hi, _most(bottom - top, 36))
+    scale = (bottom - top) / yt[-1]
+    grid, axis = [], []
+    for t in yt:
+        y = bottom - t * scale
+        if t:
+            grid.append(_line(left, y, right, y, GRID))
+        axis += [_line(left - 4, y, left, y), _text(left - 7, y + 4, str(t), anchor="end")]
+    axis += [_line(left, top, left, bottom), _line(left, bottom, right, bottom),
+             _text(14, (top + bottom) / 2, label, anchor="middle", rotate=-90)]
+    return grid, axis, scale
+
+
+def _y_left(hi: int) -> float:
+    """Where the plot starts: after the rotated axis label and the widest tick label."""
+    return 28 + _text_width(str(ticks(hi, _most(PLOT_HEIGHT, 36))[-1])) + 7
+
+
+def _vbars(prefix: str, items: list[tuple[str, int]], title: str, ylabel: str, empty: str) -> str:
+    """A vertical bar chart, one bar per item in order; at most about 12 labels, rotated."""
+    if not items:
+        return _empty(prefix, title, empty)
+    every = max(1, len(items) // 12)
+    reach = max(_text_width(k) for k, _ in items[::every]) * 0.71  # a label rotated by 45 degrees
+    left = max(_y_left(max(v for _, v in items)), reach + 4)
+    right, top = WIDTH - 8, 26
+    bottom = top + PLOT_HEIGHT
+    grid, axis, scale = _yaxis(left, right, top, bottom, max(v for _, v in items), ylabel)
+    slot = (right - left) / len(items)
+    bar = min(slot * 0.8, 48)
+    bars = []
+    for i, (k, v) in enumerate(items):
+        x = left + slot * i + slot / 2
+        h = _length(v, scale)
+        bars.append(_rect(x - bar / 2, bottom - h, bar, h, COLOR, f"{k}: {v}"))
+        if i % every == 0:
+            axis += [_line(x, bottom, x, bottom + 4), _text(x + 3, bottom + 12, k, anchor="end", rotate=-45)]
+    body = [_text(left, 14, title, size=TITLE_SIZE), *grid, *bars, *axis]
+    return _svg_root(prefix, WIDTH, bottom + reach + 14, title, body)
+
+
+def _hist(prefix: str, values: list[int], title: str, xlabel: str) -> str:
+    """Counts of articles per integer bin: bins of one value each (a bar centred on it) or,
+    past HIST_BINS values, of `step` values each, starting at 0."""
     if not values:
-        _empty(ax, "no data")
-        return
-    hi = max(values)
-    step = -(-(hi + 1) // HIST_BINS)  # integer-aligned bins starting at 0, at most HIST_BINS of them
-    ax.hist(values, bins=range(0, hi + step + 1, step), color=COLOR, edgecolor="white", align="left" if step == 1 else "mid")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("articles")
-    ax.set_xlim(left=-0.5 if step == 1 else 0)
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+        return _empty(prefix, title, "no data")
+    hi = max(0, *values)
+    step = -(-(hi + 1) // HIST_BINS)
+    counts = [0] * (hi // step + 1)
+    for v in values:
+        counts[max(v, 0) // step] += 1
+    lo = -0.5 if step == 1 else 0  # where the first bar starts
+    end = lo + len(counts) * step  # where the last one ends
+    left = _y_left(max(counts))
+    right, top = WIDTH - 16, 26
+    bottom = top + PLOT_HEIGHT
+    grid, axis, scale = _yaxis(left, right, top, bottom, max(counts), "articles")
+    sx = (right - left) / (end - lo)
+    bars = []
+    for b, c in enumerate(counts):
+        if not c:
+            continue
+        first = b * step
+        tip = f"{first}: {c}" if step == 1 else f"{first}-{first + step - 1}: {c}"
+        h = _length(c, scale)
+        bars.append(_rect(left + b * step * sx + 0.5, bottom - h, step * sx - 1, h, COLOR, tip))
+    for t in ticks(end, _most(right - left)):
+        if t <= end:
+            x = left + (t - lo) * sx
+            axis += [_line(x, bottom, x, bottom + 4), _text(x, bottom + 16, str(t), anchor="middle")]
+    axis.append(_text((left + right) / 2, bottom + 33, xlabel, anchor="middle"))
+    body = [_text(left, 14, title, size=TITLE_SIZE), *grid, *bars, *axis]
+    return _svg_root(prefix, WIDTH, bottom + 40, title, body)
 
 
 def _top(c: Counter[str], n: int = TOP) -> list[tuple[str, int]]:
     return sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
 
 
-def charts(s: Stats) -> list[tuple[str, str, Callable[[Any], None]]]:
-    """(title, caption, draw) per chart; draw gets a matplotlib Figure (the entities
-    chart draws one panel per label: it takes about as long as all the others)."""
-
-    def one(draw: Callable[[Any], None]) -> Callable[[Any], None]:
-        def run(fig: Any) -> None:
-            draw(fig.add_subplot())
-
-        return run
-
-    def over_time(ax: Any) -> None:
-        ax.set_title("Articles per month of publication", loc="left")
-        if not s.months:
-            _empty(ax, "no publication dates")
-            return
-        items = sorted(s.months.items())
-        ax.bar(range(len(items)), [v for _, v in items], color=COLOR)
-        step = max(1, len(items) // 12)
-        ax.set_xticks(range(0, len(items), step), [k for k, _ in items][::step], rotation=45, ha="right")
-        ax.set_ylabel("articles")
-        ax.yaxis.get_major_locator().set_params(integer=True)
-
-    def entities(fig: Any) -> None:
-        labels = sorted(s.entities, key=lambda k: (-sum(s.entities[k].values()), k))[:TOP_LABELS]
-        if not labels:
-            _empty(fig.add_subplot(), "no entities")
-            return
-        cols = min(3, len(labels))
-        rows = (len(labels) + cols - 1) // cols
-        fig.set_size_inches(10, 2.6 * rows)
-        for i, label in enumerate(labels):
-            _barh(fig.add_subplot(rows, cols, i + 1), _top(s.entities[label], TOP_PER_LABEL), label, "mentions", fit=False)
-        fig.tight_layout()
-
+def charts(s: Stats) -> list[tuple[str, str, Callable[[str], str]]]:
+    """(title, caption, draw) per chart; draw takes the chart's id prefix and gives its SVG."""
+    labels = sorted(s.entities, key=lambda k: (-sum(s.entities[k].values()), k))[:TOP_LABELS]
     zero_claims = max(0, s.articles - len(s.claims_per_article))
     per_article = [*s.claims_per_article.values(), *([0] * zero_claims)]
     return [
         ("Articles per source", f"{len(s.sources)} source(s); the top {TOP} shown.",
-         one(lambda ax: _barh(ax, _top(s.sources), "Articles per source", "articles"))),
-        ("Articles over time", f"{sum(s.months.values())} of {s.articles} articles have a publication date.", one(over_time)),
+         lambda p: _barh(p, _top(s.sources), "Articles per source", "articles")),
+        ("Articles over time", f"{sum(s.months.values())} of {s.articles} articles have a publication date.",
+         lambda p: _vbars(p, sorted(s.months.items()), "Articles per month of publication", "articles", "no publication dates")),
         ("Language mix", "Language given by the input or identified from the text.",
-         one(lambda ax: _barh(ax, _top(s.languages), "Articles per language", "articles"))),
+         lambda p: _barh(p, _top(s.languages), "Articles per language", "articles")),
         ("Sentences per article", "Rows of the sentences table per article (headings included).",
-         one(lambda ax: _hist(ax, s.sentences_per_article, "Sentences per article", "sentences"))),
+         lambda p: _hist(p, s.sentences_per_article, "Sentences per article", "sentences")),
         ("Top entities per label", f"The {TOP_PER_LABEL} most mentioned entities (canonical names) of the {TOP_LABELS} most frequent labels.",
-         entities),
+         lambda p: _panels(p, [(k, _top(s.entities[k], TOP_PER_LABEL)) for k in labels], "Top entities per label", "mentions", "no entities")),
         ("Top speakers", f"The {TOP} speakers with the most claims (resolved names, else the mention as written).",
-         one(lambda ax: _barh(ax, _top(s.speakers), "Claims per speaker", "claims", ACCENT))),
+         lambda p: _barh(p, _top(s.speakers), "Claims per speaker", "claims", ACCENT)),
         ("Claims per article", "Number of claims found in each article (articles without claims count as 0).",
-         one(lambda ax: _hist(ax, per_article, "Claims per article", "claims"))),
+         lambda p: _hist(p, per_article, "Claims per article", "claims")),
         ("Direct vs indirect claims", "Claims by kind: direct quotes, indirect (reported) speech, partial and mixed quotes.",
-         one(lambda ax: _barh(ax, _top(s.kinds), "Claims by kind", "claims", ACCENT))),
+         lambda p: _barh(p, _top(s.kinds), "Claims by kind", "claims", ACCENT)),
     ]
 
 
@@ -198,33 +354,7 @@ h1{font-size:1.5rem;margin-bottom:.2rem}.sub{color:#555;margin-top:0}
 figure svg{max-width:100%;height:auto}figcaption{color:#555;font-size:.9rem}footer{color:#777;font-size:.8rem;margin-top:2rem}"""
 
 
-_WARM: list[Any] = []  # the thread started by prewarm_in_background, if any
-
-
-def _prewarm() -> None:
-    try:
-        _render([lambda fig: _barh(fig.add_subplot(), [("warm", 1)], "warm", "n")], [1])
-    except Exception:  # noqa: BLE001, S110 - only a head start: report_html does the real work and reports errors
-        pass
-
-
-def prewarm_in_background() -> None:
-    """Import matplotlib and draw a throwaway chart (font cache, renderer set-up) in a
-    thread, while the build process would otherwise wait for its NLP workers.
-    report_html waits for it before drawing (pyplot is not thread-safe)."""
-    import threading
-
-    if not _WARM:
-        t = threading.Thread(target=_prewarm, name="presspack-report-prewarm", daemon=True)
-        t.start()
-        _WARM.append(t)
-
-
 def report_html(release_dir: str | Path) -> str:
-    while _WARM:
-        _WARM.pop().join()
-    import matplotlib
-
     from presspack.cite import release_meta
 
     release_dir = Path(release_dir)
@@ -244,80 +374,15 @@ def report_html(release_dir: str | Path) -> str:
         f'<div class="card"><b>{len(s.sources)}</b>sources</div><div class="card"><b>{len(s.speakers)}</b>speakers</div>',
         "</div>",
     ]
-    items = charts(s)
-    for i, ((title, caption, _), svg) in enumerate(zip(items, _render_all([d for _, _, d in items]), strict=True), start=1):
+    for i, (title, caption, draw) in enumerate(charts(s), start=1):
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
-        parts.append(f'<figure id="{slug}" class="chart"><h2>{esc(title)}</h2>{svg}<figcaption>{esc(caption)}</figcaption></figure>')
+        parts.append(f'<figure id="{slug}" class="chart"><h2>{esc(title)}</h2>{draw(f"c{i}")}<figcaption>{esc(caption)}</figcaption></figure>')
     parts += [
-        f"<footer>Generated by presspack {esc(str(meta['presspack']))} with matplotlib {esc(matplotlib.__version__)} "
+        f"<footer>Generated by presspack {esc(str(meta['presspack']))} "
         "from the release's Parquet tables. The page is self-contained: it loads nothing from the network.</footer>",
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
-
-
-def _render(draws: list[Callable[[Any], None]], numbers: list[int]) -> list[str]:
-    """The SVGs of charts `numbers` (1-based: their element-id prefixes)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = []
-    with matplotlib.rc_context(RC):
-        for i in numbers:
-            fig = plt.figure(figsize=(8, 3.6))
-            try:
-                draws[i - 1](fig)
-                out.append(_svg(fig, f"c{i}"))
-            finally:
-                plt.close(fig)
-    return out
-
-
-# Drawn in a forked child while this process draws the rest: the chart with a panel per
-# label and two small ones, about half the drawing time (0.75 s of 1.4 s for 3,200
-# articles). Drawing is CPU-bound (and pyplot not thread-safe), and the report is drawn
-# at the end of a build, when the NLP workers are done and a core is free.
-FORKED_CHARTS = (2, 5, 8)
-
-
-def _render_all(draws: list[Callable[[Any], None]]) -> list[str]:
-    """Every chart's SVG, in order; the same bytes whether or not a child drew some."""
-    import os
-    import threading
-
-    numbers = list(range(1, len(draws) + 1))
-    forked = [n for n in FORKED_CHARTS if n in numbers]
-    if not forked or not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or threading.active_count() > 1:
-        return _render(draws, numbers)  # (forking a process with other threads running is not safe)
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: draw, send, leave without running the parent's clean-up
-        code = 1
-        try:
-            os.close(r)
-            with os.fdopen(w, "w", encoding="utf-8") as fh:
-                json.dump(_render(draws, forked), fh)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(w)
-    rest = [n for n in numbers if n not in forked]
-    try:
-        mine = dict(zip(rest, _render(draws, rest), strict=True))
-    finally:
-        with os.fdopen(r, encoding="utf-8") as fh:
-            sent = fh.read()
-        _, status = os.waitpid(pid, 0)
-    try:
-        theirs = json.loads(sent) if os.waitstatus_to_exitcode(status) == 0 else None
-    except ValueError:
-        theirs = None
-    if not isinstance(theirs, list) or len(theirs) != len(forked):
-        theirs = _render(draws, forked)  # the child failed: draw them here
-    mine.update(zip(forked, theirs, strict=True))
-    return [mine[n] for n in numbers]
 
 
 def write_report(release_dir: str | Path) -> None:
