@@ -155,7 +155,7 @@ def test_build_threshold_from_config(make_release, records, tmp_path):
     assert list(arts["external_id"]) == ["orig", "other", "synd"]
 
 
-def test_signatures_remembered_by_the_cache_give_the_same_answers_without_datasketch(tmp_path):
+def test_signatures_remembered_by_the_cache_give_the_same_answers_without_hashing(tmp_path):
     from presspack import cache as cache_mod
 
     def run(store):
@@ -170,4 +170,20 @@ def test_signatures_remembered_by_the_cache_give_the_same_answers_without_datask
     again, cached = run(cache_mod.CachedSignatures(cache_mod._connect(tmp_path)))
     assert cached == fresh == run(None)[1]
     assert fresh[2] is not None and fresh[2].kind == "near"
-    assert again._template is None  # every signature came from the store: no MinHash was made
+    assert again.signed == 0  # every signature came from the store: no MinHash was made
+
+
+def test_minhash_equals_datasketch():
+    from datasketch import MinHash
+
+    from presspack.dedup import minhash
+
+    words = (ORIGINAL + " " + OTHER).split()
+    sets = [{" ".join(words[i : i + 3]).encode() for i in range(n, len(words) - 2)} for n in (0, 7, 40)]
+    sets.append({"ünïcödé 語 shingle".encode(), b""})
+    for shingles in sets:
+        for num_perm, seed in ((64, 1), (128, 1), (16, 7)):
+            ref = MinHash(num_perm=num_perm, seed=seed, scheme="legacy")  # classic universal hashing mod 2^61 - 1
+            ref.update_batch(sorted(shingles))
+            assert minhash(shingles, num_perm, seed).tolist() == ref.hashvalues.tolist()
+    assert minhash(set(), 8).tolist() == MinHash(num_perm=8, scheme="legacy").hashvalues.tolist()  # nothing hashed: all maxima

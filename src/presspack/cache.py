@@ -184,7 +184,7 @@ class CachedLanguage:
 
 class CachedSignatures:
     """Near-duplicate signatures (dedup.Deduplicator.signature) remembered by a hash of the
-    text: a rebuild from the cache neither imports datasketch nor hashes shingles."""
+    text: a rebuild from the cache does not hash the shingles of the texts it knows."""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db

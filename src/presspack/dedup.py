@@ -2,8 +2,10 @@
 
 - Exact: the same normalized text (an 8-byte prefix of its SHA-256). Same canonical URL
   is caught earlier, by the article_id (derived from the URL).
-- Near: MinHash signatures of word shingles (datasketch), banded for LSH, so a new
-  article is only compared with the few earlier ones that share a band: never pairwise.
+- Near: MinHash signatures of word shingles (`minhash`: classic universal hashing, the
+  values of datasketch's MinHash with scheme="legacy", in a few numpy operations without
+  importing datasketch and scipy, half a second), banded for LSH, so a new article is
+  only compared with the few earlier ones that share a band: never pairwise.
   Candidates are verified with a compact 8-bit sketch of each kept signature (b-bit
   minwise hashing), and the threshold applies to that estimated Jaccard similarity.
 
@@ -180,14 +182,36 @@ def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_wei
     return best[1], best[2]
 
 
-@cache
-def _datasketch_version() -> str | None:
-    import importlib.metadata
+# MinHash by universal hashing: each shingle's SHA-1 (first 4 bytes, little-endian) goes
+# through num_perm random maps h -> ((a * h + b) mod p) & (2^32 - 1), p = 2^61 - 1, in
+# uint64 arithmetic (wrapping); the signature is the minimum of each map. The maps are
+# drawn once per (num_perm, seed): a in [1, p) and b in [0, p), map by map, from numpy's
+# RandomState(seed). These are the values of datasketch's MinHash(num_perm, seed,
+# scheme="legacy"), which tests/test_dedup.py checks; they do not depend on which
+# datasketch is installed (its default scheme changed in 2.0).
+MINHASH = "minhash sha1-32, datasketch's maps"
+_PRIME = np.uint64((1 << 61) - 1)
+_MAX32 = np.uint64((1 << 32) - 1)
 
-    try:
-        return importlib.metadata.version("datasketch")
-    except importlib.metadata.PackageNotFoundError:
-        return None
+
+@cache
+def _maps(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.RandomState(seed)
+    ab = np.empty((2, num_perm), dtype=np.uint64)
+    for i in range(num_perm):
+        ab[0, i] = rng.randint(1, _PRIME, dtype=np.uint64)
+        ab[1, i] = rng.randint(0, _PRIME, dtype=np.uint64)
+    return ab[0], ab[1]
+
+
+def minhash(shingles: Iterable[bytes], num_perm: int, seed: int = 1) -> np.ndarray:
+    """The MinHash signature (num_perm uint64 values) of a set of byte strings."""
+    h = np.fromiter((int.from_bytes(hashlib.sha1(x).digest()[:4], "little") for x in shingles), dtype=np.uint64)  # noqa: S324 - a hash, not security
+    a, b = _maps(num_perm, seed)
+    if not h.size:
+        return np.full(num_perm, _MAX32, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        return ((h[:, None] * a + b) % _PRIME & _MAX32).min(axis=0)
 
 
 def _h64(data: bytes) -> int:
@@ -206,7 +230,7 @@ class Deduplicator:
         self.shingle = shingle
         self.min_words = min_words
         self.bands, self.rows = bands_for(threshold, num_perm)
-        self._template: Any = None  # datasketch MinHash, made (and datasketch imported) on first use
+        self.signed = 0  # signatures computed here (not taken from the store)
         # signatures: an optional store remembering signature() by text (cache.CachedSignatures)
         self.signatures = signatures
         self._exact = _MultiIndex()
@@ -224,7 +248,7 @@ class Deduplicator:
 
     def settings_key(self) -> str:
         """What signature() depends on besides the text (for a store of signatures)."""
-        return f"datasketch {_datasketch_version()}; seed 1; num_perm {self.num_perm}; shingle {self.shingle}; min_words {self.min_words}"
+        return f"{MINHASH}; seed 1; num_perm {self.num_perm}; shingle {self.shingle}; min_words {self.min_words}"
 
     def check(self, article_id: str, text: str) -> Duplicate | None:
         """The earlier article this one duplicates, else None (and it is kept)."""
@@ -261,13 +285,8 @@ class Deduplicator:
             return None
         k = self.shingle
         shingles = {" ".join(words[i : i + k]).encode("utf-8") for i in range(len(words) - k + 1)}
-        if self._template is None:
-            from datasketch import MinHash
-
-            self._template = MinHash(num_perm=self.num_perm, seed=1)
-        m = self._template.copy()
-        m.update_batch(sorted(shingles))
-        return np.asarray(m.hashvalues, dtype=np.uint64)
+        self.signed += 1
+        return minhash(shingles, self.num_perm)
 
     def _keep(self, article_id: str, text_key: int, sig: np.ndarray | None, keys: list[int]) -> None:
         if self._disk is None and self.kept >= self.spill_after:

@@ -396,7 +396,7 @@ def skipped(article: Article, note: str) -> AnnotatedArticle:
 def library_versions() -> dict[str, str]:
     out = {}
     for dist in ("spacy", "thinc", "numpy", "blis", "threadpoolctl", "pyarrow", "pandas", "frictionless", "trafilatura",
-                 "charset-normalizer", "py3langid", "datasketch", "warcio"):
+                 "charset-normalizer", "py3langid", "warcio"):
         try:
             out[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
