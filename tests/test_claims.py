@@ -438,3 +438,19 @@ def test_quote_not_merged_with_the_report_before(claims_of, text):
     _, claims = claims_of(text)
     first = min(claims, key=lambda c: c["content_start"])
     assert "anymore" not in first["content_text"] and "developers" not in first["content_text"]
+
+
+def test_according_to_at_the_end_of_a_paragraph(claims_of):
+    _, claims = claims_of("Some 40 percent of parents said they drive their children to school, according to a survey published in May.\n\n"
+                          "The city plans new bus lines.")
+    c = find(claims, "Some 40 percent of parents said they drive their children to school")
+    assert c is not None and c["speaker_text"] == "a survey" and c["cue_text"] == "according to", [x["content_text"] for x in claims]
+
+
+def test_according_to_a_pronoun_inside_a_report(claims_of):
+    """"X noted that A, according to him, B": the pronoun is X, whose report already says
+    who; "according to him" makes no claim of its own."""
+    _, claims = claims_of("The minister blamed the unions for the strike, noting that the new offer does not include, "
+                          "according to him, any cut in wages.")
+    assert not any(c["cue_text"] == "according to" for c in claims), [(c["speaker_text"], c["content_text"]) for c in claims]
+    assert any(c["cue_text"] == "noting" and c["speaker_text"] == "The minister" for c in claims)

@@ -600,8 +600,10 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
+        if src.pos_ == "PRON" and any(_is_cue_verb(t) for t in tok.sent if t.i < tok.i):
+            continue  # "X noted that A, according to him, B": X's report already says who
         if _is_cue_verb(clause) and _content_child(clause) is not None and any(
-                t.i > max(phrase) and not t.is_punct for t in clause.sent) and tok.i > clause.sent.start:
+                t.i > max(phrase) and not (t.is_punct or t.is_space) for t in clause.sent) and tok.i > clause.sent.start:
             continue  # inserted on a cue verb ("X said ..., according to him, ..."): X's claim already says who
         if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
             clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
