@@ -454,3 +454,19 @@ def test_according_to_a_pronoun_inside_a_report(claims_of):
                           "according to him, any cut in wages.")
     assert not any(c["cue_text"] == "according to" for c in claims), [(c["speaker_text"], c["content_text"]) for c in claims]
     assert any(c["cue_text"] == "noting" and c["speaker_text"] == "The minister" for c in claims)
+
+
+def test_quote_paragraph_goes_on_with_the_speaker_before(claims_of):
+    """A paragraph that is only a quote, right after a quote paragraph with a speaker and
+    a cue: the same speaker goes on, and the claim takes that speaker and cue."""
+    for text in ("“The bridge is not safe,” Ana Ruiz said.\n\n“Nobody should drive over it until the engineers have checked every beam.”",
+                 "“The bridge is not safe,” said Ana Ruiz, the head of the council. “We will close it on Monday.”\n\n"
+                 "“Nobody should drive over it until the engineers have checked every beam.”"):
+        _, claims = claims_of(text)
+        c = find(claims, "Nobody should drive over it until the engineers have checked every beam")
+        assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Ana Ruiz", "said", "direct"), claims
+    # a paragraph of narration in between: no speaker is carried over
+    _, claims = claims_of("“The bridge is not safe,” Ana Ruiz said.\n\nThe council met on Monday.\n\n"
+                          "“Nobody should drive over it until the engineers have checked every beam.”")
+    c = find(claims, "Nobody should drive over it until the engineers have checked every beam")
+    assert c is None or c["cue_text"] is None

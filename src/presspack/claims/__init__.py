@@ -517,7 +517,8 @@ def _finish(article: Article, found: list[dict[str, Any]], quotes: list[tuple[in
     def inside(r: dict[str, Any], q: dict[str, Any]) -> bool:
         return r["cue_start"] is not None and q["content_start"] <= r["cue_start"] < q["content_end"]
 
-    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) for q in found)]
+    # (a quote that goes on with the same cue is a continuation, not a report inside it)
+    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) and r["cue_start"] != q["cue_start"] for q in found)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -707,11 +708,24 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             # the show “B”. “C.”"): one content
             near.update(content_end=qe, content_text=text[near["content_start"]:qe])
             return None
+        if near["kind"] in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near["cue_start"] is not None:
+            row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
+            row.update({k: near[k] for k in ("speaker_text", "speaker_start", "speaker_end", "speaker_key", "speaker_name",
+                                             "cue_text", "cue_start", "cue_end")})
+            return row
         p = prev[-1]
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
         return row
     return None
+
+
+def _paragraph_on(gap: str) -> bool:
+    """The gap between a quote and the next is the end of the quote's paragraph and the
+    next paragraph opens with the quote (a speaker's quote going on in a paragraph of
+    its own)."""
+    head, _, tail = gap.rpartition("\n\n")
+    return "\n\n" not in head and not tail.strip(" \n" + QUOTE_OPEN)
 
 
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
