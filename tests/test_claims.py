@@ -470,3 +470,12 @@ def test_quote_paragraph_goes_on_with_the_speaker_before(claims_of):
                           "“Nobody should drive over it until the engineers have checked every beam.”")
     c = find(claims, "Nobody should drive over it until the engineers have checked every beam")
     assert c is None or c["cue_text"] is None
+
+
+def test_speaker_description_misparsed_as_a_clause(claims_of):
+    """"Name, a Town, State, rabbi helping ..., said ...": the parser may read the
+    description as a clause before the cue; the name is still the speaker and the clause
+    after the cue the content."""
+    _, claims = claims_of("Jacob Stern, a Miami, Fla., rabbi helping to organize the vigil, said he and other rabbis were alarmed about the attacks.")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Jacob Stern", "said", "he and other rabbis were alarmed about the attacks")]

@@ -17,6 +17,7 @@ from typing import Any
 
 from presspack.claims.cues import (
     _agent,
+    _described_speaker,
     _content_child,
     _own_subject,
     _cue_tokens,
@@ -100,6 +101,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if ce - cs < 3:
             continue
         subj = _subject(tok)
+        if subj is None and not hosted:
+            subj = _described_speaker(tok, content)
         if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
