@@ -479,3 +479,14 @@ def test_speaker_description_misparsed_as_a_clause(claims_of):
     _, claims = claims_of("Jacob Stern, a Miami, Fla., rabbi helping to organize the vigil, said he and other rabbis were alarmed about the attacks.")
     assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
         ("Jacob Stern", "said", "he and other rabbis were alarmed about the attacks")]
+
+
+def test_participle_of_a_speech_verb_ends_the_content(claims_of):
+    """", telling a paper that ...": a second report, not part of the first content, also
+    when the parser hung what follows on the first cue."""
+    _, claims = claims_of("The mayor said he had no plans to resign, telling a local paper that “we fixed the roads, we cut the taxes” "
+                          "and that voters were happy.")
+    c = find(claims, "he had no plans to resign")
+    assert c is not None and c["speaker_text"] == "The mayor" and c["cue_text"] == "said", [x["content_text"] for x in claims]
+    assert any(x["cue_text"] == "telling" for x in claims)
+    assert not any("telling" in x["content_text"] for x in claims)
