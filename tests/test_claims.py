@@ -438,3 +438,55 @@ def test_quote_not_merged_with_the_report_before(claims_of, text):
     _, claims = claims_of(text)
     first = min(claims, key=lambda c: c["content_start"])
     assert "anymore" not in first["content_text"] and "developers" not in first["content_text"]
+
+
+def test_according_to_at_the_end_of_a_paragraph(claims_of):
+    _, claims = claims_of("Some 40 percent of parents said they drive their children to school, according to a survey published in May.\n\n"
+                          "The city plans new bus lines.")
+    c = find(claims, "Some 40 percent of parents said they drive their children to school")
+    assert c is not None and c["speaker_text"] == "a survey" and c["cue_text"] == "according to", [x["content_text"] for x in claims]
+
+
+def test_according_to_a_pronoun_inside_a_report(claims_of):
+    """"X noted that A, according to him, B": the pronoun is X, whose report already says
+    who; "according to him" makes no claim of its own."""
+    _, claims = claims_of("The minister blamed the unions for the strike, noting that the new offer does not include, "
+                          "according to him, any cut in wages.")
+    assert not any(c["cue_text"] == "according to" for c in claims), [(c["speaker_text"], c["content_text"]) for c in claims]
+    assert any(c["cue_text"] == "noting" and c["speaker_text"] == "The minister" for c in claims)
+
+
+def test_quote_paragraph_goes_on_with_the_speaker_before(claims_of):
+    """A paragraph that is only a quote, right after a quote paragraph with a speaker and
+    a cue: the same speaker goes on, and the claim takes that speaker and cue."""
+    for text in ("“The bridge is not safe,” Ana Ruiz said.\n\n“Nobody should drive over it until the engineers have checked every beam.”",
+                 "“The bridge is not safe,” said Ana Ruiz, the head of the council. “We will close it on Monday.”\n\n"
+                 "“Nobody should drive over it until the engineers have checked every beam.”"):
+        _, claims = claims_of(text)
+        c = find(claims, "Nobody should drive over it until the engineers have checked every beam")
+        assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Ana Ruiz", "said", "direct"), claims
+    # a paragraph of narration in between: no speaker is carried over
+    _, claims = claims_of("“The bridge is not safe,” Ana Ruiz said.\n\nThe council met on Monday.\n\n"
+                          "“Nobody should drive over it until the engineers have checked every beam.”")
+    c = find(claims, "Nobody should drive over it until the engineers have checked every beam")
+    assert c is None or c["cue_text"] is None
+
+
+def test_speaker_description_misparsed_as_a_clause(claims_of):
+    """"Name, a Town, State, rabbi helping ..., said ...": the parser may read the
+    description as a clause before the cue; the name is still the speaker and the clause
+    after the cue the content."""
+    _, claims = claims_of("Jacob Stern, a Miami, Fla., rabbi helping to organize the vigil, said he and other rabbis were alarmed about the attacks.")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Jacob Stern", "said", "he and other rabbis were alarmed about the attacks")]
+
+
+def test_participle_of_a_speech_verb_ends_the_content(claims_of):
+    """", telling a paper that ...": a second report, not part of the first content, also
+    when the parser hung what follows on the first cue."""
+    _, claims = claims_of("The mayor said he had no plans to resign, telling a local paper that “we fixed the roads, we cut the taxes” "
+                          "and that voters were happy.")
+    c = find(claims, "he had no plans to resign")
+    assert c is not None and c["speaker_text"] == "The mayor" and c["cue_text"] == "said", [x["content_text"] for x in claims]
+    assert any(x["cue_text"] == "telling" for x in claims)
+    assert not any("telling" in x["content_text"] for x in claims)

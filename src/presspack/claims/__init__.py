@@ -17,6 +17,7 @@ from typing import Any
 
 from presspack.claims.cues import (
     _agent,
+    _described_speaker,
     _content_child,
     _own_subject,
     _cue_tokens,
@@ -100,6 +101,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         if ce - cs < 3:
             continue
         subj = _subject(tok)
+        if subj is None and not hosted:
+            subj = _described_speaker(tok, content)
         if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
             subj = None
         speaker = _speaker_tokens(subj) if subj is not None else None
@@ -270,6 +273,11 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
 
 
+# verbs of speaking whose participle after a comma starts a report of its own
+_SPEAKING = frozenset({"say", "tell", "add", "note", "argue", "insist", "explain", "stress", "warn", "claim", "write",
+                       "acknowledge", "admit", "complain", "suggest", "predict", "promise", "vow", "urge", "ask"})
+
+
 def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
     """Drop a comment set off by a comma or dash at the end of a content: a participle
     (", reversing ..."), a non-restrictive relative clause (", which ...") or an
@@ -281,6 +289,10 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
         if sep.text not in (",", "—", "–", "--") or sep.i + 1 not in idx or sep.i + 1 > end:
             continue
         left = sep.doc[sep.i + 1]
+        if (left.tag_ == "VBG" and left.dep_ in ("advcl", "xcomp", "conj") and left.i > first + 2
+                and left.lemma_.lower() in _SPEAKING and _content_child(left) is not None):
+            cut = min(cut, sep.i)  # ", telling reporters that ...": a report of its own
+            continue
         t = left
         while True:  # the tokens whose phrase starts right after the separator
             if t.i in idx and t.i > first + 2 and t.right_edge.i >= end:
@@ -517,7 +529,8 @@ def _finish(article: Article, found: list[dict[str, Any]], quotes: list[tuple[in
     def inside(r: dict[str, Any], q: dict[str, Any]) -> bool:
         return r["cue_start"] is not None and q["content_start"] <= r["cue_start"] < q["content_end"]
 
-    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) for q in found)]
+    # (a quote that goes on with the same cue is a continuation, not a report inside it)
+    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) and r["cue_start"] != q["cue_start"] for q in found)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -600,8 +613,10 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         clause = tok.head
         while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
             clause = clause.head
+        if src.pos_ == "PRON" and any(_is_cue_verb(t) for t in tok.sent if t.i < tok.i):
+            continue  # "X noted that A, according to him, B": X's report already says who
         if _is_cue_verb(clause) and _content_child(clause) is not None and any(
-                t.i > max(phrase) and not t.is_punct for t in clause.sent) and tok.i > clause.sent.start:
+                t.i > max(phrase) and not (t.is_punct or t.is_space) for t in clause.sent) and tok.i > clause.sent.start:
             continue  # inserted on a cue verb ("X said ..., according to him, ..."): X's claim already says who
         if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
             clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
@@ -705,11 +720,24 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             # the show “B”. “C.”"): one content
             near.update(content_end=qe, content_text=text[near["content_start"]:qe])
             return None
+        if near["kind"] in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near["cue_start"] is not None:
+            row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
+            row.update({k: near[k] for k in ("speaker_text", "speaker_start", "speaker_end", "speaker_key", "speaker_name",
+                                             "cue_text", "cue_start", "cue_end")})
+            return row
         p = prev[-1]
         row = _row(article, sentences, resolver, None, None, (qs, qe), span[0])
         row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
         return row
     return None
+
+
+def _paragraph_on(gap: str) -> bool:
+    """The gap between a quote and the next is the end of the quote's paragraph and the
+    next paragraph opens with the quote (a speaker's quote going on in a paragraph of
+    its own)."""
+    head, _, tail = gap.rpartition("\n\n")
+    return "\n\n" not in head and not tail.strip(" \n" + QUOTE_OPEN)
 
 
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")

@@ -184,6 +184,8 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         # a clause after the verb first: a "ccomp" before it may be a misparsed lead-in
         # ("In a statement released on Monday, she said ...")
         before = next((c for c in kids if c.dep_ == "ccomp" and c.i < verb.i and _inserted_after(verb, c)), None)
+        if before is not None and _own_subject(verb) is None and any(c.dep_ == "ccomp" and c.i > verb.i for c in kids):
+            before = None  # "Ana Ruiz, a local rabbi, said he ...": the speaker's description misparsed as a clause
         if before is not None:
             return before, []  # "It is no secret, the coach said, that ..."
         for c in kids:
@@ -241,6 +243,22 @@ def _inserted_after(verb: Any, clause: Any) -> bool:
     speaker = {t.i for t in subj.subtree} if subj is not None else set()
     doc = verb.doc
     return all(doc[k].is_punct or doc[k].is_space or k in speaker for k in range(clause.right_edge.i + 1, verb.i))
+
+
+def _described_speaker(verb: Any, content: Any) -> Any | None:
+    """"Ana Ruiz, a rabbi helping to organize it, said she ...": a cue without a subject whose
+    speaker and description the parser made a clause before it; the speaker is that
+    clause's subject, a name (only punctuation between the clause and the cue)."""
+    if content.i < verb.i:
+        return None
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i < verb.i:
+            subj = _own_subject(c)
+            doc = verb.doc
+            if (subj is not None and subj.ent_type_ in ("PERSON", "ORG") and subj.i < c.i
+                    and all(doc[k].is_punct for k in range(c.right_edge.i + 1, verb.i))):
+                return subj
+    return None
 
 
 def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
