@@ -317,7 +317,7 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     art.notes.extend(language.assign(art.meta, art.text))
     entry["article_ids"].append(art.article_id)
     for n in art.notes:
-        entry["notes"].append({"article_id": art.article_id, "origin": art.origin, "note": n})
+        entry.setdefault("notes", Spool()).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
 
