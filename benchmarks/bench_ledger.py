@@ -3,7 +3,7 @@ manifest's file entries, the article ids seen) and the near-duplicate index, dri
 through build._accept with synthetic one-article files, then the manifest's `files`
 written out as a build does.
 
-    python benchmarks/bench_ledger.py [--articles 2000] [--factor 10] [--spill-after N]
+    python benchmarks/bench_ledger.py [--articles 2000] [--factor 10] [--spill-after N] [--one-file]
     python benchmarks/bench_ledger.py --entity-keys 20000 [--factor 10] [--spill-after N]
 
 Each size runs in a fresh process, twice: once under tracemalloc (bytes Python and numpy
@@ -13,6 +13,10 @@ which tracemalloc does not see, shows here). Divided by the articles after the w
 bytes per article, and the CPU time per article of the untraced run (signatures
 included). `--spill-after` sets build.SPILL_AFTER and dedup.SPILL_AFTER (default:
 the code's own, 200,000: nothing spills at these sizes; try 1000).
+
+`--one-file` makes the articles records of one input file (a JSONL of N records) instead
+of N one-article files: that file's manifest entry (its article ids, duplicate records)
+is then what could grow, and moves to temporary files past package.SPOOL_AFTER items.
 
 `--entity-keys N` measures the entity index instead (entity_index.EntityIndex), at N and
 factor x N distinct keys: a synthetic stream of articles of 40 mentions each (10 new
@@ -47,7 +51,7 @@ def _rss_kb() -> int:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
-def child(n: int, traced: bool, spill_after: int | None) -> dict[str, float]:
+def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False) -> dict[str, float]:
     import tracemalloc
 
     import presspack.build  # noqa: F401 - the module, not the function presspack.build
@@ -72,12 +76,20 @@ def child(n: int, traced: bool, spill_after: int | None) -> dict[str, float]:
     ledger = b._Ledger()
     base = {"rss": 0, "traced": 0}
 
+    feed = InputFile(path=Path("/corpus/feed.jsonl"), rel="feed.jsonl", format="jsonl", size=n * 600, sha256="f" * 64,
+                     encoding="utf-8")
+    whole = ledger.open_file(feed) if one_file else None
+
     def one(i: int) -> None:
         if i % 10 == 9:  # now and then an exact copy of an earlier article: a duplicate record
             text = recent[0]
         else:
             text = " ".join(rng.choice(words) for _ in range(80))
         recent.append(text)
+        if whole is not None:  # a record of the one input file
+            item = RawArticle(origin=f"feed.jsonl:{i + 1}", body=text, meta={"title": f"Title {i}", "id": str(i)})
+            b._accept(item, config, whole, ledger, NoLanguage)
+            return
         f = InputFile(path=where, rel=f"section-{i % 7}/{i:08d}.txt", format="txt", size=len(text) + 20,
                       sha256=f"{i:064x}", encoding="utf-8")
         entry = ledger.open_file(f)
@@ -100,6 +112,8 @@ def child(n: int, traced: bool, spill_after: int | None) -> dict[str, float]:
     for i in range(WARMUP, n):
         one(i)
     cpu = time.process_time() - t0
+    if whole is not None:
+        ledger.close_file(whole, feed)
     out = Path(tempfile.mkdtemp()) / "manifest.json"
     if hasattr(ledger, "entries"):
         from presspack.package import STREAMED, write_json_streamed
@@ -205,12 +219,14 @@ def entity_child(n_keys: int, traced: bool, spill_after: int | None) -> dict[str
     return res
 
 
-def _measure(flag: str, n: int, spill_after: int | None) -> dict[str, float]:
+def _measure(flag: str, n: int, spill_after: int | None, one_file: bool = False) -> dict[str, float]:
     """The figures of a child process (`flag`: --child or --entity-child) at size n: one
     run under tracemalloc, one without it (RSS and CPU), each in a fresh process."""
     got: dict[str, float] = {}
     for traced in ("1", "0"):
         cmd = [sys.executable, __file__, flag, str(n), traced, "-" if spill_after is None else str(spill_after)]
+        if flag == "--child":
+            cmd.append("1" if one_file else "0")
         proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
         got.update(json.loads(proc.stdout.strip().splitlines()[-1]))
     return got
@@ -239,7 +255,8 @@ def main() -> None:
     ap.add_argument("--factor", type=int, default=10)
     ap.add_argument("--spill-after", type=int)
     ap.add_argument("--entity-keys", type=int, help="measure the entity index at N and factor x N distinct keys")
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--one-file", action="store_true", help="the articles are records of one input file")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     ap.add_argument("--entity-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.entity_child:
@@ -251,18 +268,18 @@ def main() -> None:
         return
     if args.child:
         n, traced, spill = int(args.child[0]), args.child[1] == "1", args.child[2]
-        print(json.dumps(child(n, traced, None if spill == "-" else int(spill))))
+        print(json.dumps(child(n, traced, None if spill == "-" else int(spill), args.child[3] == "1")))
         return
     rows = []
     for n in (args.articles, args.articles * args.factor):
-        got = _measure("--child", n, args.spill_after)
+        got = _measure("--child", n, args.spill_after, args.one_file)
         rows.append(got)
         print(f"  {n:>9,} articles ({int(got['accepted']):,} accepted): tracemalloc peak {got['traced_peak_per_article']:7.1f} B/article "
               f"(held at the end {got['traced_end_per_article']:7.1f}), peak RSS growth {got['rss_growth_per_article']:7.1f} B/article; "
               f"CPU {got.get('cpu_us_per_article', float('nan')):.0f} us/article",
               flush=True)
     spill = "default" if args.spill_after is None else str(args.spill_after)
-    print(f"spill_after {spill}: tracemalloc peak per article {rows[1]['traced_peak_per_article'] / max(rows[0]['traced_peak_per_article'], 1e-9):.2f}x "
+    print(f"{'one input file, ' if args.one_file else ''}spill_after {spill}: tracemalloc peak per article {rows[1]['traced_peak_per_article'] / max(rows[0]['traced_peak_per_article'], 1e-9):.2f}x "
           f"from {args.articles:,} to {args.articles * args.factor:,} articles")
 
 

@@ -89,3 +89,43 @@ def test_validate_streams_the_file_entries_and_reports_bad_ones(example_release,
     (release / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     problems = [p for p in validate(release, frictionless=False).problems if p.type == "manifest"]
     assert any(message in p.message for p in problems), problems
+
+
+def test_entries_read_without_their_big_lists(big_release):
+    slim = list(manifest_files(big_release, skip=("article_ids", "records")))
+    full = list(manifest_files(big_release))
+    assert len(slim) == N_FILES
+    assert slim == [{k: v for k, v in e.items() if k not in ("article_ids", "records")} for e in full]
+    assert slim[7]["status"] == "duplicate" and "article_ids" not in slim[7]
+
+
+def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_path, nlp, config, monkeypatch):
+    """One input file's manifest lists (article ids, rejected and duplicate records, notes)
+    move to temporary files past SPOOL_AFTER items: the release is byte-identical."""
+    import dataclasses
+
+    from presspack import package
+    from presspack.build import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = []
+    for i in range(9):
+        text = f"Harbour official number {i} said on Monday that ferry line {i} would reopen after repairs to quay {i}."
+        lines.append(json.dumps({"id": f"r{i}", "title": f"Ferry {i}", "text": text, "url": f"https://port.example.org/n/{i}"}))
+    lines.insert(3, "{not json")  # rejected records
+    lines.insert(6, json.dumps({"id": "empty", "text": ""}))
+    lines.append(lines[1])  # a duplicate (same URL)
+    (src / "feed.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = dataclasses.replace(config, cache=False, batch_size=4)
+    plain = build([src], tmp_path / "plain", "1.0.0", base, nlp=nlp)
+    monkeypatch.setattr(package, "SPOOL_AFTER", 2)
+    spilled = []
+    append = package.Spool.append
+    monkeypatch.setattr(package.Spool, "append", lambda self, item: (append(self, item), spilled.append(self.spilled)))
+    spooled = build([src], tmp_path / "spooled", "1.0.0", base, nlp=nlp)
+    (entry,) = list(manifest_files(spooled.release_dir))
+    assert len(entry["article_ids"]) == 9 and len(entry["records"]) == 3 and entry["status"] == "partial"
+    assert {p.name: p.read_bytes() for p in plain.release_dir.iterdir()} == {p.name: p.read_bytes() for p in spooled.release_dir.iterdir()}
+    assert [f["path"] for f in spooled.problem_files] == ["feed.jsonl"] and len(spooled.problem_files[0]["records"]) == 3
+    assert spilled.count(True) >= 8  # the lists did move to disk

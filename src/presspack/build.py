@@ -24,7 +24,7 @@ from presspack.config import Config, load_config
 from presspack.errors import InputRejected, NoReleaseWritten, ReleaseExists
 from presspack.ingest import InputFile, RawArticle, Reject, discover, file_sha256, reader_for
 from presspack.normalize import Article, normalize
-from presspack.package import STREAMED, TableWriter, datapackage, resource_descriptor, sha256_file, write_json, write_json_streamed
+from presspack.package import STREAMED, Spool, TableWriter, datapackage, resource_descriptor, sha256_file, write_json, write_json_streamed
 from presspack.scratch import ScratchDB
 from presspack.seal import SEAL_NAME, fsync_dir, write_seal
 
@@ -114,17 +114,24 @@ class _SeenIds:
 class _FileLog:
     """The manifest's `files` entries in input order. Each finished entry goes to a
     temporary JSON-lines file (unlinked: it disappears with the process), so memory does
-    not grow with the number of input files; the manifest is streamed from it."""
+    not grow with the number of input files; the manifest is streamed from it. A list of
+    one entry that has moved to its own temporary file (a Spool past SPOOL_AFTER items:
+    an input file with millions of records) stays there, and comes back as that Spool."""
 
     def __init__(self) -> None:
         self.fh: Any = None
         self.n = 0
         self.inputs = hashlib.sha256()  # the manifest's inputs_sha256, as entries arrive
+        self.spooled: dict[int, dict[str, Spool]] = {}  # entry number -> its lists on disk
 
     def append(self, entry: dict[str, Any]) -> None:
         if self.fh is None:
             self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
-        self.fh.write(json.dumps(entry, ensure_ascii=True, separators=(",", ":")) + "\n")
+        big = {k: v for k, v in entry.items() if isinstance(v, Spool) and v.spilled}
+        if big:
+            self.spooled[self.n] = big
+        line = {k: None if k in big else list(v) if isinstance(v, Spool) else v for k, v in entry.items()}
+        self.fh.write(json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n")
         self.inputs.update(f"{entry['path']}\0{entry['sha256']}\n".encode())
         self.n += 1
 
@@ -136,14 +143,20 @@ class _FileLog:
             return
         self.fh.flush()
         self.fh.seek(0)
-        for line in self.fh:
-            yield json.loads(line)
+        for i, line in enumerate(self.fh):
+            entry = json.loads(line)
+            entry.update(self.spooled.get(i, {}))
+            yield entry
         self.fh.seek(0, os.SEEK_END)
 
     def close(self) -> None:
         if self.fh is not None:
             self.fh.close()
             self.fh = None
+        for lists in self.spooled.values():
+            for spool in lists.values():
+                spool.close()
+        self.spooled = {}
 
 
 class _Ledger:
@@ -168,9 +181,9 @@ class _Ledger:
             "encoding": None,
             "status": None,
             "reason": None,
-            "article_ids": [],
-            "records": [],
-            "notes": [],
+            "article_ids": Spool(),
+            "records": Spool(),
+            "notes": Spool(),
         }
         self.current = entry
         return entry
@@ -304,7 +317,7 @@ def _accept(item: RawArticle, config: Config, entry: dict[str, Any], ledger: _Le
     art.notes.extend(language.assign(art.meta, art.text))
     entry["article_ids"].append(art.article_id)
     for n in art.notes:
-        entry.setdefault("notes", []).append({"article_id": art.article_id, "origin": art.origin, "note": n})
+        entry.setdefault("notes", Spool()).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
 
@@ -525,9 +538,9 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
         for entry in ledger.entries():
             for aid in entry["article_ids"]:
                 if aid in notes:
-                    entry.setdefault("notes", []).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
-            if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
-                problems.append({**entry, "records": entry["records"][:20]})  # what the CLI shows
+                    entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+            if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:  # what the CLI shows
+                problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": list(entry["records"][:20])})
             yield entry
 
     problems: list[dict[str, Any]] = []

@@ -112,7 +112,7 @@ def dataset_card(release_dir: str | Path) -> str:
     counts = m.get("counts", {})
     by_format: Counter[str] = Counter()
     reasons: Counter[str] = Counter()
-    for f in manifest_files(release_dir):  # one entry at a time: there may be millions
+    for f in manifest_files(release_dir, skip=("article_ids", "notes")):  # one entry at a time: there may be millions
         by_format[f.get("format")] += 1
         reasons.update(r.get("reason") or f.get("reason") for r in (f.get("records") or [f]) if r.get("status") == "rejected")
     libs = ", ".join(f"{k} {v}" for k, v in prov.get("libraries", {}).items())

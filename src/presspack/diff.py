@@ -181,9 +181,10 @@ def _manifest_head(name: str, size: int, mtime_ns: int) -> dict[str, Any]:
     return out
 
 
-def manifest_files(release: str | Path) -> Iterator[dict[str, Any]]:
-    """The manifest's `files` entries, one at a time; none when it has no `files`.
-    ReleaseNotFound as read_json, and when `files` is not a list."""
+def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """The manifest's `files` entries, one at a time; none when it has no `files`. `skip`
+    names keys left out of each entry, unread (e.g. the article ids of an input file with
+    millions of records). ReleaseNotFound as read_json, and when `files` is not a list."""
     import ijson
 
     path = Path(release) / "manifest.json"
@@ -193,8 +194,34 @@ def manifest_files(release: str | Path) -> Iterator[dict[str, Any]]:
             if prefix == MANIFEST_FILES:
                 if event != "start_array":
                     raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
-                yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+                if skip:
+                    yield from _items_without(events, f"{MANIFEST_FILES}.item", set(skip))
+                else:
+                    yield from ijson.items(events, f"{MANIFEST_FILES}.item")
                 return
+
+
+def _items_without(events: Any, item: str, skip: set[str]) -> Iterator[Any]:
+    """ijson.items(events, item) for objects, without their keys in `skip`."""
+    import ijson
+
+    builder: Any = None
+    for prefix, event, value in events:
+        if builder is None:
+            if prefix == item and event == "start_map":
+                builder = ijson.ObjectBuilder()
+                builder.event(event, value)
+            elif prefix == item and event in ("start_array", "string", "number", "boolean", "null"):
+                raise ReleaseNotFound(f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
+            continue
+        if prefix == item and event == "map_key" and value in skip:
+            continue
+        if prefix.startswith(item + ".") and prefix[len(item) + 1 :].split(".", 1)[0] in skip:
+            continue
+        builder.event(event, value)
+        if prefix == item and event == "end_map":
+            yield builder.value
+            builder = None
 
 
 def read_datapackage(release: str | Path) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -96,10 +97,92 @@ def write_json(path: Path, data: Any) -> None:
 
 STREAMED = "\u0000presspack: streamed\u0000"  # placeholder for write_json_streamed's list
 
+# A Spool holds this many items in memory; more go to its temporary file.
+SPOOL_AFTER = 50_000
+
+
+class Spool:
+    """A list of JSON values (append, len, iterate, take a prefix) that moves to an unnamed
+    temporary file past SPOOL_AFTER items: the manifest lists of one input file with
+    millions of records (its article ids, rejected records, notes) stay off the heap.
+    write_json_streamed writes it as the list it stands for, item by item."""
+
+    def __init__(self, after: int | None = None) -> None:
+        self.after = SPOOL_AFTER if after is None else after
+        self.items: list[Any] = []
+        self.fh: Any = None
+        self.n = 0
+
+    def append(self, item: Any) -> None:
+        self.items.append(item)
+        self.n += 1
+        if len(self.items) >= self.after:
+            if self.fh is None:
+                import tempfile
+
+                self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
+            self.fh.seek(0, 2)
+            self.fh.writelines(json.dumps(x, ensure_ascii=True, separators=(",", ":")) + "\n" for x in self.items)
+            self.items = []
+
+    @property
+    def spilled(self) -> bool:
+        return self.fh is not None
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.fh is not None:
+            self.fh.flush()
+            self.fh.seek(0)
+            for line in self.fh:
+                yield json.loads(line)
+        yield from list(self.items)
+
+    def __getitem__(self, key: int | slice) -> Any:
+        from itertools import islice
+
+        if isinstance(key, slice):
+            if key.start not in (None, 0) or key.step not in (None, 1) or key.stop is None or key.stop < 0:
+                raise IndexError("a Spool gives only its first items ([:n])")
+            return list(islice(self, key.stop))
+        if not 0 <= key < self.n:
+            raise IndexError(key)
+        return next(islice(self, key, None))
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+            self.fh = None
+
+
+def _dump_item(fh: Any, item: Any) -> None:
+    """json.dumps(item, indent=2) one level in (the manifest's list items), writing the
+    Spools among a dict's values item by item: the same bytes as their lists."""
+    pad = "    "
+    spools = {k: v for k, v in item.items() if isinstance(v, Spool)} if isinstance(item, dict) else {}
+    if not spools:
+        fh.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + pad))
+        return
+    marks = {k: f"\u0000spool {i}\u0000" for i, k in enumerate(spools)}
+    text = json.dumps({k: marks.get(k, v) for k, v in item.items()}, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
+    for k, spool in spools.items():
+        head, text = text.split(json.dumps(marks[k]), 1)
+        fh.write(head)
+        inner = pad + "    "  # the list's items: two levels into the item
+        first = True
+        for x in spool:
+            fh.write(("[\n" if first else ",\n") + inner + json.dumps(x, indent=2, ensure_ascii=False).replace("\n", "\n" + inner))
+            first = False
+        fh.write("[]" if first else "\n" + pad + "  ]")
+    fh.write(text)
+
 
 def write_json_streamed(path: Path, data: dict[str, Any], key: str, items: Any) -> None:
     """write_json(path, data) with data[key] (set to STREAMED) the list of `items`, written
-    one item at a time from an iterator: the same bytes, without the list in memory."""
+    one item at a time from an iterator: the same bytes, without the list in memory (nor
+    the Spools inside an item)."""
     marker = json.dumps(STREAMED)
     parts = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).split(marker)
     if data.get(key) != STREAMED or len(parts) != 2 or not parts[0].endswith(f'\n  {json.dumps(key, ensure_ascii=False)}: '):
@@ -110,7 +193,7 @@ def write_json_streamed(path: Path, data: dict[str, Any], key: str, items: Any) 
         first = True
         for item in items:
             fh.write("[\n    " if first else ",\n    ")
-            fh.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n    "))
+            _dump_item(fh, item)
             first = False
         fh.write("[]" if first else "\n  ]")
         fh.write(tail + "\n")

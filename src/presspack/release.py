@@ -301,7 +301,7 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
     by_status: dict[str, int] = {}
     by_format: dict[str, int] = {}
     hashes = []
-    for f in manifest_files(release_dir):
+    for f in manifest_files(release_dir, skip=("article_ids", "records", "notes")):
         by_status[f.get("status")] = by_status.get(f.get("status"), 0) + 1
         by_format[f.get("format")] = by_format.get(f.get("format"), 0) + 1
         hashes.append({"path": f.get("path"), "sha256": f.get("sha256"), "status": f.get("status")})
