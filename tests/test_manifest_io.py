@@ -129,3 +129,23 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
     assert {p.name: p.read_bytes() for p in plain.release_dir.iterdir()} == {p.name: p.read_bytes() for p in spooled.release_dir.iterdir()}
     assert [f["path"] for f in spooled.problem_files] == ["feed.jsonl"] and len(spooled.problem_files[0]["records"]) == 3
     assert spilled.count(True) >= 8  # the lists did move to disk
+
+
+@pytest.mark.parametrize("after", [1, 2, 3, 1000])
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+def test_a_spool_is_written_as_the_list_it_stands_for(after, n):
+    import io
+
+    from presspack.package import Spool, _dump_item
+
+    ids, recs = Spool(after=after), Spool(after=after)
+    for i in range(n):
+        ids.append(f"id{i}é")
+        recs.append({"origin": f"f.jsonl:{i}", "status": "rejected", "reason": 'bad "x"\n'})
+    out = io.StringIO()
+    _dump_item(out, {"path": "f.jsonl", "article_ids": ids, "records": recs, "notes": Spool(after=after), "status": "partial"})
+    plain = {"path": "f.jsonl", "article_ids": list(ids), "records": list(recs), "notes": [], "status": "partial"}
+    assert out.getvalue() == json.dumps(plain, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+    assert len(ids) == n and ids.spilled == (n >= after) and ids[:2] == [f"id{i}é" for i in range(min(n, 2))]
+    if n:
+        assert ids[n - 1] == f"id{n - 1}é"
