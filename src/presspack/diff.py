@@ -163,22 +163,12 @@ def read_manifest(release: str | Path) -> dict[str, Any]:
 @functools.lru_cache(maxsize=4)
 def _manifest_head(name: str, size: int, mtime_ns: int) -> dict[str, Any]:
     import ijson
-    from ijson.common import ObjectBuilder
 
     path = Path(name)
-    out: dict[str, Any] = {}
-    key, builder = None, None
     with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
-        for prefix, event, value in ijson.parse(fh, use_float=True):
-            if prefix == "" and event in ("map_key", "end_map"):
-                if builder is not None:
-                    out[key] = builder.value
-                key, builder = (value, None if value == MANIFEST_FILES else ObjectBuilder()) if event == "map_key" else (None, None)
-            elif builder is not None:
-                builder.event(event, value)
-            elif prefix == "" and event != "start_map":
-                raise ReleaseNotFound(f"{path} is not a JSON object")
-    return out
+        # read to the end, as json.load would: what follows the object is an error too
+        (head,) = _objects_without(ijson.parse(fh, use_float=True), "", {MANIFEST_FILES}, f"{path} is not a JSON object")
+    return head
 
 
 def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
@@ -195,31 +185,36 @@ def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterat
                 if event != "start_array":
                     raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
                 if skip:
-                    yield from _items_without(events, f"{MANIFEST_FILES}.item", set(skip))
+                    yield from _objects_without(events, f"{MANIFEST_FILES}.item", set(skip),
+                                                f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
                 else:
                     yield from ijson.items(events, f"{MANIFEST_FILES}.item")
                 return
 
 
-def _items_without(events: Any, item: str, skip: set[str]) -> Iterator[Any]:
-    """ijson.items(events, item) for objects, without their keys in `skip`."""
+def _objects_without(events: Any, at: str, skip: set[str], not_object: str) -> Iterator[dict[str, Any]]:
+    """The objects at ijson prefix `at` ("" for the document itself, "files.item" for the
+    manifest's entries), built from the parser's `events` without their keys in `skip`,
+    whose values are passed over unbuilt; ReleaseNotFound(`not_object`) for a value at
+    `at` that is not an object."""
     import ijson
 
+    inner = len(at) + 1 if at else 0  # where a prefix inside the object starts its key
     builder: Any = None
     for prefix, event, value in events:
         if builder is None:
-            if prefix == item and event == "start_map":
+            if prefix == at and event == "start_map":
                 builder = ijson.ObjectBuilder()
                 builder.event(event, value)
-            elif prefix == item and event in ("start_array", "string", "number", "boolean", "null"):
-                raise ReleaseNotFound(f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
+            elif prefix == at and event in ("start_array", "string", "number", "boolean", "null"):
+                raise ReleaseNotFound(not_object)
             continue
-        if prefix == item and event == "map_key" and value in skip:
+        if prefix == at and event == "map_key" and value in skip:
             continue
-        if prefix.startswith(item + ".") and prefix[len(item) + 1 :].split(".", 1)[0] in skip:
+        if prefix != at and prefix[inner:].split(".", 1)[0] in skip:
             continue
         builder.event(event, value)
-        if prefix == item and event == "end_map":
+        if prefix == at and event == "end_map":
             yield builder.value
             builder = None
 
