@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import platform
 import re
 import shutil
 import sys
-import tempfile
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -113,46 +111,33 @@ class _SeenIds:
 
 class _FileLog:
     """The manifest's `files` entries in input order. Each finished entry goes to a
-    temporary JSON-lines file (unlinked: it disappears with the process), so memory does
-    not grow with the number of input files; the manifest is streamed from it. A list of
-    one entry that has moved to its own temporary file (a Spool past SPOOL_AFTER items:
-    an input file with millions of records) stays there, and comes back as that Spool."""
+    temporary JSON-lines file (a Spool that holds nothing in memory), so memory does not
+    grow with the number of input files; the manifest is streamed from it. A list of one
+    entry that has moved to its own temporary file (a Spool past SPOOL_AFTER items: an
+    input file with millions of records) stays there, and comes back as that Spool."""
 
     def __init__(self) -> None:
-        self.fh: Any = None
-        self.n = 0
+        self.lines = Spool(after=1)
         self.inputs = hashlib.sha256()  # the manifest's inputs_sha256, as entries arrive
         self.spooled: dict[int, dict[str, Spool]] = {}  # entry number -> its lists on disk
 
     def append(self, entry: dict[str, Any]) -> None:
-        if self.fh is None:
-            self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
         big = {k: v for k, v in entry.items() if isinstance(v, Spool) and v.spilled}
         if big:
-            self.spooled[self.n] = big
-        line = {k: None if k in big else list(v) if isinstance(v, Spool) else v for k, v in entry.items()}
-        self.fh.write(json.dumps(line, ensure_ascii=True, separators=(",", ":")) + "\n")
+            self.spooled[len(self.lines)] = big
+        self.lines.append({k: None if k in big else list(v) if isinstance(v, Spool) else v for k, v in entry.items()})
         self.inputs.update(f"{entry['path']}\0{entry['sha256']}\n".encode())
-        self.n += 1
 
     def __len__(self) -> int:
-        return self.n
+        return len(self.lines)
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
-        if self.fh is None:
-            return
-        self.fh.flush()
-        self.fh.seek(0)
-        for i, line in enumerate(self.fh):
-            entry = json.loads(line)
+        for i, entry in enumerate(self.lines):
             entry.update(self.spooled.get(i, {}))
             yield entry
-        self.fh.seek(0, os.SEEK_END)
 
     def close(self) -> None:
-        if self.fh is not None:
-            self.fh.close()
-            self.fh = None
+        self.lines.close()
         for lists in self.spooled.values():
             for spool in lists.values():
                 spool.close()
@@ -540,7 +525,7 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
                 if aid in notes:
                     entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
             if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:  # what the CLI shows
-                problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": list(entry["records"][:20])})
+                problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
             yield entry
 
     problems: list[dict[str, Any]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,7 @@ class Spool:
                 import tempfile
 
                 self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
-            self.fh.seek(0, 2)
+            self.fh.seek(0, os.SEEK_END)
             self.fh.writelines(json.dumps(x, ensure_ascii=True, separators=(",", ":")) + "\n" for x in self.items)
             self.items = []
 
