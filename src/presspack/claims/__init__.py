@@ -273,11 +273,6 @@ def _raised(verb: Any, article: Article, sentences: list[dict[str, Any]], resolv
     return _row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce), verb)
 
 
-# verbs of speaking whose participle after a comma starts a report of its own
-_SPEAKING = frozenset({"say", "tell", "add", "note", "argue", "insist", "explain", "stress", "warn", "claim", "write",
-                       "acknowledge", "admit", "complain", "suggest", "predict", "promise", "vow", "urge", "ask"})
-
-
 def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
     """Drop a comment set off by a comma or dash at the end of a content: a participle
     (", reversing ..."), a non-restrictive relative clause (", which ...") or an
@@ -290,7 +285,7 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
             continue
         left = sep.doc[sep.i + 1]
         if (left.tag_ == "VBG" and left.dep_ in ("advcl", "xcomp", "conj") and left.i > first + 2
-                and left.lemma_.lower() in _SPEAKING and _content_child(left) is not None):
+                and left.lemma_.lower() in lexicon()["speaking_verbs"] and _content_child(left) is not None):
             cut = min(cut, sep.i)  # ", telling reporters that ...": a report of its own
             continue
         t = left
