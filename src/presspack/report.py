@@ -184,9 +184,15 @@ def _svg_root(prefix: str, width: float, height: float, title: str, body: list[s
             f'shape-rendering="crispEdges"><title id="{prefix}-title">{_esc(title)}</title>{"".join(body)}</svg>')
 
 
+def _message(x0: float, y0: float, width: float, title: str, message: str) -> tuple[list[str], float]:
+    """A chart with nothing to draw, in the box `width` px wide at (x0, y0): its title and
+    `message`; its elements and height."""
+    return [_text(x0, y0 + 14, title, size=TITLE_SIZE), _text(x0 + width / 2, y0 + 50, message, anchor="middle", fill=SOFT)], 76
+
+
 def _empty(prefix: str, title: str, message: str, width: float = WIDTH) -> str:
-    return _svg_root(prefix, width, 76, title, [_text(0, 14, title, size=TITLE_SIZE),
-                                                _text(width / 2, 50, message, anchor="middle", fill=SOFT)])
+    body, height = _message(0, 0, width, title, message)
+    return _svg_root(prefix, width, height, title, body)
 
 
 def _hbars(x0: float, y0: float, width: float, counts: list[tuple[str, int]], title: str, xlabel: str,
@@ -194,7 +200,7 @@ def _hbars(x0: float, y0: float, width: float, counts: list[tuple[str, int]], ti
     """A horizontal bar chart (the first count on top) in the box `width` px wide at
     (x0, y0): its elements and its height."""
     if not counts:
-        return [_text(x0, y0 + 14, title, size=TITLE_SIZE), _text(x0 + width / 2, y0 + 50, "no data", anchor="middle", fill=SOFT)], 76
+        return _message(x0, y0, width, title, "no data")
     labels = [short(k) for k, _ in counts]
     left = x0 + max(_text_width(s) for s in labels) + 12  # label, 7 px, the 4 px tick, the axis
     right = x0 + width - 24  # room for half the last tick label
