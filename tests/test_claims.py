@@ -129,6 +129,16 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a cue verb the parser gave no subject, right after a name or plural noun it hung elsewhere
+    ("It is a small part of the $40 million analysts say the new stadium will cost.", "analysts", "say",
+     "the new stadium will cost", "indirect"),
+    ("In a long interview with the editors of the Daily Courier Tom Reyes said that the port would close.", "Tom Reyes", "said",
+     "the port would close", "indirect"),
+    # a dateline the parser made the subject: the name after the dash speaks
+    ("LONDON (AP) — Prime Minister Tom Reyes said on Monday that the talks had failed.", "Prime Minister Tom Reyes", "said",
+     "the talks had failed", "indirect"),
+    # a cue verb the tagger read as a noun keeps its subject
+    ("Now Sharp claims that the tax cut will pay for itself.", "Sharp", "claims", "the tax cut will pay for itself", "indirect"),
     # a quote of two sentences: the cue sits in the sentence the quote closes
     ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
      "Ana Ruiz", "said", "The city is in crisis mode. Total crisis mode", "direct"),
@@ -249,6 +259,32 @@ def test_colon_and_dash_layouts(claims_of):
     assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == "–"
 
 
+def test_voices_with_the_name_before_a_dash(claims_of):
+    text = ("We asked voters what they thought of the debate.\n\n"
+            "Laura Mendes ― “Honestly, I was bored. Neither of them answered a question about housing.”\n\n"
+            "Peter Okafor, 34 – ”It changed my mind. I will vote for the first time this year.”")
+    _, claims = claims_of(text)
+    c = find(claims, "Honestly, I was bored. Neither of them answered a question about housing")
+    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Laura Mendes", "―", "direct")
+    # a quote opened with the closing mark after the dash
+    c = find(claims, "It changed my mind. I will vote for the first time this year")
+    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Peter Okafor", "–", "direct")
+    # a dash inside a sentence is no such layout
+    _, claims = claims_of("The mayor has one goal – “a city where nobody sleeps on the street,” as she puts it.")
+    assert all(c["cue_text"] != "–" for c in claims)
+
+
+def test_lead_in_with_a_comma_before_a_quote(claims_of):
+    text = ("“We have waited for years,” said Ruth Adler, a farmer from the valley.\n\n"
+            "She continued, “For us, the farmers of this valley, all we ask for is water next season.”")
+    _, claims = claims_of(text)
+    c = find(claims, "For us, the farmers of this valley, all we ask for is water next season")
+    assert c is not None and (c["speaker_text"], c["cue_text"], c["speaker_name"]) == ("She", "continued", "Ruth Adler")
+    # a subordinate clause before the quote is no lead-in
+    _, claims = claims_of("The crowd was silent. As the band played, “nobody wants to leave this square” was written on a banner.")
+    assert all(c["cue_text"] != "played" for c in claims)
+
+
 def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
     _, claims = claims_of("The mayor spoke to reporters on Monday. She added:\n\n“The bridge will be rebuilt before the winter comes.”")
     c = find(claims, "The bridge will be rebuilt before the winter comes")
@@ -286,6 +322,11 @@ def test_speaker_resolution(claims_of):
     ("He said ''we will win'' and left.", ["we will win"]),
     ("He said \"we will win\" and left.", ["we will win"]),
     ("A stray “mark here.\n\nThe next paragraph has “a real quote” in it.", ["a real quote"]),
+    # a quote opened with the closing mark, at the start of a paragraph or after a colon or dash
+    ("”We will win,” he said.\n\nHe said: ”we will win” and left.", ["We will win", "we will win"]),
+    ("Ana Ruiz – ”we will win”", ["we will win"]),
+    # a closing mark elsewhere opens nothing
+    ("He said ”we will win” and left.", []),
 ])
 def test_quote_marks(text, expected):
     assert [text[s:e] for s, e in quote_spans(text)] == expected

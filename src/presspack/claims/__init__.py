@@ -23,6 +23,7 @@ from presspack.claims.cues import (
     _cue_tokens,
     _host_clause,
     _is_cue_verb,
+    _noun_before,
     _span,
     _speaker_tokens,
     _subject,
@@ -105,7 +106,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             subj = _described_speaker(tok, content)
         if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
             subj = None
-        speaker = _speaker_tokens(subj) if subj is not None else None
+        speaker = _speaker_tokens(subj) if subj is not None else None if hosted else _noun_before(tok)
         cue = _span(_cue_tokens(tok) + [t for t in extra_cue if t.i == tok.i + 1])
         cs, ce, run = _group_quotes(text, quotes, cs, ce, cue, cue_starts)
         if not run and not hosted and ce <= tok.idx:
@@ -450,6 +451,8 @@ def _noun_speaker(noun: Any) -> list[Any] | None:
     for g in noun.children:
         if g.dep_ == "poss":
             return _speaker_tokens(g)
+        if g.dep_ == "nsubj" and g.i < noun.i:  # "Trump claims that ...", with the verb read as a noun
+            return _speaker_tokens(g)
         if g.dep_ == "prep" and g.lower_ == "by":
             obj = next((x for x in g.children if x.dep_ == "pobj"), None)
             if obj is not None:
@@ -542,7 +545,7 @@ def _kind(text: str, s: int, e: int) -> str:
     if n_q == 0:
         before = text[max(0, s - 2):s]
         after = text[e:e + 2]
-        if any(q in before for q in QUOTE_OPEN) and any(q in after for q in QUOTE_CLOSE + ",."):
+        if any(q in before for q in QUOTE_OPEN + "”") and any(q in after for q in QUOTE_CLOSE + ",."):
             return "direct"
         return "indirect"
     stripped = span.strip(" " + QUOTE_OPEN + QUOTE_CLOSE + ".,")
@@ -671,6 +674,17 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             ent_toks = [t for t in head if t.i >= head[-1].i - 3]
             colon = text.rindex(":", max(0, qs - 3), qs)
             return _row(article, sentences, resolver, ent_toks, (colon, colon + 1), (qs, qe), span[0])
+    before = text[max(0, qs - 4):qs].rstrip(" ”" + QUOTE_OPEN)
+    if before[-1:] in "–—―":
+        # "Ana Ruiz – “...”" at the start of a paragraph (a list of voices)
+        dash = max(0, qs - 4) + len(before) - 1
+        line = text.rfind("\n", 0, dash) + 1
+        name = doc.char_span(line, dash, alignment_mode="contract")
+        toks = [t for t in name if not t.is_space] if name is not None else []
+        if (toks and len(toks) <= 8 and toks[0].pos_ == "PROPN" and toks[0].is_title
+                and all(t.pos_ in ("PROPN", "NUM") or t.text == "," or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in toks)):
+            name_toks = toks[:next((k for k, t in enumerate(toks) if t.text == ","), len(toks))]  # "Ana Ruiz, 34"
+            return _row(article, sentences, resolver, name_toks, (dash, dash + 1), (qs, qe), span[0])
     lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
     if lead.endswith(":"):
         # a lead-in sentence ending in a colon, also in the paragraph before: "She added:"
@@ -681,6 +695,18 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
                     subj = _subject(tok)
                     if subj is not None:
                         return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
+    if lead.endswith(","):
+        # "She continued, “...”": the verb right before the comma that opens the quote
+        comma = doc.char_span(max(0, qs - 8) + len(lead) - 1, max(0, qs - 8) + len(lead), alignment_mode="expand")
+        if comma is not None and comma[0].i > 0:
+            verb = doc[comma[0].i - 1]
+            if verb.pos_ == "ADV" and verb.i > 0:
+                verb = doc[verb.i - 1]
+            if (verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "conj")
+                    and not any(c.dep_ == "mark" for c in verb.children)):
+                subj = _subject(verb)
+                if subj is not None and subj.i < verb.i:
+                    return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(verb)), (qs, qe), verb)
     post = text[qe:qe + 4]
     if any(d in post for d in "–—―"):
         dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")

@@ -9,11 +9,11 @@ QUOTE_CLOSE = "”\"»“’"
 
 # Opening mark -> the marks that may close it. Straight and doubled-apostrophe quotes close
 # themselves; „ closes with “ or ” (German and Eastern European style).
-_PAIRS = {"“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
+_PAIRS = {"”": "”\"", "“": "”\"", "\"": "\"”", "«": "»", "»": "«", "„": "“”", "''": "''", "``": "''"}
 MAX_QUOTE_CHARS = 5000
 # where a quote may open, and per opening mark where its scan has something to decide
 # (a closer, the mark itself, a paragraph break)
-_CANDIDATE = re.compile("[“«„\"»'`]")
+_CANDIDATE = re.compile("[“”«„\"»'`]")
 _STOPS = {mark: re.compile("|".join(re.escape(x) for x in sorted(set(closers) | {mark, "\n\n"} if len(mark) == 1 else {"''", "\n\n"})))
           for mark, closers in _PAIRS.items()}
 
@@ -25,6 +25,8 @@ def _open_at(text: str, i: int) -> str | None:
     c = text[i]
     if c in "“«„\"" or (c == "»" and text[i + 1:i + 2].isalnum()):
         return c
+    if c == "”" and text[i + 1:i + 2].isalnum() and (i == 0 or text[i - 1] == "\n" or text[max(0, i - 2):i] in (": ", "– ", "— ", "― ")):
+        return c  # a quote opened with the closing mark, at the start of a paragraph or after a colon or dash
     return None
 
 
