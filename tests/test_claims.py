@@ -285,6 +285,18 @@ def test_lead_in_with_a_comma_before_a_quote(claims_of):
     assert all(c["cue_text"] != "played" for c in claims)
 
 
+def test_block_quote_without_marks_after_a_lead_in(claims_of):
+    text = ("The governor spoke to the press on Monday.\n\nThe governor added:\n\n"
+            "It is typical of the council. They know nothing about the harbour.\n\nThen the meeting ended.")
+    _, claims = claims_of(text)
+    c = find(claims, "It is typical of the council. They know nothing about the harbour")
+    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("The governor", "added", "direct")
+    assert find(claims, "Then the meeting ended") is None
+    # a colon after something that is not a report verb introduces no claim
+    _, claims = claims_of("The names of the arrested men follow:\n\nJohn Smith, 45, of Leeds, and Tom Reyes, 51, of York.")
+    assert claims == []
+
+
 def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
     _, claims = claims_of("The mayor spoke to reporters on Monday. She added:\n\n“The bridge will be rebuilt before the winter comes.”")
     c = find(claims, "The bridge will be rebuilt before the winter comes")
@@ -325,6 +337,8 @@ def test_speaker_resolution(claims_of):
     # a quote opened with the closing mark, at the start of a paragraph or after a colon or dash
     ("”We will win,” he said.\n\nHe said: ”we will win” and left.", ["We will win", "we will win"]),
     ("Ana Ruiz – ”we will win”", ["we will win"]),
+    # a quote closed with the opening mark after a word
+    ("He said: “the rate is 51 percent.“\n\nNext.", ["the rate is 51 percent"]),
     # a closing mark elsewhere opens nothing
     ("He said ”we will win” and left.", []),
 ])

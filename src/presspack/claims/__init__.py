@@ -114,7 +114,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         found.append(_row(article, sentences, resolver, speaker, cue, (cs, ce), tok, kind="direct" if run else None))
         covered.append((cs, ce))
 
-    for row in _transcript(doc, article, sentences, resolver):
+    for row in [*_transcript(doc, article, sentences, resolver), *_block_quotes(doc, article, sentences, resolver)]:
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
@@ -495,6 +495,29 @@ def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], res
         if ce - cs < 3:
             continue
         out.append(_row(article, sentences, resolver, list(span), (m.end(1), m.end(1) + 1), (cs, ce), span[0]))
+    return out
+
+
+def _block_quotes(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """A paragraph introduced by a report whose verb ends it with a colon ("The governor
+    added:", "Ana Ruiz wrote:") and given without quote marks (a block quote whose marks
+    the page did not have): the paragraph is the content, the report's verb the cue."""
+    text = article.text
+    out = []
+    paras = article.paragraphs
+    for (_, ple, prev_heading), (ps, pe, heading) in zip(paras, paras[1:]):
+        if heading or prev_heading or not text[:ple].rstrip().endswith(":") or _open_at(text, ps) is not None:
+            continue
+        colon = doc.char_span(ple - 1, ple, alignment_mode="expand")
+        if colon is None:
+            continue
+        verb = doc[colon[0].i - 1] if colon[0].i > 0 else None  # "X added:", "X wrote on Monday:" is no block lead-in
+        subj = _subject(verb) if verb is not None and _is_cue_verb(verb) else None
+        if subj is None:
+            continue
+        cs, ce = _trim(text, ps, pe)
+        if ce - cs >= 3:
+            out.append(_row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(verb)), (cs, ce), verb, kind="direct"))
     return out
 
 

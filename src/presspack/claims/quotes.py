@@ -65,6 +65,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             elif text[j] in closers and not (text[j] == "“" and mark == "“"):
                 end = j
                 break
+            elif text[j] == mark == "“" and not text[j - 1].isspace() and (j + 1 == n or text[j + 1].isspace() or text[j + 1] in ",.;:!?)"):
+                end = j  # “...“: closed with the opening mark (a typo's shape: after a word, before a space)
+                break
             elif text[j] == mark and mark == "“":  # a new opening: the old quote was stray
                 break
             if text.startswith("\n\n", j):
