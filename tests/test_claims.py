@@ -137,6 +137,9 @@ MUST_FIND = [
     # a dateline the parser made the subject: the name after the dash speaks
     ("LONDON (AP) — Prime Minister Tom Reyes said on Monday that the talks had failed.", "Prime Minister Tom Reyes", "said",
      "the talks had failed", "indirect"),
+    # a clause before a semicolon is a sentence of its own, not the content
+    ("It’s an extremely unlikely scenario; the mayor’s team says she’ll continue her campaign later this week.",
+     "the mayor’s team", "says", "she’ll continue her campaign later this week", "indirect"),
     # a cue verb the tagger read as a noun keeps its subject
     ("Now Sharp claims that the tax cut will pay for itself.", "Sharp", "claims", "the tax cut will pay for itself", "indirect"),
     # a quote of two sentences: the cue sits in the sentence the quote closes

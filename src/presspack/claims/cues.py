@@ -199,8 +199,11 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         # a clause after the verb first: a "ccomp" before it may be a misparsed lead-in
         # ("In a statement released on Monday, she said ...")
         before = next((c for c in kids if c.dep_ == "ccomp" and c.i < verb.i and _inserted_after(verb, c)), None)
-        if before is not None and _own_subject(verb) is None and any(c.dep_ == "ccomp" and c.i > verb.i for c in kids):
-            before = None  # "Ana Ruiz, a local rabbi, said he ...": the speaker's description misparsed as a clause
+        if before is not None and any(c.dep_ == "ccomp" and c.i > verb.i for c in kids) and (
+                _own_subject(verb) is None or any(t.text == ";" for t in verb.doc[before.right_edge.i + 1:verb.i])):
+            # "Ana Ruiz, a local rabbi, said he ...": the speaker's description misparsed as a clause;
+            # "A; X says B": A is a sentence of its own
+            before = None
         if before is not None:
             return before, []  # "It is no secret, the coach said, that ..."
         for c in kids:
