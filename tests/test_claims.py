@@ -210,6 +210,14 @@ def test_according_to_covers_conjoined_clauses(claims_of):
     assert c is not None and c["speaker_text"] == "the union"
 
 
+def test_according_to_closing_a_sentence_covers_the_sentence(claims_of):
+    # the phrase hangs on the second clause ("while ..."), but reports the whole sentence
+    _, claims = claims_of("Anna Berg has raised two million euros from donors, while Tom Reyes has raised six million, "
+                          "according to the election office.")
+    c = find(claims, "Anna Berg has raised two million euros from donors, while Tom Reyes has raised six million")
+    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("the election office", "according to")
+
+
 def test_report_inside_a_content_is_not_a_claim_of_its_own(claims_of):
     _, claims = claims_of("The mayor said the council believes the plan will fail.")
     assert [(c["speaker_text"], c["content_text"]) for c in claims] == [("The mayor", "the council believes the plan will fail")]

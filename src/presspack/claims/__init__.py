@@ -649,6 +649,10 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         words_before = [t for t in before if not t.is_punct and not (t.dep_ in ("cc", "advmod") and t.i == clause.sent.start)]
         if not any(not t.is_punct for t in after):
             part = before
+            sent = tok.sent
+            if lo > sent.start and doc[lo - 1].text == "," and not any(not (t.is_punct or t.is_space) for t in doc[hi + 1:sent.end]):
+                # "A, while B, according to X." closing its sentence: the sentence before it is reported
+                part = [t for t in doc[sent.start:lo - 1] if not t.is_space]
         elif not words_before:  # "But, according to the poll, most voters ..."
             part = after
         elif len(words_before) >= 4 and lo > 0 and doc[lo - 1].text == "," and hi + 1 < len(doc) and doc[hi + 1].text in ("—", "–", "-", "--"):
