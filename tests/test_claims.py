@@ -308,6 +308,19 @@ def test_block_quote_without_marks_after_a_lead_in(claims_of):
     assert claims == []
 
 
+def test_headline_layouts(claims_of):
+    _, claims = claims_of("Poll: Reyes and Berg tied in the race for mayor.\n\nA new poll shows the two candidates level.")
+    c = find(claims, "Reyes and Berg tied in the race for mayor")
+    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Poll", ":")
+    # a quote after a name the parser did not recognise (here read as a common noun)
+    _, claims = claims_of("Holt: “Never underestimate the voters.”\n\nTom Holt has some advice for his party.")
+    c = find(claims, "Never underestimate the voters")
+    assert c is not None and (c["speaker_text"], c["cue_text"], c["speaker_name"]) == ("Holt", ":", "Tom Holt")
+    # a label that names no source is no speaker
+    _, claims = claims_of("Breaking news: the harbour is closed.")
+    assert claims == []
+
+
 def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):
     _, claims = claims_of("The mayor spoke to reporters on Monday. She added:\n\n“The bridge will be rebuilt before the winter comes.”")
     c = find(claims, "The bridge will be rebuilt before the winter comes")

@@ -477,8 +477,9 @@ _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\
 
 
 def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
-    """Interview and debate transcripts: a paragraph opening with `NAME: ...` (the name in
-    capitals, or a person or organization the parser recognised)."""
+    """Interview and debate transcripts and headlines: a paragraph opening with `NAME: ...`
+    (the name in capitals, a person or organization the parser recognised, or a source
+    noun: "Poll: ...")."""
     text = article.text
     out = []
     for ps, pe, heading in article.paragraphs:
@@ -489,7 +490,8 @@ def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], res
         span = doc.char_span(ps, m.end(1), alignment_mode="expand")
         if span is None:
             continue
-        if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)):
+        if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)
+                or name.split()[-1].lower() in lexicon()["source_nouns"]):
             continue
         cs, ce = _trim(text, m.end(), pe)
         if ce - cs < 3:
@@ -697,6 +699,11 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
     pre = text[max(0, qs - 3):qs]
     if ":" in pre:
         head = [t for t in sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+        if not head:  # "Holt: “...”" opening a paragraph, a name the parser did not recognise
+            line = text.rfind("\n", 0, qs) + 1
+            m = _TRANSCRIPT.match(text, line, qs)
+            name = doc.char_span(line, m.end(1), alignment_mode="expand") if m is not None and m.end() >= qs - 2 else None
+            head = list(name) if name is not None and all(t.is_title or t.is_upper for t in name) else []
         if head:
             ent_toks = [t for t in head if t.i >= head[-1].i - 3]
             colon = text.rindex(":", max(0, qs - 3), qs)
