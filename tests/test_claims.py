@@ -129,6 +129,9 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # '“A,” the email read.': the root closing the sentence is the verb, even tagged a noun
+    ("The campaign wrote to its donors. “Friend, let me be blunt. I can beat the mayor. Tom can't,” the email read.",
+     "the email", "read", "Friend, let me be blunt. I can beat the mayor. Tom can't", "direct"),
     # a cue verb the parser gave no subject, right after a name or plural noun it hung elsewhere
     ("It is a small part of the $40 million analysts say the new stadium will cost.", "analysts", "say",
      "the new stadium will cost", "indirect"),

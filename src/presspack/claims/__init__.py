@@ -826,6 +826,8 @@ def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None
     for t in doc[k:k + 12]:
         if t.pos_ == "VERB":
             return (speaker, t) if speaker and t.tag_ in ("VBD", "VBZ", "VBP") else None
+        if speaker and t.dep_ == "ROOT" and t.i + 1 < len(doc) and doc[t.i + 1].text in ".!?" and t.i > k + 1:
+            return speaker, t  # '“A,” the email read.': the sentence's last word, its root, is the verb (tagged a noun)
         if t.i > k and t.is_sent_start or t.text in QUOTE_OPEN + QUOTE_CLOSE:
             return None
         if t.text == "," or t.pos_ in ("AUX", "ADV", "PART"):
