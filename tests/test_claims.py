@@ -129,6 +129,9 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a quote of a few words is speech when a speaker and a cue verb follow it
+    ("The cashier was shaken by the talk. “Too much hate,” she said, blaming some of it on the mayor.",
+     "she", "said", "Too much hate", "direct"),
     # '“A,” the email read.': the root closing the sentence is the verb, even tagged a noun
     ("The campaign wrote to its donors. “Friend, let me be blunt. I can beat the mayor. Tom can't,” the email read.",
      "the email", "read", "Friend, let me be blunt. I can beat the mayor. Tom can't", "direct"),
@@ -177,6 +180,7 @@ MUST_NOT_FIND = [
     "The voters made a clear choice in the spring.",  # 'make' without its cue phrase
     "The rain made it clear and cold by noon.",
     "“The bridge is closed for the winter.” Workers left the site on Monday.",  # a quote closed by a period
+    "The so-called “peace plan,” the mayor walked away from it.",  # a short quote with no cue verb after it
 ]
 
 

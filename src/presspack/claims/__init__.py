@@ -125,7 +125,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
     for qs, qe in quotes:
         if any(s <= qs and qe <= e for s, e in covered):
             continue
-        if len(text[qs:qe].split()) < 4:
+        if len(text[qs:qe].split()) < 4 and not _short_speech(doc, text, qe):
             continue
         row = _quote_claim(doc, article, sentences, resolver, qs, qe, found)
         if row:
@@ -798,6 +798,13 @@ def _paragraph_on(gap: str) -> bool:
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
 _SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 _ARTICLES = ("the", "a", "an")
+
+
+def _short_speech(doc: Any, text: str, qe: int) -> bool:
+    """A quote of a few words is speech (not a title or a scare quote) when a speaker and
+    a cue verb follow its closing mark: '“Too much hate,” she said.'"""
+    after = _speaker_after(doc, text, qe)
+    return after is not None and _is_cue_verb(after[1])
 
 
 def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
