@@ -129,6 +129,9 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # an inserted cue reports its host clause, not an infinitive of its own modifiers
+    ("He was unable to find a single buyer for the tickets, he said, on condition of anonymity to speak freely about the mayor.",
+     "he", "said", "He was unable to find a single buyer for the tickets", "indirect"),
     # a quote of a few words is speech when a speaker and a cue verb follow it
     ("The cashier was shaken by the talk. “Too much hate,” she said, blaming some of it on the mayor.",
      "she", "said", "Too much hate", "direct"),

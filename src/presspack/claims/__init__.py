@@ -69,6 +69,9 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
                     covered.append((row["content_start"], row["content_end"]))
             continue
         found_content = _content_child(tok)
+        if found_content is not None and found_content[0].dep_ == "xcomp" and found_content[0].i > tok.i:
+            # "A, he said, on condition of anonymity to speak freely": an inserted cue reports its host clause
+            found_content = _host_clause(tok) or found_content
         if found_content is None:
             found_content = _host_clause(tok)
             if found_content is None:
