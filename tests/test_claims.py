@@ -129,6 +129,10 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # an object predicate the parser put inside the object, or whose object it read as a possessive
+    ("Still, he called the mayor's public squabble with the police unusual.", "he", "called",
+     "the mayor's public squabble with the police unusual", "indirect"),
+    ("The senator later called her “third-rate” and left the room.", "The senator", "called", "her “third-rate”", "mixed"),
     # an inserted cue reports its host clause, not an infinitive of its own modifiers
     ("He was unable to find a single buyer for the tickets, he said, on condition of anonymity to speak freely about the mayor.",
      "he", "said", "He was unable to find a single buyer for the tickets", "indirect"),
@@ -184,6 +188,7 @@ MUST_NOT_FIND = [
     "The rain made it clear and cold by noon.",
     "“The bridge is closed for the winter.” Workers left the site on Monday.",  # a quote closed by a period
     "The so-called “peace plan,” the mayor walked away from it.",  # a short quote with no cue verb after it
+    "The charity, called Hope for Leeds, opened a new shop.",  # a name, not a call for anything
 ]
 
 

@@ -221,6 +221,12 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         for c in kids:
             if c.dep_ == "oprd" and obj is not None:
                 return obj, [c]
+            if c.dep_ == "oprd" and c.i > verb.i and any(k.dep_ == "nsubj" for k in kids):
+                return c, []  # "called her “third-rate”" with the object read as its possessive (not "a group called X")
+        if obj is not None and obj.i > verb.i and any(k.dep_ == "nsubj" for k in kids):
+            last = max((t for t in obj.subtree if not t.is_punct), key=lambda t: t.i)
+            if last.pos_ == "ADJ" and last.i > obj.i:
+                return obj, []  # "called the plan dangerous" with the predicate parsed inside the object
     if lemma in lex["as_verbs"] or lemma in lex["all_verbs"]:
         # "saw the plan as a mistake", "described him as a liar": the object and its 'as' complement
         obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
@@ -234,7 +240,8 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     preps = lex["verb_preps"].get(lemma)
     if preps:
         for c in kids:
-            if c.dep_ == "prep" and c.lower_ in preps:
+            if c.dep_ == "prep" and c.lower_ in preps and not (verb.dep_ == "acl" and verb.tag_ == "VBN" and c.i > verb.i + 1):
+                # (not "a charity called Hope for Leeds")
                 obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                 if obj is not None:
                     return obj, [c]
