@@ -129,6 +129,11 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # an indirect question, also when the parser made it an adverbial clause
+    ("A reporter asked the mayor if she had been preparing herself for a strike.", "A reporter", "asked",
+     "she had been preparing herself for a strike", "indirect"),
+    ("The employer asked for proof of citizenship, and the workers left.", "The employer", "asked for",
+     "proof of citizenship", "indirect"),
     # an object predicate the parser put inside the object, or whose object it read as a possessive
     ("Still, he called the mayor's public squabble with the police unusual.", "he", "called",
      "the mayor's public squabble with the police unusual", "indirect"),

@@ -13,7 +13,7 @@ from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
 @cache
 def lexicon() -> dict[str, Any]:
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -212,6 +212,10 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
         for c in kids:
             if c.dep_ == "ccomp" and not _phrase_part(verb, c):
                 return c, []
+    if lemma in lex["question_verbs"]:
+        for c in kids:
+            if c.dep_ == "advcl" and c.i > verb.i and any(m.dep_ == "mark" and m.lower_ in ("if", "whether") for m in c.children):
+                return c, []  # "asked the mayor if she would run"
     if lemma in lex["infinitive_verbs"]:
         for c in kids:
             if c.dep_ == "xcomp" and c.pos_ in ("VERB", "AUX"):
