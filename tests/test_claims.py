@@ -129,6 +129,8 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a verb of giving with something said as its object (cues.toml giving_verbs, said_objects)
+    ("The minister gave a grim assessment of the economy.", "The minister", "gave", "a grim assessment of the economy", "indirect"),
     # an indirect question, also when the parser made it an adverbial clause
     ("A reporter asked the mayor if she had been preparing herself for a strike.", "A reporter", "asked",
      "she had been preparing herself for a strike", "indirect"),
@@ -194,6 +196,7 @@ MUST_NOT_FIND = [
     "“The bridge is closed for the winter.” Workers left the site on Monday.",  # a quote closed by a period
     "The so-called “peace plan,” the mayor walked away from it.",  # a short quote with no cue verb after it
     "The charity, called Hope for Leeds, opened a new shop.",  # a name, not a call for anything
+    "Many clubs survived by offering family-friendly activities.",  # giving what is not said
 ]
 
 

@@ -319,7 +319,8 @@ def _candidates(doc: Any) -> list[Any]:
 
 
 def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
-    return lemma in lex["all_verbs"] or lemma in lex["all_adjectives"] or lemma in lex["nouns"] or lemma in lex["noun_preps"] or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS
+    return (lemma in lex["all_verbs"] or lemma in lex["all_adjectives"] or lemma in lex["nouns"] or lemma in lex["noun_preps"]
+            or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS or lemma in lex["giving_verbs"])
 
 
 _VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})

@@ -13,7 +13,7 @@ from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
 @cache
 def lexicon() -> dict[str, Any]:
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -183,6 +183,8 @@ def _is_cue_verb(tok: Any) -> bool:
     lemma = tok.lemma_.lower()
     if lemma in ("point", "make", "go", "lay", "spell"):
         return any((lemma, c.lower_) in lexicon()["verb_phrases"] for c in tok.children)
+    if lemma in lexicon()["giving_verbs"]:
+        return any(c.dep_ == "dobj" and c.i > tok.i and c.lemma_.lower() in lexicon()["said_objects"] for c in tok.children)
     return lemma in lexicon()["all_verbs"]
 
 
@@ -192,6 +194,10 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     lex = lexicon()
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
+    if lemma in lex["giving_verbs"]:
+        obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
+        if obj is not None and obj.lemma_.lower() in lex["said_objects"]:
+            return obj, []  # "offered his thoughts on the race"
     if lemma not in lex["all_verbs"]:  # a verb that is a cue only with its phrase ("make clear")
         phrased = _phrase_content(verb, kids)
         return (phrased, []) if phrased is not None else None
