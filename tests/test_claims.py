@@ -129,6 +129,14 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a cue in an 'as' clause reports the clause it modifies
+    ("As the mayor said, the bridge will reopen in May.", "the mayor", "said", "the bridge will reopen in May", "indirect"),
+    ("But as Anna Berg points out in a column, doing interviews gives the mayor a huge advantage.", "Anna Berg", "points out",
+     "doing interviews gives the mayor a huge advantage", "indirect"),
+    ("As one official put it, the city is broke.", "one official", "put", "the city is broke", "indirect"),
+    # a phrase head with its preposition from verb_preps
+    ("As proof, she pointed to attacks on her campaign funded by two rich donors.", "she", "pointed to",
+     "attacks on her campaign funded by two rich donors", "indirect"),
     # a verb of giving with something said as its object (cues.toml giving_verbs, said_objects)
     ("The minister gave a grim assessment of the economy.", "The minister", "gave", "a grim assessment of the economy", "indirect"),
     # an indirect question, also when the parser made it an adverbial clause
@@ -197,6 +205,7 @@ MUST_NOT_FIND = [
     "The so-called “peace plan,” the mayor walked away from it.",  # a short quote with no cue verb after it
     "The charity, called Hope for Leeds, opened a new shop.",  # a name, not a call for anything
     "Many clubs survived by offering family-friendly activities.",  # giving what is not said
+    "As he left the room, the crowd cheered.",  # an 'as' clause without a cue
 ]
 
 

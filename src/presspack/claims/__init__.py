@@ -73,7 +73,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             # "A, he said, on condition of anonymity to speak freely": an inserted cue reports its host clause
             found_content = _host_clause(tok) or found_content
         if found_content is None:
-            found_content = _host_clause(tok)
+            found_content = _host_clause(tok) or _as_report(tok)
             if found_content is None:
                 row = _trailing_cue(tok, article, sentences, resolver, quotes, cue_starts)
                 if row is not None:
@@ -81,10 +81,11 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
                     covered.append((row["content_start"], row["content_end"]))
                 continue
         content, extra_cue = found_content
-        hosted = bool(extra_cue) and extra_cue[0].dep_ == "parataxis"
+        hosted = bool(extra_cue) and extra_cue[0].dep_ in ("parataxis", "advcl") and extra_cue[0].i == tok.i
         if hosted:
             inner = {t.i for t in tok.subtree}
             ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
+            ctoks = [t for t in ctoks if not (t.i < tok.i and t.head.i == content.i and t.dep_ in ("cc", "punct"))]  # "But as X said, A"
             extra_cue = []
         elif extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].lower_ == "as" and extra_cue[0].i > content.i):
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
@@ -135,6 +136,15 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             found.append(row)
 
     return _finish(article, found, quotes)
+
+
+def _as_report(verb: Any) -> tuple[Any, list[Any]] | None:
+    """"As the mayor said, the bridge will reopen", "as one official put it, ...": a cue in
+    an 'as' clause with no content of its own reports the clause it modifies."""
+    if (verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX") and _own_subject(verb) is not None
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)):
+        return verb.head, [verb]
+    return None
 
 
 def _clause_tokens(head: Any) -> list[Any]:
@@ -323,7 +333,7 @@ def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
             or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS or lemma in lex["giving_verbs"])
 
 
-_VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell"})
+_VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell", "put"})
 
 
 def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,

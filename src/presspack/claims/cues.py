@@ -181,8 +181,11 @@ def _is_cue_verb(tok: Any) -> bool:
     if tok.pos_ not in ("VERB", "AUX"):
         return False
     lemma = tok.lemma_.lower()
+    if lemma == "put":  # "as X put it"
+        return any(c.dep_ == "dobj" and c.lower_ == "it" for c in tok.children) and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
     if lemma in ("point", "make", "go", "lay", "spell"):
-        return any((lemma, c.lower_) in lexicon()["verb_phrases"] for c in tok.children)
+        preps = lexicon()["verb_preps"].get(lemma, ())
+        return any((lemma, c.lower_) in lexicon()["verb_phrases"] or c.dep_ == "prep" and c.lower_ in preps for c in tok.children)
     if lemma in lexicon()["giving_verbs"]:
         return any(c.dep_ == "dobj" and c.i > tok.i and c.lemma_.lower() in lexicon()["said_objects"] for c in tok.children)
     return lemma in lexicon()["all_verbs"]
