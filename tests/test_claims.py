@@ -129,6 +129,12 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # the 'as' complement of a see-verb wherever the parser hung it
+    ("The mayor sees the council as captured by a hard-line philosophy.", "The mayor", "sees",
+     "the council as captured by a hard-line philosophy", "indirect"),
+    ("They see the senator as most likely to deliver it.", "They", "see", "the senator as most likely to deliver it", "indirect"),
+    ("Experts see the elections held Sunday as a test of the generals.", "Experts", "see",
+     "the elections held Sunday as a test of the generals", "indirect"),
     # a cue in an 'as' clause reports the clause it modifies
     ("As the mayor said, the bridge will reopen in May.", "the mayor", "said", "the bridge will reopen in May", "indirect"),
     ("But as Anna Berg points out in a column, doing interviews gives the mayor a huge advantage.", "Anna Berg", "points out",

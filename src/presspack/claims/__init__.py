@@ -87,7 +87,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
             ctoks = [t for t in ctoks if not (t.i < tok.i and t.head.i == content.i and t.dep_ in ("cc", "punct"))]  # "But as X said, A"
             extra_cue = []
-        elif extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].lower_ == "as" and extra_cue[0].i > content.i):
+        elif extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].i > content.i and extra_cue[0].left_edge.lower_ == "as"):
             ctoks = list(content.subtree) + list(extra_cue[0].subtree)
             extra_cue = []
         else:

@@ -250,6 +250,18 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
                 return obj, [as_]
             if lemma in lex["as_verbs"] and any(c.dep_ == "prep" and c.lower_ == "as" for c in obj.children):
                 return obj, []  # the parser hung the complement on the object
+            if lemma in lex["as_verbs"]:
+                # "sees the council as captured by ...", "see the senator as most likely to ...",
+                # "see the elections held Sunday as a test": an 'as' the parser hung lower down
+                as_ = next((t for t in verb.subtree if t.lower_ == "as" and obj.right_edge.i < t.i <= obj.right_edge.i + 1
+                            or t.lower_ == "as" and t.head.i != verb.i and obj.i < t.i and t.head.head.i == obj.i), None)
+                top = as_
+                while top is not None and top.head.i != verb.i and top.head.i != top.i:
+                    top = top.head
+                if top is not None and top.i == obj.i:
+                    return obj, []  # inside the object's phrase
+                if top is not None and top.head.i == verb.i and top.i > obj.i:
+                    return obj, [top]
     preps = lex["verb_preps"].get(lemma)
     if preps:
         for c in kids:
