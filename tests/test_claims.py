@@ -129,6 +129,11 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # an evidential adverb reports its clause on someone's word, unnamed
+    ("The mayor was reportedly on that trip with several other officials.", None, "reportedly",
+     "The mayor was reportedly on that trip with several other officials", "indirect"),
+    ("Reportedly, he made threats to co-workers and had been under investigation.", None, "Reportedly",
+     "he made threats to co-workers and had been under investigation", "indirect"),
     # the 'as' complement of a see-verb wherever the parser hung it
     ("The mayor sees the council as captured by a hard-line philosophy.", "The mayor", "sees",
      "the council as captured by a hard-line philosophy", "indirect"),

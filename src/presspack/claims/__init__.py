@@ -122,7 +122,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
-    for row in _according_to(doc, article, sentences, resolver):
+    for row in [*_according_to(doc, article, sentences, resolver), *_evidential(doc, article, sentences, resolver)]:
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
@@ -680,6 +680,28 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         if ce - cs < 3:
             continue
         out.append(_row(article, sentences, resolver, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce), tok))
+    return out
+
+
+def _evidential(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """"The mayor reportedly left the city", "Reportedly, he had been warned": an evidential
+    adverb (cues.toml evidential_adverbs) is the cue of the clause it modifies, whose
+    source is unnamed."""
+    out = []
+    text = article.text
+    words = lexicon()["evidential_adverbs"]
+    for m in re.finditer(r"\b(?:" + "|".join(sorted(words)) + r")\b", text, re.IGNORECASE):
+        span = doc.char_span(m.start(), m.end())
+        if span is None or span[0].pos_ != "ADV" or span[0].head.pos_ not in ("VERB", "AUX"):
+            continue
+        adv, head = span[0], span[0].head
+        toks = [t for t in head.subtree if not t.is_space]
+        if toks and toks[0].i == adv.i:  # "Reportedly, he ...": the clause after it
+            toks = [t for t in toks[1:] if not (t.i == adv.i + 1 and t.is_punct)]
+        if len(toks) < 3:
+            continue
+        cs, ce = _trim(text, *_span(toks))
+        out.append(_row(article, sentences, resolver, None, (adv.idx, adv.idx + len(adv.text)), (cs, ce), adv))
     return out
 
 
