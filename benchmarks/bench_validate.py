@@ -89,6 +89,8 @@ def make_release(root: Path, n_sentences: int, per_article: int = 20) -> dict[st
         w["entities"].write(ents)
         w["claims"].write(clms)
         files.append(aid)
+    # claim_entities (entities inside a claim's content): none here; the table is part of every release
+    w["claim_entities"] = TableWriter("claim_entities", root / "claim_entities.parquet")
     for t in w.values():
         t.close()
     rows = {t: tw.rows for t, tw in w.items()}
