@@ -7,6 +7,14 @@ reports medians, rows/s, the speed ratio and each child's peak RSS.
 
     .venv/bin/python benchmarks/bench_validate.py                      # 100,000 sentences
     .venv/bin/python benchmarks/bench_validate.py --sentences 1000000 --frictionless-runs 0
+    .venv/bin/python benchmarks/bench_validate.py --listed 100000  # memory at 100,000 and 1,000,000 listed articles
+
+--listed N measures instead how validate's memory grows with the articles the manifest
+lists: releases of N and 10N one-sentence articles, all listed in one manifest entry (an
+input file with that many records), each validated twice in a child process: the first
+run is timed, the second measures the peak of the Python heap (tracemalloc; DuckDB's and
+Arrow's own memory is not in it, and is bounded by PRESSPACK_VALIDATE_MEMORY); the peak
+RSS is the child's.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,7 +40,17 @@ NAMES = ["Anna Berg", "Jonas Weber", "Maria Lopez", "Kofi Mensah", "Élodie Dura
 CHILD = r"""
 import json, resource, sys, time
 t = time.perf_counter()
-if sys.argv[1] == "presspack":
+py_peak = None
+if sys.argv[1] == "presspack-memory":
+    import tracemalloc
+    from presspack.validate import validate
+    rep = validate(sys.argv[2], frictionless=False)  # timed; its imports and caches are not measured below
+    dt = time.perf_counter() - t
+    tracemalloc.start()
+    rep = validate(sys.argv[2], frictionless=False)
+    py_peak = tracemalloc.get_traced_memory()[1] / 1e6
+    ok, n = rep.valid, len(rep.problems)
+elif sys.argv[1] == "presspack":
     from presspack.validate import validate
     rep = validate(sys.argv[2], frictionless=False)
     ok, n = rep.valid, len(rep.problems)
@@ -39,8 +58,10 @@ else:
     import frictionless
     rep = frictionless.validate(sys.argv[2] + "/datapackage.json")
     ok, n = rep.valid, sum(len(t.errors) for t in rep.tasks)
-dt = time.perf_counter() - t
-print(json.dumps({"seconds": dt, "valid": ok, "problems": n, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+if py_peak is None:
+    dt = time.perf_counter() - t
+print(json.dumps({"seconds": dt, "valid": ok, "problems": n, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "python_peak_mb": py_peak}))
 """
 
 
@@ -89,6 +110,8 @@ def make_release(root: Path, n_sentences: int, per_article: int = 20) -> dict[st
         w["entities"].write(ents)
         w["claims"].write(clms)
         files.append(aid)
+    # claim_entities (entities inside a claim's content): none here; the table is part of every release
+    w["claim_entities"] = TableWriter("claim_entities", root / "claim_entities.parquet")
     for t in w.values():
         t.close()
     rows = {t: tw.rows for t, tw in w.items()}
@@ -107,8 +130,29 @@ def run_child(kind: str, release: Path) -> dict:
     if out.returncode:
         raise SystemExit(f"{kind} failed:\n{out.stderr[-3000:]}")
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    print(f"  {kind}: {res['seconds']:.2f} s, peak RSS {res['max_rss_mb']:.0f} MB, valid={res['valid']}", flush=True)
+    heap = f", Python heap peak {res['python_peak_mb']:.1f} MB" if res.get("python_peak_mb") is not None else ""
+    print(f"  {kind}: {res['seconds']:.2f} s, peak RSS {res['max_rss_mb']:.0f} MB{heap}, valid={res['valid']}", flush=True)
     return res
+
+
+def listed_memory(n: int, keep: Path | None) -> int:
+    """validate's memory at n and 10n articles listed in the manifest (see --listed)."""
+    got = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in (n, 10 * n):
+            release = (keep or Path(tmp)) / f"listed-{k}"
+            t = time.perf_counter()
+            make_release(release, k, per_article=1)
+            print(f"release of {k:,} articles (one sentence each), all listed in one manifest entry, written in "
+                  f"{time.perf_counter() - t:.1f} s", flush=True)
+            got[k] = run_child("presspack-memory", release)
+            assert got[k]["valid"], got[k]
+            if keep is None:
+                shutil.rmtree(release)
+    a, b = got[n], got[10 * n]
+    print(f"{n:,} -> {10 * n:,} listed articles: Python heap peak {a['python_peak_mb']:.1f} -> {b['python_peak_mb']:.1f} MB, "
+          f"peak RSS {a['max_rss_mb']:.0f} -> {b['max_rss_mb']:.0f} MB, {a['seconds']:.2f} -> {b['seconds']:.2f} s")
+    return 0
 
 
 def main() -> int:
@@ -117,7 +161,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5, help="presspack validate runs (median)")
     ap.add_argument("--frictionless-runs", type=int, default=3, help="frictionless validate runs (median); 0 skips it")
     ap.add_argument("--keep", type=Path, help="write the release here and keep it (default: a temporary directory)")
+    ap.add_argument("--listed", type=int, metavar="N", help="measure validate's memory at N and 10N listed articles instead")
     args = ap.parse_args()
+    if args.listed:
+        return listed_memory(args.listed, args.keep)
     with tempfile.TemporaryDirectory() as tmp:
         release = (args.keep or Path(tmp)) / "1.0.0"
         t = time.perf_counter()

@@ -5,7 +5,7 @@ import tracemalloc
 
 import pytest
 
-from presspack.diff import manifest_files, read_manifest
+from presspack.diff import manifest_files, manifest_files_streamed, read_manifest
 from presspack.errors import ReleaseNotFound
 from presspack.package import STREAMED, write_json_streamed
 
@@ -149,3 +149,52 @@ def test_a_spool_is_written_as_the_list_it_stands_for(after, n):
     assert len(ids) == n and ids.spilled == (n >= after) and ids[:2] == [f"id{i}é" for i in range(min(n, 2))]
     if n:
         assert ids[n - 1] == f"id{n - 1}é"
+
+
+@pytest.mark.parametrize("files", [
+    [{"path": "a.jsonl", "article_ids": ["x", "y"], "records": [{"status": "rejected", "reason": "r"}, "s", [1, [2]]], "notes": ["n"]},
+     {"article_ids": [], "status": "accepted", "path": "b"},  # a path after the ids
+     {"article_ids": [1, None, True, 1.5, {"a": [1, {"b": None}]}, ["x", []], "é✓\u2028"], "records": None},
+     {"article_ids": "abc", "records": {"k": [1]}, "notes": {"deep": [[{}]]}},  # not arrays: they stay in the entry
+     {"meta": {"article_ids": ["nested"], "records": [1]}, "article_ids.item": "dotted", "records.item": {"r": 1}},
+     "a.txt", 5, None, [1, [2, {"c": 3}]], {}, []],
+    [],
+])
+def test_streamed_entries_pass_their_list_items_one_by_one(tmp_path, files):
+    (tmp_path / "manifest.json").write_text(json.dumps({"version": "1.0.0", "files": files, "z": [1]}), encoding="utf-8")
+    got, items = [], []
+    for f in manifest_files_streamed(tmp_path, {"article_ids": lambda a: items.append(("id", a)),
+                                                "records": lambda r: items.append(("record", r))}, skip=("notes",)):
+        got.append((f, items[:]))
+        items.clear()
+    want = []
+    for f in manifest_files(tmp_path):
+        lists = []
+        if isinstance(f, dict):
+            f = dict(f)
+            f.pop("notes", None)
+            for key, kind in (("article_ids", "id"), ("records", "record")):
+                if isinstance(f.get(key), list):
+                    lists += [(kind, x) for x in f.pop(key)]
+        want.append((f, lists))
+    assert got == want
+    if files:
+        assert got[3][0] == {"article_ids": "abc", "records": {"k": [1]}} and got[2][1][4] == ("id", {"a": [1, {"b": None}]})
+
+
+def test_streamed_entries_and_broken_manifests(tmp_path):
+    def entries():
+        return list(manifest_files_streamed(tmp_path, {"article_ids": lambda a: None}))
+
+    for files in ({"a.txt": "accepted"}, "x", None, 3):
+        (tmp_path / "manifest.json").write_text(json.dumps({"files": files}), encoding="utf-8")
+        with pytest.raises(ReleaseNotFound, match="'files' is not a list"):
+            entries()
+    (tmp_path / "manifest.json").write_text('{"files": [{"path": "a", "article_ids": ["x", "y"', encoding="utf-8")
+    with pytest.raises(ReleaseNotFound, match="not valid JSON"):
+        entries()
+    (tmp_path / "manifest.json").write_text('{"version": "1.0.0"}', encoding="utf-8")
+    assert entries() == []
+    # as ijson.items has it: every value at files.item, also in a second "files" key
+    (tmp_path / "manifest.json").write_text('{"files": [{"path": "a"}], "files": [{"path": "b"}]}', encoding="utf-8")
+    assert entries() == [{"path": "a"}, {"path": "b"}] == list(manifest_files(tmp_path))

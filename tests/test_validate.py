@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pyarrow as pa
@@ -41,6 +43,17 @@ def rewrite(release: Path, table: str, change) -> None:
     (release / "datapackage.json").write_text(json.dumps(dp, indent=2))
     (release / SEAL_NAME).unlink()
     write_seal(release)
+
+
+def write_manifest(release: Path, change) -> None:
+    """Change manifest.json (and seal the release again)."""
+    m = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    (release / "manifest.json").write_text(json.dumps(change(m) or m, indent=2), encoding="utf-8")
+    (release / SEAL_NAME).unlink()
+    write_seal(release)
+
+
+validate_mod = importlib.import_module("presspack.validate")  # presspack.validate is also the function
 
 
 def types(report) -> set[str]:
@@ -158,3 +171,76 @@ def test_cli_exit_code_and_json(release):
     assert out["valid"] is False and out["problems"][0]["file"] == "extra.bin"
     proc = subprocess.run([sys.executable, "-m", "presspack", "validate", str(release)], capture_output=True, text=True)
     assert proc.returncode == 1 and "extra.bin: [extra-file]" in proc.stdout
+
+
+def test_listed_articles_are_checked_over_several_parquet_batches(release, monkeypatch):
+    """The manifest's article ids go to a temporary Parquet file a few rows at a time; the
+    problems are those of the ids as listed, in the same order."""
+    first = pq.read_table(release / "articles.parquet").to_pylist()[0]
+    b = [f"b{k:016x}" for k in range(5)]
+    rewrite(release, "articles", lambda rows: rows + [{**first, "article_id": b[k], "origin": f"feed.jsonl#{k}"} for k in range(5)])
+
+    def change(m):
+        m["counts"].update(accepted=6, articles_rows=6)
+        m["files"] += [
+            {"path": "feed.jsonl", "status": "partial", "reason": "r", "article_ids": [b[0], b[1], "zz-1", b[1]], "records": []},
+            {"article_ids": [b[2], "zz-2", b[0]], "status": "accepted", "path": "other.jsonl"},  # the path after the ids
+            {"records": [{"status": "rejected", "reason": "bad"}, {"origin": "x#1"}], "status": "odd", "path": "p", "article_ids": []},
+            {"path": "q", "status": "accepted", "article_ids": None},
+        ]
+
+    write_manifest(release, change)
+    flushes = []
+    flush = validate_mod._ParquetRows.flush
+    monkeypatch.setattr(validate_mod._ParquetRows, "flush", lambda self: flushes.append(len(self.columns[0])) or flush(self))
+    monkeypatch.setattr(validate_mod, "LISTED_BATCH", 2)
+    report = validate(release, frictionless=False)
+    got = [(p.file, p.row, p.column, p.message) for p in report.problems if p.type == "manifest"]
+    assert got == [
+        ("manifest.json", 4, "status", "file 'p' has status 'odd'"),
+        ("manifest.json", 4, "records", "record {'origin': 'x#1'} of 'p' has no status or reason"),
+        ("manifest.json", 5, "article_ids", "file 'q' is accepted but lists no article"),
+        ("articles.parquet", 5, "article_id", f"{b[3]} is not listed in manifest.json"),
+        ("articles.parquet", 6, "article_id", f"{b[4]} is not listed in manifest.json"),
+        ("manifest.json", 2, "article_ids", "zz-1 is not in articles.parquet"),
+        ("manifest.json", 3, "article_ids", "zz-2 is not in articles.parquet"),
+        ("manifest.json", 2, "article_ids", f"{b[1]} is listed more than once"),
+        ("manifest.json", 3, "article_ids", f"{b[0]} is listed more than once"),
+        ("articles.parquet", 2, "origin", "origin 'feed.jsonl#0' is not from 'other.jsonl', the manifest file that lists it"),
+        ("articles.parquet", 4, "origin", "origin 'feed.jsonl#2' is not from 'other.jsonl', the manifest file that lists it"),
+    ]
+    assert flushes.count(2) >= 4  # 8 ids listed: written two by two
+    monkeypatch.undo()
+    assert [p for p in validate(release, frictionless=False).problems if p.type == "manifest"] == \
+        [p for p in report.problems if p.type == "manifest"]  # one batch: the same
+
+
+def test_validate_memory_does_not_grow_with_the_articles_listed(release, monkeypatch):
+    """One manifest entry listing 20,000 or 200,000 article ids (an input file with that
+    many records): as many Python strings would take about 20 MB; validate holds a batch
+    of them at a time."""
+    monkeypatch.setattr(validate_mod, "LISTED_BATCH", 5_000, raising=False)
+    text = (release / "manifest.json").read_text(encoding="utf-8")
+    (real,) = json.loads(text)["files"][0]["article_ids"]
+    validate(release, frictionless=False)  # imports and caches: not what is measured
+
+    def peak(n):
+        ids = "[" + ", ".join([json.dumps(real), *(f'"z{k:016x}"' for k in range(1, n))]) + "]"
+        m = json.loads(text)
+        m["files"][0]["article_ids"] = "IDS"
+        (release / "manifest.json").write_text(json.dumps(m).replace('"IDS"', ids), encoding="utf-8")
+        del ids
+        tracemalloc.start()
+        try:
+            report = validate(release, frictionless=False)
+            got = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        listed = [p for p in report.problems if p.type == "manifest"]
+        assert len(listed) == validate_mod.MAX_PROBLEMS_PER_CHECK and listed[0].message == f"z{1:016x} is not in articles.parquet"
+        return got
+
+    small, big = peak(20_000), peak(200_000)
+    # held whole, the ids took ~18 MB more at 200,000; what grows here is the hashing of
+    # manifest.json, which reads it 1 MB at a time
+    assert big < small + 1_000_000 and big < 4_000_000, (small, big)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,6 +189,97 @@ def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterat
                                                 f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
                 else:
                     yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+                return
+
+
+def manifest_files_streamed(release: str | Path, lists: Mapping[str, Callable[[Any], object]], *,
+                            skip: tuple[str, ...] = ()) -> Iterator[Any]:
+    """The manifest's `files` entries, one at a time, as manifest_files yields them, but
+    an array under a key of `lists` (e.g. the article ids of an input file with millions
+    of records) is never built: each of its items is built on its own and passed to
+    lists[key] as it is parsed, before its entry is yielded, and the key is left out of
+    the entry. A value there that is not an array stays in the entry. Keys in `skip` are
+    left out unread. An entry that is not an object is yielded as it is, and every value
+    at `files.item` counts as an entry, as ijson.items has it. ReleaseNotFound as
+    manifest_files."""
+    import ijson
+
+    path = Path(release) / "manifest.json"
+    at = f"{MANIFEST_FILES}.item"
+    with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
+        events = ijson.parse(fh, use_float=True)
+        for prefix, event, _ in events:
+            if prefix == MANIFEST_FILES:
+                if event != "start_array":
+                    raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
+                for prefix, event, value in events:  # noqa: B020 - the outer loop ends here
+                    if prefix == at:  # the first event of an entry: the entry reads all of its events
+                        yield _entry_streamed(events, event, value, lists, set(skip))
+                return
+
+
+_OPEN = frozenset(("start_map", "start_array"))
+_CLOSE = frozenset(("end_map", "end_array"))
+
+
+def _entry_streamed(events: Iterator[Any], event: str, value: Any, lists: Mapping[str, Callable[[Any], object]],
+                    skip: set[str]) -> Any:
+    """One manifest entry, from its first event (`event`, `value`) on: see manifest_files_streamed."""
+    import ijson
+
+    if event != "start_map":
+        return _value(events, event, value)
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    for _, event, key in events:  # at the entry's own level: a key, or the entry's end
+        if event == "end_map":
+            builder.event(event, key)
+            return builder.value
+        start = next(events, None)  # the key's value starts
+        if start is None:
+            break
+        _, event, value = start
+        if key in lists and event == "start_array":
+            on_item = lists[key]
+            for _, event, value in events:
+                if event == "end_array":
+                    break
+                on_item(value if event not in _OPEN else _value(events, event, value))
+        elif key in skip:
+            if event in _OPEN:
+                _read_past(events)
+        else:
+            builder.event("map_key", key)
+            builder.event(event, value)
+            if event in _OPEN:
+                _read_past(events, builder)
+    raise ReleaseNotFound("manifest.json ends inside a file entry")  # ijson says so first
+
+
+def _value(events: Iterator[Any], event: str, value: Any) -> Any:
+    """The JSON value that starts with (`event`, `value`), built."""
+    import ijson
+
+    if event not in _OPEN:
+        return value
+    builder = ijson.ObjectBuilder()
+    builder.event(event, value)
+    _read_past(events, builder)
+    return builder.value
+
+
+def _read_past(events: Iterator[Any], builder: Any = None) -> None:
+    """Read the events of an array or object whose start was read, to its end; each goes
+    to `builder` when one is given."""
+    depth = 1
+    for _, event, value in events:
+        if builder is not None:
+            builder.event(event, value)
+        if event in _OPEN:
+            depth += 1
+        elif event in _CLOSE:
+            depth -= 1
+            if not depth:
                 return
 
 

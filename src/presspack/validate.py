@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from presspack import schemas
-from presspack.diff import manifest_files, read_manifest
+from presspack.diff import manifest_files_streamed, read_manifest
 from presspack.errors import ReleaseNotFound
 from presspack.package import sha256_file
 from presspack.release import release_problems as _release_problems
@@ -108,7 +108,7 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
             _check_offsets(rep, con, tables)
             _check_claim_targets(rep, con, tables)
             if manifest is not None:
-                _check_manifest(rep, con, tables, manifest, manifest_files(release), dp or {})
+                _check_manifest(rep, con, tables, manifest, release, dp or {})
     rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
     for kind, file, msg in _release_problems(release):
         rep.add(Problem(kind, msg, file=file))
@@ -394,9 +394,78 @@ def _check_claim_targets(rep: ValidationReport, con: Any, tables: dict[str, Path
                  lambda r: f"mention {r[1]} is not an entity inside the content of claim {r[0]} (or its key or article differs)")
 
 
-def _check_file_entry(rep: ValidationReport, i: int, f: Any, listed: list[str], listed_row: list[int],
-                      listed_path: list[str]) -> None:
-    """One of the manifest's file entries (row i); its article ids go to the listed_* columns."""
+# Rows of the listed article ids held in memory before they go to Parquet.
+LISTED_BATCH = 50_000
+
+
+class _ParquetRows:
+    """Rows of two columns written to a temporary Parquet file, LISTED_BATCH at a time."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.columns: tuple[list[Any], list[Any]] = ([], [])
+        self._writer = pq.ParquetWriter(path, schema)
+
+    def add(self, a: Any, b: Any) -> None:
+        c0, c1 = self.columns
+        c0.append(a)
+        c1.append(b)
+        if len(c0) >= LISTED_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.columns[0]:
+            self._writer.write_table(pa.table([pa.array(c, f.type) for c, f in zip(self.columns, self.schema, strict=True)],
+                                              schema=self.schema))
+            for c in self.columns:
+                c.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self._writer.close()
+
+
+class _Listing:
+    """The article ids the manifest lists, on disk (a file may list millions): `ids` has
+    (article_id, entry) in the order listed, `entries` (entry, path) for each entry that
+    lists any (an entry's path may follow its ids in the JSON). And of the entry being
+    read: how many ids it listed, and its records that lack a status or reason (as the
+    problem shows them; the first MAX_PROBLEMS_PER_CHECK, all that can be reported)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.ids = _ParquetRows(directory / "listed.parquet", pa.schema([("article_id", pa.string()), ("entry", pa.int64())]))
+        self.entries = _ParquetRows(directory / "entries.parquet", pa.schema([("entry", pa.int64()), ("path", pa.string())]))
+        self.row = 1  # the entry being read (1-based)
+        self.n_ids = 0
+        self.bad_records: list[str] = []
+
+    def add_id(self, a: Any) -> None:
+        self.ids.add(str(a), self.row)
+        self.n_ids += 1
+
+    def add_record(self, r: Any) -> None:
+        if _bad_record(r) and len(self.bad_records) < MAX_PROBLEMS_PER_CHECK:
+            self.bad_records.append(f"{r!r:.80}")
+
+    def next_entry(self) -> None:
+        self.row += 1
+        self.n_ids = 0
+        self.bad_records = []
+
+    def close(self) -> None:
+        self.ids.close()
+        self.entries.close()
+
+
+def _bad_record(r: Any) -> bool:
+    return not isinstance(r, dict) or r.get("status") not in ("rejected", "duplicate") or not r.get("reason")
+
+
+def _check_file_entry(rep: ValidationReport, f: Any, listing: _Listing) -> None:
+    """The manifest's file entry being read (row listing.row), whose article_ids and
+    records arrays were streamed into `listing`; its article ids go there too."""
+    i = listing.row
     if not isinstance(f, dict):
         rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
         return
@@ -404,29 +473,41 @@ def _check_file_entry(rep: ValidationReport, i: int, f: Any, listed: list[str], 
         rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
     if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):
         rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} without a reason", file="manifest.json", row=i, column="reason"))
-    if f.get("status") in ("accepted", "partial") and not f.get("article_ids"):
+    ids = f.get("article_ids", []) or []  # a value that is not an array stays in the entry (None: none)
+    if f.get("status") in ("accepted", "partial") and not (listing.n_ids or ids):
         rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} but lists no article", file="manifest.json", row=i, column="article_ids"))
-    for r in f.get("records", []) or []:
-        if not isinstance(r, dict) or r.get("status") not in ("rejected", "duplicate") or not r.get("reason"):
-            rep.add(Problem("manifest", f"record {r!r:.80} of {f.get('path')!r} has no status or reason", file="manifest.json", row=i, column="records"))
-    for a in f.get("article_ids", []) or []:
-        listed.append(str(a))
-        listed_row.append(i)
-        listed_path.append(str(f.get("path")))
+    for r in f.get("records", []) or []:  # likewise
+        listing.add_record(r)
+    for r in listing.bad_records:
+        rep.add(Problem("manifest", f"record {r} of {f.get('path')!r} has no status or reason", file="manifest.json", row=i, column="records"))
+    for a in ids:
+        listing.add_id(a)
+    if listing.n_ids:
+        listing.entries.add(i, str(f.get("path")))
 
 
 def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any],
-                    files: Iterator[Any], dp: dict[str, Any]) -> None:
+                    release: Path, dp: dict[str, Any]) -> None:
+    """The manifest's file entries, read one at a time, their article ids streamed to a
+    temporary Parquet file (memory does not grow with the articles listed), against the
+    tables; counts; per-article hashes and sentence counts."""
     rep.checks.append("manifest")
-    listed: list[str] = []
-    listed_row: list[int] = []
-    listed_path: list[str] = []
-    try:
-        for i, f in enumerate(files, start=1):
-            _check_file_entry(rep, i, f, listed, listed_row, listed_path)
-    except ReleaseNotFound as e:
-        rep.add(Problem("manifest", f"'files' is not a list of entries: {e}", file="manifest.json", column="files"))
-        return
+    with tempfile.TemporaryDirectory(prefix="presspack-validate-listed-") as tmp:
+        listing = _Listing(Path(tmp))
+        try:
+            for f in manifest_files_streamed(release, {"article_ids": listing.add_id, "records": listing.add_record}, skip=("notes",)):
+                _check_file_entry(rep, f, listing)
+                listing.next_entry()
+        except ReleaseNotFound as e:
+            rep.add(Problem("manifest", f"'files' is not a list of entries: {e}", file="manifest.json", column="files"))
+            return
+        finally:
+            listing.close()
+        _check_counts_and_listed(rep, con, tables, manifest, dp, listing)
+
+
+def _check_counts_and_listed(rep: ValidationReport, con: Any, tables: dict[str, Path], manifest: dict[str, Any],
+                             dp: dict[str, Any], listing: _Listing) -> None:
     counts = manifest.get("counts", {}) if isinstance(manifest.get("counts"), dict) else {}
     for t, n in rep.rows.items():
         if f"{t}_rows" in counts and counts[f"{t}_rows"] != n:
@@ -438,16 +519,27 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         return
     if "accepted" in counts and counts["accepted"] != rep.rows.get("articles"):
         rep.add(Problem("manifest", f"counts.accepted is {counts['accepted']}, articles has {rep.rows.get('articles')} rows", file="manifest.json", column="counts"))
-    con.register("_listed", pa.table({"article_id": pa.array(listed, pa.string()), "entry": pa.array(listed_row, pa.int64()),
-                                      "path": pa.array(listed_path, pa.string())}))
-    _report_rows(rep, con, "SELECT a._row, a.article_id FROM articles a ANTI JOIN _listed m USING (article_id) ORDER BY a._row",
+    # pos: where the id is listed (row of the file), which orders the problems of one entry
+    con.execute(f"CREATE TEMP VIEW _listed_ids AS SELECT article_id, entry, file_row_number AS pos "
+                f"FROM read_parquet({_lit(str(listing.ids.path))}, file_row_number = true)")
+    con.execute(f"CREATE TEMP VIEW _listed AS SELECT i.article_id, i.entry, i.pos, e.path FROM _listed_ids i "
+                f"JOIN read_parquet({_lit(str(listing.entries.path))}) e USING (entry)")
+    try:
+        _check_listed_sql(rep, con, tables)
+    finally:
+        con.execute("DROP VIEW _listed")
+        con.execute("DROP VIEW _listed_ids")
+
+
+def _check_listed_sql(rep: ValidationReport, con: Any, tables: dict[str, Path]) -> None:
+    _report_rows(rep, con, "SELECT a._row, a.article_id FROM articles a ANTI JOIN _listed_ids m USING (article_id) ORDER BY a._row",
                  "manifest", "articles.parquet", "article_id", lambda r: f"{r[0]} is not listed in manifest.json")
-    _report_rows(rep, con, "SELECT m.entry, m.article_id FROM _listed m ANTI JOIN articles a USING (article_id) ORDER BY m.entry",
+    _report_rows(rep, con, "SELECT m.entry, m.article_id FROM _listed_ids m ANTI JOIN articles a USING (article_id) ORDER BY m.entry, m.pos",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is not in articles.parquet")
-    _report_rows(rep, con, "SELECT max(entry), article_id FROM _listed GROUP BY article_id HAVING count(*) > 1 ORDER BY 1",
+    _report_rows(rep, con, "SELECT max(entry), article_id FROM _listed_ids GROUP BY article_id HAVING count(*) > 1 ORDER BY 1, max(pos)",
                  "manifest", "manifest.json", "article_ids", lambda r: f"{r[0]} is listed more than once")
     _report_rows(rep, con, "SELECT a._row, a.origin, m.path FROM articles a JOIN _listed m USING (article_id) "
-                 "WHERE NOT (a.origin = m.path OR starts_with(a.origin, m.path || '#')) ORDER BY a._row",
+                 "WHERE NOT (a.origin = m.path OR starts_with(a.origin, m.path || '#')) ORDER BY a._row, m.pos",
                  "manifest", "articles.parquet", "origin", lambda r: f"origin {r[0]!r} is not from {r[1]!r}, the manifest file that lists it")
     # per-article consistency: the stored hash and sentence count match the rows
     _report_rows(rep, con, "SELECT _row, sha256 FROM articles WHERE sha256 IS NOT NULL AND sha256 <> sha256(text) ORDER BY _row",
@@ -460,7 +552,6 @@ def _check_manifest(rep: ValidationReport, con: Any, tables: dict[str, Path], ma
         )
         _report_rows(rep, con, sql, "articles", "articles.parquet", "n_sentences",
                      lambda r: f"n_sentences is {r[0]}, sentences.parquet has {r[1]}")
-    con.unregister("_listed")
 
 
 def _frictionless(rep: ValidationReport, dp_path: Path) -> None:
