@@ -150,6 +150,8 @@ MUST_FIND = [
      "attacks on her campaign funded by two rich donors", "indirect"),
     # a verb of giving with something said as its object (cues.toml giving_verbs, said_objects)
     ("The minister gave a grim assessment of the economy.", "The minister", "gave", "a grim assessment of the economy", "indirect"),
+    ("The senator told a joke about the weather.", "The senator", "told", "a joke about the weather", "indirect"),
+    ("The minister offered to resign after the vote.", "The minister", "offered", "to resign after the vote", "indirect"),
     # an indirect question, also when the parser made it an adverbial clause
     ("A reporter asked the mayor if she had been preparing herself for a strike.", "A reporter", "asked",
      "she had been preparing herself for a strike", "indirect"),

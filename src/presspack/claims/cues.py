@@ -186,7 +186,7 @@ def _is_cue_verb(tok: Any) -> bool:
     if lemma in ("point", "make", "go", "lay", "spell"):
         preps = lexicon()["verb_preps"].get(lemma, ())
         return any((lemma, c.lower_) in lexicon()["verb_phrases"] or c.dep_ == "prep" and c.lower_ in preps for c in tok.children)
-    if lemma in lexicon()["giving_verbs"]:
+    if lemma in lexicon()["giving_verbs"] and lemma not in lexicon()["all_verbs"]:
         return any(c.dep_ == "dobj" and c.i > tok.i and c.lemma_.lower() in lexicon()["said_objects"] for c in tok.children)
     return lemma in lexicon()["all_verbs"]
 
