@@ -12,6 +12,7 @@ interrupting cue, also across paragraphs. Speakers are resolved to entities
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from typing import Any
 
@@ -321,16 +322,19 @@ def _candidates(doc: Any) -> list[Any]:
     """The tokens whose lemma is in the lexicon (cue verbs, cue nouns, seem/appear), in order."""
     from spacy.attrs import LEMMA
 
-    lex = lexicon()
     strings = doc.vocab.strings
     lemmas = doc.to_array([LEMMA]).ravel().tolist()
-    wanted = {h for h in set(lemmas) if _lexical(strings[h].lower(), lex)}
+    starts = _rule_lemmas()
+    wanted = {h for h in set(lemmas) if strings[h].lower() in starts}
     return [doc[i] for i, h in enumerate(lemmas) if h in wanted]
 
 
-def _lexical(lemma: str, lex: dict[str, Any]) -> bool:
-    return (lemma in lex["all_verbs"] or lemma in lex["all_adjectives"] or lemma in lex["nouns"] or lemma in lex["noun_preps"]
-            or lemma in _SEEM or lemma in _VERB_PHRASE_HEADS or lemma in lex["giving_verbs"])
+@functools.cache
+def _rule_lemmas() -> frozenset[str]:
+    """Every lemma a rule can start from (lower case)."""
+    lex = lexicon()
+    return (lex["all_verbs"] | lex["all_adjectives"] | lex["nouns"] | frozenset(lex["noun_preps"]) | frozenset(_SEEM)
+            | _VERB_PHRASE_HEADS | frozenset(lex["giving_verbs"]))
 
 
 _VERB_PHRASE_HEADS = frozenset({"point", "make", "go", "lay", "spell", "put"})
