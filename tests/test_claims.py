@@ -129,6 +129,8 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a finding in a poll or survey of its own: the poll is the source
+    ("In a new poll, the mayor leads her rival by ten points.", "a new poll", "In", "the mayor leads her rival by ten points", "indirect"),
     # an evidential adverb reports its clause on someone's word, unnamed
     ("The mayor was reportedly on that trip with several other officials.", None, "reportedly",
      "The mayor was reportedly on that trip with several other officials", "indirect"),
@@ -219,6 +221,7 @@ MUST_NOT_FIND = [
     "The charity, called Hope for Leeds, opened a new shop.",  # a name, not a call for anything
     "Many clubs survived by offering family-friendly activities.",  # giving what is not said
     "As he left the room, the crowd cheered.",  # an 'as' clause without a cue
+    "The senator slid in the polls after the debate.",  # the polls at large are no source
 ]
 
 

@@ -123,7 +123,8 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
-    for row in [*_according_to(doc, article, sentences, resolver), *_evidential(doc, article, sentences, resolver)]:
+    for row in [*_according_to(doc, article, sentences, resolver), *_evidential(doc, article, sentences, resolver),
+                *_in_source(doc, article, sentences, resolver)]:
         found.append(row)
         covered.append((row["content_start"], row["content_end"]))
 
@@ -684,6 +685,42 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         if ce - cs < 3:
             continue
         out.append(_row(article, sentences, resolver, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce), tok))
+    return out
+
+
+_FINDINGS = frozenset({"poll", "survey"})
+
+
+def _in_source(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """"In a new poll, the mayor leads by ten points" / "... leads by ten points in the
+    latest survey": a finding reported in a poll, survey, study or report (the source), the
+    clause the phrase modifies being the content."""
+    out = []
+    text = article.text
+    for tok in doc:
+        if tok.lower_ != "in" or tok.dep_ != "prep":
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
+        if obj is None or obj.lemma_.lower() not in _FINDINGS or tok.head.pos_ not in ("VERB", "AUX"):
+            continue  # (not "his lead in the polls")
+        if not any(c.dep_ in ("amod", "compound", "nmod", "nummod", "poss") or c.dep_ == "det" and c.lower_ != "the" for c in obj.children):
+            continue  # a poll of its own ("a new poll", "the latest CNN poll"), not "in the polls" at large
+        clause = tok.head
+        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.pos_ not in ("VERB", "AUX") or _is_cue_verb(clause):
+            continue  # "said in a report": the cue verb's claim
+        if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
+            clause = clause.sent.root
+        phrase = {t.i for t in tok.subtree}
+        part = [t for t in clause.subtree if t.i not in phrase and not t.is_space and not (t.dep_ == "mark" and t.head.i == clause.i)]
+        before = [t for t in part if t.i < tok.i and not t.is_punct]
+        after = [t for t in part if t.i > max(phrase) and not t.is_punct]
+        part = [t for t in part if t.i > max(phrase)] if not before else [t for t in part if t.i < tok.i] if not after else part
+        if len([t for t in part if not t.is_punct]) < 3:
+            continue
+        cs, ce = _trim(text, *_span(part))
+        out.append(_row(article, sentences, resolver, _speaker_tokens(obj), (tok.idx, tok.idx + 2), (cs, ce), tok))
     return out
 
 
