@@ -364,6 +364,10 @@ def test_headline_layouts(claims_of):
     _, claims = claims_of("Holt: “Never underestimate the voters.”\n\nTom Holt has some advice for his party.")
     c = find(claims, "Never underestimate the voters")
     assert c is not None and (c["speaker_text"], c["cue_text"], c["speaker_name"]) == ("Holt", ":", "Tom Holt")
+    # a name opening the article's headline, which the parser did not recognise as a person
+    _, claims = claims_of("Holt: My housing plans are not set in stone.\n\nThe mayor spoke on Monday.")
+    c = find(claims, "My housing plans are not set in stone")
+    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Holt", ":")
     # a label that names no source is no speaker
     _, claims = claims_of("Breaking news: the harbour is closed.")
     assert claims == []

@@ -497,10 +497,11 @@ _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\
 
 def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
     """Interview and debate transcripts and headlines: a paragraph opening with `NAME: ...`
-    (the name in capitals, a person or organization the parser recognised, or a source
-    noun: "Poll: ...")."""
+    (the name in capitals, a person or organization the parser recognised, a source noun:
+    "Poll: ...", or proper nouns opening the article: its headline)."""
     text = article.text
     out = []
+    first = article.paragraphs[0][0] if article.paragraphs else -1
     for ps, pe, heading in article.paragraphs:
         m = _TRANSCRIPT.match(text, ps, pe)
         if m is None or heading or _open_at(text, m.end()) is not None:
@@ -510,7 +511,8 @@ def _transcript(doc: Any, article: Article, sentences: list[dict[str, Any]], res
         if span is None:
             continue
         if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)
-                or name.split()[-1].lower() in lexicon()["source_nouns"]):
+                or name.split()[-1].lower() in lexicon()["source_nouns"]
+                or ps == first and all(t.pos_ == "PROPN" for t in span)):  # "Holt: ..." as the headline
             continue
         cs, ce = _trim(text, m.end(), pe)
         if ce - cs < 3:
