@@ -129,6 +129,9 @@ MUST_FIND = [
      "It is no secret, the coach said, that the team needs a new striker", "indirect"),
     ("The fire destroyed three houses on Main Street, police said on Friday, and two people were injured.", "police", "said",
      "The fire destroyed three houses on Main Street, police said on Friday, and two people were injured", "indirect"),
+    # a verb phrase with a modal conjoined to the cue after its content is more of what was said
+    ("Anna said she hoped to get her account back, and then would continue to spread her message.", "Anna", "said",
+     "she hoped to get her account back, and then would continue to spread her message", "indirect"),
     # a finding in a poll or survey of its own: the poll is the source
     ("In a new poll, the mayor leads her rival by ten points.", "a new poll", "In", "the mayor leads her rival by ten points", "indirect"),
     # an evidential adverb reports its clause on someone's word, unnamed

@@ -96,6 +96,7 @@ def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], ment
             ctoks = _cut_second_report(tok, content, ctoks)
             if ctoks:
                 ctoks = ctoks + _tail(tok, content, ctoks)
+                ctoks = ctoks + _reported_conjunct(tok, ctoks)
                 if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
                     obj = next((c for c in tok.children if c.dep_ == "dobj" and tok.i < c.i < content.i), None)
                     if obj is not None:
@@ -218,6 +219,18 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         out.extend(c.subtree)
     return out
+
+
+def _reported_conjunct(verb: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she hoped to win, and then would run again": a verb phrase the parser
+    conjoined to the cue verb after its content, with a modal and no subject of its own,
+    is more of what was said (the tokens from the content's end to the phrase's end)."""
+    end = max(t.i for t in ctoks)
+    for c in verb.children:
+        if (c.dep_ == "conj" and c.i > end and _own_subject(c) is None and not _is_cue_verb(c)
+                and any(a.dep_ == "aux" and a.tag_ == "MD" and a.i < c.i for a in c.children)):
+            return [t for t in verb.doc[end + 1:c.right_edge.i + 1] if not t.is_space]
+    return []
 
 
 # nouns of the occasion on which something was said ("said at a rally", "in an interview")
