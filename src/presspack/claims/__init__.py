@@ -587,7 +587,16 @@ def _finish(article: Article, found: list[dict[str, Any]], quotes: list[tuple[in
         return r["cue_start"] is not None and q["content_start"] <= r["cue_start"] < q["content_end"]
 
     # (a quote that goes on with the same cue is a continuation, not a report inside it)
-    found = [r for r in found if not any(q is not r and inside(r, q) and not inside(q, r) and r["cue_start"] != q["cue_start"] for q in found)]
+    by_start = sorted(found, key=lambda q: q["content_start"])
+    starts = [q["content_start"] for q in by_start]
+
+    def reported_inside(r: dict[str, Any]) -> bool:  # only claims whose content starts at or before r's cue can hold it
+        if r["cue_start"] is None:
+            return False
+        around = by_start[:bisect.bisect_right(starts, r["cue_start"])]
+        return any(q is not r and inside(r, q) and not inside(q, r) and r["cue_start"] != q["cue_start"] for q in around)
+
+    found = [r for r in found if not reported_inside(r)]
     rows: dict[str, dict[str, Any]] = {}
     for r in sorted(found, key=lambda r: (r["content_start"], r["content_end"], r["cue_start"] or -1)):
         cid = f"{article.article_id}-c{r['content_start']}-{r['content_end']}"
@@ -710,13 +719,16 @@ def _in_source(doc: Any, article: Article, sentences: list[dict[str, Any]], reso
     """"In a new poll, the mayor leads by ten points" / "... leads by ten points in the
     latest survey": a finding reported in a poll, survey, study or report (the source), the
     clause the phrase modifies being the content."""
+    import numpy as np
+    from spacy.attrs import LEMMA
+
     out = []
     text = article.text
-    for tok in doc:
-        if tok.lower_ != "in" or tok.dep_ != "prep":
-            continue
-        obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-        if obj is None or obj.lemma_.lower() not in _FINDINGS or tok.head.pos_ not in ("VERB", "AUX"):
+    hashes = [doc.vocab.strings[w] for f in _FINDINGS for w in (f, f.capitalize())]
+    for i in np.flatnonzero(np.isin(doc.to_array([LEMMA]).ravel(), hashes)).tolist():
+        obj = doc[i]
+        tok = obj.head
+        if obj.dep_ != "pobj" or tok.lower_ != "in" or tok.dep_ != "prep" or tok.head.pos_ not in ("VERB", "AUX"):
             continue  # (not "his lead in the polls")
         if not any(c.dep_ in ("amod", "compound", "nmod", "nummod", "poss") or c.dep_ == "det" and c.lower_ != "the" for c in obj.children):
             continue  # a poll of its own ("a new poll", "the latest CNN poll"), not "in the polls" at large
