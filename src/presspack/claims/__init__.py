@@ -3,8 +3,10 @@
 Patterns (the lexicon is data, in data/cues.toml): reporting verbs with a clausal
 complement, a direct object, an infinitive, an object predicate or a prepositional
 object as content (also in conjunction and participial form, "..., stressing that ...");
-cues inserted in their content ("That, he argued, is why ..."); "according to X"; quoted
-speech with a nearby speaker, colon and dash layouts; runs of quotes around an
+cues inserted in their content ("That, he argued, is why ...") or in an 'as' clause ("As
+the mayor said, ..."); "according to X"; evidential adverbs ("reportedly"); findings "in
+a new poll"; quoted speech with a nearby speaker, colon and dash layouts, headlines and
+transcripts (`NAME: ...`), block quotes after "X added:"; runs of quotes around an
 interrupting cue, also across paragraphs. Speakers are resolved to entities
 (speakers.py); quote marks are paired in quotes.py.
 """
