@@ -321,59 +321,58 @@ def test_colon_and_dash_layouts(claims_of):
     assert c is not None and c["speaker_text"] == "Anna Berg" and c["cue_text"] == "–"
 
 
-def test_voices_with_the_name_before_a_dash(claims_of):
-    text = ("We asked voters what they thought of the debate.\n\n"
-            "Laura Mendes ― “Honestly, I was bored. Neither of them answered a question about housing.”\n\n"
-            "Peter Okafor, 34 – ”It changed my mind. I will vote for the first time this year.”")
+_VOICES = ("We asked voters what they thought of the debate.\n\n"
+           "Laura Mendes ― “Honestly, I was bored. Neither of them answered a question about housing.”\n\n"
+           "Peter Okafor, 34 – ”It changed my mind. I will vote for the first time this year.”")
+
+# Layouts of a quote or a paragraph and its speaker: (text, content, fields of its claim).
+LAYOUTS = [
+    # voices given as "Name – “...”", also with the quote opened by the closing mark
+    (_VOICES, "Honestly, I was bored. Neither of them answered a question about housing",
+     {"speaker_text": "Laura Mendes", "cue_text": "―", "kind": "direct"}),
+    (_VOICES, "It changed my mind. I will vote for the first time this year",
+     {"speaker_text": "Peter Okafor", "cue_text": "–", "kind": "direct"}),
+    # a lead-in with a comma before the quote
+    ("“We have waited for years,” said Ruth Adler, a farmer from the valley.\n\n"
+     "She continued, “For us, the farmers of this valley, all we ask for is water next season.”",
+     "For us, the farmers of this valley, all we ask for is water next season",
+     {"speaker_text": "She", "cue_text": "continued", "speaker_name": "Ruth Adler"}),
+    # a block quote without marks after a lead-in ending in a colon: that paragraph only
+    ("The governor spoke to the press on Monday.\n\nThe governor added:\n\n"
+     "It is typical of the council. They know nothing about the harbour.\n\nThen the meeting ended.",
+     "It is typical of the council. They know nothing about the harbour",
+     {"speaker_text": "The governor", "cue_text": "added", "kind": "direct"}),
+    # headlines: a source noun, a name the parser did not recognise (read as a common noun),
+    # proper nouns opening the article
+    ("Poll: Reyes and Berg tied in the race for mayor.\n\nA new poll shows the two candidates level.",
+     "Reyes and Berg tied in the race for mayor", {"speaker_text": "Poll", "cue_text": ":"}),
+    ("Holt: “Never underestimate the voters.”\n\nTom Holt has some advice for his party.",
+     "Never underestimate the voters", {"speaker_text": "Holt", "cue_text": ":", "speaker_name": "Tom Holt"}),
+    ("Holt: My housing plans are not set in stone.\n\nThe mayor spoke on Monday.",
+     "My housing plans are not set in stone", {"speaker_text": "Holt", "cue_text": ":"}),
+]
+
+
+@pytest.mark.parametrize("text,content,fields", LAYOUTS)
+def test_layouts(claims_of, text, content, fields):
     _, claims = claims_of(text)
-    c = find(claims, "Honestly, I was bored. Neither of them answered a question about housing")
-    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Laura Mendes", "―", "direct")
-    # a quote opened with the closing mark after the dash
-    c = find(claims, "It changed my mind. I will vote for the first time this year")
-    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("Peter Okafor", "–", "direct")
-    # a dash inside a sentence is no such layout
-    _, claims = claims_of("The mayor has one goal – “a city where nobody sleeps on the street,” as she puts it.")
-    assert all(c["cue_text"] != "–" for c in claims)
+    c = find(claims, content)
+    assert c is not None and {k: c[k] for k in fields} == fields, [x["content_text"] for x in claims]
 
 
-def test_lead_in_with_a_comma_before_a_quote(claims_of):
-    text = ("“We have waited for years,” said Ruth Adler, a farmer from the valley.\n\n"
-            "She continued, “For us, the farmers of this valley, all we ask for is water next season.”")
+# Look-alikes of those layouts: (text, a cue no claim may have; None: no claim at all).
+NOT_LAYOUTS = [
+    ("The mayor has one goal – “a city where nobody sleeps on the street,” as she puts it.", "–"),  # a dash in a sentence
+    ("The crowd was silent. As the band played, “nobody wants to leave this square” was written on a banner.", "played"),
+    ("The names of the arrested men follow:\n\nJohn Smith, 45, of Leeds, and Tom Reyes, 51, of York.", None),  # no report verb
+    ("Breaking news: the harbour is closed.", None),  # a label that names no source
+]
+
+
+@pytest.mark.parametrize("text,cue", NOT_LAYOUTS)
+def test_not_layouts(claims_of, text, cue):
     _, claims = claims_of(text)
-    c = find(claims, "For us, the farmers of this valley, all we ask for is water next season")
-    assert c is not None and (c["speaker_text"], c["cue_text"], c["speaker_name"]) == ("She", "continued", "Ruth Adler")
-    # a subordinate clause before the quote is no lead-in
-    _, claims = claims_of("The crowd was silent. As the band played, “nobody wants to leave this square” was written on a banner.")
-    assert all(c["cue_text"] != "played" for c in claims)
-
-
-def test_block_quote_without_marks_after_a_lead_in(claims_of):
-    text = ("The governor spoke to the press on Monday.\n\nThe governor added:\n\n"
-            "It is typical of the council. They know nothing about the harbour.\n\nThen the meeting ended.")
-    _, claims = claims_of(text)
-    c = find(claims, "It is typical of the council. They know nothing about the harbour")
-    assert c is not None and (c["speaker_text"], c["cue_text"], c["kind"]) == ("The governor", "added", "direct")
-    assert find(claims, "Then the meeting ended") is None
-    # a colon after something that is not a report verb introduces no claim
-    _, claims = claims_of("The names of the arrested men follow:\n\nJohn Smith, 45, of Leeds, and Tom Reyes, 51, of York.")
-    assert claims == []
-
-
-def test_headline_layouts(claims_of):
-    _, claims = claims_of("Poll: Reyes and Berg tied in the race for mayor.\n\nA new poll shows the two candidates level.")
-    c = find(claims, "Reyes and Berg tied in the race for mayor")
-    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Poll", ":")
-    # a quote after a name the parser did not recognise (here read as a common noun)
-    _, claims = claims_of("Holt: “Never underestimate the voters.”\n\nTom Holt has some advice for his party.")
-    c = find(claims, "Never underestimate the voters")
-    assert c is not None and (c["speaker_text"], c["cue_text"], c["speaker_name"]) == ("Holt", ":", "Tom Holt")
-    # a name opening the article's headline, which the parser did not recognise as a person
-    _, claims = claims_of("Holt: My housing plans are not set in stone.\n\nThe mayor spoke on Monday.")
-    c = find(claims, "My housing plans are not set in stone")
-    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Holt", ":")
-    # a label that names no source is no speaker
-    _, claims = claims_of("Breaking news: the harbour is closed.")
-    assert claims == []
+    assert claims == [] if cue is None else all(c["cue_text"] != cue for c in claims)
 
 
 def test_lead_in_with_a_colon_before_a_quote_paragraph(claims_of):

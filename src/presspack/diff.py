@@ -177,6 +177,23 @@ def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterat
     millions of records). ReleaseNotFound as read_json, and when `files` is not a list."""
     import ijson
 
+    with _files_array(release) as events:
+        if events is None:
+            return
+        if skip:
+            yield from _objects_without(events, f"{MANIFEST_FILES}.item", set(skip),
+                                        f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
+        else:
+            yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+
+
+@contextmanager
+def _files_array(release: str | Path) -> Iterator[Iterator[Any] | None]:
+    """The manifest's parser events from just inside its `files` array on (None when it
+    has no `files`); errors while they are read become ReleaseNotFound as read_json, and
+    `files` that is not a list is one."""
+    import ijson
+
     path = Path(release) / "manifest.json"
     with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
         events = ijson.parse(fh, use_float=True)
@@ -184,12 +201,9 @@ def manifest_files(release: str | Path, *, skip: tuple[str, ...] = ()) -> Iterat
             if prefix == MANIFEST_FILES:
                 if event != "start_array":
                     raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
-                if skip:
-                    yield from _objects_without(events, f"{MANIFEST_FILES}.item", set(skip),
-                                                f"manifest.json: a {MANIFEST_FILES!r} entry is not an object")
-                else:
-                    yield from ijson.items(events, f"{MANIFEST_FILES}.item")
+                yield events
                 return
+        yield None
 
 
 def manifest_files_streamed(release: str | Path, lists: Mapping[str, Callable[[Any], object]], *,
@@ -202,20 +216,13 @@ def manifest_files_streamed(release: str | Path, lists: Mapping[str, Callable[[A
     left out unread. An entry that is not an object is yielded as it is, and every value
     at `files.item` counts as an entry, as ijson.items has it. ReleaseNotFound as
     manifest_files."""
-    import ijson
-
-    path = Path(release) / "manifest.json"
     at = f"{MANIFEST_FILES}.item"
-    with _release_json(path, (ijson.JSONError,)), open(path, "rb") as fh:
-        events = ijson.parse(fh, use_float=True)
-        for prefix, event, _ in events:
-            if prefix == MANIFEST_FILES:
-                if event != "start_array":
-                    raise ReleaseNotFound(f"{path}: {MANIFEST_FILES!r} is not a list")
-                for prefix, event, value in events:  # noqa: B020 - the outer loop ends here
-                    if prefix == at:  # the first event of an entry: the entry reads all of its events
-                        yield _entry_streamed(events, event, value, lists, set(skip))
-                return
+    with _files_array(release) as events:
+        if events is None:
+            return
+        for prefix, event, value in events:
+            if prefix == at:  # the first event of an entry: the entry reads all of its events
+                yield _entry_streamed(events, event, value, lists, set(skip))
 
 
 _OPEN = frozenset(("start_map", "start_array"))
