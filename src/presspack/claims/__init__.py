@@ -544,9 +544,12 @@ def _block_quotes(doc: Any, article: Article, sentences: list[dict[str, Any]], r
     out = []
     paras = article.paragraphs
     for (_, ple, prev_heading), (ps, pe, heading) in zip(paras, paras[1:]):
-        if heading or prev_heading or not text[:ple].rstrip().endswith(":") or _open_at(text, ps) is not None:
+        end = ple
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if heading or prev_heading or text[end - 1:end] != ":" or _open_at(text, ps) is not None:
             continue
-        colon = doc.char_span(ple - 1, ple, alignment_mode="expand")
+        colon = doc.char_span(end - 1, end, alignment_mode="expand")
         if colon is None:
             continue
         verb = doc[colon[0].i - 1] if colon[0].i > 0 else None  # "X added:", "X wrote on Monday:" is no block lead-in
