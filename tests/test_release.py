@@ -17,6 +17,7 @@ from presspack.package import sha256_file, write_json
 from presspack.release import (
     bump_version,
     provenance,
+    provenance_json,
     read_versions,
     record_release,
     release,
@@ -242,7 +243,54 @@ def test_info_prints_provenance(history):
     assert f"spacy {m['provenance']['libraries']['spacy']}" in out
     assert f"{m['files'][0]['sha256']}  news.jsonl (accepted)" in out
     proc = subprocess.run([sys.executable, "-m", "presspack", "info", str(rd), "--json"], capture_output=True, text=True)
-    assert json.loads(proc.stdout) == json.loads(json.dumps(p))
+    hashes = list(p["inputs"]["hashes"])
+    assert proc.stdout == json.dumps({**p, "inputs": {**p["inputs"], "hashes": hashes}}, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5])
+@pytest.mark.parametrize("after", [1, 2, None])
+def test_provenance_json_streams_the_file_hashes_with_the_bytes_of_a_list(history, monkeypatch, n, after):
+    from presspack import package
+
+    if after is not None:
+        monkeypatch.setattr(package, "SPOOL_AFTER", after)
+    p = provenance(history[0] / "1.0.0")
+    hashes = package.Spool()
+    items = [{"path": f"dossier-{i}-é.jsonl", "sha256": f"{i:064x}", "status": "accepted"} for i in range(n)]
+    for h in items:
+        hashes.append(h)
+    assert hashes.spilled == (after is not None and n >= after)
+    streamed = "".join(provenance_json({**p, "inputs": {**p["inputs"], "hashes": hashes}}))
+    assert streamed == json.dumps({**p, "inputs": {**p["inputs"], "hashes": items}}, indent=2)
+
+
+def test_info_memory_does_not_grow_with_input_files(tmp_path, monkeypatch):
+    """`presspack info` on a manifest of many input files: their hashes go to a Spool."""
+    import tracemalloc
+
+    from presspack import package
+
+    monkeypatch.setattr(package, "SPOOL_AFTER", 1000)
+
+    def peak(n: int) -> int:
+        rd = tmp_path / f"r{n}"
+        rd.mkdir()
+        with open(rd / "manifest.json", "w", encoding="utf-8") as fh:
+            fh.write('{"version": "1.0.0", "provenance": {}, "counts": {}, "files": [')
+            fh.write(",".join(json.dumps({"path": f"in/{i}.txt", "sha256": f"{i:064x}", "status": "accepted", "format": "text",
+                                          "article_ids": [f"a{i}"]}) for i in range(n)))
+            fh.write("]}")
+        tracemalloc.start()
+        p = provenance(rd)
+        for _ in provenance_json(p):
+            pass
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert p["inputs"]["files"] == n
+        return top
+
+    small, big = peak(5_000), peak(50_000)
+    assert big < 1.5 * small, (small, big)  # a list of the 50,000 hashes alone would be about 10x
 
 
 def test_versions_index_adopts_older_releases_and_forgets_deleted_ones(copy_of, history):

@@ -112,10 +112,14 @@ def diff_cli(args: argparse.Namespace) -> int:
 
 
 def info_cli(args: argparse.Namespace) -> int:
-    from presspack.release import format_provenance, provenance
+    from presspack.release import format_provenance, provenance, provenance_json
 
     p = provenance(args.release)
-    print(json.dumps(p, indent=2) if args.json else format_provenance(p))
+    if args.json:
+        sys.stdout.writelines(provenance_json(p))
+        sys.stdout.write("\n")
+    else:
+        print(format_provenance(p))
     return EXIT_OK
 
 

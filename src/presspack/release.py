@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from presspack.build import SEMVER, TMP_PREFIX, BuildResult, build
 from presspack.config import Config, load_config
 from presspack.diff import ReleaseDiff, diff_releases, manifest_files, read_json, read_manifest
 from presspack.errors import NothingToRelease, NoReleaseWritten, ReleaseExists, ReleaseNotFound
-from presspack.package import sha256_file, write_json
+from presspack.package import STREAMED, Spool, sha256_file, write_json
 
 VERSIONS_FILE = "versions.json"
 BUMPS = ("auto", "major", "minor", "patch")
@@ -294,13 +295,15 @@ def immutability_problems(release_dir: str | Path) -> list[tuple[str, str]]:
 
 
 def provenance(release_dir: str | Path) -> dict[str, Any]:
-    """What `presspack info` shows: toolkit, libraries, model, configuration, inputs and counts."""
+    """What `presspack info` shows: toolkit, libraries, model, configuration, inputs and counts.
+    The input files' hashes are a package.Spool (a list past which memory does not grow):
+    provenance_json writes the whole as JSON."""
     release_dir = Path(release_dir)
     m = read_manifest(release_dir)
     prov = m.get("provenance", {})
     by_status: dict[str, int] = {}
     by_format: dict[str, int] = {}
-    hashes = []
+    hashes = Spool()  # one per input file: millions of files stay off the heap
     for f in manifest_files(release_dir, skip=("article_ids", "records", "notes")):
         by_status[f.get("status")] = by_status.get(f.get("status"), 0) + 1
         by_format[f.get("format")] = by_format.get(f.get("format"), 0) + 1
@@ -325,6 +328,19 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
         },
         "counts": m.get("counts", {}),
     }
+
+
+def provenance_json(p: dict[str, Any]) -> Iterator[str]:
+    """json.dumps(p, indent=2) of provenance() in pieces, the input files' hashes one at a
+    time (the same text as with a list there)."""
+    marker = json.dumps(STREAMED)
+    head, tail = json.dumps({**p, "inputs": {**p["inputs"], "hashes": STREAMED}}, indent=2).split(marker)
+    pad = "\n      "  # an item of inputs.hashes, two levels in
+    first = True
+    for h in p["inputs"]["hashes"]:
+        yield (head + "[" if first else ",") + pad + json.dumps(h, indent=2).replace("\n", pad)
+        first = False
+    yield (head + "[]" if first else "\n    ]") + tail
 
 
 def format_provenance(p: dict[str, Any]) -> str:
