@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
 
 from presspack import __version__
 from presspack.errors import PresspackError
