@@ -681,18 +681,13 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
         src = objs[0]
         speaker = _speaker_tokens(src)
         phrase = {t.i for t in tok.subtree} | {t.i for t in to.subtree} | {tok.i, to.i}
-        clause = tok.head
-        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-            clause = clause.head
+        clause = _modified_clause(tok)
         if src.pos_ == "PRON" and any(_is_cue_verb(t) for t in tok.sent if t.i < tok.i):
             continue  # "X noted that A, according to him, B": X's report already says who
         if _is_cue_verb(clause) and _content_child(clause) is not None and any(
                 t.i > max(phrase) and not (t.is_punct or t.is_space) for t in clause.sent) and tok.i > clause.sent.start:
             continue  # inserted on a cue verb ("X said ..., according to him, ..."): X's claim already says who
-        if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
-            clause = clause.sent.root  # the phrase covers the whole sentence, conjuncts too
-        part = [t for t in clause.subtree if t.i not in phrase and not t.is_space
-                and not (t.dep_ == "mark" and t.head.i == clause.i)]
+        part = _clause_without(clause, phrase)
         lo, hi = min(phrase), max(phrase)
         before = [t for t in part if t.i < lo]
         after = [t for t in part if t.i > hi]
@@ -717,6 +712,24 @@ def _according_to(doc: Any, article: Article, sentences: list[dict[str, Any]], r
     return out
 
 
+def _modified_clause(tok: Any) -> Any:
+    """The verb of the clause that a phrase headed by `tok` ("according to", "in a poll")
+    modifies (the sentence's root when there is no verb above it)."""
+    clause = tok.head
+    while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
+        clause = clause.head
+    return clause
+
+
+def _clause_without(clause: Any, phrase: set[int]) -> list[Any]:
+    """The tokens of `clause` without those of `phrase`, spaces and the clause's own
+    complementizer; the whole sentence's when the clause is its root or a conjunct of it
+    (the phrase covers the whole sentence, conjuncts too)."""
+    if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
+        clause = clause.sent.root
+    return [t for t in clause.subtree if t.i not in phrase and not t.is_space and not (t.dep_ == "mark" and t.head.i == clause.i)]
+
+
 _FINDINGS = frozenset({"poll", "survey"})
 
 
@@ -737,15 +750,11 @@ def _in_source(doc: Any, article: Article, sentences: list[dict[str, Any]], reso
             continue  # (not "his lead in the polls")
         if not any(c.dep_ in ("amod", "compound", "nmod", "nummod", "poss") or c.dep_ == "det" and c.lower_ != "the" for c in obj.children):
             continue  # a poll of its own ("a new poll", "the latest CNN poll"), not "in the polls" at large
-        clause = tok.head
-        while clause.pos_ not in ("VERB", "AUX") and clause.head.i != clause.i:
-            clause = clause.head
+        clause = _modified_clause(tok)
         if clause.pos_ not in ("VERB", "AUX") or _is_cue_verb(clause):
             continue  # "said in a report": the cue verb's claim
-        if clause.dep_ == "ROOT" or clause.head.dep_ == "ROOT" and clause.dep_ == "conj":
-            clause = clause.sent.root
         phrase = {t.i for t in tok.subtree}
-        part = [t for t in clause.subtree if t.i not in phrase and not t.is_space and not (t.dep_ == "mark" and t.head.i == clause.i)]
+        part = _clause_without(clause, phrase)
         before = [t for t in part if t.i < tok.i and not t.is_punct]
         after = [t for t in part if t.i > max(phrase) and not t.is_punct]
         part = [t for t in part if t.i > max(phrase)] if not before else [t for t in part if t.i < tok.i] if not after else part
@@ -756,14 +765,18 @@ def _in_source(doc: Any, article: Article, sentences: list[dict[str, Any]], reso
     return out
 
 
+@functools.cache
+def _evidential_pattern() -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(sorted(lexicon()["evidential_adverbs"])) + r")\b", re.IGNORECASE)
+
+
 def _evidential(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
     """"The mayor reportedly left the city", "Reportedly, he had been warned": an evidential
     adverb (cues.toml evidential_adverbs) is the cue of the clause it modifies, whose
     source is unnamed."""
     out = []
     text = article.text
-    words = lexicon()["evidential_adverbs"]
-    for m in re.finditer(r"\b(?:" + "|".join(sorted(words)) + r")\b", text, re.IGNORECASE):
+    for m in _evidential_pattern().finditer(text):
         span = doc.char_span(m.start(), m.end())
         if span is None or span[0].pos_ != "ADV" or span[0].head.pos_ not in ("VERB", "AUX"):
             continue
@@ -829,20 +842,20 @@ def _quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], re
             name_toks = toks[:next((k for k, t in enumerate(toks) if t.text == ","), len(toks))]  # "Ana Ruiz, 34"
             return _row(article, sentences, resolver, name_toks, (dash, dash + 1), (qs, qe), span[0])
     lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
+    lead_end = max(0, qs - 8) + len(lead)
+    mark = doc.char_span(lead_end - 1, lead_end, alignment_mode="expand") if lead[-1:] in (":", ",") else None
     if lead.endswith(":"):
         # a lead-in sentence ending in a colon, also in the paragraph before: "She added:"
-        colon_tok = doc.char_span(max(0, qs - 8) + len(lead) - 1, max(0, qs - 8) + len(lead), alignment_mode="expand")
-        if colon_tok is not None:
-            for tok in reversed(list(colon_tok[0].sent)):
+        if mark is not None:
+            for tok in reversed(list(mark[0].sent)):
                 if tok.pos_ in ("VERB", "AUX") and (_is_cue_verb(tok) or tok.dep_ == "ROOT"):
                     subj = _subject(tok)
                     if subj is not None:
                         return _row(article, sentences, resolver, _speaker_tokens(subj), _span(_cue_tokens(tok)), (qs, qe), tok)
     if lead.endswith(","):
         # "She continued, “...”": the verb right before the comma that opens the quote
-        comma = doc.char_span(max(0, qs - 8) + len(lead) - 1, max(0, qs - 8) + len(lead), alignment_mode="expand")
-        if comma is not None and comma[0].i > 0:
-            verb = doc[comma[0].i - 1]
+        if mark is not None and mark[0].i > 0:
+            verb = doc[mark[0].i - 1]
             if verb.pos_ == "ADV" and verb.i > 0:
                 verb = doc[verb.i - 1]
             if (verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "conj")

@@ -187,8 +187,18 @@ def _is_cue_verb(tok: Any) -> bool:
         preps = lexicon()["verb_preps"].get(lemma, ())
         return any((lemma, c.lower_) in lexicon()["verb_phrases"] or c.dep_ == "prep" and c.lower_ in preps for c in tok.children)
     if lemma in lexicon()["giving_verbs"] and lemma not in lexicon()["all_verbs"]:
-        return any(c.dep_ == "dobj" and c.i > tok.i and c.lemma_.lower() in lexicon()["said_objects"] for c in tok.children)
+        return _said_object(tok) is not None
     return lemma in lexicon()["all_verbs"]
+
+
+def _said_object(verb: Any) -> Any | None:
+    """The direct object of a giving verb (cues.toml giving_verbs) when it is something said
+    or thought (said_objects): "offered his thoughts on the race"."""
+    lex = lexicon()
+    if verb.lemma_.lower() not in lex["giving_verbs"]:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    return obj if obj is not None and obj.lemma_.lower() in lex["said_objects"] else None
 
 
 def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
@@ -197,10 +207,9 @@ def _content_child(verb: Any) -> tuple[Any, list[Any]] | None:
     lex = lexicon()
     lemma = verb.lemma_.lower()
     kids = list(verb.children)
-    if lemma in lex["giving_verbs"]:
-        obj = next((c for c in kids if c.dep_ == "dobj" and c.i > verb.i), None)
-        if obj is not None and obj.lemma_.lower() in lex["said_objects"]:
-            return obj, []  # "offered his thoughts on the race"
+    said = _said_object(verb)
+    if said is not None:
+        return said, []  # "offered his thoughts on the race"
     if lemma not in lex["all_verbs"]:  # a verb that is a cue only with its phrase ("make clear")
         phrased = _phrase_content(verb, kids)
         return (phrased, []) if phrased is not None else None
