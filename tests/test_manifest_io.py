@@ -136,14 +136,14 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
 def test_a_spool_is_written_as_the_list_it_stands_for(after, n):
     import io
 
-    from presspack.package import Spool, _dump_item
+    from presspack.package import Spool, json_chunks
 
     ids, recs = Spool(after=after), Spool(after=after)
     for i in range(n):
         ids.append(f"id{i}é")
         recs.append({"origin": f"f.jsonl:{i}", "status": "rejected", "reason": 'bad "x"\n'})
     out = io.StringIO()
-    _dump_item(out, {"path": "f.jsonl", "article_ids": ids, "records": recs, "notes": Spool(after=after), "status": "partial"})
+    out.writelines(json_chunks({"path": "f.jsonl", "article_ids": ids, "records": recs, "notes": Spool(after=after), "status": "partial"}, 2))
     plain = {"path": "f.jsonl", "article_ids": list(ids), "records": list(recs), "notes": [], "status": "partial"}
     assert out.getvalue() == json.dumps(plain, indent=2, ensure_ascii=False).replace("\n", "\n    ")
     assert len(ids) == n and ids.spilled == (n >= after) and ids[:2] == [f"id{i}é" for i in range(min(n, 2))]

@@ -158,46 +158,55 @@ class Spool:
             self.fh = None
 
 
-def _dump_item(fh: Any, item: Any) -> None:
-    """json.dumps(item, indent=2) one level in (the manifest's list items), writing the
-    Spools among a dict's values item by item: the same bytes as their lists."""
-    pad = "    "
-    spools = {k: v for k, v in item.items() if isinstance(v, Spool)} if isinstance(item, dict) else {}
-    if not spools:
-        fh.write(json.dumps(item, indent=2, ensure_ascii=False).replace("\n", "\n" + pad))
-        return
-    marks = {k: f"\u0000spool {i}\u0000" for i, k in enumerate(spools)}
-    text = json.dumps({k: marks.get(k, v) for k, v in item.items()}, indent=2, ensure_ascii=False).replace("\n", "\n" + pad)
-    for k, spool in spools.items():
-        head, text = text.split(json.dumps(marks[k]), 1)
-        fh.write(head)
-        inner = pad + "    "  # the list's items: two levels into the item
+class _Items:
+    """An iterable written as the JSON list of its items (write_json_streamed's list)."""
+
+    def __init__(self, items: Any) -> None:
+        self.items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.items)
+
+
+def _streams(value: Any) -> bool:
+    """`value` is, or is a dict holding (at any depth of dicts), a list written item by item."""
+    if isinstance(value, (Spool, _Items)):
+        return True
+    return isinstance(value, dict) and any(isinstance(v, (Spool, _Items)) or isinstance(v, dict) and _streams(v) for v in value.values())
+
+
+def json_chunks(value: Any, level: int = 0, *, ensure_ascii: bool = False) -> Iterator[str]:
+    """json.dumps(value, indent=2), as if `level` levels in, in pieces: the Spools (and
+    write_json_streamed's list) in it, also in dicts inside it, are written item by item,
+    never held as lists: the same text as with lists in their place."""
+    pad = "\n" + "  " * level
+    if isinstance(value, (Spool, _Items)):
         first = True
-        for x in spool:
-            fh.write(("[\n" if first else ",\n") + inner + json.dumps(x, indent=2, ensure_ascii=False).replace("\n", "\n" + inner))
+        for item in value:
+            yield ("[" if first else ",") + pad + "  "
+            yield from json_chunks(item, level + 1, ensure_ascii=ensure_ascii)
             first = False
-        fh.write("[]" if first else "\n" + pad + "  ]")
-    fh.write(text)
+        yield "[]" if first else pad + "]"
+    elif _streams(value):  # a dict with such a list inside (so not empty)
+        first = True
+        for k, v in value.items():
+            yield ("{" if first else ",") + pad + "  " + json.dumps(k, ensure_ascii=ensure_ascii) + ": "
+            yield from json_chunks(v, level + 1, ensure_ascii=ensure_ascii)
+            first = False
+        yield pad + "}"
+    else:
+        yield json.dumps(value, indent=2, ensure_ascii=ensure_ascii).replace("\n", pad)
 
 
 def write_json_streamed(path: Path, data: dict[str, Any], key: str, items: Any) -> None:
     """write_json(path, data) with data[key] (set to STREAMED) the list of `items`, written
     one item at a time from an iterator: the same bytes, without the list in memory (nor
     the Spools inside an item)."""
-    marker = json.dumps(STREAMED)
-    parts = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False).split(marker)
-    if data.get(key) != STREAMED or len(parts) != 2 or not parts[0].endswith(f'\n  {json.dumps(key, ensure_ascii=False)}: '):
+    if data.get(key) != STREAMED or json.dumps(STREAMED) in json.dumps({**data, key: None}):
         raise ValueError(f"write_json_streamed: {key!r} must be a top-level key set to STREAMED")
-    head, tail = parts
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(head)
-        first = True
-        for item in items:
-            fh.write("[\n    " if first else ",\n    ")
-            _dump_item(fh, item)
-            first = False
-        fh.write("[]" if first else "\n  ]")
-        fh.write(tail + "\n")
+        fh.writelines(json_chunks({**data, key: _Items(items)}))
+        fh.write("\n")
 
 
 def resource_descriptor(table: str, path: str, sha256: str, rows: int) -> dict[str, Any]:

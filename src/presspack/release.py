@@ -21,7 +21,7 @@ from presspack.build import SEMVER, TMP_PREFIX, BuildResult, build
 from presspack.config import Config, load_config
 from presspack.diff import ReleaseDiff, diff_releases, manifest_files, read_json, read_manifest
 from presspack.errors import NothingToRelease, NoReleaseWritten, ReleaseExists, ReleaseNotFound
-from presspack.package import STREAMED, Spool, sha256_file, write_json
+from presspack.package import Spool, json_chunks, sha256_file, write_json
 
 VERSIONS_FILE = "versions.json"
 BUMPS = ("auto", "major", "minor", "patch")
@@ -333,14 +333,7 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
 def provenance_json(p: dict[str, Any]) -> Iterator[str]:
     """json.dumps(p, indent=2) of provenance() in pieces, the input files' hashes one at a
     time (the same text as with a list there)."""
-    marker = json.dumps(STREAMED)
-    head, tail = json.dumps({**p, "inputs": {**p["inputs"], "hashes": STREAMED}}, indent=2).split(marker)
-    pad = "\n      "  # an item of inputs.hashes, two levels in
-    first = True
-    for h in p["inputs"]["hashes"]:
-        yield (head + "[" if first else ",") + pad + json.dumps(h, indent=2).replace("\n", pad)
-        first = False
-    yield (head + "[]" if first else "\n    ]") + tail
+    return json_chunks(p, ensure_ascii=True)
 
 
 def format_provenance(p: dict[str, Any]) -> str:
