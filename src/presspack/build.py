@@ -7,10 +7,9 @@ import os
 import platform
 import re
 import shutil
-import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain, islice
@@ -226,11 +225,10 @@ def _articles(sources: list[str | Path], config: Config, ledger: _Ledger, progre
     if language is None:
         from presspack import language
 
-    for f in discover(sources):
+    for n, f in enumerate(discover(sources), 1):
         entry = ledger.open_file(f)
         if progress is not None:
-            progress.update(1)
-            progress.set_postfix_str(f.rel[-40:], refresh=False)
+            progress(n, f.rel)
         if f.error:
             entry.update(status="rejected", reason=f.error)
             ledger.counts["rejected"] += 1
@@ -402,13 +400,14 @@ def build(
     version: str,
     config: Config | None = None,
     *,
-    progress: bool = False,
+    progress: Callable[[int, str], None] | None = None,
     nlp: Any = None,
 ) -> BuildResult:
     """Build release OUT/VERSION from SOURCE files or directories.
 
     The release appears by an atomic rename only when complete; an existing version is
-    never overwritten. `nlp` may pass an already loaded pipeline (tests load it once);
+    never overwritten. `progress(files_read, path)` is called as each input file is
+    opened (the CLI prints it; the library never prints). `nlp` may pass an already loaded pipeline (tests load it once);
     otherwise it is loaded only when some article is not in the NLP cache.
     """
     from presspack import nlp as nlp_mod
@@ -447,7 +446,7 @@ def build(
     return result
 
 
-def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: bool) -> BuildResult:
+def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: Any) -> BuildResult:
     ledger = _Ledger()
     try:
         return _build_with(ledger, tmp, sources, version, config, nlp, progress)
@@ -456,15 +455,10 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
 
 
 def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any,
-                progress: bool) -> BuildResult:
+                progress: Any) -> BuildResult:
     from presspack import language as language_mod
     from presspack import nlp as nlp_mod
 
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" files", desc="presspack build", file=sys.stderr, dynamic_ncols=True)
     from presspack import entity_index
     from presspack.claims.targets import claim_entity_rows
     from presspack.gazetteer import load_gazetteers
@@ -487,7 +481,7 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
             executor.start()
         writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
         ledger.signatures = cache.signatures if cache is not None else None
-        stream: Iterable[Article] = _articles(sources, config, ledger, bar, cache.languages(language_mod) if cache is not None else None)
+        stream: Iterable[Article] = _articles(sources, config, ledger, progress, cache.languages(language_mod) if cache is not None else None)
         if cache is not None:
             prescan = _Prescan(sources, cache, config.sha256())
             stream = prescan.start_when_needed(stream, executor)
@@ -512,8 +506,6 @@ def _build_with(ledger: _Ledger, tmp: Path, sources: list[str | Path], version: 
             cache.close()
         for w in writers.values():
             w.close()
-        if bar is not None:
-            bar.close()
     n_files = ledger.n_files()
     if ledger.dedup is not None:
         ledger.dedup.close()  # its index is not needed any more

@@ -83,7 +83,7 @@ def release(
     version: str | None = None,
     config: Config | None = None,
     nlp: Any = None,
-    progress: bool = False,
+    progress: Any = None,
 ) -> ReleaseResult:
     """Build the next version of the dataset in OUT.
 
