@@ -18,12 +18,13 @@ import time
 from pathlib import Path
 
 from presspack import claims as claims_mod
-from presspack import entities as ent_mod
-from presspack import sentences as sent_mod
+from presspack.entities import mentions as ent_mod
+from presspack.nlp import sentences as sent_mod
 from presspack.config import load_config
-from presspack.ingest import Reject, discover, reader_for
-from presspack.nlp import load_pipeline
-from presspack.normalize import normalize
+from presspack.ingest.types import Reject
+from presspack.ingest import discover, reader_for
+from presspack.nlp.pipeline import load_pipeline
+from presspack.normalize.text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -45,7 +45,7 @@ def rss() -> int:
 
 
 def run_presspack(items: list[tuple[str, str]]) -> tuple[float, int, int]:
-    from presspack.dedup import Deduplicator
+    from presspack.normalize.dedup import Deduplicator
 
     d = Deduplicator()
     before = rss()

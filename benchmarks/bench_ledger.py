@@ -1,6 +1,6 @@
 """Memory of the build's bookkeeping per article, without spaCy: the ledger (the
 manifest's file entries, the article ids seen) and the near-duplicate index, driven
-through build._accept with synthetic one-article files, then the manifest's `files`
+through build.intake.accept_item with synthetic one-article files, then the manifest's `files`
 written out as a build does.
 
     python benchmarks/bench_ledger.py [--articles 2000] [--factor 10] [--spill-after N] [--one-file]
@@ -11,7 +11,7 @@ allocate: peak over the run, minus the baseline after 200 warm-up articles) and 
 without it (growth of the peak RSS over the RSS after the warm-up; SQLite's page cache,
 which tracemalloc does not see, shows here). Divided by the articles after the warm-up:
 bytes per article, and the CPU time per article of the untraced run (signatures
-included). `--spill-after` sets build.SPILL_AFTER and dedup.SPILL_AFTER (default:
+included). `--spill-after` sets build.ledger.SPILL_AFTER and dedup.SPILL_AFTER (default:
 the code's own, 200,000: nothing spills at these sizes; try 1000).
 
 `--one-file` makes the articles records of one input file (a JSONL of N records) instead
@@ -54,14 +54,13 @@ def _rss_kb() -> int:
 def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False) -> dict[str, float]:
     import tracemalloc
 
-    import presspack.build  # noqa: F401 - the module, not the function presspack.build
-    from presspack import dedup
+    from presspack.build import intake, ledger as ledger_mod
+    from presspack.normalize import dedup
     from presspack.config import load_config
-    from presspack.ingest import InputFile, RawArticle
+    from presspack.ingest.types import InputFile, RawArticle
 
-    b = sys.modules["presspack.build"]
     if spill_after is not None:
-        b.SPILL_AFTER = spill_after
+        ledger_mod.SPILL_AFTER = spill_after
         dedup.SPILL_AFTER = spill_after
     config = load_config(None)
 
@@ -73,7 +72,7 @@ def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False)
 
     rng = random.Random(1)
     words = [f"w{k}" for k in range(20_000)]
-    ledger = b._Ledger()
+    ledger = ledger_mod.Ledger()
     base = {"rss": 0, "traced": 0}
 
     feed = InputFile(path=Path("/corpus/feed.jsonl"), rel="feed.jsonl", format="jsonl", size=n * 600, sha256="f" * 64,
@@ -88,13 +87,13 @@ def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False)
         recent.append(text)
         if whole is not None:  # a record of the one input file
             item = RawArticle(origin=f"feed.jsonl:{i + 1}", body=text, meta={"title": f"Title {i}", "id": str(i)})
-            b._accept(item, config, whole, ledger, NoLanguage)
+            intake.accept_item(item, config, whole, ledger, NoLanguage)
             return
         f = InputFile(path=where, rel=f"section-{i % 7}/{i:08d}.txt", format="txt", size=len(text) + 20,
                       sha256=f"{i:064x}", encoding="utf-8")
         entry = ledger.open_file(f)
         item = RawArticle(origin=f.rel, body=f"Title {i}\n\n{text}\n", meta={"title": f"Title {i}"}, from_txt=True)
-        b._accept(item, config, entry, ledger, NoLanguage)
+        intake.accept_item(item, config, entry, ledger, NoLanguage)
         ledger.close_file(entry, f)
 
     # One Path for all: Python 3.11's pathlib interns every path part it parses (about 100
@@ -116,11 +115,11 @@ def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False)
         ledger.close_file(whole, feed)
     out = Path(tempfile.mkdtemp()) / "manifest.json"
     if hasattr(ledger, "entries"):
-        from presspack.package import STREAMED, write_json_streamed
+        from presspack.package.jsonio import STREAMED, write_json_streamed
 
         write_json_streamed(out, {"files": STREAMED}, "files", ledger.entries())
     else:  # the code before the ledger spilled (for comparisons)
-        from presspack.package import write_json
+        from presspack.package.jsonio import write_json
 
         write_json(out, {"files": ledger.files})
     size = out.stat().st_size
@@ -146,8 +145,8 @@ def entity_child(n_keys: int, traced: bool, spill_after: int | None) -> dict[str
     nothing per key (each key's names are a function of its number)."""
     import tracemalloc
 
-    from presspack import entity_index
-    from presspack.entities import entity_key
+    from presspack.entities import index as entity_index
+    from presspack.entities.mentions import entity_key
 
     if spill_after is not None:
         entity_index.SPILL_AFTER = spill_after

@@ -20,10 +20,10 @@ from pathlib import Path
 import spacy
 
 from presspack.config import load_config
-from presspack.ingest import RawArticle
-from presspack.nlp import load_pipeline, resolve_model_name
-from presspack.normalize import normalize
-from presspack.sentences import sentence_rows
+from presspack.ingest.types import RawArticle
+from presspack.nlp.pipeline import load_pipeline, resolve_model_name
+from presspack.normalize.text import normalize
+from presspack.nlp.sentences import sentence_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LAST_CPU, PRESSPACK, env_without_cache, load_corpus, machine, median, run, same_files, write_corpus  # noqa: E402
 
-from presspack.build import _articles, _Ledger  # noqa: E402
+from presspack.build.intake import accepted_articles  # noqa: E402
+from presspack.build.ledger import Ledger  # noqa: E402
 from presspack.config import load_config  # noqa: E402
-from presspack.nlp import resolve_model_name  # noqa: E402
+from presspack.nlp.pipeline import resolve_model_name  # noqa: E402
 
 
 def main() -> None:
@@ -46,7 +47,7 @@ def main() -> None:
         env = env_without_cache(work / "cache")
         common = ["--model", model, "--batch-size", str(args.batch_size), "--no-cache", "--quiet"]
         # The baseline runs on exactly the texts the build runs the NLP on.
-        texts = [a.text for a in _articles([corpus], load_config(), _Ledger(), None)]
+        texts = [a.text for a in accepted_articles([corpus], load_config(), Ledger(), None)]
         (work / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
         words = sum(len(t.split()) for t in texts)
 

@@ -31,8 +31,10 @@ import time
 from pathlib import Path
 
 from presspack.config import DatasetMeta
-from presspack.package import TableWriter, datapackage, resource_descriptor, sha256_file, write_json
-from presspack.seal import write_seal
+from presspack.package.tables import TableWriter, datapackage, resource_descriptor
+from presspack.package.hashing import sha256_file
+from presspack.package.jsonio import write_json
+from presspack.package.seal import write_seal
 
 WORDS = "the council said on Monday that new rules for river transport would take effect next year".split()
 NAMES = ["Anna Berg", "Jonas Weber", "Maria Lopez", "Kofi Mensah", "Élodie Durand", "Łukasz Nowak"]
@@ -43,7 +45,7 @@ t = time.perf_counter()
 py_peak = None
 if sys.argv[1] == "presspack-memory":
     import tracemalloc
-    from presspack.validate import validate
+    from presspack.validate.run import validate
     rep = validate(sys.argv[2], frictionless=False)  # timed; its imports and caches are not measured below
     dt = time.perf_counter() - t
     tracemalloc.start()
@@ -51,7 +53,7 @@ if sys.argv[1] == "presspack-memory":
     py_peak = tracemalloc.get_traced_memory()[1] / 1e6
     ok, n = rep.valid, len(rep.problems)
 elif sys.argv[1] == "presspack":
-    from presspack.validate import validate
+    from presspack.validate.run import validate
     rep = validate(sys.argv[2], frictionless=False)
     ok, n = rep.valid, len(rep.problems)
 else:

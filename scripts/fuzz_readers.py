@@ -24,8 +24,9 @@ from pathlib import Path
 
 from presspack.config import load_config
 from presspack.errors import InputRejected
-from presspack.ingest import InputFile, RawArticle, Reject, reader_for
-from presspack.normalize import normalize
+from presspack.ingest.types import InputFile, RawArticle, Reject
+from presspack.ingest import reader_for
+from presspack.normalize.text import normalize
 
 SEEDS = {
     "text": [

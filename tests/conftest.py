@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack.build import build
+from presspack.build.run import build
 from presspack.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ def _nlp_cache_dir(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def nlp():
-    from presspack.nlp import load_pipeline
+    from presspack.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 

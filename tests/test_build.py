@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from presspack import schemas
-from presspack.build import build
+from presspack.package import schemas
+from presspack.build.run import build
 from presspack.errors import NoReleaseWritten, ReleaseExists
-from presspack.validate import validate
+from presspack.validate.run import validate
 
 ARTICLE = (
     "Mayor backs new tram line | local\n\nexample.org\n\n"

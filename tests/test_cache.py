@@ -10,11 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from presspack import cache as cache_mod
-from presspack import executors, language
-from presspack.build import _articles, _Ledger, build
+from presspack.annotate import cache as cache_mod
+from presspack.annotate import executors
+from presspack.normalize import language
+from presspack.build import build
+from presspack.build.intake import accepted_articles
+from presspack.build.ledger import Ledger
 from presspack.config import load_config
-from presspack.nlp import annotate_batch, model_identity
+from presspack.annotate.batch import annotate_batch
+from presspack.nlp.pipeline import model_identity
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
 
@@ -74,7 +78,7 @@ def test_the_matrix_library_is_known_without_importing_thinc():
     import subprocess
     import sys
 
-    code = ("import sys; from presspack.nlp import matmul; print(matmul(), 'thinc' in sys.modules); "
+    code = ("import sys; from presspack.nlp.pipeline import matmul; print(matmul(), 'thinc' in sys.modules); "
             "import thinc.api; print(matmul())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["numpy-blas-1", "False", "numpy-blas-1"]
@@ -88,7 +92,7 @@ def test_fingerprint_changes_with_the_matrix_library(config, monkeypatch):
 
 
 def test_entries_are_rekeyed_to_the_article_id(nlp, config, tmp_path):
-    arts = list(_articles([NEWS], config, _Ledger(), None))[:2]
+    arts = list(accepted_articles([NEWS], config, Ledger(), None))[:2]
     anns = annotate_batch(arts, nlp)
     store = cache_mod.NLPCache(tmp_path, "f" * 64)
     store.put_many(zip(arts, anns, strict=True))
@@ -137,13 +141,13 @@ def test_cache_clear_cli(tmp_path, corpus, nlp, config):
 def test_remembered_language_evidence_keeps_its_order(tmp_path):
     """The best guess comes first in language evidence; a rebuild must see the same order
     (sorted by code it turned an 'en 0.8, de 0.2' article into 'de 0.2': no language)."""
-    from presspack import language
+    from presspack.normalize import language
 
     class Stub:
         assign = staticmethod(language.assign)
 
         @staticmethod
-        def _evidence(text, title):
+        def language_shares(text, title):
             return {"en": 0.8, "de": 0.2}
 
     store = cache_mod.NLPCache(tmp_path, "0" * 64)

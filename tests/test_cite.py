@@ -14,9 +14,9 @@ import pytest
 import yaml
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from presspack.cite import apa, bibtex, cite, validate_cff
+from presspack.extras.cite import apa, bibtex, cite, validate_cff
 from presspack.config import load_config
-from presspack.release import release
+from presspack.release.publish import release
 
 CONFIG = """
 [dataset]
@@ -87,8 +87,8 @@ def test_cff_validator_catches_errors(releases):
 def test_missing_cff_schema_is_one_clear_problem(releases, monkeypatch):
     import importlib.util
 
-    from presspack import cite
-    from presspack.release import release_problems
+    from presspack.extras import cite
+    from presspack.extras.finish import release_problems
 
     monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
     cite.cff_schema.cache_clear()
@@ -165,7 +165,7 @@ def test_croissant_cites_the_version(releases):
 
 
 def test_bad_doi_is_a_config_error(tmp_path, nlp):
-    from presspack.build import build
+    from presspack.build.run import build
     from presspack.errors import ConfigError
 
     (tmp_path / "p.toml").write_text('[dataset]\ndoi = "not-a-doi"\n', encoding="utf-8")
@@ -181,8 +181,8 @@ def test_bad_doi_is_a_config_error(tmp_path, nlp):
 def test_zenodo_derived_from_configured_sources(releases, tmp_path):
     import shutil
 
-    from presspack.cite import zenodo_json
-    from presspack.package import write_json
+    from presspack.extras.cite import zenodo_json
+    from presspack.package.jsonio import write_json
 
     d = tmp_path / "1.1.0"
     shutil.copytree(releases[1], d)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from presspack.claims.targets import claim_entity_rows
-from presspack.validate import validate
+from presspack.validate.run import validate
 
 
 def _claim(cid, start, end):

@@ -9,9 +9,9 @@ import pytest
 
 from presspack.claims import quote_spans
 from presspack.config import load_config
-from presspack.ingest import RawArticle
-from presspack.nlp import annotate
-from presspack.normalize import normalize
+from presspack.ingest.types import RawArticle
+from presspack.annotate.batch import annotate
+from presspack.normalize.text import normalize
 
 
 def run(nlp, texts: list[str]) -> list[dict]:

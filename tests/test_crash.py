@@ -13,8 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from presspack.build import TMP_PREFIX, build
-from presspack.validate import validate
+from presspack.build.result import TMP_PREFIX
+from presspack.build.run import build
+from presspack.validate.run import validate
 
 # Children that build with a blank spaCy pipeline (sentencizer only), forked from the test
 # process so they start at once: the test can kill them at many points, including the very
@@ -26,7 +27,7 @@ def _child_build(src: str, out: str) -> None:
     import spacy
 
     from presspack.config import load_config
-    from presspack.nlp import add_boundary_component
+    from presspack.nlp.pipeline import add_boundary_component
 
     nlp = spacy.blank("en")
     add_boundary_component(nlp)
@@ -96,7 +97,7 @@ def _start_and_kill(src: Path, out: Path, moment: str) -> None:
 def test_kill_at_any_moment_leaves_no_partial_release(tmp_path):
     import spacy
 
-    from presspack import language
+    from presspack.normalize import language
 
     spacy.blank("en")
     language.identify("Warm up the language model before forking, so that children start at once.")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack.build import build
+from presspack.build.run import build
 
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from presspack.build import build
+from presspack.build.run import build
 
 ROOT = Path(__file__).resolve().parent.parent
 

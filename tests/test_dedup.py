@@ -8,9 +8,9 @@ import random
 import pandas as pd
 import pytest
 
-from presspack import dedup
+from presspack.normalize import dedup
 from presspack.config import load_config
-from presspack.dedup import Deduplicator, bands_for
+from presspack.normalize.dedup import Deduplicator, bands_for
 
 ORIGINAL = (
     "The regional water board announced on Thursday that households in the northern districts must cut their use by a fifth "
@@ -156,7 +156,7 @@ def test_build_threshold_from_config(make_release, records, tmp_path):
 
 
 def test_signatures_remembered_by_the_cache_give_the_same_answers_without_hashing(tmp_path):
-    from presspack import cache as cache_mod
+    from presspack.annotate import cache as cache_mod
 
     def run(store):
         d = Deduplicator(signatures=store)
@@ -176,7 +176,7 @@ def test_signatures_remembered_by_the_cache_give_the_same_answers_without_hashin
 def test_minhash_equals_datasketch():
     from datasketch import MinHash
 
-    from presspack.dedup import minhash
+    from presspack.normalize.dedup import minhash
 
     words = (ORIGINAL + " " + OTHER).split()
     sets = [{" ".join(words[i : i + 3]).encode() for i in range(n, len(words) - 2)} for n in (0, 7, 40)]

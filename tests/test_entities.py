@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 
 from presspack.config import load_config
-from presspack.entities import repair_span
-from presspack.ingest import RawArticle
-from presspack.nlp import annotate
-from presspack.normalize import normalize
-from presspack.validate import validate
+from presspack.entities.mentions import repair_span
+from presspack.ingest.types import RawArticle
+from presspack.annotate.batch import annotate
+from presspack.normalize.text import normalize
+from presspack.validate.run import validate
 
 
 def _jsonl(records: list[dict]) -> str:
@@ -158,7 +158,7 @@ def test_sports_result_lines_are_teams(nlp):
 
 def _labels_after_place_rules(text, mentions):
     """Run the label-consistency step on hand-placed mentions [(name, occurrence, label)]."""
-    from presspack.entities import _consistent_labels, _place_evidence
+    from presspack.entities.mentions import _consistent_labels, _place_evidence
 
     raw, pos = [], {}
     for name, label in mentions:
@@ -219,13 +219,14 @@ def _one_pattern(text, raw, names):
 def test_add_matches_with_shared_names_equals_one_alternation():
     import random
 
-    from presspack.entities import _places, add_matches
+    from presspack.entities.matching import add_matches
+    from presspack.entities.names import known_places
 
     rng = random.Random(8)
     pieces = ["New", "York", "City", "South", "Sudan", "Guinea", "Papua", "-", "Bissau", "'s", "’s", ".", "&", "@",
               "United States", "Niger", "Nigeria", "1", " ", " ", "\n"]
     words = ["New York", "York City", "South", "Sudan Times", "Papua New Guinea", "Guinea-Bissau", "Al", "Niger"]
-    places = _places()
+    places = known_places()
     for _ in range(3000):
         text = "".join(rng.choice(pieces) + rng.choice(["", " ", ", ", "."]) for _ in range(rng.randint(1, 25)))
         found = {w: rng.choice(["PERSON", "ORG"]) for w in rng.sample(words, rng.randint(0, 5))}

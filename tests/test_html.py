@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from presspack.config import Config, Limits
-from presspack.ingest import InputFile, RawArticle, Reject
+from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import html as html_reader
 
 BODY = [
@@ -125,7 +125,7 @@ def test_date_only_page_stays_a_date(tmp_path):
 
 
 def test_written_out_timestamp_keeps_its_time(tmp_path):
-    from presspack.meta import parse_published
+    from presspack.ingest.meta import parse_published
 
     page = PAGE.replace('content="2024-03-05T18:30:00+01:00"', 'content="March 5, 2024 6:30 PM EST"')
     (item,) = _read(tmp_path, "t.html", page.encode())
@@ -143,7 +143,7 @@ def test_written_out_timestamp_keeps_its_time(tmp_path):
     ],
 )
 def test_page_date_forms(value, expected):
-    from presspack.meta import parse_published
+    from presspack.ingest.meta import parse_published
 
     assert parse_published(value) == (expected, None)
 

@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from presspack.language import assign, identify, vote
+from presspack.normalize.language import assign, identify, vote
 
 EN = (
     "The city council voted on Wednesday to extend the night bus network to the eastern suburbs, "

@@ -5,9 +5,9 @@ import tracemalloc
 
 import pytest
 
-from presspack.diff import manifest_files, manifest_files_streamed, read_manifest
+from presspack.package.manifest import manifest_files, manifest_files_streamed, read_manifest
 from presspack.errors import ReleaseNotFound
-from presspack.package import STREAMED, write_json_streamed
+from presspack.package.jsonio import STREAMED, write_json_streamed
 
 N_FILES = 30_000
 
@@ -79,7 +79,7 @@ def test_a_missing_or_broken_manifest_is_a_release_error(tmp_path):
 def test_validate_streams_the_file_entries_and_reports_bad_ones(example_release, tmp_path, files, message):
     import shutil
 
-    from presspack.validate import validate
+    from presspack.validate.run import validate
 
     release = tmp_path / "r"
     shutil.copytree(example_release, release)
@@ -104,8 +104,8 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
     move to temporary files past SPOOL_AFTER items: the release is byte-identical."""
     import dataclasses
 
-    from presspack import package
-    from presspack.build import build
+    from presspack.package import jsonio as package
+    from presspack.build.run import build
 
     src = tmp_path / "in"
     src.mkdir()
@@ -136,7 +136,7 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
 def test_a_spool_is_written_as_the_list_it_stands_for(after, n):
     import io
 
-    from presspack.package import Spool, json_chunks
+    from presspack.package.jsonio import Spool, json_chunks
 
     ids, recs = Spool(after=after), Spool(after=after)
     for i in range(n):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from presspack.config import load_config
-from presspack.ingest import RawArticle
-from presspack.normalize import normalize
+from presspack.ingest.types import RawArticle
+from presspack.normalize.text import normalize
 
 RULES = load_config(None).text
 

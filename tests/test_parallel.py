@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from presspack import executors
-from presspack.build import build
-from presspack.nlp import AnnotatedArticle, annotate_batch
-from presspack.nlp import deferred_components as nlp_deferred
-from presspack.normalize import Article
+from presspack.annotate import executors
+from presspack.build.run import build
+from presspack.annotate.batch import AnnotatedArticle, annotate_batch
+from presspack.nlp.pipeline import deferred_components as nlp_deferred
+from presspack.normalize.text import Article
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
 FILES = ["bridge.txt", "harvest.txt", "museum.txt", "startup.txt", "storm.txt", "strike.txt"]
@@ -122,9 +122,10 @@ def test_annotate_stream_reads_ahead_only_a_bounded_window():
 
 
 def test_rows_do_not_depend_on_batch_size(nlp, config):
-    from presspack.build import _articles, _Ledger
+    from presspack.build.intake import accepted_articles
+    from presspack.build.ledger import Ledger
 
-    arts = list(_articles([NEWS], config, _Ledger(), None))
+    arts = list(accepted_articles([NEWS], config, Ledger(), None))
     one = annotate_batch(arts, nlp, batch_size=1)
     many = annotate_batch(arts, nlp, batch_size=32)
     assert [dataclasses.asdict(a) for a in one] == [dataclasses.asdict(a) for a in many]
@@ -132,13 +133,14 @@ def test_rows_do_not_depend_on_batch_size(nlp, config):
 
 
 def test_a_batch_runs_in_parts_of_bounded_text_with_the_same_rows(nlp, config, monkeypatch):
-    from presspack import nlp as nlp_mod
-    from presspack.build import _articles, _Ledger
+    from presspack.annotate import batch as nlp_mod
+    from presspack.build.intake import accepted_articles
+    from presspack.build.ledger import Ledger
 
     arts = [_article(i) for i in range(5)]  # 30 or 31 characters each
     assert [len(p) for p in nlp_mod._bounded(arts, 65)] == [2, 2, 1]
     assert [len(p) for p in nlp_mod._bounded(arts, 10)] == [1] * 5  # an article longer than the bound goes alone
-    news = list(_articles([NEWS], config, _Ledger(), None))
+    news = list(accepted_articles([NEWS], config, Ledger(), None))
     whole = annotate_batch(news, nlp, batch_size=32)
     parts = []
     real = nlp_mod.annotate
@@ -150,7 +152,7 @@ def test_a_batch_runs_in_parts_of_bounded_text_with_the_same_rows(nlp, config, m
 
 
 def test_a_batch_leaves_no_new_strings_in_the_vocabulary(nlp, monkeypatch):
-    from presspack import nlp as nlp_mod
+    from presspack.annotate import batch as nlp_mod
 
     def article(text):
         return [Article(article_id="a" + "f" * 16, origin="z.txt", text=text, paragraphs=[(0, len(text), False)])]
@@ -239,12 +241,13 @@ def test_pipelines_multiply_on_numpys_blas_one_thread_per_batch(nlp, monkeypatch
     from thinc.api import NumpyOps
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    import presspack.nlp as nlp_mod
+    from presspack.annotate import batch as nlp_mod
+    from presspack.nlp import pipeline
 
     for name in ("tok2vec", "parser", "ner"):
         ops = nlp.get_pipe(name).model.ops
         assert type(ops) is NumpyOps and not ops.use_blis
-    assert nlp_mod.model_info(nlp)["matmul"] == "numpy-blas-1"
+    assert pipeline.model_info(nlp)["matmul"] == "numpy-blas-1"
 
     def blas_threads():
         return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}

@@ -11,21 +11,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from presspack.diff import diff_releases
+from presspack.extras.diff import diff_releases
 from presspack.errors import NothingToRelease, ReleaseExists
-from presspack.package import sha256_file, write_json
-from presspack.release import (
-    bump_version,
-    provenance,
-    provenance_json,
-    read_versions,
-    record_release,
-    release,
-    tree_hash,
-    version_key,
-    write_extras,
-)
-from presspack.validate import validate
+from presspack.package.hashing import sha256_file
+from presspack.package.jsonio import write_json
+from presspack.extras.versions import bump_version, read_versions, record_release, tree_hash, version_key
+from presspack.release.provenance import provenance, provenance_json
+from presspack.release.publish import release
+from presspack.extras.finish import write_extras
+from presspack.validate.run import validate
 
 ART_A = {"id": "a", "title": "Council approves budget", "url": "https://news.example.org/budget", "published": "2025-03-04",
          "text": "The city council approved the 2026 budget on Tuesday. “This budget protects our schools,” said Mayor Lena Park."}
@@ -250,7 +244,7 @@ def test_info_prints_provenance(history):
 @pytest.mark.parametrize("n", [0, 1, 2, 5])
 @pytest.mark.parametrize("after", [1, 2, None])
 def test_provenance_json_streams_the_file_hashes_with_the_bytes_of_a_list(history, monkeypatch, n, after):
-    from presspack import package
+    from presspack.package import jsonio as package
 
     if after is not None:
         monkeypatch.setattr(package, "SPOOL_AFTER", after)
@@ -268,7 +262,7 @@ def test_info_memory_does_not_grow_with_input_files(tmp_path, monkeypatch):
     """`presspack info` on a manifest of many input files: their hashes go to a Spool."""
     import tracemalloc
 
-    from presspack import package
+    from presspack.package import jsonio as package
 
     monkeypatch.setattr(package, "SPOOL_AFTER", 1000)
 

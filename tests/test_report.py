@@ -8,12 +8,11 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from presspack.build import build
-from presspack.report import ACCENT, COLOR, Stats, charts, report_html, short, ticks
+from presspack.build.run import build
+from presspack.extras.report import ACCENT, COLOR, Stats, charts, report_html, short, ticks
 
 CHART_TITLES = ["Articles per source", "Articles over time", "Language mix", "Sentences per article",
                 "Top entities per label", "Top speakers", "Claims per article", "Direct vs indirect claims"]
@@ -49,7 +48,7 @@ def test_report_is_self_contained(news_release):
 def test_report_is_byte_reproducible(news_release, tmp_path):
     page = (news_release / "report.html").read_bytes()
     assert report_html(news_release).encode() == page
-    code = "import sys; from presspack.report import report_html; sys.stdout.buffer.write(report_html(sys.argv[1]).encode())"
+    code = "import sys; from presspack.extras.report import report_html; sys.stdout.buffer.write(report_html(sys.argv[1]).encode())"
     other = subprocess.run([sys.executable, "-c", code, str(news_release)], capture_output=True, check=True).stdout
     assert other == page
 

@@ -4,9 +4,9 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from presspack import rules
-from presspack.nlp import deferred_components, load_pipeline, run_deferred
-from presspack.rules import FastAttributeRuler, run_rules
+from presspack.nlp import rules
+from presspack.nlp.pipeline import deferred_components, load_pipeline, run_deferred
+from presspack.nlp.rules import FastAttributeRuler, run_rules
 
 # Our own sentences, with what the English ruler's exceptions and the lemmatizer's rules
 # are for: contractions, pronouns, existential "there", words of two tokens, whitespace

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from presspack.config import load_config
-from presspack.ingest import RawArticle
-from presspack.nlp import annotate
-from presspack.normalize import normalize
-from presspack.sentences import refine
+from presspack.ingest.types import RawArticle
+from presspack.annotate.batch import annotate
+from presspack.normalize.text import normalize
+from presspack.nlp.sentences import refine
 
 CASES = {
     "titles": (

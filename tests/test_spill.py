@@ -7,18 +7,21 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-import sys
 
 import pytest
 
-from presspack import cache as cache_mod
-from presspack import dedup, entity_index
-from presspack.build import _FileLog, _Prescan, _SeenIds, build
+from presspack.annotate import cache as cache_mod
+from presspack.normalize import dedup
+from presspack.entities import index as entity_index
+from presspack.build import build
+from presspack.build.ledger import FileLog, SeenIds
+from presspack.build.prescan import Prescan
 from presspack.config import EntityOptions
-from presspack.dedup import Deduplicator
-from presspack.package import STREAMED, write_json, write_json_streamed
+from presspack.normalize.dedup import Deduplicator
+from presspack.package.jsonio import STREAMED, write_json, write_json_streamed
 
-build_mod = sys.modules["presspack.build"]
+from presspack.build import ledger as build_ledger  # noqa: E402
+from presspack.build import prescan as build_prescan  # noqa: E402
 
 WATER = (
     "The regional water board announced on Thursday that households in the northern districts must cut their use by a fifth "
@@ -73,7 +76,7 @@ def test_write_json_streamed_writes_the_same_bytes():
 
 
 def test_seen_ids_spill_to_disk():
-    seen = _SeenIds(spill_after=2)
+    seen = SeenIds(spill_after=2)
     for k in range(6):
         seen[f"a{k:016x}"] = f"f{k}.txt"
     assert seen.db is not None and seen.mem == {}
@@ -83,7 +86,7 @@ def test_seen_ids_spill_to_disk():
 
 
 def test_file_log_round_trips_entries_in_order():
-    log = _FileLog()
+    log = FileLog()
     entries = [{"path": f"dir/ä ✓\u2028-{k}.txt", "sha256": f"{k:064x}", "article_ids": [f"a{k:016x}"], "n": None} for k in range(5)]
     for e in entries:
         log.append(e)
@@ -155,13 +158,13 @@ def _plain_and_spilled(tmp_path_factory, nlp, cfg, files, name, spills, record):
 @pytest.fixture(scope="module")
 def default_and_spilled(tmp_path_factory, nlp, config):
     plain, spilled, calls = _plain_and_spilled(tmp_path_factory, nlp, dataclasses.replace(config, cache=False), FILES, "spill",
-                                               ((build_mod, _SeenIds), (dedup, Deduplicator)), lambda cls, _: cls.__name__)
+                                               ((build_ledger, SeenIds), (dedup, Deduplicator)), lambda cls, _: cls.__name__)
     return plain, spilled, calls
 
 
 def test_spilled_build_is_byte_identical(default_and_spilled):
     plain, spilled, calls = default_and_spilled
-    assert sorted(calls) == ["Deduplicator", "_SeenIds"]  # both moved to disk during the build
+    assert sorted(calls) == ["Deduplicator", "SeenIds"]  # both moved to disk during the build
     assert _tree(spilled.release_dir) == _tree(plain.release_dir)
 
 
@@ -251,7 +254,7 @@ def _mention_stream(seed):
     """Articles of random mentions: persons with shared and unique surnames, variant
     spellings, a gazetteer key, empty names; articles that come back, split over two
     calls, or mixed within one; dates missing, earlier and later."""
-    from presspack.entities import entity_key
+    from presspack.entities.mentions import entity_key
 
     rng = random.Random(seed)
     first, last = ["Vladimir", "John", "Mary", "José", "Jose", "Volodymyr"], ["Putin", "Smith", "Núñez", "Nunez", "Zelensky", "Zelenskyy"]
@@ -307,7 +310,7 @@ def test_prescan_knows_whether_a_build_needs_the_nlp(tmp_path):
     store = cache_mod.NLPCache(tmp_path / "cache", "f" * 64)
 
     def need():
-        p = _Prescan([src], store, "c" * 64)
+        p = Prescan([src], store, "c" * 64)
         p.thread.join()
         return p.need.is_set()
 
@@ -322,9 +325,7 @@ def test_prescan_knows_whether_a_build_needs_the_nlp(tmp_path):
 
 
 def test_prescan_looks_at_the_last_files_first(tmp_path, monkeypatch):
-    import importlib
-
-    build_mod = importlib.import_module("presspack.build")  # the module, not presspack.build the function
+    build_mod = build_prescan
 
     src = tmp_path / "src"
     src.mkdir()
@@ -334,13 +335,13 @@ def test_prescan_looks_at_the_last_files_first(tmp_path, monkeypatch):
     store.remember_inputs(store.input_key("c" * 64, cache_mod.hashlib.sha256(p.read_bytes()).hexdigest())
                           for p in sorted(src.iterdir()))
     hashed = []
-    real = build_mod.file_sha256
-    monkeypatch.setattr(build_mod, "file_sha256", lambda path: hashed.append(path.name) or real(path))
+    real = build_mod.sha256_file
+    monkeypatch.setattr(build_mod, "sha256_file", lambda path: hashed.append(path.name) or real(path))
     monkeypatch.setattr(build_mod, "PRESCAN_TAIL", 2)
 
     def need():
         hashed.clear()
-        p = _Prescan([src], store, "c" * 64)
+        p = Prescan([src], store, "c" * 64)
         p.thread.join()
         return p.need.is_set()
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from presspack import entity_index
-from presspack.package import TableWriter
+from presspack.entities import index as entity_index
+from presspack.package.tables import TableWriter
 
 
 def _rows(n):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import shutil
 import subprocess
@@ -14,10 +13,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from presspack import schemas
-from presspack.package import PARQUET_OPTIONS, sha256_file
-from presspack.seal import SEAL_NAME, write_seal
-from presspack.validate import validate
+from presspack.package import schemas
+from presspack.package.tables import PARQUET_OPTIONS
+from presspack.package.hashing import sha256_file
+from presspack.package.seal import SEAL_NAME, write_seal
+from presspack.validate.run import validate
 
 
 @pytest.fixture
@@ -53,7 +53,8 @@ def write_manifest(release: Path, change) -> None:
     write_seal(release)
 
 
-validate_mod = importlib.import_module("presspack.validate")  # presspack.validate is also the function
+from presspack.validate import manifest as validate_mod  # noqa: E402
+from presspack.validate import report as validate_report  # noqa: E402
 
 
 def types(report) -> set[str]:
@@ -237,7 +238,7 @@ def test_validate_memory_does_not_grow_with_the_articles_listed(release, monkeyp
         finally:
             tracemalloc.stop()
         listed = [p for p in report.problems if p.type == "manifest"]
-        assert len(listed) == validate_mod.MAX_PROBLEMS_PER_CHECK and listed[0].message == f"z{1:016x} is not in articles.parquet"
+        assert len(listed) == validate_report.MAX_PROBLEMS_PER_CHECK and listed[0].message == f"z{1:016x} is not in articles.parquet"
         return got
 
     small, big = peak(20_000), peak(200_000)

@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from presspack.config import Config, Limits
-from presspack.ingest import InputFile, RawArticle, Reject
+from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import warc as warc_reader
 
 STORY_A = [

@@ -83,7 +83,7 @@ def _progress(args: argparse.Namespace) -> Callable[[int, str], None] | None:
 
 
 def _print_problems(result: Any) -> None:
-    from presspack.build import PROBLEMS_SHOWN
+    from presspack.build.result import PROBLEMS_SHOWN
 
     for f in result.problem_files:
         print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
@@ -126,7 +126,7 @@ def validate_cli(args: argparse.Namespace) -> int:
 
 
 def cache_cli(args: argparse.Namespace) -> int:
-    from presspack.cache import cache_info, clear_cache
+    from presspack.annotate.cache import cache_info, clear_cache
     from presspack.config import load_config
 
     cache_dir = args.cache_dir or load_config(args.config).cache_dir
@@ -156,7 +156,7 @@ def release_cli(args: argparse.Namespace) -> int:
 
 
 def diff_cli(args: argparse.Namespace) -> int:
-    from presspack.diff import diff_releases
+    from presspack.extras.diff import diff_releases
 
     d = diff_releases(args.a, args.b)
     print(json.dumps(d.to_dict(), indent=2) if args.json else d.summary())
@@ -164,7 +164,11 @@ def diff_cli(args: argparse.Namespace) -> int:
 
 
 def info_cli(args: argparse.Namespace) -> int:
-    from presspack.release import format_provenance, provenance, provenance_json
+    from presspack.release import (
+        format_provenance,
+        provenance,
+        provenance_json,
+    )
 
     p = provenance(args.release)
     if args.json:
@@ -176,7 +180,7 @@ def info_cli(args: argparse.Namespace) -> int:
 
 
 def cite_cli(args: argparse.Namespace) -> int:
-    from presspack.cite import cite
+    from presspack.extras.cite import cite
 
     sys.stdout.write(cite(args.release, args.format))
     return EXIT_OK

@@ -35,8 +35,8 @@ from presspack.claims.cues import (
 )
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, _group_quotes, _open_at, quote_spans
 from presspack.claims.speakers import SpeakerResolver
-from presspack.normalize import Article
-from presspack.sentences import sentence_at
+from presspack.normalize.text import Article
+from presspack.nlp.sentences import sentence_at
 
 __all__ = ["SpeakerResolver", "claim_rows", "lexicon", "quote_claim_rows", "quote_spans"]
 

@@ -7,180 +7,28 @@ entry in READERS.
 
 from __future__ import annotations
 
-import hashlib
-import os
-import stat
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from presspack.ingest import html, records, text, warc
+from presspack.ingest.discover import discover, printable_path
+from presspack.ingest.types import (
+    META_FIELDS,
+    InputFile,
+    Item,
+    RawArticle,
+    Reader,
+    Reject,
+)
 
-from presspack.config import Config
+READERS: dict[str, Reader] = {
+    "text": text.read,
+    "jsonl": records.read_jsonl,
+    "csv": records.read_csv,
+    "html": html.read,
+    "warc": warc.read,
+}
 
-# Metadata fields a reader may fill (records use these names; `id` becomes external_id).
-META_FIELDS = ("external_id", "title", "section", "source", "url", "author", "published", "language")
-
-
-@dataclass
-class InputFile:
-    """One file found under a SOURCE."""
-
-    path: Path  # where to read it
-    rel: str  # path relative to the SOURCE (the origin of what it yields)
-    format: str  # reader name, or "unsupported"
-    size: int = 0
-    sha256: str | None = None
-    encoding: str | None = None
-    error: str | None = None  # set when the file cannot even be read
-
-
-@dataclass
-class RawArticle:
-    """An article body with its metadata, before normalization."""
-
-    origin: str
-    body: str
-    meta: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    from_txt: bool = False  # .txt bodies keep line structure hints (wrapped lines)
-    # Structured bodies (HTML): (block text, is_heading) per block; when set, normalize
-    # takes the blocks from here instead of splitting `body`.
-    paragraphs: list[tuple[str, bool]] | None = None
-
-
-@dataclass
-class Reject:
-    """An input file or record that cannot become an article, with a one-line reason."""
-
-    origin: str
-    reason: str
-
-
-Item = RawArticle | Reject
-Reader = Callable[[InputFile, Config], Iterator[Item]]
-
-
-def _extension_format(name: str) -> str:
-    low = name.lower()
-    for suffix, fmt in (
-        (".txt", "text"),
-        (".jsonl", "jsonl"),
-        (".ndjson", "jsonl"),
-        (".csv", "csv"),
-        (".html", "html"),
-        (".htm", "html"),
-        (".html.gz", "html"),
-        (".htm.gz", "html"),
-        (".warc", "warc"),
-        (".warc.gz", "warc"),
-        (".arc.gz", "warc"),
-    ):
-        if low.endswith(suffix):
-            return fmt
-    return "unsupported"
-
-
-def discover(sources: list[str | Path]) -> Iterator[InputFile]:
-    """Walk each SOURCE (file or directory) recursively in sorted order.
-
-    Symlinked directories are followed once (loops are cut); unreadable entries are
-    yielded with `error` set so they reach the manifest.
-    """
-    for source in sources:
-        src = Path(source)
-        if src.is_dir():
-            yield from _walk(src, src, set())
-        elif src.exists() or src.is_symlink():
-            yield _input(src, printable_path(src.name))
-        else:
-            yield InputFile(path=src, rel=printable_path(str(source)), format="missing", error="no such file or directory")
-
-
-def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
-    try:
-        real = os.path.realpath(d)
-    except OSError as e:
-        yield InputFile(path=d, rel=_rel(d, root), format="unsupported", error=f"cannot resolve: {e.strerror}")
-        return
-    if real in seen:
-        yield InputFile(path=d, rel=_rel(d, root), format="unsupported", error="symlink loop: directory already visited")
-        return
-    seen = seen | {real}
-    try:
-        entries = sorted(os.scandir(d), key=lambda e: e.name)
-    except OSError as e:
-        yield InputFile(path=d, rel=_rel(d, root), format="unsupported", error=f"cannot list directory: {e.strerror}")
-        return
-    for e in entries:
-        p = Path(e.path)
-        try:
-            is_dir = e.is_dir(follow_symlinks=True)
-        except OSError:
-            is_dir = False
-        if is_dir:
-            yield from _walk(root, p, seen)
-        else:
-            yield _input(p, _rel(p, root))
-
-
-def _rel(p: Path, root: Path) -> str:
-    try:
-        rel = p.relative_to(root).as_posix()
-    except ValueError:
-        rel = p.as_posix()
-    return printable_path(rel)
-
-
-def printable_path(rel: str) -> str:
-    """A file name as valid UTF-8 text: bytes that are not UTF-8 (kept by Python as
-    surrogate escapes) become \\xNN, so manifests and Parquet can always store it."""
-    try:
-        rel.encode("utf-8")
-        return rel
-    except UnicodeEncodeError:
-        return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _input(p: Path, rel: str) -> InputFile:
-    f = InputFile(path=p, rel=rel, format=_extension_format(p.name))
-    try:
-        st = p.stat()
-    except OSError as e:
-        f.error = f"cannot read: {e.strerror or e}"
-        return f
-    if not stat.S_ISREG(st.st_mode):
-        f.error = "not a regular file"
-        return f
-    f.size = st.st_size
-    return f
-
-
-def file_sha256(path: Path, limit: int | None = None) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
+__all__ = ["META_FIELDS", "READERS", "InputFile", "Item", "RawArticle", "Reader", "Reject", "discover", "printable_path", "reader_for"]
 
 
 def reader_for(fmt: str) -> Reader | None:
-    from presspack.ingest import records, text
-
-    readers: dict[str, Reader] = {
-        "text": text.read,
-        "jsonl": records.read_jsonl,
-        "csv": records.read_csv,
-    }
-    try:
-        from presspack.ingest import html as html_reader
-
-        readers["html"] = html_reader.read
-    except ImportError:
-        pass
-    try:
-        from presspack.ingest import warc as warc_reader
-
-        readers["warc"] = warc_reader.read
-    except ImportError:
-        pass
-    return readers.get(fmt)
+    """The reader of an input format (None for 'unsupported')."""
+    return READERS.get(fmt)

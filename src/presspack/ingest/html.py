@@ -19,8 +19,9 @@ from typing import Any
 
 from presspack.config import Config
 from presspack.errors import InputRejected
-from presspack.ingest import InputFile, Item, RawArticle, Reject
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 from presspack.ingest.decode import decode_bytes
+from presspack.ingest.meta import parse_published, tzinfos
 
 # A body shorter than this (in words) is not an article: navigation, a paywall stub, an index.
 MIN_BODY_WORDS = 25
@@ -252,7 +253,6 @@ def _day(value: str) -> str | None:
     """The calendar day a date string names, in its own time zone (None if unparseable)."""
     from dateutil import parser
 
-    from presspack.meta import parse_published, tzinfos
 
     iso, _ = parse_published(value)
     if iso is None:

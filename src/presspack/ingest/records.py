@@ -16,8 +16,9 @@ from typing import Any
 
 from presspack.config import Config
 from presspack.errors import InputRejected
-from presspack.ingest import InputFile, Item, RawArticle, Reject
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 from presspack.ingest.decode import decode_bytes
+from presspack.ingest.quiet import csv_field_limit
 
 FIELDS = ("id", "title", "text", "url", "published", "source", "section", "author", "language")
 
@@ -64,12 +65,12 @@ def read_csv(f: InputFile, config: Config) -> Iterator[Item]:
     if isinstance(stream, Reject):
         yield stream
         return
-    csv.field_size_limit(limit)
     reader = csv.DictReader(stream, strict=True)
     n = 0
     try:
         try:
-            fieldnames = reader.fieldnames
+            with csv_field_limit(limit):
+                fieldnames = reader.fieldnames
         except (csv.Error, UnicodeDecodeError) as e:
             yield Reject(f.rel, f"malformed CSV header: {_one_line(e)}")
             return
@@ -83,7 +84,8 @@ def read_csv(f: InputFile, config: Config) -> Iterator[Item]:
         while True:
             row_no = n + 2  # the header is row 1
             try:
-                rec = next(reader)
+                with csv_field_limit(limit):  # set only while the csv module parses a row
+                    rec = next(reader)
             except StopIteration:
                 break
             except (csv.Error, UnicodeDecodeError) as e:

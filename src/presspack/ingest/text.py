@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from presspack.config import CompiledTextRules, Config
-from presspack.ingest import InputFile, Item, RawArticle, Reject
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 from presspack.ingest.decode import decode_bytes
 from presspack.errors import InputRejected
 

@@ -23,8 +23,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from presspack.config import Config
-from presspack.ingest import InputFile, Item, Reject
+from presspack.ingest.types import InputFile, Item, Reject
 from presspack.ingest.html import GZIP_MAGIC, page_item
+from presspack.ingest.quiet import quiet_loggers
 
 READ_SIZE = 1 << 16  # compressed bytes read at a time
 OUT_SIZE = 1 << 20  # most decompressed bytes produced by one step
@@ -119,13 +120,12 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
         if head and not head.lstrip().startswith(expected):
             problem = f"not a valid {'ARC' if is_arc else 'WARC'} file: it starts with {head[:12]!r}, not {expected!r}"
         elif head:
-            logging.getLogger("warcio").setLevel(logging.ERROR)
             records = iter(ArchiveIterator(stream, arc2warc=is_arc))
             try:
                 while True:
                     # warcio writes its warnings about malformed records to stderr itself;
                     # the reasons that matter reach the manifest instead
-                    with contextlib.redirect_stderr(io.StringIO()):
+                    with contextlib.redirect_stderr(io.StringIO()), quiet_loggers("warcio", level=logging.ERROR):
                         record = next(records, None)
                     if record is None:
                         break

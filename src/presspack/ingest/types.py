@@ -1,0 +1,64 @@
+"""Input discovery and the reader registry.
+
+Readers know bytes and formats, nothing about NLP. Each is a generator over one input
+file that yields RawArticle or Reject items; adding a format is one module plus one
+entry in READERS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from presspack.config import Config
+
+# Metadata fields a reader may fill (records use these names; `id` becomes external_id).
+META_FIELDS = ("external_id", "title", "section", "source", "url", "author", "published", "language")
+
+
+
+@dataclass
+class InputFile:
+    """One file found under a SOURCE."""
+
+    path: Path  # where to read it
+    rel: str  # path relative to the SOURCE (the origin of what it yields)
+    format: str  # reader name, or "unsupported"
+    size: int = 0
+    sha256: str | None = None
+    encoding: str | None = None
+    error: str | None = None  # set when the file cannot even be read
+
+
+
+@dataclass
+class RawArticle:
+    """An article body with its metadata, before normalization."""
+
+    origin: str
+    body: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    from_txt: bool = False  # .txt bodies keep line structure hints (wrapped lines)
+    # Structured bodies (HTML): (block text, is_heading) per block; when set, normalize
+    # takes the blocks from here instead of splitting `body`.
+    paragraphs: list[tuple[str, bool]] | None = None
+
+
+
+@dataclass
+class Reject:
+    """An input file or record that cannot become an article, with a one-line reason."""
+
+    origin: str
+    reason: str
+
+
+
+Item = RawArticle | Reject
+
+
+
+Reader = Callable[[InputFile, Config], Iterator[Item]]

@@ -1,0 +1,123 @@
+"""Language identification, offline (py3langid ships its model in the wheel).
+
+Robust on short and mixed texts:
+- the text is classified in chunks of whole paragraphs (at least CHUNK_CHARS each) and
+  the chunks vote, weighted by their letters and the model's probability, so a German
+  article quoting an English sentence stays German and a mixed text reports its mix;
+- a short body is classified together with its title (more evidence);
+- below `min_confidence` nothing is asserted: the language stays null with a note,
+  unless the page declared one (`<html lang>`), which is then used, with a note.
+A `language` given by the input always wins and is never second-guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+CHUNK_CHARS = 500  # paragraphs are grouped into chunks of at least this many characters
+SAMPLE_CHARS = 5000  # only this much of a long text is classified
+MIN_LETTERS = 20  # fewer letters than this: not identifiable
+SHORT_LETTERS = 200  # fewer letters: the title is added as evidence
+MIN_CONFIDENCE = 0.5
+MIXED_SHARE = 0.25  # a second language with at least this share of the votes is noted
+
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|#\w+|@\w+")
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def _letters(s: str) -> int:
+    return sum(c.isalpha() for c in s)
+
+
+def _chunks(text: str, sample: int) -> list[str]:
+    out: list[str] = []
+    cur = ""
+    used = 0
+    for para in text.split("\n\n"):
+        para = _NOISE.sub(" ", para).strip()
+        if not para:
+            continue
+        cur = f"{cur}\n{para}" if cur else para
+        if len(cur) >= CHUNK_CHARS:
+            out.append(cur)
+            used += len(cur)
+            cur = ""
+            if used >= sample:
+                break
+    if cur:
+        if out and len(cur) < CHUNK_CHARS // 2:
+            out[-1] = f"{out[-1]}\n{cur}"  # a short tail joins the last chunk
+        else:
+            out.append(cur)
+    return out
+
+
+def vote(text: str, *, sample: int = SAMPLE_CHARS) -> dict[str, float]:
+    """Share of the evidence per language: each chunk votes with letters x probability,
+    divided by all letters (so the shares sum to at most 1)."""
+    ident = _identifier()
+    scores: dict[str, float] = {}
+    total = 0
+    for chunk in _chunks(text, sample):
+        n = _letters(chunk)
+        if n < MIN_LETTERS:
+            continue
+        code, prob = ident.classify(chunk)
+        scores[code] = scores.get(code, 0.0) + n * float(prob)
+        total += n
+    return {k: v / total for k, v in sorted(scores.items(), key=lambda kv: -kv[1])} if total else {}
+
+
+def language_shares(text: str, title: str | None) -> dict[str, float]:
+    if title and _letters(text[:SAMPLE_CHARS]) < SHORT_LETTERS:
+        text = f"{title}\n\n{text}"
+    return vote(text)
+
+
+def identify(text: str, *, title: str | None = None) -> tuple[str | None, float]:
+    """ISO 639-1 code of the text's main language and a confidence in [0, 1] (its share
+    of the evidence); (None, 0.0) when the text has too few letters."""
+    shares = language_shares(text, title)
+    if not shares:
+        return None, 0.0
+    return next(iter(shares.items()))
+
+
+def assign(meta: dict[str, Any], text: str, *, min_confidence: float = MIN_CONFIDENCE, evidence: Any = None) -> list[str]:
+    """Fill meta['language'] unless the input gave one; return notes for the manifest.
+    `evidence(text, title) -> {code: share}` may replace the identifier (e.g. a cache)."""
+    hint = meta.pop("language_hint", None)
+    if meta.get("language"):
+        return []
+    shares = (evidence or language_shares)(text, meta.get("title"))
+    if not shares:
+        return []
+    (code, share), *rest = shares.items()
+    declared = _base_code(hint)
+    if share < min_confidence:
+        if declared:
+            meta["language"] = declared
+            return [f"language {declared!r} taken from the page's declaration (identification uncertain: {code!r} {share:.2f})"]
+        return [f"language not identified with confidence (best guess {code!r} at {share:.2f}): left null"]
+    meta["language"] = code
+    meta["language_score"] = share  # how sure: weakly identified languages still get the main pipeline (nlp.pipeline_language)
+    notes = []
+    mixed = [f"{k} {v:.0%}" for k, v in rest if v >= MIXED_SHARE]
+    if mixed:
+        notes.append(f"mixed languages: {code} {share:.0%}, " + ", ".join(mixed))
+    return notes
+
+
+def _base_code(tag: Any) -> str | None:
+    if not isinstance(tag, str):
+        return None
+    base = tag.strip().lower().replace("_", "-").split("-")[0]
+    return base if re.fullmatch(r"[a-z]{2}", base) else None

@@ -1,0 +1,165 @@
+"""presspack release: semantic versions, the versions.json index, immutability, provenance
+and the release extras (changelog, citation files, Croissant, dataset card, report).
+
+Release extras are functions of a finished release directory: they read only its
+datapackage.json, manifest.json and Parquet tables (and the previous release for the
+changelog), so they can be regenerated and tested without running any NLP.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from presspack.build.result import TMP_PREFIX, BuildResult
+from presspack.build.run import build
+from presspack.config import Config, load_config
+from presspack.errors import (
+    NoReleaseWritten,
+    NothingToRelease,
+    ReleaseExists,
+)
+from presspack.extras.diff import ReleaseDiff, diff_releases
+from presspack.extras.finish import finish_release
+from presspack.extras.versions import (
+    SEMVER,
+    VERSIONS_FILE,
+    bump_version,
+    latest_release,
+    record_release,
+    version_key,
+)
+from presspack.package.jsonio import write_json
+from presspack.package.seal import fsync_dir, write_seal
+
+BUMPS = ("auto", "major", "minor", "patch")
+FIRST_VERSION = "1.0.0"
+
+
+
+
+
+
+
+
+
+
+@dataclass
+class ReleaseResult:
+    build: BuildResult
+    previous: str | None
+    bump: str | None
+    diff: ReleaseDiff | None
+
+    def summary(self) -> str:
+        how = f"{self.bump} release after {self.previous}" if self.previous else "first release"
+        return f"released {self.build.version} ({how}); {self.build.summary()}"
+
+
+def release(
+    sources: list[str | Path],
+    out: str | Path,
+    *,
+    bump: str = "auto",
+    version: str | None = None,
+    config: Config | None = None,
+    nlp: Any = None,
+    progress: Any = None,
+) -> ReleaseResult:
+    """Build the next version of the dataset in OUT.
+
+    The version is VERSION when given, else the latest release bumped by BUMP; with
+    bump="auto" the release is built first and the bump follows from its diff against
+    the latest release (see ReleaseDiff.bump). Raises NothingToRelease when nothing
+    changed, ReleaseExists for a version that exists or is not above the latest.
+    """
+    if bump not in BUMPS:
+        raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
+    config = config or load_config()
+    out = Path(out)
+    previous = latest_release(out)
+    if version is not None:
+        if not SEMVER.fullmatch(version):
+            raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
+        if previous and version_key(version) <= version_key(previous):
+            raise ReleaseExists(f"version {version} is not above the latest release {previous}; released versions are immutable")
+    if previous is None or version is not None or bump != "auto":
+        version = version or (bump_version(previous, bump) if previous else FIRST_VERSION)
+        result = build(sources, out, version, config, progress=progress, nlp=nlp)
+        d = diff_releases(out / previous, result.release_dir) if previous else None
+        kind = None if d is None else (bump if bump != "auto" else d.bump)
+        return ReleaseResult(result, previous, kind, d)
+    # auto: build a candidate, compare it with the latest release, then name it
+    stage = out / f"{TMP_PREFIX}stage-{os.getpid()}"
+    shutil.rmtree(stage, ignore_errors=True)
+    try:
+        result = build(sources, stage, bump_version(previous, "patch"), config, progress=progress, nlp=nlp)
+        d = diff_releases(out / previous, result.release_dir)
+        if d.bump is None:
+            raise NothingToRelease(f"nothing changed since {previous}: no release written (pass --bump patch to release anyway)")
+        version = bump_version(previous, d.bump)
+        final = promote(result.release_dir, out, version)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    result.release_dir, result.version = final, version
+    result.manifest["version"] = version
+    d.b = version
+    return ReleaseResult(result, previous, d.bump, d)
+
+
+def promote(candidate: Path, out: Path, version: str) -> Path:
+    """Give a built candidate release its version, regenerate its extras and move it to OUT/VERSION."""
+    final = out / version
+    if final.exists():
+        raise ReleaseExists(f"release {final} already exists; releases are immutable")
+    (candidate.parent / VERSIONS_FILE).unlink(missing_ok=True)  # the staging index: the candidate is not released yet
+    for name in ("manifest.json", "datapackage.json"):
+        data = json.loads((candidate / name).read_text(encoding="utf-8"))
+        data["version"] = version
+        write_json(candidate / name, data)
+    finish_release(candidate, out)
+
+    write_seal(candidate)  # SHA256SUMS over the final files, then the atomic rename
+    os.rename(candidate, final)
+    fsync_dir(out)
+    record_release(out, final)
+    return final
+
+
+# -- the build hook --------------------------------------------------------------------
+
+
+
+
+
+
+# -- versions.json and immutability ------------------------------------------------------
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+# -- provenance ---------------------------------------------------------------------------
+
+
+
+
+
+

@@ -1,0 +1,60 @@
+"""presspack validate: files, hashes, schema, keys, enums, offsets and manifest consistency.
+
+The table checks run in DuckDB straight over the Parquet files (columnar scans, hash
+joins that spill to disk under a memory limit), so validation time and memory do not
+grow with Python object counts. Every problem names the file, the 1-based data row and
+the column. Frictionless runs too when asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_PROBLEMS_PER_CHECK = 50
+
+
+
+@dataclass
+class Problem:
+    type: str
+    message: str
+    file: str | None = None
+    row: int | None = None  # 1-based data row (the header is not counted)
+    column: str | None = None
+
+    def line(self) -> str:
+        where = ":".join(str(x) for x in (self.file, f"row {self.row}" if self.row else None, self.column) if x)
+        return f"{where}: [{self.type}] {self.message}" if where else f"[{self.type}] {self.message}"
+
+
+
+@dataclass
+class ValidationReport:
+    release: str
+    problems: list[Problem] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def add(self, p: Problem) -> bool:
+        """Record a problem unless this (type, file) already has MAX_PROBLEMS_PER_CHECK."""
+        n = sum(1 for q in self.problems if q.type == p.type and q.file == p.file)
+        if n >= MAX_PROBLEMS_PER_CHECK:
+            return False
+        self.problems.append(p)
+        return True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "release": self.release,
+            "valid": self.valid,
+            "rows": self.rows,
+            "checks": self.checks,
+            "warnings": self.warnings,
+            "problems": [p.__dict__ for p in self.problems],
+        }
