@@ -200,9 +200,11 @@ def entity_child(n_keys: int, traced: bool, spill_after: int | None) -> dict[str
     remap = index.resolve()
     rows, names = index.rows(remap)
     n_rows = 0
-    if hasattr(entity_index, "_chunks"):
-        for chunk in entity_index._chunks(rows, 5000):  # as finish() writes them, and looks their names up
-            entity_index._names_of(names, [r["entity_key"] for r in chunk])
+    if hasattr(entity_index, "in_chunks"):
+        from presspack.entities.finish import names_of
+
+        for chunk in entity_index.in_chunks(rows, 5000):  # as finish() writes them, and looks their names up
+            names_of(names, [r["entity_key"] for r in chunk])
             n_rows += len(chunk)
     else:  # the code before the index spilled: a list of rows and a dict of names
         n_rows = sum(r["entity_key"] in names for r in rows)

@@ -12,6 +12,7 @@ import pytest
 
 from presspack.annotate import cache as cache_mod
 from presspack.normalize import dedup
+from presspack.entities import finish as entity_finish
 from presspack.entities import index as entity_index
 from presspack.build import build
 from presspack.build.ledger import FileLog, SeenIds
@@ -294,7 +295,7 @@ def test_entity_index_gives_the_same_answers_on_disk(seed):
                 remap = idx.resolve()
                 rows, names = idx.rows(remap)
                 rows = list(rows)
-                got.append((remap, rows, entity_index._names_of(names, [r["entity_key"] for r in rows] + ["person:nobody"])))
+                got.append((remap, rows, entity_finish.names_of(names, [r["entity_key"] for r in rows] + ["person:nobody"])))
                 idx.close()
             assert got[0][1] and got[1] == got[0] and got[2] == got[0]
             remap = got[0][0]

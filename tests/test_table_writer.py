@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from presspack.entities import index as entity_index
+from presspack.entities import finish as entity_finish
 from presspack.package.tables import TableWriter
 
 
@@ -56,7 +56,7 @@ def test_remap_table_equals_the_row_wise_remap(tmp_path):
     names = {"per:k2": "Two Merged", "per:k0": "Zero"}  # per:k4 has no name: its rows keep theirs
     for cols in ({"entity_key": "canonical"}, {"entity_key": ""}):
         got = TableWriter("entities", tmp_path / "got.parquet", 500)
-        entity_index.remap_table(tmp_path / "src.parquet", got, cols, remap, names)
+        entity_finish.remap_table(tmp_path / "src.parquet", got, cols, remap, names)
         want = TableWriter("entities", tmp_path / "want.parquet", 500)
         want.write(_remap_rows([dict(r) for r in rows], cols, remap, names))
         want.close()
@@ -73,7 +73,7 @@ def test_remap_table_keeps_null_keys_and_their_names(tmp_path):
     src.close()
     remap, names = {"per:k1": "per:k2"}, {"per:k2": "Two", "per:k3": "Three"}
     got = TableWriter("claims", tmp_path / "got.parquet", 16)
-    entity_index.remap_table(tmp_path / "src.parquet", got, {"speaker_key": "speaker_name"}, remap, names)
+    entity_finish.remap_table(tmp_path / "src.parquet", got, {"speaker_key": "speaker_name"}, remap, names)
     want = TableWriter("claims", tmp_path / "want.parquet", 16)
     want.write(_remap_rows([dict(r) for r in rows], {"speaker_key": "speaker_name"}, remap, names))
     want.close()

@@ -199,7 +199,8 @@ def test_listed_articles_are_checked_over_several_parquet_batches(release, monke
     got = [(p.file, p.row, p.column, p.message) for p in report.problems if p.type == "manifest"]
     assert got == [
         ("manifest.json", 4, "status", "file 'p' has status 'odd'"),
-        ("manifest.json", 4, "records", "record {'origin': 'x#1'} of 'p' has no status or reason"),
+        ("manifest.json", 4, "records", "record {'status': 'rejected', 'reason': 'bad'} of 'p' is not a valid record (an origin, a status rejected or duplicate, a reason)"),
+        ("manifest.json", 4, "records", "record {'origin': 'x#1'} of 'p' is not a valid record (an origin, a status rejected or duplicate, a reason)"),
         ("manifest.json", 5, "article_ids", "file 'q' is accepted but lists no article"),
         ("articles.parquet", 5, "article_id", f"{b[3]} is not listed in manifest.json"),
         ("articles.parquet", 6, "article_id", f"{b[4]} is not listed in manifest.json"),

@@ -1,4 +1,5 @@
-"""build(): SOURCE files in, one release directory out (atomically)."""
+"""The build's ledger: every input file and record, for the manifest (FileLog), and the
+article ids seen so far (SeenIds)."""
 
 from __future__ import annotations
 
@@ -8,53 +9,18 @@ from typing import Any
 
 from presspack.ingest.types import InputFile
 from presspack.package.jsonio import Spool
-from presspack.package.spill import ScratchDB
+from presspack.package.spill import SpillDict
 
 SPILL_AFTER = 200_000  # article ids the ledger keeps in a dict before moving them to disk
 
 
 
-class SeenIds:
+class SeenIds(SpillDict):
     """article_id -> origin of the first accepted article with that id (exact duplicates by
-    id or URL): a dict up to `spill_after` ids, then a private temporary SQLite database
-    on disk (deleted when closed; SQLite's page cache is bounded), so memory does not
-    grow with the corpus."""
+    id or URL): in memory up to `spill_after` ids (SPILL_AFTER), then on disk (SpillDict)."""
 
     def __init__(self, spill_after: int | None = None) -> None:
-        self.spill_after = SPILL_AFTER if spill_after is None else spill_after
-        self.mem: dict[str, str] = {}
-        self.db: ScratchDB | None = None
-
-    def get(self, article_id: str) -> str | None:
-        if self.db is None:
-            return self.mem.get(article_id)
-        row = self.db.execute("SELECT origin FROM seen WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else None
-
-    def __setitem__(self, article_id: str, origin: str) -> None:
-        if self.db is None:
-            self.mem[article_id] = origin
-            if len(self.mem) > self.spill_after:
-                self._spill()
-            return
-        self.db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?)", (article_id, origin))
-        self.db.wrote()
-
-    def _spill(self) -> None:
-        self.db = ScratchDB("CREATE TABLE seen (id TEXT PRIMARY KEY, origin TEXT NOT NULL) WITHOUT ROWID")
-        self.db.executemany("INSERT INTO seen VALUES (?, ?)", self.mem.items())
-        self.mem = {}
-
-    def __len__(self) -> int:
-        if self.db is None:
-            return len(self.mem)
-        return int(self.db.execute("SELECT count(*) FROM seen").fetchone()[0])
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-
+        super().__init__(SPILL_AFTER if spill_after is None else spill_after)
 
 
 class FileLog:

@@ -25,6 +25,7 @@ from presspack.build.result import (
 from presspack.claims.targets import claim_entity_rows
 from presspack.config import Config, load_config
 from presspack.entities import index as entity_index
+from presspack.entities.finish import finish as finish_entity_index
 from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import NoReleaseWritten, ReleaseExists
 from presspack.extras.finish import finish_release
@@ -118,11 +119,28 @@ def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Conf
 
 def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any,
                 progress: Any) -> BuildResult:
-
     base = Path(config.source_path).parent if config.source_path else Path.cwd()
     gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
     index = entity_index.EntityIndex(gazetteer, config.entities.variants)
     notes: dict[str, str] = {}
+    writers: dict[str, Any] = {}
+    info, stats = _annotate_into(writers, ledger, index, notes, tmp, sources, config, nlp, progress)
+    n_files = ledger.n_files()
+    if ledger.dedup is not None:
+        ledger.dedup.close()  # its index is not needed any more
+    ledger.seen_ids.close()
+    writers["entity_index"] = finish_entity_index(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
+    problems: list[dict[str, Any]] = []
+    manifest, rows = _write_package(tmp, writers, _manifest_entries(ledger, notes, problems), ledger, n_files, version,
+                                    config, sources, info, gazetteer)
+    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats,
+                       problem_files=problems)
+
+
+def _annotate_into(writers: dict[str, Any], ledger: Ledger, index: Any, notes: dict[str, str], tmp: Path,
+                   sources: list[str | Path], config: Config, nlp: Any, progress: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Read, annotate (or take from the cache) and write every accepted article's rows;
+    returns the pipeline's provenance and the cache statistics."""
     cache = _open_cache(config, nlp)
     try:
         executor = executors.make_executor(config, nlp)
@@ -130,7 +148,6 @@ def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: s
         if cache is not None:
             cache.close()
         raise
-    writers: dict[str, Any] = {}
     prescan: Prescan | None = None
     try:
         if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
@@ -162,29 +179,32 @@ def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: s
             cache.close()
         for w in writers.values():
             w.close()
-    n_files = ledger.n_files()
-    if ledger.dedup is not None:
-        ledger.dedup.close()  # its index is not needed any more
-    ledger.seen_ids.close()
+    return info, (cache.stats.to_dict() if cache is not None else {})
 
-    def files() -> Iterator[dict[str, Any]]:  # the manifest's entries, with the NLP's notes
-        for entry in ledger.entries():
-            for aid in entry["article_ids"]:
-                if aid in notes:
-                    entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
-            if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:  # what the CLI shows
-                problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
-            yield entry
 
-    problems: list[dict[str, Any]] = []
-    writers["entity_index"] = entity_index.finish(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
+def _manifest_entries(ledger: Ledger, notes: dict[str, str], problems: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The manifest's file entries, with the NLP's notes; the first PROBLEMS_SHOWN
+    rejected or partial ones also go to `problems` (what the CLI shows)."""
+    for entry in ledger.entries():
+        for aid in entry["article_ids"]:
+            if aid in notes:
+                entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+        if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
+            problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
+        yield entry
+
+
+def _write_package(tmp: Path, writers: dict[str, Any], entries: Iterator[dict[str, Any]], ledger: Ledger, n_files: int,
+                   version: str, config: Config, sources: list[str | Path], info: dict[str, Any],
+                   gazetteer: Any) -> tuple[dict[str, Any], dict[str, int]]:
+    """manifest.json (its file entries streamed) and datapackage.json; returns the manifest
+    without its file entries and the rows per table."""
     created = release_date(config)
     resources = []
     rows = {}
     for t, w in writers.items():
         rows[t] = w.rows
         resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
-    input_hash = ledger.files.inputs.hexdigest()
     manifest = {
         "presspack_manifest": 1,
         "version": version,
@@ -197,21 +217,19 @@ def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: s
             "model": info,
             "config": config.to_dict(),
             "config_sha256": config.sha256(),
-            "inputs_sha256": input_hash,
+            "inputs_sha256": ledger.files.inputs.hexdigest(),
             "sources": [Path(str(s)).name for s in sources],
             "gazetteers": gazetteer.files if gazetteer is not None else [],
             "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
         },
         "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
-        "checksums": SEAL_NAME,  # written last, over every file (presspack.seal); validate requires it
+        "checksums": SEAL_NAME,  # written last, over every file (package.seal); validate requires it
     }
-    write_json_streamed(tmp / "manifest.json", manifest, "files", files())
+    write_json_streamed(tmp / "manifest.json", manifest, "files", entries)
     del manifest["files"]  # BuildResult.manifest: everything but the file entries (they are in manifest.json)
     sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]
     write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
-    stats = cache.stats.to_dict() if cache is not None else {}
-    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats,
-                       problem_files=problems)
+    return manifest, rows
 
 
 def _open_cache(config: Config, nlp: Any) -> Any:

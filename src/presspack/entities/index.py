@@ -18,16 +18,15 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-import pyarrow.parquet as pq
 
 from presspack.entities.mentions import fold
 from presspack.entities.names import KEY_CLASS, slug
-from presspack.package.spill import ScratchDB
-from presspack.package.tables import TableWriter
+from presspack.package import schemas
+from presspack.package.spill import ScratchDB, SpillToDisk
 
+COLUMNS = tuple(schemas.column_names("entity_index"))
+_SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
 SPILL_AFTER = 200_000  # distinct entity keys held in memory before the index moves to disk
 BATCH = 5000  # rows per executemany at the end (resolve, rows)
 
@@ -54,6 +53,13 @@ _UPSERT_STATS = """INSERT INTO stats VALUES (?1, ?2, 1, ?3, ?4, ?4) ON CONFLICT 
 _UPSERT_VALS = "INSERT INTO vals VALUES (?, ?, ?, ?) ON CONFLICT (kind, key, value) DO UPDATE SET n = n + excluded.n"
 
 
+def _final_columns() -> str:
+    """The columns of the spilled index's `final` table: the entity_index schema's."""
+    key = schemas.primary_key("entity_index")
+    return ", ".join(f"{f['name']} {_SQLITE_TYPES[f['type']]}{' PRIMARY KEY' if [f['name']] == key else ''}"
+                     for f in schemas.fields("entity_index"))
+
+
 @dataclass
 class _Stats:
     labels: Counter[str] = field(default_factory=Counter)
@@ -65,7 +71,7 @@ class _Stats:
     last_seen: str | None = None
 
 
-class EntityIndex:
+class EntityIndex(SpillToDisk):
     """Per entity key: mentions, articles, first and last seen, and how often each label
     and canonical name was used. A dict of _Stats up to `spill_after` distinct keys
     (SPILL_AFTER), then the same figures in a private temporary SQLite database (deleted
@@ -75,12 +81,13 @@ class EntityIndex:
     per batch) and one batch of rows at a time; the variant groups, the surnames and the
     merged rows are tables of the database."""
 
+    DDL = _DDL
+
     def __init__(self, gazetteer: Any = None, variants: tuple[tuple[str, ...], ...] = (), spill_after: int | None = None) -> None:
+        super().__init__(SPILL_AFTER if spill_after is None else spill_after)
         self.stats: dict[str, _Stats] = {}
         self.gazetteer = gazetteer
         self.variants = {fold(v): fold(group[0]) for group in variants for v in group}
-        self.spill_after = SPILL_AFTER if spill_after is None else spill_after
-        self.db: ScratchDB | None = None
 
     def add(self, article: dict[str, Any], mentions: list[dict[str, Any]]) -> None:
         if self.db is not None:
@@ -100,11 +107,10 @@ class EntityIndex:
                 if published:
                     st.first_seen = min(st.first_seen or published, published)
                     st.last_seen = max(st.last_seen or published, published)
-        if len(self.stats) > self.spill_after:
-            self._spill()
+        self.spill_if_full(len(self.stats))
 
-    def _spill(self) -> None:
-        db = ScratchDB(*_DDL)
+
+    def move_to(self, db: ScratchDB) -> None:
         keys = sorted(self.stats)  # in key order: the B-trees fill from left to right
         db.executemany("INSERT INTO stats VALUES (?, ?, ?, ?, ?, ?)",
                        ((k, st.n_mentions, st.n_articles, st.last_article, st.first_seen, st.last_seen)
@@ -112,8 +118,7 @@ class EntityIndex:
         for kind, attr in ((_LABEL, "labels"), (_CANONICAL, "canonicals")):
             db.executemany("INSERT INTO vals VALUES (?, ?, ?, ?)",
                            ((kind, k, v, n) for k in keys for v, n in sorted(getattr(self.stats[k], attr).items())))
-        db.commit()
-        self.db, self.stats = db, {}
+        self.stats = {}
 
     def _add_db(self, article: dict[str, Any], mentions: list[dict[str, Any]]) -> None:
         """add() against the database: each run of mentions of one article (a build's
@@ -135,11 +140,6 @@ class EntityIndex:
             self.db.executemany(_UPSERT_STATS, [(key, n, aid, published) for key, n in per_key.items()])
             self.db.executemany(_UPSERT_VALS, [(*kv, n) for kv, n in vals.items()])
         self.db.wrote()
-
-    def close(self) -> None:
-        if self.db is not None:
-            self.db.close()
-            self.db = None
 
     def _gazetteer_key(self, key: str) -> bool:
         return self.gazetteer is not None and self.gazetteer.index_fields(key) is not None
@@ -213,7 +213,7 @@ class EntityIndex:
             db.execute("CREATE TABLE variant (cls TEXT NOT NULL, vslug TEXT NOT NULL, neg_n INTEGER NOT NULL, key TEXT NOT NULL)")
             rows = ((key.split(":", 1)[0], self._variant_slug(top), -n, key)
                     for key, top, n in self._top_canonicals() if not self._gazetteer_key(key))
-            for chunk in _chunks(rows, BATCH):
+            for chunk in in_chunks(rows, BATCH):
                 db.executemany("INSERT INTO variant VALUES (?, ?, ?, ?)", chunk)
             db.execute("CREATE INDEX variant_group ON variant (cls, vslug, neg_n, key)")
             cur = db.execute("SELECT cls, vslug, key FROM variant WHERE (cls, vslug) IN"
@@ -236,7 +236,7 @@ class EntityIndex:
                 elif len(words) == 1 and not self._gazetteer_key(key):
                     yield self._variant_slug(words[0]), key, 0
 
-        for chunk in _chunks(surnames(), BATCH):
+        for chunk in in_chunks(surnames(), BATCH):
             db.executemany("INSERT INTO surname VALUES (?, ?, ?)", chunk)
         db.execute("CREATE INDEX surname_full ON surname (is_full, sslug)")
         cur = db.execute("SELECT l.key, min(f.key) FROM surname l JOIN surname f ON f.is_full = 1 AND f.sslug = l.sslug"
@@ -244,9 +244,9 @@ class EntityIndex:
         remap.update(cur)
         return {k: _follow(remap, k) for k in remap}
 
-    def rows(self, remap: dict[str, str]) -> tuple[Iterable[dict[str, Any]], Mapping[str, str] | _Names]:
+    def rows(self, remap: dict[str, str]) -> tuple[Iterable[dict[str, Any]], Mapping[str, str] | KeyNames]:
         """Index rows (sorted by key) and each final key's canonical name (`names`: a dict,
-        or once spilled a `_Names` that looks them up in the database)."""
+        or once spilled a `KeyNames` that looks them up in the database)."""
         if self.db is not None:
             return self._rows_db(remap)
         # Only keys that others merge into get a combined copy; the rest are used as they
@@ -280,8 +280,9 @@ class EntityIndex:
 
     def _row(self, key: str, canonicals: Mapping[str, int], labels: Mapping[str, int], n_mentions: int, n_articles: int,
              first_seen: str | None, last_seen: str | None) -> dict[str, Any]:
+        """One entity_index row, its columns in the schema's order (schemas/entity_index)."""
         g = self.gazetteer.index_fields(key) if self.gazetteer is not None else None
-        return {
+        values = {
             "entity_key": key,
             "canonical": g["canonical"] if g else _top(canonicals),
             "label": g["label"] if g else _top(labels),
@@ -291,8 +292,9 @@ class EntityIndex:
             "first_seen": first_seen,
             "last_seen": last_seen,
         }
+        return {c: values[c] for c in COLUMNS}  # a column the schema adds or renames fails here, not in the writer
 
-    def _rows_db(self, remap: dict[str, str]) -> tuple[Iterator[dict[str, Any]], _Names]:
+    def _rows_db(self, remap: dict[str, str]) -> tuple[Iterator[dict[str, Any]], KeyNames]:
         """rows() from the database: the keys merged in SQL (GROUP BY the final key, in key
         order), each final key's row computed as its turn comes and kept in a table `final`,
         from which the rows are then read in order and the names looked up."""
@@ -300,9 +302,8 @@ class EntityIndex:
         db = self.db
         db.execute("CREATE TABLE remap (old TEXT PRIMARY KEY, new TEXT NOT NULL) WITHOUT ROWID")
         db.executemany("INSERT INTO remap VALUES (?, ?)", sorted(remap.items()))
-        cols = ("entity_key", "canonical", "label", "wikidata", "n_mentions", "n_articles", "first_seen", "last_seen")
-        db.execute("CREATE TABLE final (entity_key TEXT PRIMARY KEY, canonical TEXT, label TEXT, wikidata TEXT,"
-                   " n_mentions INTEGER, n_articles INTEGER, first_seen TEXT, last_seen TEXT) WITHOUT ROWID")
+        cols = COLUMNS
+        db.execute(f"CREATE TABLE final ({_final_columns()}) WITHOUT ROWID")
         # first_seen and last_seen are set together (one article's date): min/max over the
         # merged keys' own first and last dates is what rows() computes in memory
         stats = db.execute("SELECT coalesce(r.new, s.key) AS fk, sum(s.n_mentions), sum(s.n_articles), min(s.first_seen),"
@@ -321,7 +322,7 @@ class EntityIndex:
                 row = self._row(st[0], canonicals, labels, *st[1:])
                 yield tuple(row[c] for c in cols)
 
-        for chunk in _chunks(final(), BATCH):
+        for chunk in in_chunks(final(), BATCH):
             db.executemany(f"INSERT INTO final VALUES ({', '.join('?' * len(cols))})", chunk)
         db.commit()
 
@@ -329,10 +330,10 @@ class EntityIndex:
             for r in db.execute(f"SELECT {', '.join(cols)} FROM final ORDER BY entity_key"):
                 yield dict(zip(cols, r, strict=True))
 
-        return read(), _Names(db)
+        return read(), KeyNames(db)
 
 
-class _Names:
+class KeyNames:
     """Each final key's canonical name, looked up in the spilled index's `final` table."""
 
     def __init__(self, db: ScratchDB) -> None:
@@ -346,14 +347,9 @@ class _Names:
         return out
 
 
-def _names_of(names: Mapping[str, str] | _Names, keys: list[str]) -> dict[str, str]:
-    """The names of those of `keys` that have one."""
-    if isinstance(names, _Names):
-        return names.lookup_many(keys)
-    return {k: names[k] for k in keys if k in names}
 
 
-def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+def in_chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, n)):
         yield chunk
@@ -372,61 +368,7 @@ def _follow(remap: dict[str, str], key: str) -> str:
     return key
 
 
-def remap_table(path: Path, writer: Any, columns: dict[str, str], remap: dict[str, str], names: Mapping[str, str] | _Names) -> None:
-    """Copy Parquet `path` into `writer` (a TableWriter), replacing keys by their merged
-    key and the paired name column (`columns`: key column -> name column) by its
-    canonical name (`names`, as EntityIndex.rows gives them). Column-wise (Arrow): each
-    distinct key of a batch is looked up once."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pf = pq.ParquetFile(path)
-    for batch in pf.iter_batches(batch_size=writer.row_group_size):  # one row group's worth in memory
-        cols = {name: batch.column(name) for name in batch.schema.names}
-        for kcol, ncol in columns.items():
-            keys = cols[kcol]
-            uniq = pc.unique(keys)
-            old = uniq.to_pylist()
-            new = [k if k is None else remap.get(k, k) for k in old]
-            at = pc.index_in(keys, value_set=uniq)  # nulls match the null in uniq
-            cols[kcol] = pc.take(pa.array(new, type=keys.type), at)
-            if ncol:
-                known = _names_of(names, [n for n in new if n is not None])
-                named = [k is not None and n in known and (n != k or ncol == "canonical") for k, n in zip(old, new, strict=True)]
-                if any(named):
-                    name_col = cols[ncol]
-                    repl = pa.array([known[n] if m else None for n, m in zip(new, named, strict=True)], type=name_col.type)
-                    cols[ncol] = pc.if_else(pc.take(pa.array(named, type=pa.bool_()), at), pc.take(repl, at), name_col)
-        writer.write_columns(cols)
-    writer.close()
 
 
-def finish(tmp: Path, index: EntityIndex, writers: dict[str, Any], row_group_size: int) -> Any:
-    """After all articles: merge keys across articles, rewrite entities (and claims'
-    speaker keys, claim_entities' keys) with the merged keys and names, and write entity_index.parquet.
-    Returns the entity_index writer (closed). Closes the index."""
-    try:
-        return _finish(tmp, index, writers, row_group_size)
-    finally:
-        index.close()
 
 
-def _finish(tmp: Path, index: EntityIndex, writers: dict[str, Any], row_group_size: int) -> Any:
-
-    remap = index.resolve()
-    rows, names = index.rows(remap)
-    tables = (("entities", {"entity_key": "canonical"}), ("claims", {"speaker_key": "speaker_name"}), ("claim_entities", {"entity_key": ""}))
-    for table, cols in tables:
-        if table not in writers or (table != "entities" and not remap):
-            continue
-        old = writers[table].path
-        moved = old.with_name(f".{old.name}.pre-index")
-        old.rename(moved)
-        writers[table] = TableWriter(table, old, writers[table].row_group_size)
-        remap_table(moved, writers[table], cols, remap, names)
-        moved.unlink()
-    writer = TableWriter("entity_index", tmp / "entity_index.parquet", row_group_size)
-    for chunk in _chunks(rows, BATCH):  # the same row groups, and bytes, as one write
-        writer.write(chunk)
-    writer.close()
-    return writer

@@ -97,7 +97,8 @@ def _dictionary(resource: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def dataset_card(release_dir: str | Path) -> str:
-
+    """The release's README.md. Long because it is the card's one template, read top to
+    bottom in the order of the sections it writes; splitting it would scatter them."""
     release_dir = Path(release_dir)
     dp = json.loads((release_dir / "datapackage.json").read_text(encoding="utf-8"))
     m = read_manifest(release_dir)

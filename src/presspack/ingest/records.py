@@ -16,11 +16,13 @@ from typing import Any
 
 from presspack.config import Config
 from presspack.errors import InputRejected
-from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 from presspack.ingest.decode import decode_bytes
 from presspack.ingest.quiet import csv_field_limit
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
+from presspack.package import schemas
 
-FIELDS = ("id", "title", "text", "url", "published", "source", "section", "author", "language")
+# record key -> article column, from the `inputField`s of schemas/articles.schema.json (`id` is external_id)
+META_KEYS = {key: column for column, key in schemas.input_fields().items()}
 
 
 HEAD_BYTES = 1 << 16  # bytes sniffed to choose between streaming and whole-file decoding
@@ -227,14 +229,16 @@ def _record(rec: Any, rel: str, lineno: int) -> Item:
         notes.append(f"'id' of type {type(rid).__name__} ignored")
     if ext_id is not None:
         meta["external_id"] = ext_id
-    for k in FIELDS[3:] + ("title",):
+    for k, column in META_KEYS.items():
+        if column == "external_id":  # read above: its own rules (an int or a string)
+            continue
         v = rec.get(k)
         if v is None or v == "":
             continue
         if isinstance(v, bool) or isinstance(v, (list, dict)):
             notes.append(f"'{k}' of type {type(v).__name__} ignored")
             continue
-        meta[k] = str(v).strip() if not isinstance(v, str) else _no_surrogates(v, k, notes).strip()
+        meta[column] = str(v).strip() if not isinstance(v, str) else _no_surrogates(v, k, notes).strip()
     return RawArticle(origin=origin, body=body, meta=meta, notes=notes)
 
 

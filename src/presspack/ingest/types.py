@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from presspack.config import Config
+from presspack.package import schemas
 
 # Metadata fields a reader may fill (records use these names; `id` becomes external_id).
-META_FIELDS = ("external_id", "title", "section", "source", "url", "author", "published", "language")
+META_FIELDS = tuple(schemas.input_fields())  # from the `inputField`s of schemas/articles.schema.json
 
 
 

@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from presspack.package.spill import ScratchDB
+from presspack.package.spill import ScratchDB, SpillToDisk
 
 _WORD = re.compile(r"\w+")
 MERGE_EVERY = 8_192  # entries buffered in a dict before merging into the sorted arrays
@@ -112,11 +112,13 @@ def _signed(x: int) -> int:
 class _DiskIndex:
     """The de-duplication index in a private temporary SQLite database (ScratchDB)."""
 
-    def __init__(self, num_perm: int) -> None:
+    DDL = ("CREATE TABLE kept (slot INTEGER PRIMARY KEY, id INTEGER NOT NULL, sig BLOB)",
+           "CREATE TABLE exact (key INTEGER NOT NULL, slot INTEGER NOT NULL)",
+           "CREATE TABLE lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, slot INTEGER NOT NULL)")
+
+    def __init__(self, num_perm: int, db: ScratchDB) -> None:
         self.num_perm = num_perm
-        self.db = ScratchDB("CREATE TABLE kept (slot INTEGER PRIMARY KEY, id INTEGER NOT NULL, sig BLOB)",
-                            "CREATE TABLE exact (key INTEGER NOT NULL, slot INTEGER NOT NULL)",
-                            "CREATE TABLE lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, slot INTEGER NOT NULL)")
+        self.db = db
 
     def add_kept(self, first: int, ids: np.ndarray, sigs: np.ndarray) -> None:
         self.db.executemany("INSERT INTO kept VALUES (?, ?, ?)",
@@ -159,10 +161,6 @@ class _DiskIndex:
     def article_id(self, slot: int) -> int:
         (a,) = self.db.execute("SELECT id FROM kept WHERE slot = ?", (slot,)).fetchone()
         return a + (1 << 64) if a < 0 else a
-
-    def close(self) -> None:
-        self.db.close()
-
 
 @cache
 def bands_for(threshold: float, num_perm: int, *, fp_weight: float = 0.3, fn_weight: float = 0.7) -> tuple[int, int]:
@@ -218,13 +216,18 @@ def _h64(data: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
 
 
-class Deduplicator:
-    """Streaming de-duplicator: call check() for each article in input order."""
+class Deduplicator(SpillToDisk):
+    """Streaming de-duplicator: call check() for each article in input order. Its index
+    is in memory up to `spill_after` kept articles (SPILL_AFTER), then on disk
+    (SpillToDisk, with _DiskIndex's tables)."""
+
+    DDL = _DiskIndex.DDL
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 64, shingle: int = 3, min_words: int = 20,
                  signatures: Any = None, spill_after: int | None = None) -> None:
         if not 0.0 < threshold <= 1.0:
             raise ValueError("threshold must be in (0, 1]")
+        super().__init__(SPILL_AFTER if spill_after is None else spill_after)
         self.threshold = threshold
         self.num_perm = num_perm
         self.shingle = shingle
@@ -238,7 +241,6 @@ class Deduplicator:
         self._ids: list[np.ndarray] = []  # blocks of kept article ids (uint64 of the 16 hex digits)
         self._sigs: list[np.ndarray] = []  # blocks of 8-bit signatures, one row per kept article
         self.kept = 0
-        self.spill_after = SPILL_AFTER if spill_after is None else spill_after
         self._disk: _DiskIndex | None = None  # the whole index, once it has moved to disk
 
     @classmethod
@@ -289,8 +291,7 @@ class Deduplicator:
         return minhash(shingles, self.num_perm)
 
     def _keep(self, article_id: str, text_key: int, sig: np.ndarray | None, keys: list[int]) -> None:
-        if self._disk is None and self.kept >= self.spill_after:
-            self._spill()
+        self.spill_if_full(self.kept + 1)
         if self._disk is not None:
             small = (sig & 0xFF).astype(np.uint8) if sig is not None else None
             self._disk.add(self.kept, int(article_id[1:], 16), small, text_key, keys)
@@ -309,9 +310,9 @@ class Deduplicator:
             self._lsh[band].add(key, slot)
         self.kept += 1
 
-    def _spill(self) -> None:
-        """Move the index to a temporary database on disk and free the arrays."""
-        disk = _DiskIndex(self.num_perm)
+    def move_to(self, db: ScratchDB) -> None:
+        """Move the index to the database on disk and free the arrays."""
+        disk = _DiskIndex(self.num_perm, db)
         for block, (ids, sigs) in enumerate(zip(self._ids, self._sigs, strict=True)):
             n = min(SIG_BLOCK, self.kept - block * SIG_BLOCK)
             disk.add_kept(block * SIG_BLOCK, ids[:n], sigs[:n])
@@ -326,9 +327,8 @@ class Deduplicator:
 
     def close(self) -> None:
         """Delete the on-disk index, if any (the Deduplicator is then empty)."""
-        if self._disk is not None:
-            self._disk.close()
-            self._disk = None
+        super().close()
+        self._disk = None
 
     def _id(self, slot: int) -> str:
         if self._disk is not None:

@@ -1,12 +1,16 @@
-"""Writing a release: Parquet tables (schema-driven), manifest.json and datapackage.json."""
+"""JSON of any size: write_json, and write_json_streamed / json_chunks, which write lists
+item by item (Spools, generators) so that a manifest of millions of entries never sits in
+memory whole."""
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
+
+from presspack.package.spill import ScratchDB, SpillToDisk
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -23,48 +27,48 @@ SPOOL_AFTER = 50_000
 
 
 
-class Spool:
-    """A list of JSON values (append, len, iterate, take a prefix) that moves to an unnamed
-    temporary file past SPOOL_AFTER items: the manifest lists of one input file with
-    millions of records (its article ids, rejected records, notes) stay off the heap.
+class Spool(SpillToDisk):
+    """A list of JSON values (append, len, iterate, take a prefix) that moves to disk
+    (SpillToDisk) once it holds SPOOL_AFTER items: the manifest lists of one input file
+    with millions of records (its article ids, rejected records, notes) stay off the heap.
     write_json_streamed writes it as the list it stands for, item by item."""
 
+    DDL = ("CREATE TABLE items (seq INTEGER PRIMARY KEY, json TEXT NOT NULL)",)
+
     def __init__(self, after: int | None = None) -> None:
-        self.after = SPOOL_AFTER if after is None else after
+        super().__init__((SPOOL_AFTER if after is None else after) - 1)
         self.items: list[Any] = []
-        self.fh: Any = None
         self.n = 0
 
     def append(self, item: Any) -> None:
-        self.items.append(item)
         self.n += 1
-        if len(self.items) >= self.after:
-            if self.fh is None:
-                import tempfile
+        if self.db is None:
+            self.items.append(item)
+            self.spill_if_full(len(self.items))
+            return
+        self.db.execute("INSERT INTO items (json) VALUES (?)", (_line(item),))
+        self.db.wrote()
 
-                self.fh = tempfile.TemporaryFile("w+", encoding="utf-8")
-            self.fh.seek(0, os.SEEK_END)
-            self.fh.writelines(json.dumps(x, ensure_ascii=True, separators=(",", ":")) + "\n" for x in self.items)
-            self.items = []
-
-    @property
-    def spilled(self) -> bool:
-        return self.fh is not None
+    def move_to(self, db: ScratchDB) -> None:
+        db.executemany("INSERT INTO items (json) VALUES (?)", ((_line(x),) for x in self.items))
+        self.items = []
 
     def __len__(self) -> int:
         return self.n
 
     def __iter__(self) -> Iterator[Any]:
-        if self.fh is not None:
-            self.fh.flush()
-            self.fh.seek(0)
-            for line in self.fh:
+        if self.db is None:
+            yield from list(self.items)
+            return
+        last = 0
+        while True:  # in pages, so that appends between items do not disturb a cursor
+            rows = self.db.execute("SELECT seq, json FROM items WHERE seq > ? ORDER BY seq LIMIT 1000", (last,)).fetchall()
+            if not rows:
+                return
+            for last, line in rows:
                 yield json.loads(line)
-        yield from list(self.items)
 
     def __getitem__(self, key: int | slice) -> Any:
-        from itertools import islice
-
         if isinstance(key, slice):
             if key.start not in (None, 0) or key.step not in (None, 1) or key.stop is None or key.stop < 0:
                 raise IndexError("a Spool gives only its first items ([:n])")
@@ -73,11 +77,9 @@ class Spool:
             raise IndexError(key)
         return next(islice(self, key, None))
 
-    def close(self) -> None:
-        if self.fh is not None:
-            self.fh.close()
-            self.fh = None
 
+def _line(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=True, separators=(",", ":"))
 
 
 class _Items:

@@ -155,3 +155,30 @@ def data_dictionary(table: str) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+MANIFEST_SCHEMA = "manifest.jsonschema.json"  # JSON Schema of manifest.json (not a table: no .schema.json)
+
+
+@cache
+def manifest_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of manifest.json."""
+    return json.loads((schema_dir() / MANIFEST_SCHEMA).read_text(encoding="utf-8"))
+
+
+def manifest_part_schema(part: str) -> dict[str, Any]:
+    """The schema of one part of a manifest ('file', 'record', 'note'), with the
+    definitions it refers to: validate checks the file entries one at a time."""
+    full = manifest_schema()
+    return {"$schema": full["$schema"], "$defs": full["$defs"], **full["$defs"][part]}
+
+
+def manifest_statuses(part: str = "file") -> tuple[str, ...]:
+    """The statuses a file entry (or a record) may have."""
+    return tuple(manifest_schema()["$defs"][part]["properties"]["status"]["enum"])
+
+
+def input_fields(table: str = "articles") -> dict[str, str]:
+    """Column -> the input field that fills it (a field's `inputField` in schemas/), in
+    the schema's order: what a JSONL/CSV record or a page's metadata may give."""
+    return {f["name"]: f["inputField"] for f in fields(table) if "inputField" in f}

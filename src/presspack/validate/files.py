@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+from jsonschema import Draft202012Validator
 
 from presspack.errors import ReleaseNotFound
 from presspack.package import schemas
@@ -21,6 +22,8 @@ from presspack.package.hashing import sha256_file
 from presspack.package.manifest import read_manifest
 from presspack.package.seal import SEAL_NAME, read_seal
 from presspack.validate.report import Problem, ValidationReport
+
+_HEAD = Draft202012Validator(schemas.manifest_schema())
 
 
 def read_json_checked(rep: ValidationReport, release: Path, name: str) -> dict[str, Any] | None:
@@ -46,10 +49,14 @@ def read_manifest_checked(rep: ValidationReport, release: Path) -> dict[str, Any
         rep.add(Problem("missing-file", "no manifest.json", file="manifest.json"))
         return None
     try:
-        return read_manifest(release)
+        head = read_manifest(release)
     except ReleaseNotFound as e:
         rep.add(Problem("invalid-json", f"cannot read manifest.json: {e}", file="manifest.json"))
         return None
+    for err in _HEAD.iter_errors({**head, "files": []}):  # the file entries are checked one by one (check_manifest)
+        where = "/".join(str(x) for x in err.absolute_path) or "manifest"
+        rep.add(Problem("manifest-schema", f"{where}: {err.message[:200]}", file="manifest.json"))
+    return head
 
 
 

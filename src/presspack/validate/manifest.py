@@ -14,14 +14,19 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from jsonschema import Draft202012Validator
 
 from presspack.errors import ReleaseNotFound
+from presspack.package import schemas
 from presspack.package.manifest import manifest_files_streamed
 from presspack.validate.report import MAX_PROBLEMS_PER_CHECK, Problem, ValidationReport
 from presspack.validate.tables import check_listed_sql, sql_literal
 
 # Rows of the listed article ids held in memory before they go to Parquet.
 LISTED_BATCH = 50_000
+
+_ENTRY = Draft202012Validator(schemas.manifest_part_schema("file"))
+_RECORD = Draft202012Validator(schemas.manifest_part_schema("record"))
 
 
 
@@ -88,7 +93,7 @@ class _Listing:
 
 
 def _bad_record(r: Any) -> bool:
-    return not isinstance(r, dict) or r.get("status") not in ("rejected", "duplicate") or not r.get("reason")
+    return not _RECORD.is_valid(r)
 
 
 
@@ -99,7 +104,11 @@ def _check_file_entry(rep: ValidationReport, f: Any, listing: _Listing) -> None:
     if not isinstance(f, dict):
         rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
         return
-    if f.get("status") not in ("accepted", "rejected", "duplicate", "partial"):
+    for err in _ENTRY.iter_errors({**f, "article_ids": [], "records": []}):  # both arrays are streamed and checked below
+        where = "/".join(str(x) for x in err.absolute_path) or "entry"
+        rep.add(Problem("manifest-schema", f"file {f.get('path')!r}: {where}: {err.message[:160]}", file="manifest.json", row=i,
+                        column=str(err.absolute_path[0]) if err.absolute_path else None))
+    if f.get("status") not in schemas.manifest_statuses():
         rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
     if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):
         rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} without a reason", file="manifest.json", row=i, column="reason"))
@@ -109,7 +118,7 @@ def _check_file_entry(rep: ValidationReport, f: Any, listing: _Listing) -> None:
     for r in f.get("records", []) or []:  # likewise
         listing.add_record(r)
     for r in listing.bad_records:
-        rep.add(Problem("manifest", f"record {r} of {f.get('path')!r} has no status or reason", file="manifest.json", row=i, column="records"))
+        rep.add(Problem("manifest", f"record {r} of {f.get('path')!r} is not a valid record (an origin, a status rejected or duplicate, a reason)", file="manifest.json", row=i, column="records"))
     for a in ids:
         listing.add_id(a)
     if listing.n_ids:

@@ -1,0 +1,107 @@
+"""Every option of every command reaches the library: the CLI is run with each option
+and the library function it calls (replaced by a recorder) must see its value. A table
+row per option; a test checks the table covers every option in cli.COMMANDS."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from presspack import cli
+from presspack.errors import PresspackError
+
+
+class Called(PresspackError):
+    """Raised by a recorder after noting its call (the CLI turns it into exit 1)."""
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    seen: list[tuple[str, tuple, dict]] = []
+
+    def recorder(name):
+        def record(*args, **kwargs):
+            seen.append((name, args, kwargs))
+            raise Called(name)
+        return record
+
+    targets = {
+        "presspack.build.build": "build", "presspack.release.release": "release", "presspack.validate.validate": "validate",
+        "presspack.annotate.cache.cache_info": "cache_info", "presspack.annotate.cache.clear_cache": "clear_cache",
+        "presspack.extras.diff.diff_releases": "diff", "presspack.release.provenance": "provenance",
+        "presspack.extras.cite.cite": "cite",
+    }
+    for target, name in targets.items():
+        monkeypatch.setattr(target, recorder(name))
+    return seen
+
+
+def config_of(call):
+    args, kwargs = call[1], call[2]
+    return kwargs.get("config") or next(a for a in args if hasattr(a, "batch_size"))
+
+
+PIPELINE = [
+    ("--config", ["--config", "presspack.toml"], lambda c: config_of(c).source_path == "presspack.toml"),
+    ("--model", ["--model", "my_pipeline"], lambda c: config_of(c).model == "my_pipeline"),
+    ("--jobs", ["--jobs", "3"], lambda c: config_of(c).jobs == 3),
+    ("--batch-size", ["--batch-size", "7"], lambda c: config_of(c).batch_size == 7),
+    ("--profile", ["--profile", "fast"], lambda c: config_of(c).profile == "fast"),
+    ("--executor", ["--executor", "dask"], lambda c: config_of(c).executor == "dask"),
+    ("--scheduler", ["--scheduler", "tcp://127.0.0.1:8786"], lambda c: config_of(c).scheduler == "tcp://127.0.0.1:8786"),
+    ("--cache-dir", ["--cache-dir", "/tmp/pp-cache"], lambda c: config_of(c).cache_dir == "/tmp/pp-cache"),
+    ("--no-cache", ["--no-cache"], lambda c: config_of(c).cache is False),
+    ("--quiet", ["--quiet"], lambda c: c[2].get("progress") is None),
+    ("--json", ["--json"], lambda c: True),  # the output format: checked by the CLI tests on real releases
+]
+
+CASES = [
+    *[("build", ["build", "in/", "--out", "o", "--version", "1.0.0", *argv], flag, check) for flag, argv, check in PIPELINE],
+    ("build", ["build", "in/", "--out", "o", "--version", "2.1.0"], "--version", lambda c: c[1][2] == "2.1.0"),
+    ("build", ["build", "in/", "--out", "o", "--version", "1.0.0"], "--out", lambda c: c[1][1] == "o"),
+    *[("release", ["release", "in/", "--out", "o", *argv], flag, check) for flag, argv, check in PIPELINE],
+    ("release", ["release", "in/", "--out", "o", "--bump", "minor"], "--bump", lambda c: c[2]["bump"] == "minor"),
+    ("release", ["release", "in/", "--out", "o", "--version", "3.0.0"], "--version", lambda c: c[2]["version"] == "3.0.0"),
+    ("release", ["release", "in/", "--out", "o"], "--out", lambda c: c[1][1] == "o"),
+    ("validate", ["validate", "r", "--frictionless"], "--frictionless", lambda c: c[2]["frictionless"] is True),
+    ("validate", ["validate", "r", "--no-frictionless"], "--no-frictionless", lambda c: c[2]["frictionless"] is False),
+    ("validate", ["validate", "r", "--json"], "--json", lambda c: c[1][0] == "r"),
+    ("cache", ["cache", "clear", "--cache-dir", "/tmp/pp-c2"], "--cache-dir", lambda c: c[0] == "clear_cache" and c[1][0] == "/tmp/pp-c2"),
+    ("cache", ["cache", "info", "--config", "presspack.toml"], "--config", lambda c: c[0] == "cache_info"),
+    ("cache", ["cache", "info", "--json"], "--json", lambda c: c[0] == "cache_info"),
+    ("diff", ["diff", "a", "b", "--json"], "--json", lambda c: c[1] == ("a", "b")),
+    ("info", ["info", "r", "--json"], "--json", lambda c: c[1] == ("r",)),
+    ("cite", ["cite", "r", "--format", "apa"], "--format", lambda c: c[1] == ("r", "apa")),
+]
+
+
+@pytest.mark.parametrize(("command", "argv", "flag", "check"), CASES, ids=[f"{c[0]} {c[2]}" for c in CASES])
+def test_option_reaches_the_library(calls, command, argv, flag, check, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "presspack.toml").write_text("[build]\n", encoding="utf-8")
+    assert cli.main(argv) == cli.EXIT_FAIL  # the recorder stops the command after noting its call
+    assert len(calls) == 1
+    assert check(calls[0]), (flag, calls[0])
+
+
+def test_the_table_covers_every_option():
+    documented = set()
+    for name, cmd in cli.COMMANDS.items():
+        documented |= {(name, f) for o in cmd.options for f in o.flags if f.startswith("--")}
+    covered = {(c[0], c[2]) for c in CASES}
+    assert documented - covered == set()
+
+
+def test_an_option_the_library_ignored_would_fail(calls, tmp_path, monkeypatch):
+    """The recorder sees what the CLI passes: drop --executor on the way and the check fails."""
+    monkeypatch.chdir(tmp_path)
+    real = cli._config
+
+    def forgetful(args: argparse.Namespace):
+        args.executor = None
+        return real(args)
+
+    monkeypatch.setattr(cli, "_config", forgetful)
+    cli.main(["release", "in/", "--out", "o", "--executor", "dask"])
+    assert config_of(calls[0]).executor != "dask"
