@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from presspack import schemas
 from presspack.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -158,8 +159,6 @@ def test_data_dictionary_is_generated_from_schemas():
     gen = _load_script("docs_dictionary")
     page = (DOCS / "dataset.md").read_text(encoding="utf-8")
     assert gen.render(page) == page, "docs/dataset.md is stale: run python scripts/docs_dictionary.py"
-    from presspack import schemas
-
     for table in ("articles", "claims", "claim_entities", "entity_index"):
         for column in schemas.column_names(table):
             assert f"| `{column}` |" in page
