@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from presspack import schemas
+from presspack.package import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "dataset.md"

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack import schemas
+from presspack.package import schemas
 from presspack.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
