@@ -404,6 +404,7 @@ def build(
     *,
     progress: bool = False,
     nlp: Any = None,
+    quality: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Build release OUT/VERSION from SOURCE files or directories.
 
@@ -434,7 +435,7 @@ def build(
             )
         from presspack import release as extras
 
-        extras.finish_release(tmp, out)  # changelog, citation files, croissant, card, report
+        extras.finish_release(tmp, out, quality)  # changelog, citation files, croissant, card, report
         if final.exists():
             raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
         write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from presspack.audit.quality import datapackage_entry
 from presspack.build import SEMVER, TMP_PREFIX, BuildResult, build
 from presspack.config import Config, load_config
 from presspack.diff import ReleaseDiff, diff_releases, manifest_files, read_json, read_manifest
@@ -84,6 +85,7 @@ def release(
     config: Config | None = None,
     nlp: Any = None,
     progress: bool = False,
+    quality: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Build the next version of the dataset in OUT.
 
@@ -91,6 +93,8 @@ def release(
     bump="auto" the release is built first and the bump follows from its diff against
     the latest release (see ReleaseDiff.bump). Raises NothingToRelease when nothing
     changed, ReleaseExists for a version that exists or is not above the latest.
+    QUALITY (a `presspack score --json` dict) adds a "Measured accuracy" section to the
+    card, the report and datapackage.json.
     """
     if bump not in BUMPS:
         raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
@@ -104,7 +108,7 @@ def release(
             raise ReleaseExists(f"version {version} is not above the latest release {previous}; released versions are immutable")
     if previous is None or version is not None or bump != "auto":
         version = version or (bump_version(previous, bump) if previous else FIRST_VERSION)
-        result = build(sources, out, version, config, progress=progress, nlp=nlp)
+        result = build(sources, out, version, config, progress=progress, nlp=nlp, quality=quality)
         d = diff_releases(out / previous, result.release_dir) if previous else None
         kind = None if d is None else (bump if bump != "auto" else d.bump)
         return ReleaseResult(result, previous, kind, d)
@@ -117,7 +121,7 @@ def release(
         if d.bump is None:
             raise NothingToRelease(f"nothing changed since {previous}: no release written (pass --bump patch to release anyway)")
         version = bump_version(previous, d.bump)
-        final = promote(result.release_dir, out, version)
+        final = promote(result.release_dir, out, version, quality)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.release_dir, result.version = final, version
@@ -126,7 +130,7 @@ def release(
     return ReleaseResult(result, previous, d.bump, d)
 
 
-def promote(candidate: Path, out: Path, version: str) -> Path:
+def promote(candidate: Path, out: Path, version: str, quality: dict[str, Any] | None = None) -> Path:
     """Give a built candidate release its version, regenerate its extras and move it to OUT/VERSION."""
     final = out / version
     if final.exists():
@@ -136,7 +140,7 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
         data = json.loads((candidate / name).read_text(encoding="utf-8"))
         data["version"] = version
         write_json(candidate / name, data)
-    finish_release(candidate, out)
+    finish_release(candidate, out, quality)
     from presspack.seal import fsync_dir, write_seal
 
     write_seal(candidate)  # SHA256SUMS over the final files, then the atomic rename
@@ -149,15 +153,15 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
 # -- the build hook --------------------------------------------------------------------
 
 
-def finish_release(release_dir: str | Path, out: str | Path) -> None:
+def finish_release(release_dir: str | Path, out: str | Path, quality: dict[str, Any] | None = None) -> None:
     """Write the release extras into a complete (not yet renamed) release directory."""
     release_dir = Path(release_dir)
     version = read_manifest(release_dir)["version"]
     prev = latest_release(out, below=version)
-    write_extras(release_dir, Path(out) / prev if prev else None)
+    write_extras(release_dir, Path(out) / prev if prev else None, quality)
 
 
-def write_extras(release_dir: str | Path, previous: str | Path | None = None) -> None:
+def write_extras(release_dir: str | Path, previous: str | Path | None = None, quality: dict[str, Any] | None = None) -> None:
     """CHANGELOG.md, CITATION.cff, .zenodo.json, croissant.json, README.md and report.html.
 
     The tables, manifest.json and datapackage.json must be final: croissant.json embeds
@@ -169,11 +173,13 @@ def write_extras(release_dir: str | Path, previous: str | Path | None = None) ->
     if is_recorded(release_dir):
         raise ReleaseExists(f"{release_dir} is a recorded release ({VERSIONS_FILE}); released versions are immutable")
     d = diff_releases(previous, release_dir) if previous is not None else None
+    if quality is not None:  # datapackage.json's `quality` (measured accuracy), before anything reads it
+        write_json(release_dir / "datapackage.json", {**read_json(release_dir / "datapackage.json"), "quality": datapackage_entry(quality)})
     (release_dir / "CHANGELOG.md").write_text(card.changelog(release_dir, d), encoding="utf-8")
     cite.write_citation_files(release_dir, previous)
     croissant.write_croissant(release_dir)
-    card.write_card(release_dir)
-    report.write_report(release_dir)
+    card.write_card(release_dir, quality)
+    report.write_report(release_dir, quality)
 
 
 # -- versions.json and immutability ------------------------------------------------------
