@@ -168,7 +168,7 @@ def _figure(counts: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
 
 
 def _layer(per_article: list[Counts], weights: np.ndarray) -> dict[str, dict[str, Any]]:
-    names = sorted({m for c in per_article for m in c})
+    names = list(dict.fromkeys(m for c in per_article for m in c))  # the counters' order (deterministic)
     return {m: _figure(np.array([c.get(m, (0, 0, 0)) for c in per_article], dtype=np.int64).reshape(-1, 3), weights)
             for m in names}
 
