@@ -208,9 +208,9 @@ def _score_table(res: dict[str, Any]) -> list[str]:
         per = figs.pop("per_label", {})
         figs.update({f"{m} {lab}": f for lab, ms in per.items() for m, f in ms.items()})
         for name, f in figs.items():
-            lo, hi = f["ci"]["f1"]
+            ci = "[{:.3f}, {:.3f}]".format(*f["ci"]["f1"]) if f["ci"]["f1"] else "n/a"
             lines.append(f"{layer + ' ' + name:28} {f['precision']:6.3f} {f['recall']:6.3f} {f['f1']:6.3f}  "
-                         f"[{lo:.3f}, {hi:.3f}] {f['tp']:6d} {f['pred']:6d} {f['gold']:6d}")
+                         f"{ci:<15} {f['tp']:6d} {f['pred']:6d} {f['gold']:6d}")
     return lines
 
 

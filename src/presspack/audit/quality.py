@@ -61,7 +61,7 @@ def _n(x: Any) -> str:
 
 
 def _ci(f: dict[str, Any], key: str = "f1") -> str:
-    lo, hi = f.get("ci", {}).get(key, [None, None])
+    lo, hi = f.get("ci", {}).get(key) or [None, None]
     return "" if lo is None else f" [{_n(lo)}, {_n(hi)}]"
 
 

@@ -24,7 +24,8 @@ comparable):
 
 Micro averages: counts are summed over articles, then P, R and F1 computed. The
 confidence intervals resample the articles with replacement (B times, numpy with a
-fixed seed) and take the 2.5th and 97.5th percentiles of each figure.
+fixed seed) and take the 2.5th and 97.5th percentiles of each figure, leaving out the
+resamples in which it is undefined (precision with no prediction, recall with no gold).
 """
 
 from __future__ import annotations
@@ -148,22 +149,35 @@ def claim_counts(text: str, gold: Annotations, pred: Annotations) -> Counts:
     return {m: res[m] for m in CLAIM_METRICS}
 
 
-def prf(tp: np.ndarray, pred: np.ndarray, gold: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def prf(tp: np.ndarray, pred: np.ndarray, gold: np.ndarray, undefined: float = 0.0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall and F1 of count arrays. Precision without predictions, recall
+    without gold and F1 with neither are UNDEFINED (0.0 in the point figures, as the
+    evaluation scorers count them; NaN for the bootstrap, which leaves them out)."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(pred > 0, tp / np.maximum(pred, 1), 0.0)
-        r = np.where(gold > 0, tp / np.maximum(gold, 1), 0.0)
-        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
+        p = np.where(pred > 0, tp / np.maximum(pred, 1), undefined)
+        r = np.where(gold > 0, tp / np.maximum(gold, 1), undefined)
+        s = np.nan_to_num(p) + np.nan_to_num(r)
+        f = np.where(s > 0, 2 * np.nan_to_num(p) * np.nan_to_num(r) / np.where(s > 0, s, 1), 0.0)
+        f = np.where((pred > 0) | (gold > 0), f, undefined)
     return p, r, f
 
 
+def _interval(values: np.ndarray) -> list[float] | None:
+    """The central CONFIDENCE interval of the defined bootstrap values (None if none is)."""
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return None
+    lo, hi = 100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2
+    return [round(float(np.percentile(values, lo)), 4), round(float(np.percentile(values, hi)), 4)]
+
+
 def _figure(counts: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
-    """P/R/F1 of summed per-article counts (n x 3), with bootstrap intervals."""
+    """P/R/F1 of summed per-article counts (n x 3), with bootstrap intervals: resamples
+    in which a figure is undefined (e.g. precision with no prediction) are left out."""
     tp, npred, ngold = (int(x) for x in counts.sum(axis=0))
     p, r, f = (float(x) for x in prf(np.array(tp), np.array(npred), np.array(ngold)))
     boot = weights @ counts  # B x 3
-    lo, hi = 100 * (1 - CONFIDENCE) / 2, 100 * (1 + CONFIDENCE) / 2
-    ci = {k: [round(float(np.percentile(v, lo)), 4), round(float(np.percentile(v, hi)), 4)]
-          for k, v in zip(("precision", "recall", "f1"), prf(boot[:, 0], boot[:, 1], boot[:, 2]))}
+    ci = {k: _interval(v) for k, v in zip(("precision", "recall", "f1"), prf(boot[:, 0], boot[:, 1], boot[:, 2], np.nan))}
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": npred, "gold": ngold, "ci": ci}
 
 
