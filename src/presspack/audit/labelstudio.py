@@ -19,6 +19,7 @@ direction (their own labels are not needed).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -94,16 +95,27 @@ def write_labelstudio(out: Path, items: Iterable[tuple[Article, Annotations]], m
 
 
 class _Lines:
-    """Line numbers of the JSON file's pieces, found by searching its text in order."""
+    """Line numbers in the export file: each task's place (the top-level array parsed one
+    element at a time) and, inside it, a region's `"id": "…"`."""
 
     def __init__(self, raw: str) -> None:
-        self.raw, self.pos = raw, 0
+        self.raw, self.tasks = raw, []
+        dec, i = json.JSONDecoder(), raw.index("[") + 1
+        while True:
+            while i < len(raw) and raw[i] in " \t\r\n,":
+                i += 1
+            if i >= len(raw) or raw[i] == "]":
+                break
+            _, end = dec.raw_decode(raw, i)
+            self.tasks.append((i, end))
+            i = end
 
-    def find(self, needle: str, start: int | None = None) -> int:
-        i = self.raw.find(needle, self.pos if start is None else start)
-        return self.pos if i < 0 else i
-
-    def line(self, pos: int) -> int:
+    def line(self, task: int, rid: str | None = None) -> int:
+        start, end = self.tasks[task] if task < len(self.tasks) else (0, len(self.raw))
+        pos = start
+        if rid is not None:
+            m = re.compile(r'"id"\s*:\s*' + re.escape(json.dumps(rid))).search(self.raw, start, end)
+            pos = m.start() if m else start
         return self.raw.count("\n", 0, pos) + 1
 
 
@@ -190,15 +202,13 @@ def read_labelstudio(path: Path, resolve: Resolver, labels: tuple[str, ...]) -> 
         raise GoldError(f"{path}:1: not a Label Studio JSON export (want a list of tasks)")
     lines, docs, present, skipped = _Lines(raw), {}, set(), 0
     for n, t in enumerate(tasks, start=1):
-        lines.pos = tpos = lines.find('"data"')
+        name = f"task {n}" + (f" (id {t['id']})" if isinstance(t, dict) and "id" in t else "")
+
+        def where(rid: str | None, n: int = n, name: str = name) -> str:
+            return f"{path}:{lines.line(n - 1, rid)}: {name}"
+
         if not isinstance(t, dict) or not isinstance(t.get("data"), dict):
-            raise GoldError(f"{path}:{lines.line(tpos)}: task {n} has no data")
-        name = f"task {n}" + (f" (id {t['id']})" if "id" in t else "")
-
-        def where(rid: str | None, tpos: int = tpos, name: str = name) -> str:
-            pos = tpos if rid is None else lines.find(json.dumps(rid), tpos)
-            return f"{path}:{lines.line(pos)}: {name}"
-
+            raise GoldError(f"{where(None)}: no data")
         a = _annotation(t)
         if a is None:
             skipped += 1
@@ -209,7 +219,6 @@ def read_labelstudio(path: Path, resolve: Resolver, labels: tuple[str, ...]) -> 
             raise GoldError(f"{where(None)}: article {art.article_id} is annotated twice")
         docs[art.article_id], layers = _task_gold(where, art.text, a.get("result") or [], labels)
         present |= layers
-        lines.pos = tpos + 1
     notes = [f"{skipped} task(s) without an annotation were skipped"] if skipped else []
     if not docs:
         raise GoldError(f"{path}:1: no task has an annotation (a file of predictions only? annotate the tasks in "

@@ -171,7 +171,7 @@ def _interval(values: np.ndarray) -> list[float] | None:
     return [round(float(np.percentile(values, lo)), 4), round(float(np.percentile(values, hi)), 4)]
 
 
-def _figure(counts: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
+def figure(counts: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
     """P/R/F1 of summed per-article counts (n x 3), with bootstrap intervals: resamples
     in which a figure is undefined (e.g. precision with no prediction) are left out."""
     tp, npred, ngold = (int(x) for x in counts.sum(axis=0))
@@ -181,9 +181,14 @@ def _figure(counts: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "pred": npred, "gold": ngold, "ci": ci}
 
 
+def bootstrap_weights(n: int, samples: int = SAMPLES, seed: int = SEED) -> np.ndarray:
+    """SAMPLES x N: how often each of N articles is drawn in each resample (with replacement)."""
+    return np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=samples)
+
+
 def _layer(per_article: list[Counts], weights: np.ndarray) -> dict[str, dict[str, Any]]:
     names = list(dict.fromkeys(m for c in per_article for m in c))  # the counters' order (deterministic)
-    return {m: _figure(np.array([c.get(m, (0, 0, 0)) for c in per_article], dtype=np.int64).reshape(-1, 3), weights)
+    return {m: figure(np.array([c.get(m, (0, 0, 0)) for c in per_article], dtype=np.int64).reshape(-1, 3), weights)
             for m in names}
 
 
@@ -213,8 +218,7 @@ def score(release: str | Path, gold: Gold, *, layers: tuple[str, ...] | None = N
     texts = {i: a.text for i, a in tables.articles(release, ids).items()}
     preds = {i: map_labels(a, label_map) for i, a in tables.predictions(release, ids).items()}
     layers = tuple(layers or gold.layers)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=samples)
+    weights = bootstrap_weights(len(ids), samples, seed)
     out: dict[str, Any] = {}
     if SENTENCES in layers:
         out[SENTENCES] = _layer([sentence_counts(texts[i], gold.docs[i], preds[i]) for i in ids], weights)
