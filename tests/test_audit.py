@@ -148,7 +148,7 @@ def test_real_label_studio_export(rel):
         assert sorted(map(json.dumps, mine)) == sorted(json.dumps({k: r[k] for k in mine[0] if k in r} if r["type"] == "labels" else
                                                                   {k: r[k] for k in ("from_id", "to_id", "type", "direction", "labels")})
                                                        for r in t["annotations"][0]["result"])
-    marsh = [a for a in arts.values() if "Helen Marsh" in a.text][0]
+    marsh = next(a for a in arts.values() if "Helen Marsh" in a.text)
     claims = {(a.text[c.source[0][0]:c.source[0][1]] if c.source else None, a.text[c.content[0][0]:c.content[0][1]])
               for a in [marsh] for c in g.docs[marsh.article_id].claims}
     assert ("Helen Marsh", "The port authority of Westmere will raise harbour fees by 12 percent in April") in claims
@@ -229,7 +229,7 @@ def test_undefined_resamples_are_left_out():
 def _brat_copy(exported, tmp_path: Path) -> tuple[Path, Path]:
     d = tmp_path / "brat"
     shutil.copytree(exported["brat"], d)
-    return d, sorted(d.glob("*.ann"))[0]
+    return d, min(d.glob("*.ann"))
 
 
 def test_polnear_layout_reads(rel, exported, tmp_path):

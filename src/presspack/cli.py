@@ -141,9 +141,8 @@ def cache_cli(args: argparse.Namespace) -> int:
 
 
 def release_cli(args: argparse.Namespace) -> int:
-    from presspack.release import release
-
     from presspack.audit.quality import load_quality
+    from presspack.release import release
 
     quality = load_quality(args.quality) if args.quality else None
     result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=_progress(args),
@@ -223,12 +222,13 @@ def score_cli(args: argparse.Namespace) -> int:
     label_map = None
     if args.label_map:
         try:
-            label_map = json.loads(open(args.label_map, encoding="utf-8").read())
+            with open(args.label_map, encoding="utf-8") as fh:
+                label_map = json.load(fh)
         except (OSError, ValueError) as e:
             raise GoldError(f"{args.label_map}: cannot read the label map: {e}") from None
     gold = load_gold(args.gold, args.release, args.format, label_map)
     layers = tuple(x.strip() for x in args.layers.split(",")) if args.layers else None
-    date = args.date or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
     res = score_report(args.release, gold, annotator=args.annotator, date=date, layers=layers,
                        samples=args.samples, seed=args.seed, label_map=label_map)
     if args.json:

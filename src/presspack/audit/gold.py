@@ -193,8 +193,7 @@ def jsonl_record(art: Article, ann: Annotations, layers: Iterable[str] = LAYERS)
 
 def write_jsonl(path: Path, items: Iterable[tuple[Article, Annotations]]) -> None:
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        for art, ann in items:
-            fh.write(json.dumps(jsonl_record(art, ann), ensure_ascii=False, sort_keys=False) + "\n")
+        fh.writelines(json.dumps(jsonl_record(art, ann), ensure_ascii=False) + "\n" for art, ann in items)
 
 
 # -- any format -----------------------------------------------------------------------

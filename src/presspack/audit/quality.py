@@ -76,17 +76,20 @@ def _who(q: dict[str, Any]) -> str:
             "Counting rules: `presspack score` (docs/accuracy.md).")
 
 
+def _md(s: Any) -> str:
+    return str(s).replace("|", "\\|")
+
+
 def markdown(q: dict[str, Any]) -> str:
     """The card's section (starts with its `## ` heading, ends with a newline)."""
-    md = lambda s: str(s).replace("|", "\\|")  # noqa: E731
-    out = [f"## {SECTION}", "", md(_who(q)), "",
+    out = [f"## {SECTION}", "", _md(_who(q)), "",
            "| layer | measure | precision | recall | F1 [95% CI] | gold | predicted |", "|---|---|---:|---:|---:|---:|---:|"]
     out += [f"| {layer} | {m}: {MEANING[layer, m]} | {_n(f['precision'])} | {_n(f['recall'])} | {_n(f['f1'])}{_ci(f)} "
             f"| {f['gold']} | {f['pred']} |" for layer, m, f in rows(q)]
     per = q.get("entities", {}).get("per_label", {})
     if per:
         out += ["", "Entities per label (exact):", "", "| label | precision | recall | F1 [95% CI] | gold |", "|---|---:|---:|---:|---:|"]
-        out += [f"| {md(k)} | {_n(v['exact']['precision'])} | {_n(v['exact']['recall'])} | {_n(v['exact']['f1'])}"
+        out += [f"| {_md(k)} | {_n(v['exact']['precision'])} | {_n(v['exact']['recall'])} | {_n(v['exact']['f1'])}"
                 f"{_ci(v['exact'])} | {v['exact']['gold']} |" for k, v in per.items() if "exact" in v]
     return "\n".join(out) + "\n"
 

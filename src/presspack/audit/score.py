@@ -130,8 +130,12 @@ def claim_counts(text: str, gold: Annotations, pred: Annotations) -> Counts:
     tok = _Tokens(text)
     G, P = gold.claims, pred.claims
     gt, pt = [tok(c.content) for c in G], [tok(c.content) for c in P]
-    size = lambda g, p: len(g & p)  # noqa: E731
-    half = lambda g, p, ov: 2 * ov >= len(g) and 2 * ov >= len(p)  # noqa: E731
+    def size(g: frozenset[int], p: frozenset[int]) -> int:
+        return len(g & p)
+
+    def half(g: frozenset[int], p: frozenset[int], ov: int) -> bool:
+        return 2 * ov >= len(g) and 2 * ov >= len(p)
+
     c: Counter[str] = Counter()
     for gi, pi in pair_up(gt, pt, size, half):
         g, p = G[gi], P[pi]
