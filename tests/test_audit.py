@@ -396,7 +396,7 @@ def test_quality_sections(tmp_path):
     dp = quality.datapackage_entry(SCORE)
     assert dp["annotator"] == "Jane Roe" and dp["articles"] == 50 and dp["figures"]["claims"]["content"]["ci"]["f1"] == [0.7, 0.8]
     p = tmp_path / "s.json"
-    for text, message in (("{", "not JSON"), ('{"claims": {}}', "not a presspack score file")):
+    for text, message in (("{", "cannot read it as JSON"), ('{"claims": {}}', "not a presspack score file")):
         p.write_text(text, encoding="utf-8")
         with pytest.raises(quality.QualityError, match=rf"^{p}: {message}"):
             quality.load_quality(p)

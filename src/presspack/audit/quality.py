@@ -42,10 +42,8 @@ def load_quality(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     try:
         q = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise QualityError(f"{path}: no such file (write it with presspack score RELEASE --gold PATH --json)") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise QualityError(f"{path}: not JSON: {e}") from None
+    except (OSError, ValueError) as e:  # missing, unreadable, not UTF-8, not JSON
+        raise QualityError(f"{path}: cannot read it as JSON ({e}); write it with presspack score RELEASE --gold PATH --json") from None
     if not isinstance(q, dict) or q.get("presspack_score") != 1 or not any(k in q for k in MAIN):
         raise QualityError(f"{path}: not a presspack score file (want the output of presspack score --json)")
     return q
