@@ -357,6 +357,8 @@ def test_cli_sample_score_show(rel, tmp_path, capsys, monkeypatch):
     assert main(["score", str(rel), "--gold", "audit/predictions.jsonl", "--layers", "entities"]) == 0
     table = capsys.readouterr().out
     assert "entities exact" in table and "claims" not in table.split("\n", 1)[1]
+    assert main(["score", str(rel), "--gold", "audit/brat", "--layers", "claims,quotes"]) == 1
+    assert "unknown layer(s) quotes" in capsys.readouterr().err
     assert main(["score", str(rel), "--gold", "audit/labelstudio/tasks.json"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no task has an annotation" in err

@@ -358,8 +358,9 @@ def make_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         groups: dict[str, Any] = {}
         for o in cmd.options:
-            target = p if o.group is None else groups.setdefault(o.group, p.add_mutually_exclusive_group())
-            target.add_argument(*o.flags, **o.kwargs)
+            if o.group is not None and o.group not in groups:
+                groups[o.group] = p.add_mutually_exclusive_group()
+            (p if o.group is None else groups[o.group]).add_argument(*o.flags, **o.kwargs)
     return parser
 
 

@@ -40,8 +40,8 @@ from typing import Any
 import numpy as np
 
 from presspack.audit import tables
-from presspack.audit.gold import Gold
-from presspack.audit.model import CLAIMS, ENTITIES, SENTENCES, Annotations, Span
+from presspack.audit.gold import Gold, GoldError
+from presspack.audit.model import CLAIMS, ENTITIES, LAYERS, SENTENCES, Annotations, Span
 
 WORD = re.compile(r"\w+")
 SAMPLES = 1000
@@ -222,6 +222,8 @@ def score(release: str | Path, gold: Gold, *, layers: tuple[str, ...] | None = N
     texts = {i: a.text for i, a in tables.articles(release, ids).items()}
     preds = {i: map_labels(a, label_map) for i, a in tables.predictions(release, ids).items()}
     layers = tuple(layers or gold.layers)
+    if set(layers) - set(LAYERS):
+        raise GoldError(f"unknown layer(s) {', '.join(sorted(set(layers) - set(LAYERS)))}: choose among {', '.join(LAYERS)}")
     weights = bootstrap_weights(len(ids), samples, seed)
     out: dict[str, Any] = {}
     if SENTENCES in layers:
