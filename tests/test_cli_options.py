@@ -20,11 +20,23 @@ class Called(PresspackError):
 def calls(monkeypatch):
     seen: list[tuple[str, tuple, dict]] = []
 
-    def recorder(name):
+    def recorder(name, returns=None):
         def record(*args, **kwargs):
             seen.append((name, args, kwargs))
-            raise Called(name)
+            if returns is None:
+                raise Called(name)
+            return returns
         return record
+
+    class Gold:
+        notes: list[str] = []
+
+    class Printer:
+        def __init__(self, **kwargs):
+            seen.append(("Console", (), kwargs))
+
+        def print(self, *args):
+            raise Called("print")
 
     targets = {
         "presspack.build.build": "build", "presspack.release.release": "release", "presspack.validate.validate": "validate",
@@ -34,10 +46,18 @@ def calls(monkeypatch):
     }
     for target, name in targets.items():
         monkeypatch.setattr(target, recorder(name))
+    monkeypatch.setattr("presspack.audit.sample.draw", recorder("draw", returns=object()))
+    monkeypatch.setattr("presspack.audit.sample.export", recorder("export"))
+    monkeypatch.setattr("presspack.audit.load.load_gold", recorder("load_gold", returns=Gold()))
+    monkeypatch.setattr("presspack.audit.score.score_report", recorder("score_report"))
+    monkeypatch.setattr("presspack.audit.quality.load_quality", recorder("load_quality", returns={"measured": True}))
+    monkeypatch.setattr("presspack.audit.show.render", recorder("render", returns="text"))
+    monkeypatch.setattr("rich.console.Console", Printer)
     return seen
 
 
-def config_of(call):
+def config_of(calls):
+    call = next(c for c in calls if c[0] in ("build", "release"))
     args, kwargs = call[1], call[2]
     return kwargs.get("config") or next(a for a in args if hasattr(a, "batch_size"))
 
@@ -52,27 +72,46 @@ PIPELINE = [
     ("--scheduler", ["--scheduler", "tcp://127.0.0.1:8786"], lambda c: config_of(c).scheduler == "tcp://127.0.0.1:8786"),
     ("--cache-dir", ["--cache-dir", "/tmp/pp-cache"], lambda c: config_of(c).cache_dir == "/tmp/pp-cache"),
     ("--no-cache", ["--no-cache"], lambda c: config_of(c).cache is False),
-    ("--quiet", ["--quiet"], lambda c: c[2].get("progress") is None),
+    ("--quiet", ["--quiet"], lambda c: c[-1][2].get("progress") is None),
     ("--json", ["--json"], lambda c: True),  # the output format: checked by the CLI tests on real releases
 ]
 
 CASES = [
     *[("build", ["build", "in/", "--out", "o", "--version", "1.0.0", *argv], flag, check) for flag, argv, check in PIPELINE],
-    ("build", ["build", "in/", "--out", "o", "--version", "2.1.0"], "--version", lambda c: c[1][2] == "2.1.0"),
-    ("build", ["build", "in/", "--out", "o", "--version", "1.0.0"], "--out", lambda c: c[1][1] == "o"),
+    ("build", ["build", "in/", "--out", "o", "--version", "2.1.0"], "--version", lambda c: c[-1][1][2] == "2.1.0"),
+    ("build", ["build", "in/", "--out", "o", "--version", "1.0.0"], "--out", lambda c: c[-1][1][1] == "o"),
     *[("release", ["release", "in/", "--out", "o", *argv], flag, check) for flag, argv, check in PIPELINE],
-    ("release", ["release", "in/", "--out", "o", "--bump", "minor"], "--bump", lambda c: c[2]["bump"] == "minor"),
-    ("release", ["release", "in/", "--out", "o", "--version", "3.0.0"], "--version", lambda c: c[2]["version"] == "3.0.0"),
-    ("release", ["release", "in/", "--out", "o"], "--out", lambda c: c[1][1] == "o"),
-    ("validate", ["validate", "r", "--frictionless"], "--frictionless", lambda c: c[2]["frictionless"] is True),
-    ("validate", ["validate", "r", "--no-frictionless"], "--no-frictionless", lambda c: c[2]["frictionless"] is False),
-    ("validate", ["validate", "r", "--json"], "--json", lambda c: c[1][0] == "r"),
-    ("cache", ["cache", "clear", "--cache-dir", "/tmp/pp-c2"], "--cache-dir", lambda c: c[0] == "clear_cache" and c[1][0] == "/tmp/pp-c2"),
-    ("cache", ["cache", "info", "--config", "presspack.toml"], "--config", lambda c: c[0] == "cache_info"),
-    ("cache", ["cache", "info", "--json"], "--json", lambda c: c[0] == "cache_info"),
-    ("diff", ["diff", "a", "b", "--json"], "--json", lambda c: c[1] == ("a", "b")),
-    ("info", ["info", "r", "--json"], "--json", lambda c: c[1] == ("r",)),
-    ("cite", ["cite", "r", "--format", "apa"], "--format", lambda c: c[1] == ("r", "apa")),
+    ("release", ["release", "in/", "--out", "o", "--bump", "minor"], "--bump", lambda c: c[-1][2]["bump"] == "minor"),
+    ("release", ["release", "in/", "--out", "o", "--version", "3.0.0"], "--version", lambda c: c[-1][2]["version"] == "3.0.0"),
+    ("release", ["release", "in/", "--out", "o"], "--out", lambda c: c[-1][1][1] == "o"),
+    ("validate", ["validate", "r", "--frictionless"], "--frictionless", lambda c: c[-1][2]["frictionless"] is True),
+    ("validate", ["validate", "r", "--no-frictionless"], "--no-frictionless", lambda c: c[-1][2]["frictionless"] is False),
+    ("validate", ["validate", "r", "--json"], "--json", lambda c: c[-1][1][0] == "r"),
+    ("cache", ["cache", "clear", "--cache-dir", "/tmp/pp-c2"], "--cache-dir", lambda c: c[-1][0] == "clear_cache" and c[-1][1][0] == "/tmp/pp-c2"),
+    ("cache", ["cache", "info", "--config", "presspack.toml"], "--config", lambda c: c[-1][0] == "cache_info"),
+    ("cache", ["cache", "info", "--json"], "--json", lambda c: c[-1][0] == "cache_info"),
+    ("diff", ["diff", "a", "b", "--json"], "--json", lambda c: c[-1][1] == ("a", "b")),
+    ("info", ["info", "r", "--json"], "--json", lambda c: c[-1][1] == ("r",)),
+    ("cite", ["cite", "r", "--format", "apa"], "--format", lambda c: c[-1][1] == ("r", "apa")),
+    ("release", ["release", "in/", "--out", "o", "--quality", "score.json"], "--quality",
+     lambda c: c[0][1] == ("score.json",) and c[-1][2]["quality"] == {"measured": True}),
+    ("sample", ["sample", "r", "--n", "5", "--out", "a/"], "--n", lambda c: c[0][1][:2] == ("r", 5)),
+    ("sample", ["sample", "r", "--n", "5", "--seed", "7", "--out", "a/"], "--seed", lambda c: c[0][1][2] == 7),
+    ("sample", ["sample", "r", "--n", "5", "--by", "month", "--out", "a/"], "--by", lambda c: c[0][1][3] == "month"),
+    ("sample", ["sample", "r", "--n", "5", "--out", "a/"], "--out", lambda c: c[-1][0] == "export" and c[-1][1][2] == "a/"),
+    ("sample", ["sample", "r", "--n", "5", "--out", "a/", "--json"], "--json", lambda c: c[0][0] == "draw"),
+    ("score", ["score", "r", "--gold", "g.json"], "--gold", lambda c: c[0][1][:2] == ("g.json", "r")),
+    ("score", ["score", "r", "--gold", "g", "--format", "brat"], "--format", lambda c: c[0][1][2] == "brat"),
+    ("score", ["score", "r", "--gold", "g", "--label-map", "map.json"], "--label-map",
+     lambda c: c[0][1][3] == {"PERSON": "PER"} and c[-1][2]["label_map"] == {"PERSON": "PER"}),
+    ("score", ["score", "r", "--gold", "g", "--layers", "claims"], "--layers", lambda c: c[-1][2]["layers"] == ("claims",)),
+    ("score", ["score", "r", "--gold", "g", "--annotator", "Ann"], "--annotator", lambda c: c[-1][2]["annotator"] == "Ann"),
+    ("score", ["score", "r", "--gold", "g", "--date", "2026-01-02"], "--date", lambda c: c[-1][2]["date"] == "2026-01-02"),
+    ("score", ["score", "r", "--gold", "g", "--samples", "50"], "--samples", lambda c: c[-1][2]["samples"] == 50),
+    ("score", ["score", "r", "--gold", "g", "--seed", "3"], "--seed", lambda c: c[-1][2]["seed"] == 3),
+    ("score", ["score", "r", "--gold", "g", "--json"], "--json", lambda c: c[-1][0] == "score_report"),
+    ("show", ["show", "r", "a0123456789abcdef", "--width", "72"], "--width",
+     lambda c: ("Console", (), {"width": 72}) in c and ("render", ("r", "a0123456789abcdef"), {}) in c),
 ]
 
 
@@ -80,9 +119,9 @@ CASES = [
 def test_option_reaches_the_library(calls, command, argv, flag, check, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "presspack.toml").write_text("[build]\n", encoding="utf-8")
-    assert cli.main(argv) == cli.EXIT_FAIL  # the recorder stops the command after noting its call
-    assert len(calls) == 1
-    assert check(calls[0]), (flag, calls[0])
+    (tmp_path / "map.json").write_text('{"PERSON": "PER"}', encoding="utf-8")
+    assert cli.main(argv) == cli.EXIT_FAIL  # a recorder stops the command after noting its call
+    assert check(calls), (flag, calls)
 
 
 def test_the_table_covers_every_option():
@@ -104,4 +143,4 @@ def test_an_option_the_library_ignored_would_fail(calls, tmp_path, monkeypatch):
 
     monkeypatch.setattr(cli, "_config", forgetful)
     cli.main(["release", "in/", "--out", "o", "--executor", "dask"])
-    assert config_of(calls[0]).executor != "dask"
+    assert config_of(calls).executor != "dask"

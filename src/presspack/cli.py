@@ -141,9 +141,12 @@ def cache_cli(args: argparse.Namespace) -> int:
 
 
 def release_cli(args: argparse.Namespace) -> int:
+    from presspack.audit.quality import load_quality
     from presspack.release import release
 
-    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=_progress(args))
+    quality = load_quality(args.quality) if args.quality else None
+    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=_progress(args),
+                     quality=quality)
     if args.json:
         print(json.dumps({"release": str(result.build.release_dir), "version": result.build.version, "previous": result.previous,
                           "bump": result.bump, "counts": result.build.counts, "rows": result.build.rows}))
@@ -186,6 +189,73 @@ def cite_cli(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def sample_cli(args: argparse.Namespace) -> int:
+    from presspack.audit.sample import draw, export
+
+    s = draw(args.release, args.n, args.seed, args.by)
+    paths = export(args.release, s, args.out)
+    if args.json:
+        print(json.dumps({**s.to_dict(), "written": {k: str(v) for k, v in paths.items()}}))
+    else:
+        strata = "" if not s.by else f" in {len(s.strata)} strata by {s.by}"
+        print(f"sampled {len(s.articles)} of {s.population} articles (seed {s.seed}){strata} into {args.out}: "
+              f"{paths['labelstudio']}/tasks.json + config.xml (Label Studio), {paths['brat']}/ (BRAT), "
+              f"{paths['jsonl']}, {paths['sample']}")
+    return EXIT_OK
+
+
+def _score_table(res: dict[str, Any]) -> list[str]:
+    lines = [f"{'':28} {'P':>6} {'R':>6} {'F1':>6}  {'F1 95% CI':<15} {'tp':>6} {'pred':>6} {'gold':>6}"]
+    for layer in ("sentences", "entities", "claims"):
+        figs = dict(res.get(layer, {}))
+        per = figs.pop("per_label", {})
+        figs.update({f"{m} {lab}": f for lab, ms in per.items() for m, f in ms.items()})
+        for name, f in figs.items():
+            ci = "[{:.3f}, {:.3f}]".format(*f["ci"]["f1"]) if f["ci"]["f1"] else "n/a"
+            lines.append(f"{layer + ' ' + name:28} {f['precision']:6.3f} {f['recall']:6.3f} {f['f1']:6.3f}  "
+                         f"{ci:<15} {f['tp']:6d} {f['pred']:6d} {f['gold']:6d}")
+    return lines
+
+
+def score_cli(args: argparse.Namespace) -> int:
+    import datetime
+
+    from presspack.audit.gold import GoldError
+    from presspack.audit.load import load_gold
+    from presspack.audit.score import score_report
+
+    label_map = None
+    if args.label_map:
+        try:
+            with open(args.label_map, encoding="utf-8") as fh:
+                label_map = json.load(fh)
+        except (OSError, ValueError) as e:
+            raise GoldError(f"{args.label_map}: cannot read the label map: {e}") from None
+    gold = load_gold(args.gold, args.release, args.format, label_map)
+    layers = tuple(x.strip() for x in args.layers.split(",")) if args.layers else None
+    date = args.date or datetime.datetime.now(datetime.UTC).date().isoformat()
+    res = score_report(args.release, gold, annotator=args.annotator, date=date, layers=layers,
+                       samples=args.samples, seed=args.seed, label_map=label_map)
+    if args.json:
+        print(json.dumps(res, indent=2, ensure_ascii=False))
+    else:
+        print(f"{res['release']['path']} against {res['gold']['path']} ({res['gold']['format']}, "
+              f"{res['gold']['articles']} articles; 95% bootstrap CI over articles)")
+        print("\n".join(_score_table(res)))
+        for note in gold.notes:
+            print(f"note: {note}", file=sys.stderr)
+    return EXIT_OK
+
+
+def show_cli(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from presspack.audit.show import render
+
+    Console(width=args.width).print(render(args.release, args.article_id))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "build": Command(
         build_cli,
@@ -221,6 +291,7 @@ COMMANDS: dict[str, Command] = {
          opt("--bump", choices=["auto", "major", "minor", "patch"], default="auto", group="version",
              help="auto (default): from the diff against the latest release"),
          opt("--version", metavar="X.Y.Z", group="version", help="explicit version (must be above the latest release)"),
+         opt("--quality", metavar="SCORE.json", help="add a 'Measured accuracy' section from presspack score --json to the card, report and datapackage.json"),
          JSON, QUIET, *PIPELINE),
     ),
     "diff": Command(
@@ -243,6 +314,39 @@ COMMANDS: dict[str, Command] = {
         "Example:\n  presspack cite dataset/1.0.0\n  presspack cite dataset/1.0.0 --format apa",
         (RELEASE_ARG, opt("--format", choices=["bibtex", "apa", "cff"], default="bibtex", help="citation format (default bibtex)")),
     ),
+    "sample": Command(
+        sample_cli,
+        "Draw a reproducible random sample of a release's articles and export it for annotation (Label Studio, BRAT, JSONL) with the release's spans as pre-annotations.",
+        "Example:\n  presspack sample dataset/1.0.0 --n 50 --seed 7 --out audit/\n  presspack sample dataset/1.0.0 --n 50 --by source --out audit/",
+        (RELEASE_ARG,
+         opt("--n", type=int, required=True, metavar="N", help="articles to sample (all when the release has fewer)"),
+         opt("--seed", type=int, default=0, metavar="S", help="random seed: the same release and seed give the same sample (default 0)"),
+         opt("--by", choices=["source", "month", "language"], help="stratify: share N among sources, publication months or languages"),
+         opt("--out", required=True, metavar="DIR", help="directory for sample.json, labelstudio/, brat/ and predictions.jsonl"),
+         JSON),
+    ),
+    "score": Command(
+        score_cli,
+        "Score a release against gold annotations: precision, recall and F1 of sentences, entities and claims with 95% bootstrap confidence intervals over articles.",
+        "Example:\n  presspack score dataset/1.0.0 --gold audit/brat --format brat\n  presspack score dataset/1.0.0 --gold export.json --json > score.json",
+        (RELEASE_ARG,
+         opt("--gold", required=True, metavar="PATH", help="gold annotations: a Label Studio JSON export, a BRAT directory or a presspack JSONL file"),
+         opt("--format", choices=["labelstudio", "brat", "jsonl"], help="gold format (default: from PATH: directory brat, .json labelstudio, .jsonl jsonl)"),
+         opt("--layers", metavar="LIST", help="score only these of sentences,entities,claims (default: those the gold annotates)"),
+         opt("--label-map", metavar="FILE", help="JSON object mapping the release's entity labels to the gold's (unmapped ones are dropped)"),
+         opt("--annotator", metavar="NAME", help="who annotated the gold (recorded in the score, shown by release --quality)"),
+         opt("--date", metavar="YYYY-MM-DD", help="when the gold was annotated (default: today, UTC)"),
+         opt("--samples", type=int, default=1000, metavar="B", help="bootstrap resamples (default 1000)"),
+         opt("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)"),
+         JSON),
+    ),
+    "show": Command(
+        show_cli,
+        "Print one article with its sentences, entities and claims highlighted.",
+        "Example:\n  presspack show dataset/1.0.0 a80dcb2715ca975ef",
+        (RELEASE_ARG, opt("article_id", metavar="ARTICLE_ID", help="the article's id (articles.article_id)"),
+         opt("--width", type=int, metavar="N", help="line width (default: the terminal's)")),
+    ),
 }
 
 
@@ -255,7 +359,7 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"presspack {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, cmd in COMMANDS.items():
-        p = sub.add_parser(name, help=cmd.help, description=cmd.help, epilog=cmd.example,
+        p = sub.add_parser(name, help=cmd.help.replace("%", "%%"), description=cmd.help, epilog=cmd.example,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         groups: dict[str, Any] = {}
         for o in cmd.options:

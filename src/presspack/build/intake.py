@@ -9,12 +9,12 @@ from typing import Any
 from presspack.build.ledger import Ledger
 from presspack.config import Config
 from presspack.errors import InputRejected
-from presspack.ingest.types import RawArticle, Reject
 from presspack.ingest import discover, reader_for
-from presspack.package.hashing import sha256_file
+from presspack.ingest.types import RawArticle, Reject
 from presspack.normalize import language as default_language
 from presspack.normalize.dedup import Deduplicator
 from presspack.normalize.text import Article, normalize
+from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import Spool
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from presspack.annotate.cache import inputs_known
 from presspack.ingest import discover
-from presspack.package.hashing import sha256_file
 from presspack.normalize.text import Article
+from presspack.package.hashing import sha256_file
 
 PRESCAN_TAIL = 1024  # the last input files, which the prescan looks at first
 

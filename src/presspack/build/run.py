@@ -67,13 +67,15 @@ def build(
     *,
     progress: Callable[[int, str], None] | None = None,
     nlp: Any = None,
+    quality: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Build release OUT/VERSION from SOURCE files or directories.
 
     The release appears by an atomic rename only when complete; an existing version is
     never overwritten. `progress(files_read, path)` is called as each input file is
     opened (the CLI prints it; the library never prints). `nlp` may pass an already loaded pipeline (tests load it once);
-    otherwise it is loaded only when some article is not in the NLP cache.
+    otherwise it is loaded only when some article is not in the NLP cache. `quality` (a
+    `presspack score --json` result) adds a "Measured accuracy" section to the extras.
     """
 
     config = config or load_config()
@@ -96,7 +98,7 @@ def build(
                 f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): nothing to release"
             )
 
-        finish_release(tmp, out)  # changelog, citation files, croissant, card, report
+        finish_release(tmp, out, quality)  # changelog, citation files, croissant, card, report
         if final.exists():
             raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
         write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename

@@ -10,6 +10,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from presspack.audit.quality import markdown
 from presspack.extras.cite import bibtex, dump_yaml, release_meta, url_of
 from presspack.extras.diff import ReleaseDiff
 from presspack.package import schemas
@@ -96,7 +97,7 @@ def _dictionary(resource: dict[str, Any]) -> list[dict[str, str]]:
             for f in resource.get("schema", {}).get("fields", [])]
 
 
-def dataset_card(release_dir: str | Path) -> str:
+def dataset_card(release_dir: str | Path, quality: dict[str, Any] | None = None) -> str:
     """The release's README.md. Long because it is the card's one template, read top to
     bottom in the order of the sections it writes; splitting it would scatter them."""
     release_dir = Path(release_dir)
@@ -188,10 +189,12 @@ def dataset_card(release_dir: str | Path) -> str:
         L += [f"### {r['name']}", "", _md(r.get("description", "")), "", "| column | type | description | constraints |", "|---|---|---|---|"]
         L += [f"| `{c['name']}` | {c['type']} | {_md(c['description'])} | {_md(c['constraints'])} |" for c in _dictionary(r)]
         L.append("")
+    if quality is not None:  # "Measured accuracy", from presspack score --json
+        L += [markdown(quality)]
     L += ["## Citation", "", "```bibtex", bibtex(release_dir).rstrip("\n"), "```", ""]
     return "\n".join(L)
 
 
-def write_card(release_dir: str | Path) -> None:
+def write_card(release_dir: str | Path, quality: dict[str, Any] | None = None) -> None:
     release_dir = Path(release_dir)
-    (release_dir / "README.md").write_text(dataset_card(release_dir), encoding="utf-8")
+    (release_dir / "README.md").write_text(dataset_card(release_dir, quality), encoding="utf-8")

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from presspack.audit.quality import datapackage_entry
 from presspack.errors import (
     ReleaseExists,
 )
@@ -24,19 +26,20 @@ from presspack.extras.versions import (
     latest_release,
 )
 from presspack.package.hashing import sha256_file
-from presspack.package.manifest import read_manifest
+from presspack.package.jsonio import write_json
+from presspack.package.manifest import read_json, read_manifest
 
 
-def finish_release(release_dir: str | Path, out: str | Path) -> None:
+def finish_release(release_dir: str | Path, out: str | Path, quality: dict[str, Any] | None = None) -> None:
     """Write the release extras into a complete (not yet renamed) release directory."""
     release_dir = Path(release_dir)
     version = read_manifest(release_dir)["version"]
     prev = latest_release(out, below=version)
-    write_extras(release_dir, Path(out) / prev if prev else None)
+    write_extras(release_dir, Path(out) / prev if prev else None, quality)
 
 
 
-def write_extras(release_dir: str | Path, previous: str | Path | None = None) -> None:
+def write_extras(release_dir: str | Path, previous: str | Path | None = None, quality: dict[str, Any] | None = None) -> None:
     """CHANGELOG.md, CITATION.cff, .zenodo.json, croissant.json, README.md and report.html.
 
     The tables, manifest.json and datapackage.json must be final: croissant.json embeds
@@ -47,11 +50,13 @@ def write_extras(release_dir: str | Path, previous: str | Path | None = None) ->
     if is_recorded(release_dir):
         raise ReleaseExists(f"{release_dir} is a recorded release ({VERSIONS_FILE}); released versions are immutable")
     d = diff_releases(previous, release_dir) if previous is not None else None
+    if quality is not None:  # datapackage.json's `quality` (measured accuracy), before anything reads it
+        write_json(release_dir / "datapackage.json", {**read_json(release_dir / "datapackage.json"), "quality": datapackage_entry(quality)})
     (release_dir / "CHANGELOG.md").write_text(card.changelog(release_dir, d), encoding="utf-8")
     cite.write_citation_files(release_dir, previous)
     croissant.write_croissant(release_dir)
-    card.write_card(release_dir)
-    report.write_report(release_dir)
+    card.write_card(release_dir, quality)
+    report.write_report(release_dir, quality)
 
 
 

@@ -69,6 +69,7 @@ def release(
     config: Config | None = None,
     nlp: Any = None,
     progress: Any = None,
+    quality: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Build the next version of the dataset in OUT.
 
@@ -76,6 +77,8 @@ def release(
     bump="auto" the release is built first and the bump follows from its diff against
     the latest release (see ReleaseDiff.bump). Raises NothingToRelease when nothing
     changed, ReleaseExists for a version that exists or is not above the latest.
+    QUALITY (a `presspack score --json` dict) adds a "Measured accuracy" section to the
+    card, the report and datapackage.json.
     """
     if bump not in BUMPS:
         raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
@@ -89,7 +92,7 @@ def release(
             raise ReleaseExists(f"version {version} is not above the latest release {previous}; released versions are immutable")
     if previous is None or version is not None or bump != "auto":
         version = version or (bump_version(previous, bump) if previous else FIRST_VERSION)
-        result = build(sources, out, version, config, progress=progress, nlp=nlp)
+        result = build(sources, out, version, config, progress=progress, nlp=nlp, quality=quality)
         d = diff_releases(out / previous, result.release_dir) if previous else None
         kind = None if d is None else (bump if bump != "auto" else d.bump)
         return ReleaseResult(result, previous, kind, d)
@@ -102,7 +105,7 @@ def release(
         if d.bump is None:
             raise NothingToRelease(f"nothing changed since {previous}: no release written (pass --bump patch to release anyway)")
         version = bump_version(previous, d.bump)
-        final = promote(result.release_dir, out, version)
+        final = promote(result.release_dir, out, version, quality)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.release_dir, result.version = final, version
@@ -111,7 +114,7 @@ def release(
     return ReleaseResult(result, previous, d.bump, d)
 
 
-def promote(candidate: Path, out: Path, version: str) -> Path:
+def promote(candidate: Path, out: Path, version: str, quality: dict[str, Any] | None = None) -> Path:
     """Give a built candidate release its version, regenerate its extras and move it to OUT/VERSION."""
     final = out / version
     if final.exists():
@@ -121,7 +124,7 @@ def promote(candidate: Path, out: Path, version: str) -> Path:
         data = json.loads((candidate / name).read_text(encoding="utf-8"))
         data["version"] = version
         write_json(candidate / name, data)
-    finish_release(candidate, out)
+    finish_release(candidate, out, quality)
 
     write_seal(candidate)  # SHA256SUMS over the final files, then the atomic rename
     os.rename(candidate, final)
