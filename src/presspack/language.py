@@ -5,6 +5,13 @@ Robust on short and mixed texts:
   the chunks vote, weighted by their letters and the model's probability, so a German
   article quoting an English sentence stays German and a mixed text reports its mix;
 - a short body is classified together with its title (more evidence);
+- a short text the model is unsure of (or that has too few letters for it, "Who is
+  there?") is also checked against the function words (spaCy's stop words) of the
+  model's three best guesses: each guess with at least FUNCTION_HITS of them scores its
+  probability p and its function words' share f of the words (plus one, so a few words
+  never make a certainty) combined, 1 - (1 - p)(1 - f), and the best is taken; a text
+  without such a signal ("Angela
+  Merkel in Paris", a name, a number) stays unidentified;
 - below `min_confidence` nothing is asserted: the language stays null with a note,
   unless the page declared one (`<html lang>`), which is then used, with a note.
 A `language` given by the input always wins and is never second-guessed.
@@ -22,6 +29,10 @@ MIN_LETTERS = 20  # fewer letters than this: not identifiable
 SHORT_LETTERS = 200  # fewer letters: the title is added as evidence
 MIN_CONFIDENCE = 0.5
 MIXED_SHARE = 0.25  # a second language with at least this share of the votes is noted
+FUNCTION_HITS = 2  # a short text's function words: at least this many of its language's
+FUNCTION_CANDIDATES = 3  # checked for the model's best guesses
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|#\w+|@\w+")
 
@@ -76,10 +87,44 @@ def vote(text: str, *, sample: int = SAMPLE_CHARS) -> dict[str, float]:
     return {k: v / total for k, v in sorted(scores.items(), key=lambda kv: -kv[1])} if total else {}
 
 
+@cache
+def _function_words(code: str) -> frozenset[str]:
+    """The language's function words: spaCy's stop words (empty for a language spaCy lacks)."""
+    try:
+        from spacy.util import get_lang_class
+
+        return frozenset(w.lower() for w in get_lang_class(code).Defaults.stop_words)
+    except Exception:  # noqa: BLE001 - no such language in spaCy
+        return frozenset()
+
+
+def function_word_vote(text: str) -> dict[str, float]:
+    """A short text's language from the model's best guesses and their function words:
+    {code: combined share} for the best-scoring guess with at least FUNCTION_HITS function
+    words, else {}."""
+    cleaned = _NOISE.sub(" ", text)
+    words = [w.lower() for w in _WORD.findall(cleaned)]
+    if len(words) < FUNCTION_HITS:
+        return {}
+    scored = []
+    for code, p in _identifier().rank(cleaned)[:FUNCTION_CANDIDATES]:
+        hits = sum(w in _function_words(code) for w in words)
+        if hits >= FUNCTION_HITS:
+            scored.append((1 - (1 - float(p)) * (1 - hits / (len(words) + 1)), code))
+    if not scored:
+        return {}
+    share, code = max(scored)
+    return {code: share}
+
+
 def _evidence(text: str, title: str | None) -> dict[str, float]:
-    if title and _letters(text[:SAMPLE_CHARS]) < SHORT_LETTERS:
+    short = _letters(text[:SAMPLE_CHARS]) < SHORT_LETTERS
+    if title and short:
         text = f"{title}\n\n{text}"
-    return vote(text)
+    shares = vote(text)
+    if short and (not shares or next(iter(shares.values())) < MIN_CONFIDENCE):
+        return function_word_vote(text) or shares
+    return shares
 
 
 def identify(text: str, *, title: str | None = None) -> tuple[str | None, float]:
