@@ -5,6 +5,12 @@ items, table rows) as paragraphs, and marks `<h1>`-`<h6>` headings as such. Pars
 never fetches anything and never resolves entities: pages are parsed with lxml's HTML
 parser with network access off, and DOCTYPE entity declarations are not expanded.
 
+When trafilatura finds no body of MIN_BODY_WORDS words (it found nothing, or a stub),
+fallbacks are tried in this order and the first with enough words is the body (a note
+says which): the readability algorithm (trafilatura's port of readability-lxml), the
+page's own JSON-LD `articleBody`, then jusText. A page where all of them fail is
+rejected with what each found, never silently lost.
+
 `page_item()` is shared with the WARC reader.
 """
 
@@ -149,14 +155,26 @@ def page_item(data: bytes, origin: str, *, url: str | None = None, declared_char
     except InputRejected as e:
         return Reject(origin, str(e)), None
     doc = _extract(tree, url)
-    if doc is None or not (doc.text or "").strip():
-        return Reject(origin, "no article body found in the page"), encoding
-    blocks = _blocks(doc)
-    n_words = sum(len(t.split()) for t, h in blocks if not h)
+    blocks = _blocks(doc) if doc is not None else []
+    n_words = _words(blocks)
+    notes = []
     if n_words < MIN_BODY_WORDS:
-        return Reject(origin, f"no article body: only {n_words} words of main text (fewer than {MIN_BODY_WORDS})"), encoding
+        if doc is None:
+            doc = _page_metadata(tree, url)
+        found = [f"trafilatura {n_words}"]
+        for name, fallback in _FALLBACKS:
+            alt = _drop_headline(fallback(tree, url), doc.title)
+            found.append(f"{name} {_words(alt)}")
+            if _words(alt) >= MIN_BODY_WORDS:
+                notes.append(f"body from {name}: trafilatura found {n_words} words of main text")
+                blocks = alt
+                break
+        else:
+            return Reject(origin, f"no article body: fewer than {MIN_BODY_WORDS} words of main text ({', '.join(found)})"), encoding
     meta = _metadata(doc, tree, url)
-    return RawArticle(origin=origin, body="\n\n".join(t for t, _ in blocks), meta=meta, paragraphs=blocks), encoding
+    art = RawArticle(origin=origin, body="\n\n".join(t for t, _ in blocks), meta=meta, paragraphs=blocks)
+    art.notes.extend(notes)
+    return art, encoding
 
 
 def _extract(tree: Any, url: str | None) -> Any:
@@ -175,6 +193,111 @@ def _extract(tree: Any, url: str | None) -> Any:
         if alt is not None and len(alt.text or "") > len((doc.text if doc is not None else "") or ""):
             doc = alt
     return doc
+
+
+def _page_metadata(tree: Any, url: str | None) -> Any:
+    """trafilatura's metadata of a page it found no body in (the body comes from a fallback)."""
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        return extract_metadata(tree, url)
+    except Exception:  # noqa: BLE001 - metadata is best effort; the body decides
+        from trafilatura.settings import Document
+
+        return Document()
+
+
+def _words(blocks: list[tuple[str, bool]]) -> int:
+    return sum(len(t.split()) for t, h in blocks if not h)
+
+
+_BLOCK_TAGS = frozenset({"p", "div", "li", "blockquote", "pre", "td", "th", "dd", "dt", "section", "article",
+                         "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "main", "body", "ul", "ol", "table", "tr"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
+def _html_blocks(root: Any) -> list[tuple[str, bool]]:
+    """An element's text as blocks: each innermost block element's text (inline text
+    between blocks is a block of its own), headings marked."""
+    out: list[tuple[str, bool]] = []
+
+    def flush(parts: list[str]) -> None:
+        text = _squash("".join(parts))
+        if text:
+            out.append((text, False))
+
+    def walk(el: Any) -> None:
+        if not any(_is_block(c) for c in el):
+            text = _squash("".join(el.itertext()))
+            if text:
+                out.append((text, el.tag in _HEADING_TAGS))
+            return
+        parts = [el.text or ""]
+        for c in el:
+            if _is_block(c):
+                flush(parts)
+                walk(c)
+                parts = []
+            elif isinstance(c.tag, str) and c.tag not in _SKIP_TAGS:
+                parts.append("".join(c.itertext()))
+            parts.append(c.tail or "")
+        flush(parts)
+
+    walk(root)
+    return out
+
+
+def _is_block(el: Any) -> bool:
+    return isinstance(el.tag, str) and el.tag in _BLOCK_TAGS
+
+
+def _readability(tree: Any, url: str | None) -> list[tuple[str, bool]]:
+    """The readability algorithm's body (trafilatura's port of readability-lxml)."""
+    from copy import deepcopy
+
+    from trafilatura.external import try_readability
+
+    return _html_blocks(try_readability(deepcopy(tree)))
+
+
+def _json_ld_body(tree: Any, url: str | None) -> list[tuple[str, bool]]:
+    """The longest `articleBody` the page states in its JSON-LD, split at line breaks."""
+    best = ""
+    for data in _json_ld(tree):
+        for body in _ld_values(data, "articleBody", 0):
+            if len(body) > len(best):
+                best = body
+    if "<" in best and ">" in best:  # some sites put HTML in it
+        try:
+            return _html_blocks(parse_html(f"<div>{best}</div>"))
+        except InputRejected:
+            return []
+    import html as html_lib
+
+    return [(_squash(line), False) for line in html_lib.unescape(best).splitlines() if line.strip()]
+
+
+def _justext(tree: Any, url: str | None) -> list[tuple[str, bool]]:
+    """jusText's non-boilerplate paragraphs (stop words of all its languages)."""
+    from copy import deepcopy
+
+    from trafilatura.baseline import basic_cleaning
+    from trafilatura.external import try_justext
+
+    body = try_justext(basic_cleaning(deepcopy(tree)), url, None)
+    return [(t, False) for t in (_squash("".join(p.itertext())) for p in body.iter("p")) if t]
+
+
+# tried in this order when trafilatura finds no body (see the module docstring)
+_FALLBACKS = (("readability", _readability), ("JSON-LD articleBody", _json_ld_body), ("jusText", _justext))
+
+
+def _drop_headline(blocks: list[tuple[str, bool]], title: str | None) -> list[tuple[str, bool]]:
+    title = _squash(title or "").casefold()
+    while blocks and title and _squash(blocks[0][0]).casefold() == title:
+        blocks = blocks[1:]
+    return blocks
 
 
 def _squash(s: str) -> str:
@@ -271,26 +394,32 @@ def _timestamp_candidates(tree: Any) -> Iterator[str]:
                 yield (el.get("content") or "").strip()
         elif (el.get("itemprop") or "").lower() == "datepublished" and el.get("datetime"):
             yield el.get("datetime").strip()
+    for data in _json_ld(tree):
+        yield from _ld_values(data, "datePublished", 0)
+
+
+def _json_ld(tree: Any) -> Iterator[Any]:
+    """The page's JSON-LD blocks, parsed (unparseable or huge ones skipped)."""
     for script in tree.iter("script"):
         if (script.get("type") or "").lower() != "application/ld+json" or not script.text or len(script.text) > 500_000:
             continue
         try:
-            data = json.loads(script.text)
+            yield json.loads(script.text)
         except (ValueError, RecursionError):
             continue
-        yield from _ld_dates(data, 0)
 
 
-def _ld_dates(node: Any, depth: int) -> Iterator[str]:
+def _ld_values(node: Any, key: str, depth: int) -> Iterator[str]:
+    """Every string value of `key` in a JSON-LD tree (depth and breadth bounded)."""
     if depth > 6:
         return
     if isinstance(node, dict):
-        value = node.get("datePublished")
+        value = node.get(key)
         if isinstance(value, str):
             yield value.strip()
         for v in node.values():
             if isinstance(v, (dict, list)):
-                yield from _ld_dates(v, depth + 1)
+                yield from _ld_values(v, key, depth + 1)
     elif isinstance(node, list):
         for v in node[:50]:
-            yield from _ld_dates(v, depth + 1)
+            yield from _ld_values(v, key, depth + 1)
