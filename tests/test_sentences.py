@@ -172,3 +172,10 @@ def test_rules_veto_wrong_splitter_boundaries():
     text = "Dr. Smith met J. R. Ewing at https://x.org/a.html today. Then he left."
     bad = [text.index("Smith"), text.index("R."), text.index("Ewing"), text.index("org"), text.index("Then")]
     assert _split(text, bad) == ["Dr. Smith met J. R. Ewing at https://x.org/a.html today.", "Then he left."]
+
+
+def test_rules_never_split_a_spaced_ellipsis():
+    text = "It was weakened . . . and then dropped. . . . The end came . . . . Nobody stayed."
+    first = text.index(". . .")
+    bad = [first + 4, text.index(". . . The") + 2, text.index("came") + 9]  # a splitter's cuts between the dots
+    assert _split(text, bad) == ["It was weakened . . . and then dropped.", ". . . The end came . . . .", "Nobody stayed."]

@@ -13,8 +13,9 @@ The rules work on characters, for any language in Latin script:
 - no boundary inside open brackets, nor right after a list number ("2.)", "• 10."),
   nor before a bracketed omission ("[...]") or a parenthesis that the sentence's
   punctuation follows ('"..." (Smith 55).') unless a sentence ended before it;
-- no sentence of an omission mark alone: "compounds. . . . The practice" splits after
-  "compounds." (the omission opens the next sentence);
+- no sentence of an omission mark alone, and no boundary between its dots:
+  "compounds. . . . The practice" splits after "compounds." (the omission opens the next
+  sentence);
 - a boundary before each item of an inline list that opens a paragraph and counts on
   ("1.) one 2.) two", "a. one b. two", "• 9. one • 10. two");
 - a boundary after ".", "?", "!" or an ellipsis (and closing quotes or brackets) when a
@@ -111,6 +112,7 @@ _TERMINAL = re.compile(r"(?<![\[(.!?…])(?:[.!?]+|…)[\"”’'»)\]]*$")
 _NAME_BANG = re.compile(r"\S\s+[A-Z][\w'&-]*!$")
 # a sentence's period, then an omission, then the next sentence: "compounds. . . . The practice"
 _END_THEN_OMISSION = re.compile(r"[^\s.][.!?](\s+)(?=\.\s\.\s\.\s+[\"“‘'«(\[]?[A-Z])")
+_LONE_DOT = re.compile(r"(?:^|\s)\.$")  # a dot of a spaced ellipsis (". . .")
 _BRACKETED_OMISSION = re.compile(r"[\[(](?:\.\s?\.\s?\.|…)[\])]")
 # list items: an optional bullet, then a number, a letter or a roman numeral and "." ")" or ".)"
 _LIST_MARKER = re.compile(
@@ -254,8 +256,8 @@ def _vetoed(text: str, prev_start: int, s: int, openers: frozenset[str], *, stro
                 return True
     if lower_next and (_SOFT_END.search(before) or before[-1] not in ".!?…\"”’'»" or _NAME_BANG.search(before)):
         return True
-    if re.fullmatch(r"[\[(]?[.…\s]+[\])]?", before):
-        return True  # an omission mark alone is no sentence
+    if re.fullmatch(r"[\[(]?[.…\s]+[\])]?", before) or text[s] == "." and _LONE_DOT.search(before):
+        return True  # an omission mark alone is no sentence, nor is one split
     if not _TERMINAL.search(before) and (
         _BRACKETED_OMISSION.match(text, s) or text[s] == "(" and _closes_before_punctuation(text, s)
     ):
