@@ -15,6 +15,7 @@ import pytest
 from presspack.config import Config, Limits
 from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import html as html_reader
+from presspack.ingest import html_body
 
 BODY = [
     "The harbour authority in Eastport approved a plan on Tuesday to deepen the main shipping channel, "
@@ -234,4 +235,73 @@ def test_blocks_mark_headings_and_drop_headline_and_trailing_heading():
 
     body = etree.fromstring("<body><head>Port deal signed</head><p>First.</p><head>Costs</head><p>Second.</p><head>Related stories</head></body>")
     doc = SimpleNamespace(text="Port deal signed\nFirst.\nCosts\nSecond.\n|---|\nRelated stories", body=body, title="Port deal signed")
-    assert html_reader._blocks(doc) == [("First.", False), ("Costs", True), ("Second.", False)]
+    assert html_body.body_blocks(doc) == [("First.", False), ("Costs", True), ("Second.", False)]
+
+
+def _no_trafilatura_body(monkeypatch):
+    monkeypatch.setattr(html_reader, "extract_body", lambda tree, url: None)
+
+
+def test_readability_is_the_first_fallback(tmp_path, monkeypatch):
+    _no_trafilatura_body(monkeypatch)
+    (item,) = _read(tmp_path, "harbour.html", PAGE.encode())
+    assert isinstance(item, RawArticle)
+    texts = [t for t, _ in item.paragraphs]
+    assert all(p in texts for p in BODY) and (SUBHEAD, True) in item.paragraphs
+    assert texts[0] != "Harbour channel plan approved"  # the headline stays the title
+    assert item.meta["title"] == "Harbour channel plan approved" and item.meta["author"] == "Mara Lindqvist"
+    assert item.notes == ["body from readability: trafilatura found 0 words of main text"]
+
+
+LD_BODY = "\n".join(BODY[:3]).replace("euros", "euros &amp; more")
+LD = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Ferry strike ends",
+                 "datePublished": "2024-06-02T09:15:00Z", "articleBody": LD_BODY})
+SCRIPTED = f"""<!DOCTYPE html><html lang="en"><head><title>Ferry strike ends | Coast Courier</title>
+<script type="application/ld+json">{LD}</script></head>
+<body><div id="app">Loading&hellip;</div><script>window.render()</script></body></html>"""
+
+
+def test_json_ld_article_body_rescues_a_scripted_page(tmp_path, monkeypatch):
+    (item,) = _read(tmp_path, "ferry.html", SCRIPTED.encode())
+    assert isinstance(item, RawArticle) and item.notes == []  # trafilatura reads articleBody itself, as one block
+    _no_trafilatura_body(monkeypatch)
+    (item,) = _read(tmp_path, "ferry.html", SCRIPTED.encode())
+    assert isinstance(item, RawArticle)
+    assert [t for t, _ in item.paragraphs] == [BODY[0], BODY[1].replace("euros", "euros & more"), BODY[2]]
+    assert item.notes == ["body from JSON-LD articleBody: trafilatura found 0 words of main text"]
+    assert item.meta["title"] == "Ferry strike ends" and item.meta["published"] == "2024-06-02T09:15:00Z"
+
+
+def test_fallback_order(tmp_path, monkeypatch):
+    _no_trafilatura_body(monkeypatch)
+    calls = []
+
+    def fake(name, words):
+        return name, lambda tree, url: calls.append(name) or [(" ".join(["word"] * words), False)]
+
+    monkeypatch.setattr(html_reader, "FALLBACKS", (fake("readability", 10), fake("JSON-LD articleBody", 0), fake("jusText", 30)))
+    (item,) = _read(tmp_path, "harbour.html", PAGE.encode())
+    assert calls == ["readability", "JSON-LD articleBody", "jusText"]
+    assert item.notes == ["body from jusText: trafilatura found 0 words of main text"]
+
+
+def test_json_ld_article_body_in_html():
+    tree = html_reader.parse_html(
+        '<html><head><script type="application/ld+json">'
+        + json.dumps({"@graph": [{"@type": "WebPage"}, {"@type": "Article", "articleBody": "<p>One <b>bold</b> line.</p><p>Two.</p>"}]})
+        + "</script></head><body></body></html>"
+    )
+    assert html_body.json_ld_body(tree, None) == [("One bold line.", False), ("Two.", False)]
+
+
+def test_page_where_every_extractor_fails_is_rejected_with_what_each_found(tmp_path):
+    (item,) = _read(tmp_path, "nav.html", NAV_ONLY.encode())
+    assert isinstance(item, Reject)
+    assert item.reason.startswith("no article body: fewer than 25 words of main text (trafilatura ")
+    for name in ("readability", "JSON-LD articleBody", "jusText"):
+        assert name in item.reason
+
+
+def test_html_blocks_keep_inline_text_with_its_block():
+    root = html_reader.parse_html("<div>Lead <a href='#'>link</a> text.<p>Para <i>one</i>.</p>tail words<h2>Sub</h2></div>").find(".//div")
+    assert html_body.html_blocks(root) == [("Lead link text.", False), ("Para one.", False), ("tail words", False), ("Sub", True)]

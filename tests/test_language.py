@@ -53,11 +53,43 @@ def test_short_text_uses_title_and_declared_language():
     assign(meta, "Der Stadtrat stimmte zu.")
     assert meta["language"] == "de"
     uncertain: dict = {"language_hint": "en-GB"}
-    notes = assign(uncertain, "NATO chief in Kyiv for talks")
+    notes = assign(uncertain, "Talks in Kyiv: NATO chief")  # names and one function word
     assert uncertain == {"language": "en"} and "declaration" in notes[0]
     nothing: dict = {}
-    notes = assign(nothing, "NATO chief in Kyiv for talks")
+    notes = assign(nothing, "Talks in Kyiv: NATO chief")
     assert "language" not in nothing and "left null" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Who is there?", "en"),  # too few letters for the model alone
+        ("She has it.", "en"),
+        ("My name is Ann.", "en"),  # the model alone is unsure
+        ("Can you call me back?", "en"),
+        ("Wo ist das Haus?", "de"),
+        ("Il est parti hier.", "fr"),
+    ],
+)
+def test_short_text_is_identified_by_its_function_words(text, code):
+    meta: dict = {}
+    assert assign(meta, text) == []
+    assert meta["language"] == code and 0.5 <= meta["language_score"] < 1
+
+
+@pytest.mark.parametrize("text", ["Angela Merkel in Paris", "Barack Obama", "OK", "Reuters, 2024", "", "Jana Novak (AP)"])
+def test_short_text_without_a_clear_signal_stays_unidentified(text):
+    meta: dict = {}
+    assign(meta, text)
+    assert "language" not in meta
+
+
+def test_short_english_records_get_a_language_and_nlp(make_release):
+    texts = ["Who is there? It is me.", "My name is Ann. I live here.", "Please call Tom Baker at noon."]
+    result = make_release({"r.jsonl": "\n".join(json.dumps({"id": str(i), "text": t}) for i, t in enumerate(texts))})
+    arts = pd.read_parquet(result.release_dir / "articles.parquet")
+    assert list(arts["language"]) == ["en"] * 3
+    assert (arts["n_tokens"] > 0).all()
 
 
 def test_given_language_wins():

@@ -67,6 +67,70 @@ CASES = {
         "Read it at https://example.com/a.b?x=1. Then call us.",
         ["Read it at https://example.com/a.b?x=1.", "Then call us."],
     ),
+    "inline numbered list": (
+        "1.) Pack the tent 2.) Load the car 3.) Drive north",
+        ["1.) Pack the tent", "2.) Load the car", "3.) Drive north"],
+    ),
+    "inline list with periods": (
+        "1. Pack the tent. 2. Load the car. 3. Drive north.",
+        ["1. Pack the tent.", "2. Load the car.", "3. Drive north."],
+    ),
+    "inline lettered list": (
+        "a. Red apples b. Green pears c. Ripe plums",
+        ["a. Red apples", "b. Green pears", "c. Ripe plums"],
+    ),
+    "bulleted numbers": (
+        "\u2022 4. Rinse the rice \u2022 5. Boil the water",
+        ["\u2022 4. Rinse the rice", "\u2022 5. Boil the water"],
+    ),
+    "list inside a sentence": (
+        "(a) Taxes, (b) spending and (c) debt were on the table. It passed.",
+        ["(a) Taxes, (b) spending and (c) debt were on the table.", "It passed."],
+    ),
+    "numbers that do not count on": (
+        "1. The team scored 3. Nobody expected it.",
+        ["1. The team scored 3.", "Nobody expected it."],
+    ),
+    "initials are no list": (
+        "A. Smith and B. Jones met at noon. They talked.",
+        ["A. Smith and B. Jones met at noon.", "They talked."],
+    ),
+    "name with an exclamation mark": (
+        "He sang with Wham! in the eighties. Then he went solo.",
+        ["He sang with Wham! in the eighties.", "Then he went solo."],
+    ),
+    "quoted statement then speech tag": (
+        "He looked up. 'It is late.' she whispered. \"We stay.\" he said.",
+        ["He looked up.", "'It is late.' she whispered.", '"We stay." he said.'],
+    ),
+    "spaced ellipses": (
+        "The rule was weakened . . . but not dropped. It ended in a vote . . . . Nobody came.",
+        ["The rule was weakened . . . but not dropped.", "It ended in a vote . . . .", "Nobody came."],
+    ),
+    "omission after a sentence": (
+        "They met twice. . . . The second meeting was short.",
+        ["They met twice.", ". . . The second meeting was short."],
+    ),
+    "citation after a quotation": (
+        '"The ships [...] sailed at dawn" (Baker 12). The harbor emptied.',
+        ['"The ships [...] sailed at dawn" (Baker 12).', "The harbor emptied."],
+    ),
+    "omission between sentences": (
+        "The ships sailed at dawn. [...] The harbor emptied.",
+        ["The ships sailed at dawn.", "[...] The harbor emptied."],
+    ),
+    "aside after a sentence": (
+        "The ships sailed at dawn. (Nobody saw them leave.) The harbor emptied.",
+        ["The ships sailed at dawn.", "(Nobody saw them leave.)", "The harbor emptied."],
+    ),
+    "number sign": (
+        "It is filed under N\u00b0. 42.7. The file is thin.",
+        ["It is filed under N\u00b0. 42.7.", "The file is thin."],
+    ),
+    "time then a title": (
+        "The train left at 9 p.m. Dr. Lee stayed behind. At 7 a.m. Dr. Lee went home.",
+        ["The train left at 9 p.m.", "Dr. Lee stayed behind.", "At 7 a.m. Dr. Lee went home."],
+    ),
     "links and separators": (
         "See https://example.com/a.html https://example.com/b.html Both are new. *** The next story starts here.",
         ["See https://example.com/a.html", "https://example.com/b.html", "Both are new.", "***", "The next story starts here."],
@@ -108,3 +172,10 @@ def test_rules_veto_wrong_splitter_boundaries():
     text = "Dr. Smith met J. R. Ewing at https://x.org/a.html today. Then he left."
     bad = [text.index("Smith"), text.index("R."), text.index("Ewing"), text.index("org"), text.index("Then")]
     assert _split(text, bad) == ["Dr. Smith met J. R. Ewing at https://x.org/a.html today.", "Then he left."]
+
+
+def test_rules_never_split_a_spaced_ellipsis():
+    text = "It was weakened . . . and then dropped. . . . The end came . . . . Nobody stayed."
+    first = text.index(". . .")
+    bad = [first + 4, text.index(". . . The") + 2, text.index("came") + 9]  # a splitter's cuts between the dots
+    assert _split(text, bad) == ["It was weakened . . . and then dropped.", ". . . The end came . . . .", "Nobody stayed."]

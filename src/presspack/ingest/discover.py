@@ -11,6 +11,7 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+
 from presspack.ingest.types import InputFile
 
 

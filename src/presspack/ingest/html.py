@@ -5,13 +5,18 @@ items, table rows) as paragraphs, and marks `<h1>`-`<h6>` headings as such. Pars
 never fetches anything and never resolves entities: pages are parsed with lxml's HTML
 parser with network access off, and DOCTYPE entity declarations are not expanded.
 
+When trafilatura finds no body of MIN_BODY_WORDS words (it found nothing, or a stub),
+fallbacks are tried in this order and the first with enough words is the body (a note
+says which): the readability algorithm (trafilatura's port of readability-lxml), the
+page's own JSON-LD `articleBody`, then jusText. A page where all of them fail is
+rejected with what each found, never silently lost.
+
 `page_item()` is shared with the WARC reader.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 import zlib
 from collections.abc import Iterator
@@ -19,19 +24,28 @@ from typing import Any
 
 from presspack.config import Config
 from presspack.errors import InputRejected
-from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 from presspack.ingest.decode import decode_bytes
+from presspack.ingest.html_body import (
+    FALLBACKS,
+    MIN_BODY_WORDS,
+    body_blocks,
+    drop_headline,
+    extract_body,
+    json_ld,
+    ld_values,
+    page_metadata,
+    parse_html,
+    word_count,
+)
 from presspack.ingest.meta import parse_published, tzinfos
+from presspack.ingest.quiet import quiet_loggers
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 
-# A body shorter than this (in words) is not an article: navigation, a paywall stub, an index.
-MIN_BODY_WORDS = 25
-# Precision-first extraction that yields less than this (characters) is retried in
-# trafilatura's balanced mode, which adds its baseline rescue and recall escalation.
-RETRY_BELOW_CHARS = 250
+# Loggers of the extractors, quiet while a page is read (their levels restored after it).
+EXTRACTOR_LOGGERS = ("trafilatura", "htmldate", "readability", "justext", "courlan")
 GZIP_MAGIC = b"\x1f\x8b"
 
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]{1,40})""", re.IGNORECASE)
-_TABLE_RULE = re.compile(r"[|\-: ]+")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 # Meta tags that carry a full publication timestamp (trafilatura's date is date-only).
 _DATE_META = frozenset(
@@ -123,18 +137,6 @@ def decode_html(data: bytes, declared: str | None = None) -> tuple[str, str]:
     return decode_bytes(data)
 
 
-def parse_html(text: str) -> Any:
-    """An lxml tree of the page: HTML parser, no network, no entity expansion."""
-    from lxml import etree
-    from lxml.html import HTMLParser, document_fromstring
-
-    parser = HTMLParser(no_network=True, remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
-    # lxml refuses str input with an XML encoding declaration; the text is decoded already.
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
-    try:
-        return document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as e:
-        raise InputRejected(f"not parseable as HTML: {str(e)[:120] or type(e).__name__}") from None
 
 
 def page_item(data: bytes, origin: str, *, url: str | None = None, declared_charset: str | None = None) -> tuple[Item, str | None]:
@@ -149,60 +151,54 @@ def page_item(data: bytes, origin: str, *, url: str | None = None, declared_char
         tree = parse_html(text)
     except InputRejected as e:
         return Reject(origin, str(e)), None
-    doc = _extract(tree, url)
-    if doc is None or not (doc.text or "").strip():
-        return Reject(origin, "no article body found in the page"), encoding
-    blocks = _blocks(doc)
-    n_words = sum(len(t.split()) for t, h in blocks if not h)
-    if n_words < MIN_BODY_WORDS:
-        return Reject(origin, f"no article body: only {n_words} words of main text (fewer than {MIN_BODY_WORDS})"), encoding
-    meta = _metadata(doc, tree, url)
-    return RawArticle(origin=origin, body="\n\n".join(t for t, _ in blocks), meta=meta, paragraphs=blocks), encoding
+    with quiet_loggers(*EXTRACTOR_LOGGERS):  # their warnings: the manifest gets the reasons
+        doc = extract_body(tree, url)
+        blocks = body_blocks(doc) if doc is not None else []
+        n_words = word_count(blocks)
+        notes = []
+        if n_words < MIN_BODY_WORDS:
+            if doc is None:
+                doc = page_metadata(tree, url)
+            found = [f"trafilatura {n_words}"]
+            for name, fallback in FALLBACKS:
+                alt = drop_headline(fallback(tree, url), doc.title)
+                found.append(f"{name} {word_count(alt)}")
+                if word_count(alt) >= MIN_BODY_WORDS:
+                    notes.append(f"body from {name}: trafilatura found {n_words} words of main text")
+                    blocks = alt
+                    break
+            else:
+                return Reject(origin, f"no article body: fewer than {MIN_BODY_WORDS} words of main text ({', '.join(found)})"), encoding
+        meta = _metadata(doc, tree, url)
+    art = RawArticle(origin=origin, body="\n\n".join(t for t, _ in blocks), meta=meta, paragraphs=blocks)
+    art.notes.extend(notes)
+    return art, encoding
 
 
-def _extract(tree: Any, url: str | None) -> Any:
-    """Precision-first extraction with trafilatura's fallback extractors; a thin result
-    is retried in balanced mode and the longer body wins."""
-    import logging
-
-    from trafilatura import bare_extraction
-
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
-    common = {"url": url, "include_comments": False, "include_tables": True, "with_metadata": True, "fast": False}
-    doc = bare_extraction(tree, favor_precision=True, **common)
-    if doc is None or len(doc.text or "") < RETRY_BELOW_CHARS:
-        alt = bare_extraction(tree, **common)
-        if alt is not None and len(alt.text or "") > len((doc.text if doc is not None else "") or ""):
-            doc = alt
-    return doc
 
 
-def _squash(s: str) -> str:
-    return " ".join(s.split())
 
 
-def _blocks(doc: Any) -> list[tuple[str, bool]]:
-    """The body as (block text, is_heading) pairs: one per line of trafilatura's text,
-    table rule lines dropped."""
-    headings = set()
-    if doc.body is not None:
-        headings = {_squash("".join(h.itertext())) for h in doc.body.iter("head")}
-        headings.discard("")
-    out = []
-    for line in (doc.text or "").split("\n"):
-        s = line.strip()
-        if not s or _TABLE_RULE.fullmatch(s):
-            continue
-        out.append((s, _squash(s) in headings))
-    # a heading with nothing after it introduces nothing ("You may also like:")
-    while out and out[-1][1]:
-        out.pop()
-    # the headline is metadata (the title), not body text, as for the other inputs
-    title = _squash(doc.title or "").casefold()
-    while out and title and _squash(out[0][0]).casefold() == title:
-        out.pop(0)
-    return out
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 def _metadata(doc: Any, tree: Any, base_url: str | None) -> dict[str, Any]:
@@ -271,26 +267,5 @@ def _timestamp_candidates(tree: Any) -> Iterator[str]:
                 yield (el.get("content") or "").strip()
         elif (el.get("itemprop") or "").lower() == "datepublished" and el.get("datetime"):
             yield el.get("datetime").strip()
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text or len(script.text) > 500_000:
-            continue
-        try:
-            data = json.loads(script.text)
-        except (ValueError, RecursionError):
-            continue
-        yield from _ld_dates(data, 0)
-
-
-def _ld_dates(node: Any, depth: int) -> Iterator[str]:
-    if depth > 6:
-        return
-    if isinstance(node, dict):
-        value = node.get("datePublished")
-        if isinstance(value, str):
-            yield value.strip()
-        for v in node.values():
-            if isinstance(v, (dict, list)):
-                yield from _ld_dates(v, depth + 1)
-    elif isinstance(node, list):
-        for v in node[:50]:
-            yield from _ld_dates(v, depth + 1)
+    for data in json_ld(tree):
+        yield from ld_values(data, "datePublished", 0)

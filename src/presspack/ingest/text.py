@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from presspack.config import CompiledTextRules, Config
-from presspack.ingest.types import InputFile, Item, RawArticle, Reject
-from presspack.ingest.decode import decode_bytes
 from presspack.errors import InputRejected
+from presspack.ingest.decode import decode_bytes
+from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 
 _COMPILED: dict[int, CompiledTextRules] = {}
 

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from presspack.config import Config
-from presspack.ingest.types import InputFile, Item, Reject
 from presspack.ingest.html import GZIP_MAGIC, page_item
 from presspack.ingest.quiet import quiet_loggers
+from presspack.ingest.types import InputFile, Item, Reject
 
 READ_SIZE = 1 << 16  # compressed bytes read at a time
 OUT_SIZE = 1 << 20  # most decompressed bytes produced by one step

@@ -5,6 +5,13 @@ Robust on short and mixed texts:
   the chunks vote, weighted by their letters and the model's probability, so a German
   article quoting an English sentence stays German and a mixed text reports its mix;
 - a short body is classified together with its title (more evidence);
+- a short text the model is unsure of (or that has too few letters for it, "Who is
+  there?") is also checked against the function words (spaCy's stop words) of the
+  model's three best guesses: each guess with at least FUNCTION_HITS of them scores its
+  probability p and its function words' share f of the words (plus one, so a few words
+  never make a certainty) combined, 1 - (1 - p)(1 - f), and the best is taken; a text
+  without such a signal ("Angela
+  Merkel in Paris", a name, a number) stays unidentified;
 - below `min_confidence` nothing is asserted: the language stays null with a note,
   unless the page declared one (`<html lang>`), which is then used, with a note.
 A `language` given by the input always wins and is never second-guessed.
@@ -12,8 +19,10 @@ A `language` given by the input always wins and is never second-guessed.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 CHUNK_CHARS = 500  # paragraphs are grouped into chunks of at least this many characters
@@ -22,6 +31,10 @@ MIN_LETTERS = 20  # fewer letters than this: not identifiable
 SHORT_LETTERS = 200  # fewer letters: the title is added as evidence
 MIN_CONFIDENCE = 0.5
 MIXED_SHARE = 0.25  # a second language with at least this share of the votes is noted
+FUNCTION_HITS = 2  # a short text's function words: at least this many of its language's
+FUNCTION_CANDIDATES = 3  # checked for the model's best guesses
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|#\w+|@\w+")
 
@@ -76,10 +89,53 @@ def vote(text: str, *, sample: int = SAMPLE_CHARS) -> dict[str, float]:
     return {k: v / total for k, v in sorted(scores.items(), key=lambda kv: -kv[1])} if total else {}
 
 
+@cache
+def _function_words(code: str) -> frozenset[str]:
+    """The language's function words: spaCy's stop words (empty for a language spaCy lacks).
+    Read from spacy/lang/<code>/stop_words.py alone (a plain list): importing the
+    language's package would cost about a quarter of a second per language."""
+    spec = importlib.util.find_spec("spacy")
+    if not re.fullmatch(r"[a-z]{2,3}", code) or spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(next(iter(spec.submodule_search_locations))) / "lang" / code / "stop_words.py"
+    module_spec = importlib.util.spec_from_file_location(f"presspack_stop_words_{code}", path)
+    if not path.is_file() or module_spec is None or module_spec.loader is None:
+        return frozenset()
+    try:
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        return frozenset(w.lower() for w in module.STOP_WORDS)
+    except Exception:  # noqa: BLE001 - an unexpected file: no function words
+        return frozenset()
+
+
+def function_word_vote(text: str) -> dict[str, float]:
+    """A short text's language from the model's best guesses and their function words:
+    {code: combined share} for the best-scoring guess with at least FUNCTION_HITS function
+    words, else {}."""
+    cleaned = _NOISE.sub(" ", text)
+    words = [w.lower() for w in _WORD.findall(cleaned)]
+    if len(words) < FUNCTION_HITS:
+        return {}
+    scored = []
+    for code, p in _identifier().rank(cleaned)[:FUNCTION_CANDIDATES]:
+        hits = sum(w in _function_words(code) for w in words)
+        if hits >= FUNCTION_HITS:
+            scored.append((1 - (1 - float(p)) * (1 - hits / (len(words) + 1)), code))
+    if not scored:
+        return {}
+    share, code = max(scored)
+    return {code: share}
+
+
 def language_shares(text: str, title: str | None) -> dict[str, float]:
-    if title and _letters(text[:SAMPLE_CHARS]) < SHORT_LETTERS:
+    short = _letters(text[:SAMPLE_CHARS]) < SHORT_LETTERS
+    if title and short:
         text = f"{title}\n\n{text}"
-    return vote(text)
+    shares = vote(text)
+    if short and (not shares or next(iter(shares.values())) < MIN_CONFIDENCE):
+        return function_word_vote(text) or shares
+    return shares
 
 
 def identify(text: str, *, title: str | None = None) -> tuple[str | None, float]:
