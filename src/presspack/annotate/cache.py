@@ -109,7 +109,7 @@ def _langid_version() -> str:
 
 @functools.cache
 def code_digest() -> str:
-    """sha256 of presspack's own code and data files: a changed rule in claims.py or a
+    """sha256 of presspack's own code and data files: a changed rule in claims/ or a
     lexicon invalidates the cache even before the version number moves."""
     root = Path(__file__).resolve().parent.parent  # the presspack package
     h = hashlib.sha256()

@@ -18,7 +18,8 @@ _STOPS = {mark: re.compile("|".join(re.escape(x) for x in sorted(set(closers) | 
           for mark, closers in _PAIRS.items()}
 
 
-def _open_at(text: str, i: int) -> str | None:
+def open_at(text: str, i: int) -> str | None:
+    """The quote mark that opens a quote at `i` (one or two characters), else None."""
     two = text[i:i + 2]
     if two in ("''", "``"):
         return two
@@ -43,7 +44,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if m is None:
             break
         i = m.start()
-        mark = _open_at(text, i)
+        mark = open_at(text, i)
         if mark is None:
             i += 1
             continue
@@ -72,7 +73,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                 break
             if text.startswith("\n\n", j):
                 nxt = j + 2
-                if nxt < n and _open_at(text, nxt) == mark:
+                if nxt < n and open_at(text, nxt) == mark:
                     j = nxt + len(mark)
                     continue
                 break
@@ -91,7 +92,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
+def group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
                   cue_starts: list[int] | None = None) -> tuple[int, int, bool]:
     """Extend a content that is (part of) a quote to the run of quotes around it in the
     paragraph: "“A,” said X. “B.”" has one content from A to B. Returns the new span and

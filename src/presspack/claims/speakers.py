@@ -1,4 +1,6 @@
-"""Speaker resolution: from the mention as written to an entity of the article."""
+"""Speakers: who speaks for a cue in the parse (the subject of a cue verb, with the
+parser's common misreadings mended, and the speaker phrase without its description), and
+speaker resolution: from the mention as written to an entity of the article."""
 
 from __future__ import annotations
 
@@ -8,7 +10,126 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from presspack.claims.cues import is_cue_verb
+from presspack.claims.syntax import agent, own_subject
 from presspack.normalize.text import Article
+
+
+def subject(verb: Any) -> Any | None:
+    """The subject of a cue verb. A participial cue ("..., stressing that ...") takes the
+    subject of the nearest governing cue verb, else of its clause; conjoined verbs
+    inherit their head's subject, an infinitive that of the verb or the adjective it
+    completes ("X is quick to point out that ..."); a relative clause's subject is its
+    head noun. A passive cue's speaker is its agent ("when asked by a reporter whether ...")."""
+    by = agent(verb)
+    if by is not None:
+        return by
+    own = own_subject(verb)
+    if own is not None:
+        return _named_apposition(own) or own
+    if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
+    if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
+        fallback = None
+        for anc in verb.ancestors:
+            subj = own_subject(anc)
+            if subj is not None and is_cue_verb(anc):
+                return subj
+            if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
+                fallback = subj
+        return fallback
+    if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and is_cue_verb(verb.head.head) and verb.tag_ == verb.head.head.tag_:
+        subj = own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
+        if subj is not None:
+            return subj
+    v = verb
+    for _ in range(6):
+        if v.dep_ not in ("conj", "xcomp", "advcl", "acomp") or v.head.i == v.i:
+            return None
+        v = v.head
+        subj = own_subject(v)
+        if subj is not None:
+            return subj
+    return None
+
+
+def _named_apposition(subj: Any) -> Any | None:
+    """A person's name the parser made an apposition of a subject that names nobody: a
+    fronted phrase ("With 50 days to go, Ana Ruiz, an adviser, said", "LONDON (AP) — Ana
+    Ruiz told") or a clause ("To see it, Judge Ana Ruiz said, ...")."""
+    dated = _dateline_name(subj)
+    if dated is not None:
+        return dated
+    if subj.pos_ == "PRON" or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return None
+    return next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i and c.ent_type_ == "PERSON"), None)
+
+
+def _dateline_name(subj: Any) -> Any | None:
+    """"LONDON (AP) — Ana Ruiz said": a dateline the parser made the subject, with the
+    speaker's name in apposition after the dash."""
+    doc = subj.doc
+    if not (subj.is_upper and len(subj.text) > 1 and (subj.i == subj.sent.start or doc[subj.i - 1].is_space)):
+        return None
+    dash = next((t.i for t in doc[subj.i + 1:subj.i + 8] if t.text in ("—", "–", "―", "--", "-")), None)
+    if dash is None:
+        return None
+    return next((c for c in reversed(list(subj.children)) if c.dep_ == "appos" and c.i > dash and c.pos_ == "PROPN"), None)
+
+
+def speaker_tokens(subj: Any) -> list[Any]:
+    """The speaker phrase: the subject's subtree without relative clauses, appositions
+    or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill")."""
+    drop: set[int] = set()
+    for c in subj.children:
+        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case"):
+            drop.update(t.i for t in c.subtree)
+    idx = {t.i for t in subj.subtree} - drop
+    lo = hi = subj.i
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    return [subj.doc[i] for i in range(lo, hi + 1)]
+
+
+def described_speaker(verb: Any, content: Any) -> Any | None:
+    """"Ana Ruiz, a rabbi helping to organize it, said she ...": a cue without a subject whose
+    speaker and description the parser made a clause before it; the speaker is that
+    clause's subject, a name (only punctuation between the clause and the cue)."""
+    if content.i < verb.i:
+        return None
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i < verb.i:
+            subj = own_subject(c)
+            doc = verb.doc
+            if (subj is not None and subj.ent_type_ in ("PERSON", "ORG") and subj.i < c.i
+                    and all(doc[k].is_punct for k in range(c.right_edge.i + 1, verb.i))):
+                return subj
+    return None
+
+
+def noun_before(verb: Any) -> list[Any] | None:
+    """"... of the Washington Post Trump said that ...", "the $20 million experts say it
+    costs": a finite cue verb the parser gave no subject, right after a name or a plural
+    noun it hung elsewhere. That noun speaks: its entity, else it with its compounds."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    doc = verb.doc
+    prev = doc[verb.i - 1]
+    if prev.pos_ not in ("PROPN", "NOUN") or prev.tag_ == "NN" or prev.head.i == verb.i:
+        return None
+    lo = prev.i
+    if prev.ent_iob_ in ("B", "I"):
+        if prev.ent_type_ not in ("PERSON", "ORG", "NORP", "GPE"):
+            return None
+        while lo > 0 and doc[lo].ent_iob_ == "I":
+            lo -= 1
+    else:
+        while lo > 0 and doc[lo - 1].dep_ == "compound" and doc[lo - 1].head.i == prev.i:
+            lo -= 1
+    return list(doc[lo:prev.i + 1])
+
 
 PERSON_PRONOUNS = {"he", "she", "him", "her", "i", "we"}
 GROUP_PRONOUNS = {"they", "it", "we"}

@@ -1,0 +1,335 @@
+"""Layouts: claims read from how a text is laid out rather than from a cue verb's parse.
+Transcripts and headlines (a paragraph opening with `NAME: ...`), block quotes after a
+lead-in ending in a colon ("The governor added:"), and the speaker of a quote: a cue verb
+in its sentence, a speaker and verb after it ('“A,” she said.'), a colon or dash layout
+(`X: “...”`, `X – “...”`, `“...” – X`), a lead-in ("She added:", "She continued, “...”"),
+else the report or the speaker before it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presspack.claims.cues import cue_tokens, is_cue_verb, lexicon
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, open_at
+from presspack.claims.rows import claim_kind, claim_row
+from presspack.claims.speakers import SpeakerResolver, speaker_tokens, subject
+from presspack.claims.syntax import token_span, trim
+from presspack.normalize.text import Article
+
+_TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
+
+
+def transcript_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """Interview and debate transcripts and headlines: a paragraph opening with `NAME: ...`
+    (the name in capitals, a person or organization the parser recognised, a source noun:
+    "Poll: ...", or proper nouns opening the article: its headline)."""
+    text = article.text
+    out = []
+    first = article.paragraphs[0][0] if article.paragraphs else -1
+    for ps, pe, heading in article.paragraphs:
+        m = _TRANSCRIPT.match(text, ps, pe)
+        if m is None or heading or open_at(text, m.end()) is not None:
+            continue  # a quote after the colon is left to the quote layouts
+        name = m.group(1)
+        span = doc.char_span(ps, m.end(1), alignment_mode="expand")
+        if span is None:
+            continue
+        if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)
+                or name.split()[-1].lower() in lexicon()["source_nouns"]
+                or ps == first and all(t.pos_ == "PROPN" for t in span)):  # "Holt: ..." as the headline
+            continue
+        cs, ce = trim(text, m.end(), pe)
+        if ce - cs < 3:
+            continue
+        out.append(claim_row(article, sentences, resolver, list(span), (m.end(1), m.end(1) + 1), (cs, ce)))
+    return out
+
+
+def block_quote_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+    """A paragraph introduced by a report whose verb ends it with a colon ("The governor
+    added:", "Ana Ruiz wrote:") and given without quote marks (a block quote whose marks
+    the page did not have): the paragraph is the content, the report's verb the cue."""
+    text = article.text
+    out = []
+    paras = article.paragraphs
+    for (_, ple, prev_heading), (ps, pe, heading) in zip(paras, paras[1:]):
+        end = ple
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if heading or prev_heading or text[end - 1:end] != ":" or open_at(text, ps) is not None:
+            continue
+        colon = doc.char_span(end - 1, end, alignment_mode="expand")
+        if colon is None:
+            continue
+        verb = doc[colon[0].i - 1] if colon[0].i > 0 else None  # "X added:", "X wrote on Monday:" is no block lead-in
+        subj = subject(verb) if verb is not None and is_cue_verb(verb) else None
+        if subj is None:
+            continue
+        cs, ce = trim(text, ps, pe)
+        if ce - cs >= 3:
+            out.append(claim_row(article, sentences, resolver, speaker_tokens(subj), token_span(cue_tokens(verb)), (cs, ce), kind="direct"))
+    return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+_DASH_NAME = re.compile(r"[–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
+
+
+def quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A quote with a speaker in its sentence (a cue verb with a subject, or a colon
+    layout `X: "..."`, or a dash layout `"..." – X`: the first of the _SPEAKER_LAYOUTS
+    below that finds one), else the previous claim's speaker (_going_on)."""
+    span = doc.char_span(qs, qe, alignment_mode="expand")
+    if span is None:
+        return None
+    for layout in _SPEAKER_LAYOUTS:
+        who = layout(doc, article.text, span, qs, qe)
+        if who is not None:
+            speaker, cue = who
+            return claim_row(article, sentences, resolver, speaker, cue, (qs, qe))
+    return _going_on(doc, article, sentences, resolver, span, qs, qe, found)
+
+
+def _cue_in_sentence(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """A cue verb with a subject outside the quote, in the quote's sentences. A quote of
+    several sentences: the cue sits in the sentence the quote closes ("“A. B,” said X."),
+    and the parser may have made the quote's end its subject."""
+    sent = span[0].sent
+    last = span[-1].sent
+    for tok in doc[sent.start:max(sent.end, last.end)]:
+        if (tok.i < span.start or tok.i >= span.end) and is_cue_verb(tok):
+            subj = subject(tok)
+            if subj is not None and span.start <= subj.i < span.end and last.start > sent.start:
+                subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
+            if subj is not None and not (span.start <= subj.i < span.end):
+                return speaker_tokens(subj), token_span(cue_tokens(tok))
+    return None
+
+
+def _cue_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """'“A,” Bennett shot back.': a speaker and a verb right after the quote (_speaker_after)."""
+    after = _speaker_after(doc, text, qe)
+    if after is None:
+        return None
+    speaker, verb = after
+    return speaker, token_span(cue_tokens(verb))
+
+
+def _colon_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """`X: “...”`: a name before a colon that opens the quote; the colon is the cue."""
+    if ":" not in text[max(0, qs - 3):qs]:
+        return None
+    head = [t for t in span[0].sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+    if not head:  # "Holt: “...”" opening a paragraph, a name the parser did not recognise
+        line = text.rfind("\n", 0, qs) + 1
+        m = _TRANSCRIPT.match(text, line, qs)
+        name = doc.char_span(line, m.end(1), alignment_mode="expand") if m is not None and m.end() >= qs - 2 else None
+        head = list(name) if name is not None and all(t.is_title or t.is_upper for t in name) else []
+    if not head:
+        return None
+    ent_toks = [t for t in head if t.i >= head[-1].i - 3]
+    colon = text.rindex(":", max(0, qs - 3), qs)
+    return ent_toks, (colon, colon + 1)
+
+
+def _dash_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """"Ana Ruiz – “...”" at the start of a paragraph (a list of voices); the dash is the cue."""
+    before = text[max(0, qs - 4):qs].rstrip(" ”" + QUOTE_OPEN)
+    if before[-1:] not in "–—―":
+        return None
+    dash = max(0, qs - 4) + len(before) - 1
+    line = text.rfind("\n", 0, dash) + 1
+    name = doc.char_span(line, dash, alignment_mode="contract")
+    toks = [t for t in name if not t.is_space] if name is not None else []
+    if (toks and len(toks) <= 8 and toks[0].pos_ == "PROPN" and toks[0].is_title
+            and all(t.pos_ in ("PROPN", "NUM") or t.text == "," or t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") for t in toks)):
+        name_toks = toks[:next((k for k, t in enumerate(toks) if t.text == ","), len(toks))]  # "Ana Ruiz, 34"
+        return name_toks, (dash, dash + 1)
+    return None
+
+
+def _lead_in(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """A lead-in that ends in a colon, also in the paragraph before ("She added:"), or in
+    the comma that opens the quote ("She continued, “...”")."""
+    lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
+    lead_end = max(0, qs - 8) + len(lead)
+    mark = doc.char_span(lead_end - 1, lead_end, alignment_mode="expand") if lead[-1:] in (":", ",") else None
+    if mark is None:
+        return None
+    if lead.endswith(":"):
+        # the lead-in sentence's cue verb, else its root verb, with a subject
+        for tok in reversed(list(mark[0].sent)):
+            if tok.pos_ in ("VERB", "AUX") and (is_cue_verb(tok) or tok.dep_ == "ROOT"):
+                subj = subject(tok)
+                if subj is not None:
+                    return speaker_tokens(subj), token_span(cue_tokens(tok))
+    if lead.endswith(",") and mark[0].i > 0:
+        # the verb right before the comma that opens the quote
+        verb = doc[mark[0].i - 1]
+        if verb.pos_ == "ADV" and verb.i > 0:
+            verb = doc[verb.i - 1]
+        if (verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "conj")
+                and not any(c.dep_ == "mark" for c in verb.children)):
+            subj = subject(verb)
+            if subj is not None and subj.i < verb.i:
+                return speaker_tokens(subj), token_span(cue_tokens(verb))
+    return None
+
+
+def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """`"..." – X`: a name after a dash that follows the quote; the dash is the cue."""
+    post = text[qe:qe + 4]
+    if not any(d in post for d in "–—―"):
+        return None
+    dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
+    tail = [t for t in span[0].sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
+    tail = [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O" and t.is_alpha] if tail else []
+    if not tail:  # a name the parser did not recognise or put in another sentence ("...” ― Ana Ruiz")
+        m = _DASH_NAME.match(text, dash)
+        name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand") if m is not None else None
+        tail = list(name) if name is not None else []
+    return (tail, (dash, dash + 1)) if tail else None
+
+
+# in this order: the first that finds a speaker wins
+_SPEAKER_LAYOUTS = (_cue_in_sentence, _cue_after, _colon_before, _dash_before, _lead_in, _dash_after)
+_SPEAKER_COLUMNS = ("speaker_text", "speaker_start", "speaker_end", "speaker_key", "speaker_name", "cue_text", "cue_start", "cue_end")
+
+
+def _going_on(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver, span: Any,
+              qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """A quote with no speaker of its own after claims with a speaker (`found`, up to 600
+    characters before it): it goes on with the report before it (that claim's content
+    grows to take it in, and None is returned, or a row with its speaker and cue), else
+    it takes the speaker of the latest claim."""
+    text = article.text
+    prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
+    if not prev:
+        return None
+    lead = _reported_before(doc, text, prev, span[0].sent, qs)
+    if lead is not None:
+        # "X said that A. “B.”" / "“A,” said X, the head of Y. “B.”": a quote in the
+        # sentence after a report of the same paragraph goes on with what X said: one
+        # content when what comes between is short, else B with X's speaker and cue
+        cs = lead["content_start"]
+        said = len(_WORD.findall(text, cs, lead["content_end"])) + len(_WORD.findall(text, qs, qe))
+        if len(_WORD.findall(text, lead["content_end"], qs)) <= said or lead["kind"] in ("direct", "mixed") and qs - lead["content_end"] < 150:
+            lead.update(content_end=qe, content_text=text[cs:qe], kind=claim_kind(text, cs, qe) if lead["kind"] != "direct" else "direct")
+            return None
+        row = claim_row(article, sentences, resolver, None, None, (qs, qe))
+        row.update({k: lead[k] for k in _SPEAKER_COLUMNS})
+        return row
+    near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
+    gap = text[near["content_end"]:qs]
+    if near["kind"] in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
+        # the same speaker's quote goes on after an interruption ("“A,” she said on
+        # the show “B”. “C.”"): one content
+        near.update(content_end=qe, content_text=text[near["content_start"]:qe])
+        return None
+    if near["kind"] in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near["cue_start"] is not None:
+        row = claim_row(article, sentences, resolver, None, None, (qs, qe))
+        row.update({k: near[k] for k in _SPEAKER_COLUMNS})
+        return row
+    p = prev[-1]
+    row = claim_row(article, sentences, resolver, None, None, (qs, qe))
+    row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
+    return row
+
+
+def _paragraph_on(gap: str) -> bool:
+    """The gap between a quote and the next is the end of the quote's paragraph and the
+    next paragraph opens with the quote (a speaker's quote going on in a paragraph of
+    its own)."""
+    head, _, tail = gap.rpartition("\n\n")
+    return "\n\n" not in head and not tail.strip(" \n" + QUOTE_OPEN)
+
+
+def _reported_before(doc: Any, text: str, prev: list[dict[str, Any]], sent: Any, qs: int) -> dict[str, Any] | None:
+    """The report a quote goes on with: a claim with a speaker and a cue in the sentence
+    before the quote's (or earlier in the same sentence), in the same paragraph; of
+    several, the one whose content starts first (not a report inside its speaker's
+    description)."""
+    if sent.start == 0 or text[sent.start_char:qs].strip(" \n" + QUOTE_OPEN):
+        return None  # not at the start of its sentence ("As X put it, Y is “...”")
+    before = doc[sent.start - 1].sent
+    lo = before.start_char
+    rows = [r for r in prev if r["cue_start"] is not None and lo <= r["cue_start"] < qs and r["content_start"] >= lo - 1
+            and "\n\n" not in text[r["content_end"]:qs] and len(_WORD.findall(text, r["content_start"], r["content_end"])) >= 4]
+    if not rows:
+        return None
+    lead = min(rows, key=lambda r: (r["content_start"], -r["content_end"]))
+    if any(r is not lead and r["content_start"] >= lead["content_end"] and r["speaker_start"] == lead["speaker_start"] for r in prev):
+        return None  # "“A,” she said, adding that B. “C.”": her second report comes in between
+    return lead
+
+
+_CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
+
+
+_SUBJECT_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+
+_ARTICLES = ("the", "a", "an")
+
+
+def short_speech(doc: Any, text: str, qe: int) -> bool:
+    """A quote of a few words is speech (not a title or a scare quote) when a speaker and
+    a cue verb follow its closing mark: '“Too much hate,” she said.'"""
+    after = _speaker_after(doc, text, qe)
+    return after is not None and is_cue_verb(after[1])
+
+
+def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
+    """'“A,” Bennett shot back.' / '“A?” the mayor asked on Monday.': a quote closed after a
+    comma, ? or ! and followed by a name, pronoun or description and a verb: the verb is
+    the cue and the phrase before it the speaker (also when the verb is not in the lexicon
+    or the parser linked neither to the quote); or by the verb and then the name or
+    description ('“A,” continued the mayor.')."""
+    m = _CLOSED.match(text, qe)
+    if m is None:
+        return None
+    ender = m.group(1) or text[qe - 1:qe]
+    if ender not in (",", "?", "!"):
+        return None
+    start = doc.char_span(m.end(), m.end() + 1, alignment_mode="expand")
+    if start is None:
+        return None
+    k = start[0].i
+    first = doc[k]
+    if first.pos_ == "VERB" and first.tag_ in ("VBD", "VBZ") and ender == ",":
+        return _named_after(doc, first)
+    if not (first.pos_ == "PROPN" or first.lower_ in _SUBJECT_PRONOUNS or first.lower_ in _ARTICLES):
+        return None
+    speaker: list[Any] = []
+    done = False
+    for t in doc[k:k + 12]:
+        if t.pos_ == "VERB":
+            return (speaker, t) if speaker and t.tag_ in ("VBD", "VBZ", "VBP") else None
+        if speaker and t.dep_ == "ROOT" and t.i + 1 < len(doc) and doc[t.i + 1].text in ".!?" and t.i > k + 1:
+            return speaker, t  # '“A,” the email read.': the sentence's last word, its root, is the verb (tagged a noun)
+        if t.i > k and t.is_sent_start or t.text in QUOTE_OPEN + QUOTE_CLOSE:
+            return None
+        if t.text == "," or t.pos_ in ("AUX", "ADV", "PART"):
+            done = True  # "Ramos, 58, told", "she later said"
+        elif not done:
+            if speaker and speaker[0].lower_ in _SUBJECT_PRONOUNS:
+                return None
+            speaker.append(t)
+    return None
+
+
+def _named_after(doc: Any, verb: Any) -> tuple[list[Any], Any] | None:
+    """The name or description after an inverted verb ("continued the mayor", "wrote
+    Ana Ruiz"), up to the next punctuation, verb or preposition."""
+    speaker: list[Any] = []
+    for t in doc[verb.i + 1:verb.i + 8]:
+        if t.is_punct or t.is_sent_start or t.pos_ in ("VERB", "AUX", "ADP"):
+            break
+        speaker.append(t)
+    if speaker and (speaker[0].pos_ == "PROPN" or speaker[0].lower_ in _ARTICLES):
+        return speaker, verb
+    return None

@@ -1,0 +1,48 @@
+"""Small helpers over the dependency parse and character spans, shared by the rules:
+a token list's character span, trimming a span of punctuation, a verb's own subject or
+passive agent, and a reported clause's tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
+
+
+def token_span(tokens: list[Any]) -> tuple[int, int]:
+    """The character span from the first token's start to the last one's end."""
+    return min(t.idx for t in tokens), max(t.idx + len(t.text) for t in tokens)
+
+
+def trim(text: str, s: int, e: int, *, strip_quotes: bool = False) -> tuple[int, int]:
+    """The span without spaces, commas, semicolons, colons and dashes at its ends, nor a
+    closing . ! or ? that is not one of a run ("..." stays); with `strip_quotes`, without
+    quote marks at its ends either, but with its closing . ! or ?."""
+    junk = " \n,;:–—-" + (QUOTE_OPEN + QUOTE_CLOSE if strip_quotes else "")
+    while s < e and text[s] in junk:
+        s += 1
+    while e > s and (text[e - 1] in junk or text[e - 1] in ".!?" and strip_quotes is False and e - 1 > s and text[e - 2] not in ".!?"):
+        if text[e - 1] in ".!?" and not strip_quotes:
+            e -= 1
+            continue
+        e -= 1
+    return s, e
+
+
+def own_subject(v: Any) -> Any | None:
+    """The verb's own (active or passive) subject, not one it inherits."""
+    for c in v.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            return c
+    return None
+
+
+def agent(verb: Any) -> Any | None:
+    """X of a passive verb's "by X"."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
+
+
+def clause_tokens(head: Any) -> list[Any]:
+    """A reported clause without its complementizer ("that", "whether", "if")."""
+    return [t for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i and t.lower_ in ("that", "whether", "if"))]

@@ -1,0 +1,278 @@
+"""Cue verbs: the claim of a reporting verb ("said that ...", "called for ...", "urged X
+to ..."), with its content cut to what was said (its own modifiers, a conjoined report or
+a trailing aside left out), also when the cue is inserted in its content ("That, he argued,
+is why ..."), sits in an 'as' clause ("As the mayor said, ...") or trails the sentence
+("A, she said.")."""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from presspack.claims.cues import content_child, cue_tokens, is_cue_verb, lexicon
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, group_quotes
+from presspack.claims.rows import claim_row
+from presspack.claims.speakers import (
+    SpeakerResolver,
+    described_speaker,
+    noun_before,
+    speaker_tokens,
+    subject,
+)
+from presspack.claims.syntax import clause_tokens, own_subject, token_span, trim
+from presspack.normalize.text import Article
+
+
+def verb_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+               quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+    """The claim of a cue verb (is_cue_verb): its content (content_child, else the clause
+    it is inserted in or modifies, else the sentence it closes), its speaker and cue; a
+    quoted content takes in the run of quotes around it (direct speech)."""
+    found = content_child(verb)
+    if found is not None and found[0].dep_ == "xcomp" and found[0].i > verb.i:
+        # "A, he said, on condition of anonymity to speak freely": an inserted cue reports its host clause
+        found = _host_clause(verb) or found
+    if found is None:
+        found = _host_clause(verb) or _as_report(verb)
+        if found is None:
+            return _trailing_cue(verb, article, sentences, resolver, quotes, cue_starts)
+    content, extra_cue = found
+    hosted = bool(extra_cue) and extra_cue[0].dep_ in ("parataxis", "advcl") and extra_cue[0].i == verb.i
+    ctoks, extra_cue = _content_tokens(verb, content, extra_cue, hosted)
+    if not ctoks:
+        return None
+    text = article.text
+    ctoks = _cut_trailing_aside(ctoks)
+    cs, ce = trim(text, *token_span(ctoks))
+    if ce - cs < 3:
+        return None
+    subj = subject(verb)
+    if subj is None and not hosted:
+        subj = described_speaker(verb, content)
+    if subj is not None and not hosted and any(a.i == content.i for a in subj.ancestors):
+        subj = None
+    speaker = speaker_tokens(subj) if subj is not None else None if hosted else noun_before(verb)
+    cue = token_span(cue_tokens(verb) + [t for t in extra_cue if t.i == verb.i + 1])
+    cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
+    if not run and not hosted and ce <= verb.idx:
+        ce = max(ce, _inserted_rest(verb, subj, content, ce, text))
+    return claim_row(article, sentences, resolver, speaker, cue, (cs, ce), kind="direct" if run else None)
+
+
+def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool) -> tuple[list[Any], list[Any]]:
+    """The tokens of a cue verb's content (from its root `content`) and what is left of
+    the cue's extra tokens: a host clause without the inserted cue; an object with its
+    predicate or 'as' complement; else the reported clause with the verb's modifiers
+    after it, less a second report."""
+    if hosted:
+        inner = {t.i for t in verb.subtree}
+        ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
+        ctoks = [t for t in ctoks if not (t.i < verb.i and t.head.i == content.i and t.dep_ in ("cc", "punct"))]  # "But as X said, A"
+        return ctoks, []
+    if extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].i > content.i and extra_cue[0].left_edge.lower_ == "as"):
+        return list(content.subtree) + list(extra_cue[0].subtree), []
+    ctoks = clause_tokens(content)
+    ctoks = _cut_second_report(verb, content, ctoks)
+    if ctoks:
+        ctoks = ctoks + _tail(verb, content, ctoks)
+        ctoks = ctoks + _reported_conjunct(verb, ctoks)
+        if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
+            obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < content.i), None)
+            if obj is not None:
+                ctoks = list(obj.subtree) + ctoks
+    return ctoks, extra_cue
+
+
+def _as_report(verb: Any) -> tuple[Any, list[Any]] | None:
+    """"As the mayor said, the bridge will reopen", "as one official put it, ...": a cue in
+    an 'as' clause with no content of its own reports the clause it modifies."""
+    if (verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX") and own_subject(verb) is not None
+            and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)):
+        return verb.head, [verb]
+    return None
+
+
+def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
+    """An inserted cue ("That, he argued, is why ..." / "... is over, she said"): the
+    clause it is inserted in is the content."""
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX") and verb.lemma_.lower() in lexicon()["verbs"] and own_subject(verb) is not None:
+        return verb.head, [verb]
+    return None
+
+
+def _cut_second_report(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she admires X and praised Y": the parser hung the speaker's second cue
+    verb on the reported clause; it is a report of its own (same tense as the first cue,
+    no subject), not part of the content."""
+    if content.dep_ != "ccomp" or own_subject(content) is None:
+        return ctoks
+    for c in content.children:
+        if c.dep_ == "conj" and c.i > content.i and c.tag_ == verb.tag_ and is_cue_verb(c) and own_subject(c) is None:
+            cut = c.left_edge.i
+            doc = c.doc
+            while cut - 1 > content.i and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+                cut -= 1  # and the "and" / comma before it
+            return [t for t in ctoks if t.i < cut]
+    return ctoks
+
+
+_TAIL_DEPS = ("npadvmod", "prep", "advmod", "advcl", "dative", "dobj", "ccomp", "xcomp", "oprd", "acomp", "agent", "attr")
+
+
+def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """Modifiers of the cue verb after its content ("complained about X [the morning after]")."""
+    end = max(t.i for t in ctoks)
+    out = []
+    for c in verb.children:
+        if c.i <= end or c.i == content.i:
+            continue
+        if c.dep_ not in _TAIL_DEPS or is_cue_verb(c):
+            break
+        if c.dep_ == "advcl" and c.tag_ == "VBG":
+            break
+        if _occasion(c):
+            break
+        out.extend(c.subtree)
+    return out
+
+
+def _reported_conjunct(verb: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she hoped to win, and then would run again": a verb phrase the parser
+    conjoined to the cue verb after its content, with a modal and no subject of its own,
+    is more of what was said (the tokens from the content's end to the phrase's end)."""
+    end = max(t.i for t in ctoks)
+    for c in verb.children:
+        if (c.dep_ == "conj" and c.i > end and own_subject(c) is None and not is_cue_verb(c)
+                and any(a.dep_ == "aux" and a.tag_ == "MD" and a.i < c.i for a in c.children)):
+            return [t for t in verb.doc[end + 1:c.right_edge.i + 1] if not t.is_space]
+    return []
+
+
+# nouns of the occasion on which something was said ("said at a rally", "in an interview")
+_OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "conference", "meeting", "hearing", "event",
+                        "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
+                        "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
+                        "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
+                        "release", "program", "programme", "podcast", "radio", "television", "video"})
+
+
+def _occasion(c: Any) -> bool:
+    """A modifier saying when or where something was said: "on Tuesday", "at a rally",
+    "in an interview", "last week" (not part of what was said)."""
+    if c.dep_ == "npadvmod" or c.dep_ == "advmod":
+        return False
+    if c.dep_ != "prep" or c.lower_ not in ("on", "at", "in", "during", "before", "after", "since", "to", "from", "via", "through", "with", "while"):
+        return False
+    obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+    if obj is None:
+        return False
+    return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
+
+
+def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
+    """Drop a comment set off by a comma or dash at the end of a content: a participle
+    (", reversing ..."), a non-restrictive relative clause (", which ...") or an
+    apposition (", the father of ...")."""
+    idx = {t.i for t in ctoks}
+    end, first = max(idx), min(idx)
+    cut = end + 1
+    for sep in ctoks:
+        if sep.text not in (",", "—", "–", "--") or sep.i + 1 not in idx or sep.i + 1 > end:
+            continue
+        left = sep.doc[sep.i + 1]
+        if (left.tag_ == "VBG" and left.dep_ in ("advcl", "xcomp", "conj") and left.i > first + 2
+                and left.lemma_.lower() in lexicon()["speaking_verbs"] and content_child(left) is not None):
+            cut = min(cut, sep.i)  # ", telling reporters that ...": a report of its own
+            continue
+        t = left
+        while True:  # the tokens whose phrase starts right after the separator
+            if t.i in idx and t.i > first + 2 and t.right_edge.i >= end:
+                aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
+                         or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
+                         or t.dep_ == "appos")
+                if aside:
+                    cut = min(cut, sep.i)
+            h = t.head
+            if h.i == t.i or h.left_edge.i != left.i:
+                break
+            t = h
+    return [t for t in ctoks if t.i < cut]
+
+
+def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> int:
+    """"It is no secret, the coach said, that ..." / "A, police said on Friday, and B":
+    a cue set off by commas inside the sentence it reports; the content goes on after it
+    to the end of the sentence. Returns the new end (or `ce` when the cue is not inserted)."""
+    sent = verb.sent
+    doc = verb.doc
+    speaker = {t.i for t in subj.subtree} if subj is not None else set()
+    core = {verb.i} | speaker
+    # between the content and the cue: only the speaker and punctuation
+    for t in sent:
+        if t.idx >= ce and t.i < verb.i and t.i not in core and not (t.is_punct or t.is_space):
+            return ce
+    k = max(core) + 1
+    while k < sent.end and doc[k].text != ",":  # the cue's own modifiers: "said on Friday", "said in a statement"
+        t = doc[k]
+        if t.is_punct or not any(a.i == verb.i for a in t.ancestors) or t.dep_ in ("ccomp", "xcomp", "dobj", "conj"):
+            return ce
+        k += 1
+    rest = [t for t in sent if t.i > k and not (t.is_punct or t.is_space)]
+    if len(rest) < 3 or rest[0].lower_ == "according" or rest[0].tag_ == "VBG" or any(t.text in QUOTE_OPEN for t in sent if t.i > k):
+        return ce
+    if any(is_cue_verb(t) for t in rest):
+        return ce  # "..., adding that ...", "while other voters said ...": another report
+    ids = {t.i for t in rest}
+    for t in rest:
+        if t.head.i not in ids and not (t.head.i == content.i or t.head.i == verb.i and t.dep_ in ("ccomp", "conj", "advcl", "cc")):
+            return ce
+    return trim(text, ce, rest[-1].idx + len(rest[-1].text))[1]
+
+
+def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                  quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+    """"A, she said." / "A, said the mayor." when the parser missed that A is what was said:
+    a reporting verb and its subject closing the sentence after a comma."""
+    if verb.lemma_.lower() not in lexicon()["verbs"]:
+        return None
+    subj = own_subject(verb)
+    if subj is None:
+        return None
+    sent = verb.sent
+    core = {t.i for t in subj.subtree} | {t.i for t in cue_tokens(verb)}
+    after = [t for t in sent if t.i > max(core) and not t.is_space]
+    if any(not t.is_punct for t in after):
+        return None
+    first = min(core)
+    text = article.text
+    if all(t.is_punct or t.is_space for t in sent if t.i < first):
+        return _after_quote(verb, subj, article, sentences, resolver, quotes, cue_starts, sent.doc[first].idx)
+    k = first - 1
+    while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
+        k -= 1
+    if k < sent.start or sent.doc[k].text != ",":
+        return None
+    if k - sent.start < 3:
+        return None
+    cs, ce = trim(text, sent.start_char, sent.doc[k].idx)
+    if ce - cs < 3:
+        return None
+    cue = token_span(cue_tokens(verb))
+    cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
+    return claim_row(article, sentences, resolver, speaker_tokens(subj), cue, (cs, ce), kind="direct" if run else None)
+
+
+def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
+                 quotes: list[tuple[int, int]], cue_starts: list[int], at: int) -> dict[str, Any] | None:
+    """"“Who pays for it?” the mayor asked." : a quote ending in ? or ! closes a sentence
+    of its own, and the cue and speaker follow as the next one."""
+    text = article.text
+    k = bisect.bisect_left(quotes, (at,)) - 1
+    if k < 0:
+        return None
+    qs, qe = quotes[k]
+    if qe > at or text[qe - 1:qe] not in ("?", "!") or text[qe:at].strip(QUOTE_CLOSE + " ") or len(text[qs:qe].split()) < 2:
+        return None
+    cue = token_span(cue_tokens(verb))
+    cs, ce, _ = group_quotes(text, quotes, qs, qe, cue, cue_starts)
+    return claim_row(article, sentences, resolver, speaker_tokens(subj), cue, (cs, ce), kind="direct")
