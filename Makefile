@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt requirements-dat
 
 setup: $(STAMP)        ## create .venv with pinned dependencies and the spaCy model
 
-dataset: $(STAMP)      ## build dataset/1.0.0 from examples/ (refuses to overwrite an existing version)
-	$(PY) scripts/build_dataset.py --version 1.0.0
+dataset: $(STAMP)      ## rebuild the latest release of dataset/ from examples/ and check it is byte-identical; validate it
+	$(PY) scripts/build_dataset.py
 
 chromium:              ## Debian's chromium, which the report test opens headless (installed when missing; needs root)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }

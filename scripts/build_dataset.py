@@ -1,20 +1,27 @@
 """Build the sample dataset dataset/<VERSION> from examples/, or verify it.
 
-When the version is already committed, rebuild it in a temporary directory and check
-that every file is byte-identical (releases are immutable and reproducible).
+VERSION defaults to the latest release in dataset/versions.json. When that version is
+already committed, rebuild it in a temporary directory (beside copies of the earlier
+releases, which its changelog and citation files refer to) and check that every file is
+byte-identical (releases are immutable and reproducible). Earlier releases were built by
+earlier versions of presspack and are only validated.
 Exit 0 when the release is there and valid, 1 otherwise.
 
-    python scripts/build_dataset.py [--version 1.0.0]
+    python scripts/build_dataset.py [--version X.Y.Z]
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import json
+import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from presspack.extras.versions import version_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,8 +33,10 @@ def run(*args: str) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--version", default="1.0.0")
+    ap.add_argument("--version", default=None, help="default: the latest release in dataset/versions.json, else 1.0.0")
     args = ap.parse_args()
+    index = ROOT / "dataset" / "versions.json"
+    args.version = args.version or (json.loads(index.read_text(encoding="utf-8"))["latest"] if index.is_file() else "1.0.0")
     exe = str(Path(sys.executable).parent / "presspack")
     release = ROOT / "dataset" / args.version
     if not release.exists():
@@ -35,6 +44,9 @@ def main() -> int:
             return 1
     else:
         with tempfile.TemporaryDirectory() as tmp:
+            for p in (ROOT / "dataset").iterdir():
+                if p.is_dir() and version_key(p.name) < version_key(args.version):
+                    shutil.copytree(p, Path(tmp) / p.name)
             if run(exe, "build", "examples/", "--out", tmp, "--version", args.version, "--quiet"):
                 return 1
             fresh = Path(tmp) / args.version
