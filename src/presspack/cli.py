@@ -182,6 +182,31 @@ def cite_cli(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def serve_cli(args: argparse.Namespace) -> int:
+    from presspack.explore import require_extra
+
+    require_extra("datasette", "sqlite_utils")
+    from presspack.explore.serve import make_datasette, run
+
+    datasette, path, generated = make_datasette(args.release, db=args.db)
+    print(f"{'generated' if generated else 'using'} {path}", file=sys.stderr)
+    print(f"serving {args.release} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
+    run(datasette, args.host, args.port)
+    return EXIT_OK
+
+
+def export_cli(args: argparse.Namespace) -> int:
+    from presspack.explore import require_extra
+
+    if args.to == "sqlite":
+        require_extra("sqlite_utils")
+        from presspack.explore.sqlite import export_sqlite as export
+    else:
+        from presspack.explore.duckdb import export_duckdb as export
+    print(export(args.release, args.out))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Command] = {
     "build": Command(
         build_cli,
@@ -238,6 +263,25 @@ COMMANDS: dict[str, Command] = {
         "Print a citation of a release (BibTeX, APA or CITATION.cff).",
         "Example:\n  presspack cite dataset/1.0.0\n  presspack cite dataset/1.0.0 --format apa",
         (RELEASE_ARG, opt("--format", choices=["bibtex", "apa", "cff"], default="bibtex", help="citation format (default bibtex)")),
+    ),
+    "serve": Command(
+        serve_cli,
+        "Explore a release in the browser: Datasette with full-text search, facets, canned queries and article pages "
+        "(needs presspack[explore]).",
+        "Example:\n  presspack serve dataset/1.0.0\n  presspack serve dataset/1.0.0 --port 8002 --db /tmp/sample.db",
+        (RELEASE_ARG,
+         opt("--port", type=int, default=8001, help="port to listen on (default 8001)"),
+         opt("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"),
+         opt("--db", metavar="PATH", help="the SQLite file to serve, (re)generated when missing or stale "
+                                          "(default: in the cache directory, keyed by the release's SHA256SUMS)")),
+    ),
+    "export": Command(
+        export_cli,
+        "Write a release's tables to one SQLite (full-text indexes, needs presspack[explore]) or DuckDB database file.",
+        "Example:\n  presspack export dataset/1.0.0 --to sqlite sample.db\n  presspack export dataset/1.0.0 --to duckdb sample.duckdb",
+        (RELEASE_ARG,
+         opt("--to", required=True, choices=["sqlite", "duckdb"], help="database format"),
+         opt("out", metavar="OUT", help="database file to write (replaced if it exists)")),
     ),
 }
 
