@@ -2,9 +2,10 @@
 cue, content) marked, for the explore server's article page.
 
 The text is written once, in order, so the page's text equals articles.text exactly
-(shown with `white-space: pre-wrap`). Spans nest where they can; a span that crosses
-another (a quote running over two sentences) is cut into parts that share its
-`data-span`, and only the first part carries the `id`. Ids and classes are stable:
+(shown with `white-space: pre-wrap`). Sentences hold claim parts, which hold entity
+mentions; a span that crosses the boundary of an outer one (a quote running over two
+sentences) is cut into parts that share its `data-span`, and only the first part
+carries the `id`. Ids and classes are stable:
 
 - sentence: `<span class="pp-sent" id="{sentence_id}">` (`pp-heading` added for headings)
 - entity: `<mark class="pp-ent pp-ent-{LABEL}" id="{mention_id}">`
@@ -77,7 +78,8 @@ def claim_anchors(claims: Iterable[Mapping[str, Any]]) -> dict[int, list[str]]:
 
 
 def _order(span: Span) -> tuple[int, int, int, str]:
-    return (span.start, -span.end, LAYER[span.kind], span.key)
+    """Outer before inner: by layer (sentences always hold the rest), then the longer span."""
+    return (LAYER[span.kind], span.start, -span.end, span.key)
 
 
 def article_html(text: str, sentences: Iterable[Mapping[str, Any]], entities: Iterable[Mapping[str, Any]],
@@ -87,7 +89,7 @@ def article_html(text: str, sentences: Iterable[Mapping[str, Any]], entities: It
     all_spans = [s for s in spans(sentences, entities, claims) if 0 <= s.start < s.end <= len(text)]
     anchors = claim_anchors(claims)
     cuts = sorted({0, len(text), *anchors, *(s.start for s in all_spans), *(s.end for s in all_spans)})
-    by_start = sorted(all_spans, key=_order)
+    by_start = sorted(all_spans, key=lambda s: s.start)
     opened: set[str] = set()
     active: list[Span] = []
     stack: list[Span] = []
