@@ -4,6 +4,7 @@ article page (rendered in headless Chromium) and full-text search."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import sqlite3
@@ -275,3 +276,22 @@ def test_serve_refuses_a_port_in_use(release, tmp_path, capsys):
         assert main(["serve", str(release), "--port", str(port), "--db", str(tmp_path / "x.db")]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith(f"presspack serve: error: cannot listen on 127.0.0.1:{port}")
+
+
+def _shell_examples(doc: Path) -> list[str]:
+    """The commands of a doc's ```sh and ```console blocks (```text blocks are shown, not run)."""
+    blocks = re.findall(r"^```(?:sh|console)\n(.*?)^```", doc.read_text(encoding="utf-8"), re.M | re.S)
+    return [line.removeprefix("$ ") for b in blocks for line in b.splitlines() if line.strip()]
+
+
+def test_every_shell_example_of_the_explore_docs_runs_on_the_sample_dataset(tmp_path):
+    commands = _shell_examples(ROOT / "docs" / "explore.md")
+    assert len(commands) >= 4 and not any(c.startswith("presspack serve") for c in commands)
+    (tmp_path / "dataset").symlink_to(ROOT / "dataset")
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ.get('PATH', '')}"}
+    for command in commands:
+        proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0 and proc.stdout.strip(), f"{command}: {proc.stderr[-2000:]}"
+    assert not (ROOT / "dataset" / "1.0.0" / "sample.db").exists()
+    assert (tmp_path / "sample.db").is_file() and (tmp_path / "sample.duckdb").is_file()
