@@ -299,7 +299,9 @@ def make_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         groups: dict[str, Any] = {}
         for o in cmd.options:
-            target = p if o.group is None else groups.setdefault(o.group, p.add_mutually_exclusive_group())
+            if o.group is not None and o.group not in groups:
+                groups[o.group] = p.add_mutually_exclusive_group()
+            target = p if o.group is None else groups[o.group]
             target.add_argument(*o.flags, **o.kwargs)
     return parser
 
