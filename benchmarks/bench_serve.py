@@ -27,7 +27,7 @@ from pathlib import Path
 from _common import PRESSPACK, env_without_cache, load_corpus, machine, median, run, write_corpus
 
 
-def release_for(corpus: Path, n: int, home: Path) -> Path:
+def release_for(corpus: Path, n: int, home: Path, jobs: int = 2) -> Path:
     """The release of CORPUS replicated to n articles, built under `home` unless a build
     of the same corpus and n is already there."""
     stamp = {"corpus": str(corpus.resolve()), "articles": n}
@@ -39,8 +39,8 @@ def release_for(corpus: Path, n: int, home: Path) -> Path:
     articles = load_corpus(corpus)
     write_corpus(articles, home / "corpus", n or len(articles))
     wall, _ = run([*PRESSPACK, "build", str(home / "corpus"), "--out", str(home / "dataset"), "--version", "1.0.0",
-                   "--jobs", "2", "--no-cache"], env=env_without_cache(home / "nlp-cache"))
-    print(f"built {n or len(articles)} articles in {wall:.1f} s (--jobs 2)")
+                   "--jobs", str(jobs), "--no-cache"], env=env_without_cache(home / "nlp-cache"))
+    print(f"built {n or len(articles)} articles in {wall:.1f} s (--jobs {jobs})")
     (home / "stamp.json").write_text(json.dumps(stamp))
     return release
 
@@ -79,12 +79,13 @@ def main() -> None:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--articles", type=int, default=0, help="replicate the corpus to N articles (default: as it is)")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2, help="--jobs of the build (default 2)")
     ap.add_argument("--keep", type=Path, help="keep the built release in DIR and reuse it next time")
     ap.add_argument("--work", type=Path, default=None, help="scratch directory (removed at the end)")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="presspack-bench-", dir=args.work))
     try:
-        release = release_for(args.corpus, args.articles, args.keep or work / "release")
+        release = release_for(args.corpus, args.articles, args.keep or work / "release", args.jobs)
         env = env_without_cache(work / "cache")
         rows = {r["name"]: r["rows"] for r in json.loads((release / "datapackage.json").read_text())["resources"]}
         export, cold, warm = [], [], []

@@ -295,3 +295,15 @@ def test_every_shell_example_of_the_explore_docs_runs_on_the_sample_dataset(tmp_
         assert proc.returncode == 0 and proc.stdout.strip(), f"{command}: {proc.stderr[-2000:]}"
     assert not (ROOT / "dataset" / "1.0.0" / "sample.db").exists()
     assert (tmp_path / "sample.db").is_file() and (tmp_path / "sample.duckdb").is_file()
+
+
+def test_bench_serve_runs_on_a_tiny_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in sorted((ROOT / "tests" / "data" / "news").glob("*.txt"))[:3]:
+        (corpus / p.name).write_bytes(p.read_bytes())
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_serve.py"), str(corpus), "--repeat", "1", "--jobs", "1",
+                           "--work", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "serve, first answer, cached database: median" in proc.stdout and "export --to sqlite: median" in proc.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus"]  # scratch removed
