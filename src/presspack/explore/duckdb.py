@@ -5,13 +5,12 @@ works offline). Needs only DuckDB, a core dependency."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_tables
+from presspack.explore.tables import MONTH, MONTH_TABLES, release_tables, replacing
 from presspack.schemas import fields, foreign_keys, is_required, primary_key
 
 DUCKDB_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "integer": "BIGINT", "boolean": "BOOLEAN",
@@ -59,17 +58,9 @@ def export_duckdb(release: str | Path, out: str | Path) -> Path:
     """Write the release's tables to the DuckDB file `out` (replaced atomically)."""
     release, out = Path(release), Path(out)
     tables = release_tables(release)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
-        with duckdb.connect(str(tmp)) as con:
-            for table in tables:
-                con.execute(create_sql(table, tables))
-                con.execute(f"INSERT INTO {_q(table)} {_select(table, release / f'{table}.parquet')}")
-            con.execute("CHECKPOINT")
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    with replacing(out) as tmp, duckdb.connect(str(tmp)) as con:
+        for table in tables:
+            con.execute(create_sql(table, tables))
+            con.execute(f"INSERT INTO {_q(table)} {_select(table, release / f'{table}.parquet')}")
+        con.execute("CHECKPOINT")
     return out

@@ -11,7 +11,6 @@ SHA256SUMS, and regenerates it when the release or the export format changes.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -24,7 +23,7 @@ import sqlite_utils
 from presspack import __version__
 from presspack.cache import default_cache_dir
 from presspack.errors import ExploreError, ReleaseNotFound
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables
+from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables, replacing
 from presspack.schemas import fields, foreign_keys, is_required, primary_key
 
 EXPORT_FORMAT = "1"  # bump when the layout of the exported database changes
@@ -42,10 +41,7 @@ def export_sqlite(release: str | Path, out: str | Path) -> Path:
     """Write the release's tables to the SQLite file `out` (replaced atomically)."""
     release, out = Path(release), Path(out)
     digest = release_digest(release)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
-    try:
+    with replacing(out) as tmp:
         db = sqlite_utils.Database(tmp)
         db.execute("PRAGMA journal_mode = OFF")
         db.execute("PRAGMA synchronous = OFF")
@@ -58,14 +54,10 @@ def export_sqlite(release: str | Path, out: str | Path) -> Path:
         for table, columns in FTS_COLUMNS.items():
             if table in tables:
                 db[table].enable_fts(columns, fts_version="FTS5")
-        db[META_TABLE].insert_all(
-            [{"key": k, "value": v} for k, v in sorted(_meta(digest).items())], pk="key")
+        db[META_TABLE].insert_all([{"key": k, "value": v} for k, v in sorted(_meta(digest).items())], pk="key")
         db.execute("ANALYZE")
         db.conn.commit()
         db.close()
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
     return out
 
 

@@ -1,9 +1,13 @@
 """What the explore exports share: the release's tables in an order that lets foreign
-keys be declared, the release's digest, and the derived `month` column."""
+keys be declared, the release's digest, the derived `month` column and the atomic
+replacement of the database file."""
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from presspack.diff import read_datapackage
@@ -36,3 +40,18 @@ def release_digest(release: str | Path) -> str:
     read_datapackage(release)  # ReleaseNotFound when it is no release
     sums = release / "SHA256SUMS"
     return hashlib.sha256((sums if sums.is_file() else release / "datapackage.json").read_bytes()).hexdigest()
+
+
+@contextmanager
+def replacing(out: Path) -> Iterator[Path]:
+    """A temporary path beside `out` to write the database to; renamed to `out` when the
+    block ends without an error, removed (with a leftover `.wal`) in any case."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+    tmp.unlink(missing_ok=True)
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
