@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -24,7 +25,11 @@ import time
 import urllib.request
 from pathlib import Path
 
-from _common import PRESSPACK, env_without_cache, load_corpus, machine, median, run, write_corpus
+from _common import LAST_CPU, PRESSPACK, env_without_cache, load_corpus, machine, median, run, write_corpus
+
+
+EXPORT, COLD, WARM = ("export --to sqlite", "serve, first answer, no database (export included)",
+                      "serve, first answer, cached database")
 
 
 def release_for(corpus: Path, n: int, home: Path, jobs: int = 2) -> Path:
@@ -51,27 +56,29 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_until_first_answer(release: Path, db: Path, env: dict[str, str]) -> float:
-    """Seconds from starting `presspack serve` to its first 200 on `/`."""
+def serve_until_first_answer(release: Path, db: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(seconds from starting `presspack serve` to its first 200 on `/`, CPU seconds of
+    the server process, its shutdown included)."""
     port = free_port()
     t0 = time.perf_counter()
     proc = subprocess.Popen([*PRESSPACK, "serve", str(release), "--port", str(port), "--db", str(db)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    wall = None
     try:
-        while True:
+        while wall is None:
             if proc.poll() is not None:
                 raise SystemExit(f"presspack serve exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as r:
-                    if r.status == 200:
-                        return time.perf_counter() - t0
+                    wall = time.perf_counter() - t0 if r.status == 200 else None
             except OSError:
                 time.sleep(0.02)
             if time.perf_counter() - t0 > 300:
                 raise SystemExit("presspack serve did not answer within 300 s")
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return wall, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -88,17 +95,18 @@ def main() -> None:
         release = release_for(args.corpus, args.articles, args.keep or work / "release", args.jobs)
         env = env_without_cache(work / "cache")
         rows = {r["name"]: r["rows"] for r in json.loads((release / "datapackage.json").read_text())["resources"]}
-        export, cold, warm = [], [], []
+        times: dict[str, list[tuple[float, float]]] = {EXPORT: [], COLD: [], WARM: []}
         for i in range(args.repeat):
-            export.append(run([*PRESSPACK, "export", str(release), "--to", "sqlite", str(work / f"export-{i}.db")], env=env)[0])
-            cold.append(serve_until_first_answer(release, work / f"serve-{i}.db", env))
-            warm.append(serve_until_first_answer(release, work / f"serve-{i}.db", env))
+            wall, _ = run([*PRESSPACK, "export", str(release), "--to", "sqlite", str(work / f"export-{i}.db")], env=env)
+            times[EXPORT].append((wall, LAST_CPU[0]))
+            times[COLD].append(serve_until_first_answer(release, work / f"serve-{i}.db", env))
+            times[WARM].append(serve_until_first_answer(release, work / f"serve-{i}.db", env))
         size = (work / "export-0.db").stat().st_size / 1e6
         print(machine())
         print(f"release: {', '.join(f'{n:,} {t}' for t, n in rows.items())}; SQLite export {size:.1f} MB")
-        for name, xs in (("export --to sqlite", export), ("serve, first answer, no database (export included)", cold),
-                         ("serve, first answer, cached database", warm)):
-            print(f"{name}: median {median(xs):.2f} s ({', '.join(f'{x:.2f}' for x in xs)})")
+        for name, xs in times.items():
+            walls, cpus = [w for w, _ in xs], [c for _, c in xs]
+            print(f"{name}: median {median(walls):.2f} s ({', '.join(f'{x:.2f}' for x in walls)}), CPU {median(cpus):.2f} s")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
