@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import duckdb
 import lxml.html
@@ -253,6 +254,15 @@ def test_served_article_page_and_search_in_headless_chromium(release, server, tm
     table = _dom(exe, f"{server}/served/claims", tmp_path / "p2")
     links = {a.get("href") for a in table.xpath("//a[@class='pp-place']")}
     assert links == {f"/article/{c['article_id']}#{c['claim_id']}" for c in claims}
+
+    keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
+    top = max(sorted(set(keys)), key=keys.count)
+    with urllib.request.urlopen(f"{server}/served/top_speakers") as r:
+        href = f"/served/claims_by_speaker?{urlencode({'speaker': top})}"
+        assert f'href="{href}"' in r.read().decode()
+    with urllib.request.urlopen(server + href) as r:
+        page = lxml.html.document_fromstring(r.read().decode())
+    assert len(page.xpath("//td//a[@class='pp-place'][contains(@href, '#')]")) == keys.count(top)
 
     for i, (name, word) in enumerate(SEARCHES):
         page = _dom(exe, f"{server}/served/{name}?_search={word}", tmp_path / f"s{i}")

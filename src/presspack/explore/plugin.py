@@ -4,7 +4,8 @@
   marked (presspack.explore.article), the claims listed below with links to them.
 - Cells: a claim's content, an entity mention's text and a sentence's text link to
   their place in the article (`/article/{article_id}#{id}`), an article's title to its
-  page; in query results, `claim_id` and `article_id` columns do the same.
+  page; in query results, `claim_id` and `article_id` columns do the same, and
+  `speaker_key` and `entity_key` link to the canned queries about that speaker or entity.
 
 Registered by presspack.explore.serve (needs Datasette: the `presspack[explore]` extra).
 It acts only on the database named in the metadata's plugin configuration.
@@ -13,6 +14,7 @@ It acts only on the database named in the metadata's plugin configuration.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound, Response
@@ -25,6 +27,8 @@ TEMPLATE = "presspack_article.html"
 # table -> (column that links to the article, column holding the anchor id; None: the page itself)
 CELL_LINKS = {"claims": ("content_text", "claim_id"), "entities": ("text", "mention_id"),
               "sentences": ("text", "sentence_id"), "articles": ("title", None)}
+# query result column -> (canned query, its parameter) that the column's values link to
+KEY_QUERIES = {"speaker_key": ("claims_by_speaker", "speaker"), "entity_key": ("articles_mentioning", "entity")}
 FIRST_OFFSET = "min(" + ", ".join(f"coalesce({start}, content_start)" for _, start, _ in claim_parts()) + ")"
 
 
@@ -46,16 +50,27 @@ def _plain(value: Any) -> Any:
     return value["value"] if isinstance(value, dict) else value
 
 
+def _link(href: str, text: str) -> Markup:
+    return Markup(f'<a class="pp-place" href="{escape(href)}">{escape(text)}</a>')
+
+
+def _query_cell(value: str, column: str, database: str, datasette: Any) -> Markup | None:
+    if column == "claim_id":
+        return _link(article_url(datasette, _article_of(value), value), value)
+    if column == "article_id":
+        return _link(article_url(datasette, value), value)
+    if column in KEY_QUERIES:
+        query, param = KEY_QUERIES[column]
+        return _link(datasette.urls.database(database) + f"/{query}?{urlencode({param: value})}", value)
+    return None
+
+
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     if database != database_name(datasette) or not isinstance(value, str) or not value:
         return None
-    if table is None:  # a query: link ids to the article page
-        if column == "claim_id":
-            return Markup(f'<a class="pp-place" href="{escape(article_url(datasette, _article_of(value), value))}">{escape(value)}</a>')
-        if column == "article_id":
-            return Markup(f'<a class="pp-place" href="{escape(article_url(datasette, value))}">{escape(value)}</a>')
-        return None
+    if table is None:  # a query: link ids to the article page, keys to the canned queries about them
+        return _query_cell(value, column, database, datasette)
     link = CELL_LINKS.get(table)
     if link is None or column != link[0]:
         return None
@@ -64,7 +79,7 @@ def render_cell(row: Any, value: Any, column: str, table: str | None, database: 
     except (IndexError, KeyError):  # the row lacks the id columns (e.g. ?_col= chose others)
         return None
     target = article_url(datasette, article_id, anchor)
-    return Markup(f'<a class="pp-place" href="{escape(target)}">{escape(value)}</a>')
+    return _link(target, value)
 
 
 async def _rows(db: Any, sql: str, article_id: str) -> list[dict[str, Any]]:
