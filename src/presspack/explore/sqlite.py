@@ -20,7 +20,7 @@ import sqlite_utils
 
 from presspack import __version__
 from presspack.cache import default_cache_dir
-from presspack.errors import ExploreError, ReleaseNotFound
+from presspack.errors import ExploreError
 from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables, replacing
 from presspack.schemas import fields, foreign_keys, is_required, primary_key
 
@@ -124,11 +124,10 @@ def cached_database(release: str | Path, db: str | Path | None = None, cache_dir
     """The SQLite export of `release` at `db` (default: in the cache directory), written
     only when missing or stale (another release, export format or presspack version).
     Returns (path, True when it was (re)generated)."""
-    if not (Path(release) / "datapackage.json").is_file():
-        raise ReleaseNotFound(f"{release} is not a release: no datapackage.json")
+    digest = release_digest(release)  # ReleaseNotFound when it is no release
     path = Path(db) if db else default_database_path(release, cache_dir)
     found = stored_meta(path)
-    if found == _meta(release_digest(release)):
+    if found == _meta(digest):
         return path, False
     if path.exists() and not found:
         raise ExploreError(f"{path} exists and is not a presspack export: give another --db path (it is never overwritten)")
