@@ -53,6 +53,10 @@ def calls(monkeypatch):
     monkeypatch.setattr("presspack.audit.quality.load_quality", recorder("load_quality", returns={"measured": True}))
     monkeypatch.setattr("presspack.audit.show.render", recorder("render", returns="text"))
     monkeypatch.setattr("rich.console.Console", Printer)
+    monkeypatch.setattr("presspack.explore.serve.make_datasette", recorder("make_datasette", returns=("app", "x.db", False)))
+    monkeypatch.setattr("presspack.explore.serve.run", recorder("run"))
+    monkeypatch.setattr("presspack.explore.sqlite.export_sqlite", recorder("export_sqlite"))
+    monkeypatch.setattr("presspack.explore.duckdb.export_duckdb", recorder("export_duckdb"))
     return seen
 
 
@@ -112,6 +116,10 @@ CASES = [
     ("score", ["score", "r", "--gold", "g", "--json"], "--json", lambda c: c[-1][0] == "score_report"),
     ("show", ["show", "r", "a0123456789abcdef", "--width", "72"], "--width",
      lambda c: ("Console", (), {"width": 72}) in c and ("render", ("r", "a0123456789abcdef"), {}) in c),
+    ("serve", ["serve", "r", "--port", "8123"], "--port", lambda c: c[-1] == ("run", ("app", "127.0.0.1", 8123), {})),
+    ("serve", ["serve", "r", "--host", "0.0.0.0"], "--host", lambda c: c[-1] == ("run", ("app", "0.0.0.0", 8001), {})),
+    ("serve", ["serve", "r", "--db", "my.db"], "--db", lambda c: c[0] == ("make_datasette", ("r",), {"db": "my.db"})),
+    ("export", ["export", "r", "--to", "duckdb", "o.duckdb"], "--to", lambda c: c[-1] == ("export_duckdb", ("r", "o.duckdb"), {})),
 ]
 
 
@@ -135,12 +143,14 @@ def test_the_table_covers_every_option():
 def test_an_option_the_library_ignored_would_fail(calls, tmp_path, monkeypatch):
     """The recorder sees what the CLI passes: drop --executor on the way and the check fails."""
     monkeypatch.chdir(tmp_path)
-    real = cli._config
+    from presspack.cli import release_commands
+
+    real = release_commands._config
 
     def forgetful(args: argparse.Namespace):
         args.executor = None
         return real(args)
 
-    monkeypatch.setattr(cli, "_config", forgetful)
+    monkeypatch.setattr(release_commands, "_config", forgetful)
     cli.main(["release", "in/", "--out", "o", "--executor", "dask"])
     assert config_of(calls).executor != "dask"

@@ -40,3 +40,7 @@ class ReleaseNotFound(PresspackError):
 
 class NothingToRelease(PresspackError):
     """--bump auto found no difference from the latest release."""
+
+
+class ExploreError(PresspackError):
+    """A release cannot be explored: Datasette is not installed, or the database path is taken."""

@@ -1,0 +1,57 @@
+"""Command line: parse options, call one library function, print, set the exit code.
+
+Only this package prints or exits. Every command is one entry of COMMANDS (`table`): its
+handler (`release_commands`, `tool_commands`), help, example and the table of its
+options (Option rows, `options`); shared rows (PIPELINE, JSON, QUIET) are defined once
+and reused, so an option means the same in every command. Handlers import the library
+inside the function, so that `presspack --help` loads no pipeline stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from presspack._version import __version__
+from presspack.cli.options import EXIT_FAIL, EXIT_OK, EXIT_USAGE  # noqa: F401 - EXIT_OK is part of the CLI's API
+from presspack.cli.table import COMMANDS
+from presspack.errors import PresspackError
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presspack",
+        description="Turn news articles into a versioned, citable Parquet dataset.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"presspack {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, cmd in COMMANDS.items():
+        p = sub.add_parser(name, help=cmd.help.replace("%", "%%"), description=cmd.help, epilog=cmd.example,
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        groups: dict[str, Any] = {}
+        for o in cmd.options:
+            if o.group is not None and o.group not in groups:
+                groups[o.group] = p.add_mutually_exclusive_group()
+            (p if o.group is None else groups[o.group]).add_argument(*o.flags, **o.kwargs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command].handler(args)
+    except PresspackError as e:
+        print(f"presspack {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print(f"presspack {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback
+        print(f"presspack {args.command}: unexpected error: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+        return EXIT_FAIL

@@ -1,0 +1,319 @@
+"""presspack serve / export: the SQLite and DuckDB exports, the Datasette metadata, the
+article page (rendered in headless Chromium) and full-text search."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+import duckdb
+import lxml.html
+import pyarrow.parquet as pq
+import pytest
+import sqlite_utils
+
+from presspack.build.run import build
+from presspack.cli import main
+from presspack.errors import ExploreError
+from presspack.explore.article import article_html
+from presspack.explore.duckdb import export_duckdb
+from presspack.explore.metadata import QUERIES, datasette_metadata
+from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
+from presspack.explore.tables import release_tables
+from presspack.package.schemas import fields, foreign_keys, primary_key, table_schema
+from test_report import _chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = [
+    ("harbour.example.org", "2025-01-14", "Harbour reopens", "Port director Samuel Okafor said the harbour in Rotterdam "
+     "would reopen on Friday. “We have repaired the quay. The ships can return,” Okafor told reporters."),
+    ("harbour.example.org", "2025-02-03", "Strike ends in Antwerp", "Dock workers in Antwerp voted to end the strike, union "
+     "leader Maria Lopez said. “Schools come first,” Mayor Lena Park said on Tuesday."),
+    ("city.example.net", "2025-02-20", "Budget approved", "Mayor Lena Park said the council would approve the budget. "
+     "“Schools come first,” Park said. The opposition said the plan was too expensive."),
+    ("city.example.net", "2025-03-09", "Harbour budget", "The harbour budget was approved by the council in Rotterdam on "
+     "Monday, officials said."),
+]
+SEARCHES = [("claims", "first"), ("claims", "quay"), ("sentences", "harbour"), ("articles", "budget")]
+
+
+@pytest.fixture(scope="module")
+def release(tmp_path_factory, nlp, config):
+    src = tmp_path_factory.mktemp("news")
+    recs = [{"id": str(i), "source": s, "published": d, "title": t, "text": x, "url": f"https://{s}/n{i}"}
+            for i, (s, d, t, x) in enumerate(NEWS)]
+    (src / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    return build([src], tmp_path_factory.mktemp("out"), "1.0.0", config, nlp=nlp).release_dir
+
+
+@pytest.fixture(scope="module")
+def db(release, tmp_path_factory):
+    return export_sqlite(release, tmp_path_factory.mktemp("db") / "presspack.db")
+
+
+def _parquet(release: Path, table: str) -> list[dict]:
+    return pq.read_table(release / f"{table}.parquet").to_pylist()
+
+
+def _duckdb_hits(release: Path, table: str, column: str, word: str) -> int:
+    """Rows whose column holds `word` as a token: what FTS5's unicode61 tokenizer matches."""
+    sql = f"select count(*) from read_parquet(?) where regexp_matches(lower({column}), ?)"
+    return duckdb.connect().execute(sql, [str(release / f"{table}.parquet"), rf"\b{word}\b"]).fetchone()[0]
+
+
+def test_sqlite_export_is_byte_identical_and_complete(release, db, tmp_path):
+    again = export_sqlite(release, tmp_path / "elsewhere" / "other-name.db")
+    assert again.read_bytes() == db.read_bytes()
+    con = sqlite_utils.Database(db)
+    for table in release_tables(release):
+        t = con[table]
+        assert t.count == pq.ParquetFile(release / f"{table}.parquet").metadata.num_rows, table
+        assert t.pks == primary_key(table)
+        assert [c for c in t.columns_dict if c != "month"] == [f["name"] for f in fields(table)]
+        assert {(fk.column, fk.other_table, fk.other_column) for fk in t.foreign_keys} == {
+            (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in foreign_keys(table)}
+    assert con["articles"].detect_fts() == "articles_fts" and con["claims"].detect_fts() == "claims_fts"
+    months = {r["published"][:7]: r["month"] for r in con.query("select published, month from articles")}
+    assert months == {"2025-01": "2025-01", "2025-02": "2025-02", "2025-03": "2025-03"}
+    assert {r["month"] for r in con.query("select month from claims")} <= set(months)
+    assert not list(tmp_path.glob("elsewhere/.*"))  # no temporary file left
+
+
+@pytest.mark.parametrize(("table", "word"), SEARCHES)
+def test_full_text_search_matches_duckdb_on_the_parquet(release, db, table, word):
+    column = {"claims": "content_text", "sentences": "text", "articles": "title"}[table]
+    with sqlite3.connect(db) as con:
+        hits = con.execute(f"select count(*) from {table}_fts where {table}_fts match ?", [word]).fetchone()[0]
+    assert hits == _duckdb_hits(release, table, column, word)
+    assert hits >= (1 if table == "claims" else 2)  # the texts above (claims: must-contain, from the model)
+
+
+def test_cached_database_is_regenerated_only_when_the_release_changes(release, tmp_path):
+    path, generated = cached_database(release, cache_dir=tmp_path / "cache")
+    assert generated and path.is_file() and tmp_path / "cache" in path.parents
+    assert not list(release.glob("*.db"))  # never inside the release
+    assert cached_database(release, cache_dir=tmp_path / "cache") == (path, False)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for p in release.iterdir():
+        copy.joinpath(p.name).write_bytes(p.read_bytes())
+    with (copy / "SHA256SUMS").open("a") as f:
+        f.write("0" * 64 + "  extra\n")
+    other, generated = cached_database(copy, cache_dir=tmp_path / "cache")
+    assert generated and other != path
+    chosen = tmp_path / "chosen.db"
+    assert cached_database(release, db=chosen) == (chosen, True)
+    assert cached_database(copy, db=chosen) == (chosen, True)  # stale: another release
+    assert cached_database(copy, db=chosen) == (chosen, False)
+    taken = tmp_path / "taken.db"
+    taken.write_text("not a database")
+    with pytest.raises(ExploreError, match="not a presspack export"):
+        cached_database(release, db=taken)
+    assert taken.read_text() == "not a database"
+
+
+def test_duckdb_export_has_the_tables_keys_and_rows(release, tmp_path):
+    out = export_duckdb(release, tmp_path / "release.duckdb")
+    con = duckdb.connect(str(out), read_only=True)
+    for table in release_tables(release):
+        names = [f["name"] for f in fields(table)]
+        cols = ", ".join(f'"{n}"' for n in names)
+        rows = con.execute(f"select {cols} from {table}").fetchall()
+        assert rows == [tuple(r[n] for n in names) for r in _parquet(release, table)], table
+    kinds = {(t, k) for t, k in con.execute("select table_name, constraint_type from duckdb_constraints()").fetchall()}
+    for table in release_tables(release):
+        assert (table, "PRIMARY KEY") in kinds
+        assert bool(foreign_keys(table)) == ((table, "FOREIGN KEY") in kinds)
+    assert con.execute("select count(*) from claims where month is null").fetchone()[0] == 0
+
+
+def test_article_html_nests_spans_and_cuts_the_crossing_ones():
+    text = "Park said it. “One. Two,” he said."
+    sentences = [{"sentence_id": "s0", "start": 0, "end": 13, "is_heading": False},
+                 {"sentence_id": "s1", "start": 14, "end": 19, "is_heading": False},
+                 {"sentence_id": "s2", "start": 20, "end": 34, "is_heading": False}]
+    entities = [{"mention_id": "m0", "start": 0, "end": 4, "label": "PERSON", "canonical": "Lena Park"}]
+    claims = [{"claim_id": "c1", "speaker_start": 26, "speaker_end": 28, "speaker_name": None, "speaker_text": "he",
+               "cue_start": 29, "cue_end": 33, "content_start": 15, "content_end": 23, "kind": "direct"}]
+    page = article_html(text, sentences, entities, claims)
+    root = lxml.html.fragment_fromstring(page, create_parent="div")
+    assert root.text_content() == text
+    assert root.get_element_by_id("m0").text_content() == "Park" and root.get_element_by_id("m0").tag == "mark"
+    parts = root.xpath('//*[@data-span="c1-content"]')
+    assert [p.text_content() for p in parts] == ["One.", " ", "Two"]  # cut at the sentences' boundaries
+    assert [p.get("id") for p in parts] == ["c1-content", None, None]
+    assert [p.getparent().get("id") for p in parts] == ["s1", None, "s2"]
+    anchor = root.get_element_by_id("c1")
+    assert anchor.tag == "a" and anchor.get("class") == "pp-claim" and anchor.getnext().get("id") == "c1-content"
+    assert root.get_element_by_id("c1-cue").text_content() == "said"
+
+
+def test_metadata_describes_every_column_and_the_canned_queries_run(release, db):
+    meta = datasette_metadata(release, "presspack")
+    assert meta["title"].endswith("1.0.0") and "Cite as:" in meta["description_html"]
+    tables = meta["databases"]["presspack"]["tables"]
+    for table in release_tables(release):
+        assert tables[table]["description"] == table_schema(table)["description"]
+        assert {k: v for k, v in tables[table]["columns"].items() if k != "month"} == {
+            f["name"]: f["description"] for f in fields(table)}
+    assert tables["claims"]["facets"] == ["speaker_name", "kind", "month"] and tables[META_TABLE]["hidden"]
+    with sqlite3.connect(db) as con:
+        con.row_factory = sqlite3.Row
+        results = {name: [dict(r) for r in con.execute(q["sql"], {"speaker": "Samuel Okafor", "entity": "Rotterdam"})]
+                   for name, q in QUERIES.items()}
+    assert any("Okafor" in (r["speaker_name"] or "") for r in results["top_speakers"])
+    assert {r["title"] for r in results["articles_mentioning"]} == {"Harbour reopens", "Harbour budget"}
+    assert all(r["articles"] > 1 for r in results["repeated_quotes"])
+    assert "Schools come first" in {r["content_text"] for r in results["repeated_quotes"]}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"server exited: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"server did not answer {url}")
+
+
+def _dom(exe: str, url: str, profile: Path) -> lxml.html.HtmlElement:
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+           "--no-first-run", "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", url]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "<body" in proc.stdout, proc.stderr[-2000:]
+    return lxml.html.document_fromstring(proc.stdout)
+
+
+def _span_text(root: lxml.html.HtmlElement, key: str) -> str:
+    return "".join(e.text_content() for e in root.xpath("//div[@id='pp-text']//*[@data-span=$k]", k=key))
+
+
+@pytest.fixture
+def server(release, tmp_path):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "presspack", "serve", str(release), "--port", str(port),
+                             "--db", str(tmp_path / "served.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait(f"http://127.0.0.1:{port}/-/versions.json", proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _check_article(root: lxml.html.HtmlElement, article: dict, release: Path) -> None:
+    assert root.get_element_by_id("pp-text").text_content() == article["text"]
+    aid = article["article_id"]
+    for s in (r for r in _parquet(release, "sentences") if r["article_id"] == aid):
+        assert _span_text(root, s["sentence_id"]) == s["text"]
+    for e in (r for r in _parquet(release, "entities") if r["article_id"] == aid):
+        assert _span_text(root, e["mention_id"]) == e["text"]
+        assert "pp-ent" in root.get_element_by_id(e["mention_id"]).classes
+    for c in (r for r in _parquet(release, "claims") if r["article_id"] == aid):
+        assert root.xpath("//a[@class='pp-claim'][@id=$i]", i=c["claim_id"])
+        for part in ("speaker", "cue", "content"):
+            if c[f"{part}_text"]:
+                assert _span_text(root, f"{c['claim_id']}-{part}") == c[f"{part}_text"]
+                assert f"pp-{part}" in root.get_element_by_id(f"{c['claim_id']}-{part}").classes
+
+
+def test_served_article_page_and_search_in_headless_chromium(release, server, tmp_path):
+    exe = _chromium()
+    claims = _parquet(release, "claims")
+    okafor = next(c for c in claims if "Okafor" in (c["speaker_text"] or ""))  # must-contain: the harbour director speaks
+    article = next(a for a in _parquet(release, "articles") if a["article_id"] == okafor["article_id"])
+    root = _dom(exe, f"{server}/article/{article['article_id']}", tmp_path / "p1")
+    _check_article(root, article, release)
+    assert root.xpath("//h1")[0].text_content() == "Harbour reopens"
+    assert not root.xpath("//script[starts-with(@src, 'http')] | //link[starts-with(@href, 'http')]")  # no CDN
+
+    table = _dom(exe, f"{server}/served/claims", tmp_path / "p2")
+    links = {a.get("href") for a in table.xpath("//a[@class='pp-place']")}
+    assert links == {f"/article/{c['article_id']}#{c['claim_id']}" for c in claims}
+
+    keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
+    top = max(sorted(set(keys)), key=keys.count)
+    with urllib.request.urlopen(f"{server}/served/top_speakers") as r:
+        href = f"/served/claims_by_speaker?{urlencode({'speaker': top})}"
+        assert f'href="{href}"' in r.read().decode()
+    with urllib.request.urlopen(server + href) as r:
+        page = lxml.html.document_fromstring(r.read().decode())
+    assert len(page.xpath("//td//a[@class='pp-place'][contains(@href, '#')]")) == keys.count(top)
+
+    for i, (name, word) in enumerate(SEARCHES):
+        page = _dom(exe, f"{server}/served/{name}?_search={word}", tmp_path / f"s{i}")
+        found = re.search(r"([\d,]+) rows? where search matches", page.text_content())
+        column = {"claims": "content_text", "sentences": "text", "articles": "title"}[name]
+        assert found and int(found[1].replace(",", "")) == _duckdb_hits(release, name, column, word), (name, word)
+
+
+def test_serve_without_the_extra_says_how_to_install_it(release, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "datasette", None)
+    assert main(["serve", str(release)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "pip install 'presspack[explore]'" in err
+
+
+def test_serve_refuses_a_port_in_use(release, tmp_path, capsys):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        assert main(["serve", str(release), "--port", str(port), "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"presspack serve: error: cannot listen on 127.0.0.1:{port}")
+
+
+def _shell_examples(doc: Path) -> list[str]:
+    """The commands of a doc's ```sh and ```console blocks (```text blocks are shown, not run)."""
+    blocks = re.findall(r"^```(?:sh|console)\n(.*?)^```", doc.read_text(encoding="utf-8"), re.M | re.S)
+    return [line.removeprefix("$ ") for b in blocks for line in b.splitlines() if line.strip()]
+
+
+def test_every_shell_example_of_the_explore_docs_runs_on_the_sample_dataset(tmp_path):
+    commands = _shell_examples(ROOT / "docs" / "explore.md")
+    assert len(commands) >= 4 and not any(c.startswith("presspack serve") for c in commands)
+    (tmp_path / "dataset").symlink_to(ROOT / "dataset")
+    bindir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": f"{bindir}:{os.environ.get('PATH', '')}"}
+    for command in commands:
+        proc = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0 and proc.stdout.strip(), f"{command}: {proc.stderr[-2000:]}"
+    assert not (ROOT / "dataset" / "1.0.0" / "sample.db").exists()
+    assert (tmp_path / "sample.db").is_file() and (tmp_path / "sample.duckdb").is_file()
+
+
+def test_bench_serve_runs_on_a_tiny_corpus(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in sorted((ROOT / "tests" / "data" / "news").glob("*.txt"))[:3]:
+        (corpus / p.name).write_bytes(p.read_bytes())
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_serve.py"), str(corpus), "--repeat", "1", "--jobs", "1",
+                           "--work", str(tmp_path)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "serve, first answer, cached database: median" in proc.stdout and "export --to sqlite: median" in proc.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus"]  # scratch removed
