@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from presspack.errors import ConfigError
+from presspack.package.hashing import sha256_file
 
 CONFIG_NAME = "presspack.toml"
 # Where and how the build runs, never what it writes: left out of provenance and fingerprints.
@@ -166,7 +167,7 @@ class Config:
         d["config_file"] = None
         if src:
             p = Path(src)
-            d["config_file"] = {"name": p.name, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+            d["config_file"] = {"name": p.name, "sha256": sha256_file(p)}
         return d
 
     def sha256(self) -> str:

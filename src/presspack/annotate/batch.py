@@ -1,7 +1,9 @@
-"""spaCy pipelines: loading, the paragraph-boundary component, and annotate(batch).
+"""annotate(batch): the rows of each article from its spaCy Doc.
 
 annotate() is a pure function of (articles, pipeline, config): the same in a test, a
-worker process or a remote worker.
+worker process and on a Dask worker, and the unit the NLP cache stores. Batches run in
+parts of bounded text inside spaCy memory zones; each Doc gives sentences, entities
+(entities.mentions) and claims (claims), as plain picklable rows.
 """
 
 from __future__ import annotations
@@ -15,13 +17,7 @@ from weakref import WeakKeyDictionary
 from presspack import claims as claims_mod
 from presspack.entities import mentions as ent_mod
 from presspack.nlp import sentences as sent_mod
-from presspack.nlp.pipeline import (
-    deferred_components,
-    memory_zones,
-    one_blas_thread,
-    pipeline_language,
-    run_deferred,
-)
+from presspack.nlp.pipeline import deferred_components, memory_zones, one_blas_thread, pipeline_language, run_deferred
 from presspack.normalize.text import Article
 
 

@@ -33,6 +33,7 @@ from presspack.annotate.batch import AnnotatedArticle
 from presspack.errors import CacheError
 from presspack.nlp.pipeline import matmul
 from presspack.normalize.text import Article
+from presspack.package.hashing import sha256_file, sha256_text
 
 CACHE_FILE = "nlp-cache.sqlite"
 SCHEMA_VERSION = 1
@@ -76,7 +77,7 @@ def pipeline_fingerprint(config: Any, model: dict[str, Any]) -> str:
         "config": cfg,
         "gazetteers": _gazetteer_digests(config),
     }
-    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()
+    return sha256_text(json.dumps(blob, sort_keys=True, default=str))
 
 
 def _gazetteer_digests(config: Any) -> list[str | None]:
@@ -91,7 +92,7 @@ def _gazetteer_digests(config: Any) -> list[str | None]:
     for p in entities.gazetteers:
         path = Path(p) if Path(p).is_absolute() else base / p
         try:
-            out.append(hashlib.sha256(path.read_bytes()).hexdigest())
+            out.append(sha256_file(path))
         except OSError:
             out.append(None)
     return out
@@ -122,7 +123,7 @@ def code_digest() -> str:
 def content_key(article: Article) -> str:
     """sha256 of what annotate() reads from an article: text, paragraphs, language."""
     blob = json.dumps([article.text, article.paragraphs, article.meta.get("language")], ensure_ascii=False)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return sha256_text(blob)
 
 
 def encode(ann: AnnotatedArticle, article: Article) -> bytes:
@@ -162,7 +163,7 @@ class CachedLanguage:
         return self.language.assign(meta, text, evidence=self._evidence)
 
     def _evidence(self, text: str, title: str | None) -> dict[str, float]:
-        key = hashlib.sha256(f"{title or ''}\0{text}".encode()).hexdigest()
+        key = sha256_text(f"{title or ''}\0{text}")
         row = self.db.execute("SELECT code FROM languages WHERE text = ? AND version = ?", (key, _langid_version())).fetchone()
         if row is not None:
             try:
@@ -195,7 +196,7 @@ class CachedSignatures:
         import numpy as np
 
         version = f"{dedup.settings_key()}; {code_digest()}"
-        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        key = sha256_text(text)
         row = self.db.execute("SELECT sig FROM signatures WHERE text = ? AND version = ?", (key, version)).fetchone()
         if row is not None and (not row[0] or len(row[0]) == 8 * dedup.num_perm):
             return np.frombuffer(row[0], dtype="<u8").astype(np.uint64) if row[0] else None
@@ -297,7 +298,7 @@ class NLPCache:
     def input_key(self, config_sha256: str, sha256_file: str) -> str:
         """Key of an input file whose every article a build with this pipeline and
         configuration found in (or put into) the cache."""
-        return hashlib.sha256(f"{self.fingerprint}\0{config_sha256}\0{sha256_file}".encode()).hexdigest()
+        return sha256_text(f"{self.fingerprint}\0{config_sha256}\0{sha256_file}")
 
     def remember_inputs(self, keys: Iterable[str]) -> None:
         """Record input files (input_key) all of whose articles are now cached."""

@@ -22,12 +22,7 @@ from typing import Any, Protocol
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp.pipeline import (
-    language_pipelines,
-    load_pipeline,
-    model_identity,
-    model_info,
-)
+from presspack.nlp.pipeline import language_pipelines, load_pipeline, model_identity, model_info
 from presspack.normalize.text import Article
 
 EXECUTORS = ("local", "dask")

@@ -22,26 +22,15 @@ PolNeAR-style {"id", "text", "attributions"} records are gold as they are.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from presspack.package.hashing import sha256_text
 from presspack.audit import tables
-from presspack.audit.model import (
-    CLAIMS,
-    ENTITIES,
-    LAYERS,
-    SENTENCES,
-    Annotations,
-    Article,
-    Claim,
-    Span,
-    entity_labels,
-    span_text,
-)
+from presspack.audit.model import CLAIMS, ENTITIES, LAYERS, SENTENCES, Annotations, Article, Claim, Span, entity_labels, span_text
 from presspack.errors import PresspackError
 
 FORMATS = ("labelstudio", "brat", "jsonl")
@@ -61,9 +50,6 @@ class Gold:
     format: str
     notes: list[str] = field(default_factory=list)
 
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Resolver:

@@ -7,15 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from presspack.audit import brat, labelstudio
-from presspack.audit.gold import (
-    FORMATS,
-    Gold,
-    GoldError,
-    Resolver,
-    detect_format,
-    known_labels,
-    read_jsonl,
-)
+from presspack.audit.gold import FORMATS, Gold, GoldError, Resolver, detect_format, known_labels, read_jsonl
 
 
 def load_gold(path: str | Path, release: str | Path, fmt: str | None = None,

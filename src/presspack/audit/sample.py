@@ -14,7 +14,6 @@ annotation.conf, and predictions.jsonl (the same spans in presspack JSONL).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from presspack.audit.brat import write_brat
 from presspack.audit.gold import write_jsonl
 from presspack.audit.labelstudio import write_labelstudio
 from presspack.errors import PresspackError
+from presspack.package.hashing import sha256_text
 
 BY = tuple(tables.STRATA)
 UNKNOWN = "(unknown)"
@@ -51,7 +51,7 @@ class Sample:
 
 
 def sample_key(seed: int, article_id: str) -> str:
-    return hashlib.sha256(f"{seed}:{article_id}".encode()).hexdigest()
+    return sha256_text(f"{seed}:{article_id}")
 
 
 def stratum(row: dict[str, Any], by: str | None) -> str:

@@ -12,16 +12,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from presspack.audit.model import (
-    CLAIMS,
-    ENTITIES,
-    SENTENCES,
-    Annotations,
-    Article,
-    Claim,
-    Span,
-    one,
-)
+from presspack.audit.model import CLAIMS, ENTITIES, SENTENCES, Annotations, Article, Claim, Span, one
 from presspack.errors import ReleaseNotFound
 from presspack.package import schemas
 from presspack.package.manifest import read_json

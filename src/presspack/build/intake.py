@@ -1,4 +1,7 @@
-"""build(): SOURCE files in, one release directory out (atomically)."""
+"""The build's intake: every input file discovered, read by its reader, normalized,
+de-duplicated and given a language; accepted articles go on to the NLP, everything else
+is recorded in the ledger with a status and a reason.
+"""
 
 from __future__ import annotations
 

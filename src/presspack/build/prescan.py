@@ -1,4 +1,7 @@
-"""build(): SOURCE files in, one release directory out (atomically)."""
+"""The cache prescan: while the build reads its inputs, look ahead (the last files
+first) for an input the NLP cache has not seen, so that the spaCy pipeline is loaded only
+when some article needs it.
+"""
 
 from __future__ import annotations
 

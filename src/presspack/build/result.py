@@ -1,4 +1,6 @@
-"""build(): SOURCE files in, one release directory out (atomically)."""
+"""What a build returns (BuildResult) and the constants the build's modules share: the
+temporary directory prefix, row group sizes, the release date.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""build(): SOURCE files in, one release directory out (atomically)."""
+"""build(): SOURCE files in, one release directory out (atomically): intake, annotate
+(or take from the cache), write the tables, the entity index, manifest.json and
+datapackage.json, the extras, then seal and rename.
+"""
 
 from __future__ import annotations
 

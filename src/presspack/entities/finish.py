@@ -1,15 +1,5 @@
-"""The corpus-wide entity index and the keys that hold mentions together across articles.
-
-During the build, `EntityIndex.add` counts each article's mentions per key: in memory up
-to SPILL_AFTER distinct keys (about 0.75 kB each), then in a private temporary SQLite
-database (ScratchDB), so memory does not grow with the number of distinct entities. At
-the end, `resolve` merges keys that name one entity in different articles:
-- listed transliteration variants ("Zelensky" / "Zelenskyy") map to one spelling;
-- a person known only by a surname in some article ("Putin", "President Putin") joins
-  the one full name with that surname in the corpus ("Vladimir Putin"); when several
-  people share the surname with different first names, nothing is merged.
-`remap_table` then rewrites a finished Parquet table with the merged keys, batch by batch.
-Spilled or not, the index, the keys and the names are the same, to the byte.
+"""The end of a build's entity stage: the corpus-wide key merges applied to the written
+entities, claims and claim_entities tables (batch by batch), and the entity_index table.
 """
 
 from __future__ import annotations

@@ -1,15 +1,5 @@
-"""Entity mentions: span repair, recognition help, consistent labels, canonical names, keys.
-
-Steps per article (all deterministic given the model output):
-1. the model's entities; in all-caps paragraphs (headlines, datelines) the entities of
-   a re-cased copy instead, cased from the article's own spelling of each word;
-2. span repair: edge punctuation (abbreviation dots kept), possessive 's, a leading
-   "the" that is not part of the name, trailing numbers (scores, ages);
-3. recall: names recognized once in the article, the surnames of people, and the
-   user's gazetteer names are found again wherever the model missed them;
-4. one label per name within the article (majority vote; a surname of a person is a
-   person; gazetteer labels win);
-5. canonical name (fullest form in the article, or the gazetteer's canonical) and key.
+"""Finding known names in a text: every occurrence of a set of names (gazetteer entries,
+names already recognised elsewhere in the article), leftmost-longest, as one alternation.
 """
 
 from __future__ import annotations

@@ -8,12 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from presspack.explore.sqlite import META_TABLE
-from presspack.explore.tables import (
-    MONTH,
-    MONTH_DESCRIPTION,
-    MONTH_TABLES,
-    release_tables,
-)
+from presspack.explore.tables import MONTH, MONTH_DESCRIPTION, MONTH_TABLES, release_tables
 from presspack.extras.cite import apa, release_meta, url_of
 from presspack.package.manifest import read_datapackage
 from presspack.package.schemas import fields, table_schema

@@ -21,13 +21,7 @@ import sqlite_utils
 from presspack._version import __version__
 from presspack.annotate.cache import default_cache_dir
 from presspack.errors import ExploreError
-from presspack.explore.tables import (
-    MONTH,
-    MONTH_TABLES,
-    release_digest,
-    release_tables,
-    replacing,
-)
+from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables, replacing
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
 EXPORT_FORMAT = "1"  # bump when the layout of the exported database changes

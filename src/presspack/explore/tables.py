@@ -4,12 +4,12 @@ replacement of the database file."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from presspack.package.hashing import sha256_file
 from presspack.package.manifest import read_datapackage
 from presspack.package.schemas import available_tables, foreign_keys
 
@@ -39,7 +39,7 @@ def release_digest(release: str | Path) -> str:
     release = Path(release)
     read_datapackage(release)  # ReleaseNotFound when it is no release
     sums = release / "SHA256SUMS"
-    return hashlib.sha256((sums if sums.is_file() else release / "datapackage.json").read_bytes()).hexdigest()
+    return sha256_file(sums if sums.is_file() else release / "datapackage.json")
 
 
 @contextmanager

@@ -1,9 +1,6 @@
-"""presspack release: semantic versions, the versions.json index, immutability, provenance
-and the release extras (changelog, citation files, Croissant, dataset card, report).
-
-Release extras are functions of a finished release directory: they read only its
-datapackage.json, manifest.json and Parquet tables (and the previous release for the
-changelog), so they can be regenerated and tested without running any NLP.
+"""Writing and checking a release's extras: CHANGELOG.md, CITATION.cff, .zenodo.json,
+croissant.json, README.md (the card) and report.html, from the release directory alone;
+and the checks `validate` runs on them (immutability, citation, Croissant hashes).
 """
 
 from __future__ import annotations
@@ -13,18 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from presspack.audit.quality import datapackage_entry
-from presspack.errors import (
-    ReleaseExists,
-)
+from presspack.errors import ReleaseExists
 from presspack.extras import card, cite, croissant, report
 from presspack.extras.cite import CffSchemaMissing, validate_cff
 from presspack.extras.diff import diff_releases
-from presspack.extras.versions import (
-    VERSIONS_FILE,
-    immutability_problems,
-    is_recorded,
-    latest_release,
-)
+from presspack.extras.versions import VERSIONS_FILE, immutability_problems, is_recorded, latest_release
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import write_json
 from presspack.package.manifest import read_json, read_manifest

@@ -1,23 +1,17 @@
-"""presspack release: semantic versions, the versions.json index, immutability, provenance
-and the release extras (changelog, citation files, Croissant, dataset card, report).
-
-Release extras are functions of a finished release directory: they read only its
-datapackage.json, manifest.json and Parquet tables (and the previous release for the
-changelog), so they can be regenerated and tested without running any NLP.
+"""Semantic versions and the dataset's versions.json: ordering and bumping versions,
+the releases in a dataset directory, each release's file hashes, and immutability (a
+recorded release whose files changed).
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
 from typing import Any
 
-from presspack.errors import (
-    ReleaseNotFound,
-)
-from presspack.package.hashing import sha256_file
+from presspack.errors import ReleaseNotFound
+from presspack.package.hashing import sha256_file, sha256_text
 from presspack.package.jsonio import write_json
 from presspack.package.manifest import read_json, read_manifest
 
@@ -72,7 +66,7 @@ def file_hashes(release_dir: str | Path) -> dict[str, str]:
 
 def tree_hash(files: dict[str, str]) -> str:
     """One content hash for a whole release: sha256 over its sorted `path\\0sha256` lines."""
-    return hashlib.sha256("".join(f"{k}\0{v}\n" for k, v in sorted(files.items())).encode()).hexdigest()
+    return sha256_text("".join(f"{k}\0{v}\n" for k, v in sorted(files.items())))
 
 
 

@@ -1,8 +1,5 @@
-"""Input discovery and the reader registry.
-
-Readers know bytes and formats, nothing about NLP. Each is a generator over one input
-file that yields RawArticle or Reject items; adding a format is one module plus one
-entry in READERS.
+"""Input discovery: every file under the SOURCE paths, walked recursively in sorted
+order, with its format from its name (or 'unsupported') and a printable relative path.
 """
 
 from __future__ import annotations

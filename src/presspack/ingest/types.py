@@ -1,8 +1,6 @@
-"""Input discovery and the reader registry.
-
-Readers know bytes and formats, nothing about NLP. Each is a generator over one input
-file that yields RawArticle or Reject items; adding a format is one module plus one
-entry in READERS.
+"""What readers produce: InputFile (a file found under a SOURCE), RawArticle (a body with
+its metadata, before normalization) and Reject (an input that cannot become an article,
+with a one-line reason); META_FIELDS, the metadata a reader may fill (from schemas/).
 """
 
 from __future__ import annotations

@@ -1,7 +1,6 @@
-"""spaCy pipelines: loading, the paragraph-boundary component, and annotate(batch).
-
-annotate() is a pure function of (articles, pipeline, config): the same in a test, a
-worker process or a remote worker.
+"""spaCy pipelines: loading (by name or path, the profile's components), the
+paragraph-boundary component, model identity and provenance, numpy's BLAS for matrix
+products, and the language pipelines a build routes articles to.
 """
 
 from __future__ import annotations

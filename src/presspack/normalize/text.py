@@ -5,7 +5,6 @@ The normalized text is what every offset in the dataset indexes.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -13,8 +12,9 @@ from typing import Any
 
 from presspack.config import TextRules
 from presspack.errors import InputRejected
-from presspack.ingest.types import RawArticle
 from presspack.ingest.meta import canonical_url, parse_published
+from presspack.ingest.types import RawArticle
+from presspack.package.hashing import sha256_text
 
 # Zero-width and control characters removed from text (\n and \t are handled separately).
 _INVISIBLE = re.compile(
@@ -148,7 +148,7 @@ def normalize(raw: RawArticle, rules: TextRules, *, max_chars: int) -> Article:
             meta[key] = value
     if "language" in meta:
         meta["language"] = str(meta["language"]).lower().split("-")[0].split("_")[0][:3] or None
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sha = sha256_text(text)
     basis = meta.get("url") or text
-    article_id = "a" + hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+    article_id = "a" + sha256_text(basis)[:16]
     return Article(article_id=article_id, origin=raw.origin, text=text, paragraphs=spans, meta=meta, notes=notes, sha256=sha)

@@ -1,10 +1,6 @@
-"""presspack diff: what changed between two releases, and the semver bump it calls for.
-
-A release is read only through its own files: datapackage.json (schemas, row counts,
-table hashes) and the Parquet tables. Articles are matched by the primary key of the
-articles table; rows of every other table are attached to their article through that
-table's foreign key to articles, and compared per article as an unordered multiset, so
-a change in row order alone is not a change.
+"""Reading a release's manifest.json and datapackage.json: the head without the file
+entries, the entries one at a time (ijson), or their big arrays item by item, so that
+memory does not grow with the files and articles a release lists.
 """
 
 from __future__ import annotations

@@ -1,9 +1,5 @@
-"""presspack release: semantic versions, the versions.json index, immutability, provenance
-and the release extras (changelog, citation files, Croissant, dataset card, report).
-
-Release extras are functions of a finished release directory: they read only its
-datapackage.json, manifest.json and Parquet tables (and the previous release for the
-changelog), so they can be regenerated and tested without running any NLP.
+"""What `presspack info` shows: toolkit, library and model versions, configuration,
+input hashes and counts, read from a release's manifest (its input files streamed).
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""presspack release: semantic versions, the versions.json index, immutability, provenance
-and the release extras (changelog, citation files, Croissant, dataset card, report).
-
-Release extras are functions of a finished release directory: they read only its
-datapackage.json, manifest.json and Parquet tables (and the previous release for the
-changelog), so they can be regenerated and tested without running any NLP.
+"""presspack release: build the next semantic version of a dataset. The version is given,
+or the latest release bumped as asked, or (auto) bumped as the diff against the latest
+release calls for: a candidate is built, compared, then named and moved into place.
 """
 
 from __future__ import annotations

@@ -1,9 +1,6 @@
-"""presspack validate: files, hashes, schema, keys, enums, offsets and manifest consistency.
-
-The table checks run in DuckDB straight over the Parquet files (columnar scans, hash
-joins that spill to disk under a memory limit), so validation time and memory do not
-grow with Python object counts. Every problem names the file, the 1-based data row and
-the column. Frictionless runs too when asked.
+"""validate's manifest checks: each file entry against the manifest's JSON Schema and the
+tables (its article ids streamed to a temporary Parquet file, so memory does not grow
+with the articles listed), the counts, and every article listed exactly once.
 """
 
 from __future__ import annotations

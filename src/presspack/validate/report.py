@@ -1,9 +1,5 @@
-"""presspack validate: files, hashes, schema, keys, enums, offsets and manifest consistency.
-
-The table checks run in DuckDB straight over the Parquet files (columnar scans, hash
-joins that spill to disk under a memory limit), so validation time and memory do not
-grow with Python object counts. Every problem names the file, the 1-based data row and
-the column. Frictionless runs too when asked.
+"""A validation report: one Problem per finding (type, file, row, column, message),
+warnings, the checks run and the rows per table.
 """
 
 from __future__ import annotations

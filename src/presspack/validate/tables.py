@@ -1,9 +1,6 @@
-"""presspack validate: files, hashes, schema, keys, enums, offsets and manifest consistency.
-
-The table checks run in DuckDB straight over the Parquet files (columnar scans, hash
-joins that spill to disk under a memory limit), so validation time and memory do not
-grow with Python object counts. Every problem names the file, the 1-based data row and
-the column. Frictionless runs too when asked.
+"""validate's table checks, as SQL in DuckDB straight over the Parquet files: required
+values, enums, patterns and minimums from schemas/, primary and foreign keys, every
+span's offsets into articles.text, and the claims' targets.
 """
 
 from __future__ import annotations
