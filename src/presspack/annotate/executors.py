@@ -12,29 +12,71 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from itertools import islice
 from typing import Any, Protocol
 
-from presspack.annotate.batch import AnnotatedArticle
-from presspack.annotate.loading import (
-    LOAD_LOCK,
-    PIPELINES,
-    Loader,
-    PipelineSpec,
-    annotate_with,
-    extras_for,
-    pipeline_for,
-    run_batch,
-)
+from presspack.annotate.batch import AnnotatedArticle, annotate_batch
+from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import ConfigError, ExecutorError
-from presspack.nlp.pipeline import load_pipeline, model_identity, model_info
+from presspack.nlp.pipeline import (
+    language_pipelines,
+    load_pipeline,
+    model_identity,
+    model_info,
+)
 from presspack.normalize.text import Article
 
 EXECUTORS = ("local", "dask")
 
 
+@dataclass(frozen=True)
+class PipelineSpec:
+    """What a worker needs to build the pipeline itself: small, picklable."""
+
+    model: str | None
+    profile: str = "full"
+    batch_size: int = 32
+    gazetteers: tuple[str, ...] = ()  # absolute paths of the user's gazetteer files
+    models: tuple[tuple[str, str], ...] = ()  # other languages: (language code, pipeline)
+
+
+# One loaded pipeline per spec and process (worker processes inherit the parent's by fork).
+_PIPELINES: dict[PipelineSpec, Any] = {}
+_EXTRAS: dict[PipelineSpec, tuple[Any, dict[str, Any]]] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def extras_for(spec: PipelineSpec, nlp: Any) -> tuple[Any, dict[str, Any]]:
+    """The gazetteer and the other languages' pipelines for `spec`, loaded once per process."""
+
+    with _LOAD_LOCK:
+        got = _EXTRAS.get(spec)
+        if got is None:
+            got = _EXTRAS[spec] = (load_gazetteers(list(spec.gazetteers)), language_pipelines(dict(spec.models), nlp, profile=spec.profile))
+        return got
+
+
+def _annotate(spec: PipelineSpec, nlp: Any, articles: list[Article]) -> list[AnnotatedArticle]:
+    gazetteer, pipelines = extras_for(spec, nlp)
+    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines)
+
+
+def pipeline_for(spec: PipelineSpec) -> Any:
+    """The pipeline for `spec`, loaded once per process."""
+    with _LOAD_LOCK:
+        nlp = _PIPELINES.get(spec)
+        if nlp is None:
+            nlp = _PIPELINES[spec] = load_pipeline(spec.model, profile=spec.profile)
+        return nlp
+
+
+def run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
+    """The unit of work: rows for a batch of articles (same result wherever it runs)."""
+    return _annotate(spec, pipeline_for(spec), articles)
 
 
 class Handle(Protocol):
@@ -60,28 +102,24 @@ class _Lazy:
 
 class InlineExecutor:
     """In this process, one batch at a time (--jobs 1: one core). The pipeline loads at
-    the first batch that needs it, or, after `start()` (the build knows it will be
-    needed), in a thread while the build reads on: most of a rebuild's cached articles
-    are read while spaCy loads, and the NLP itself still runs one batch at a time."""
+    the first batch that needs it."""
 
     inflight = 0
 
     def __init__(self, spec: PipelineSpec, nlp: Any = None) -> None:
         self.spec = spec
         self.nlp = nlp
-        self._loading: Loader | None = None
 
     def start(self) -> None:
-        if self.nlp is None and self._loading is None:
-            self._loading = Loader(self.spec)
+        return None
 
     def _nlp(self) -> Any:
         if self.nlp is None:
-            self.nlp = self._loading.result() if self._loading is not None else pipeline_for(self.spec)
+            self.nlp = pipeline_for(self.spec)
         return self.nlp
 
     def submit(self, articles: list[Article]) -> Handle:
-        return _Lazy(lambda: annotate_with(self.spec, self._nlp(), articles))
+        return _Lazy(lambda: _annotate(self.spec, self._nlp(), articles))
 
     def model_info(self) -> dict[str, Any]:
         return model_info(self._nlp())
@@ -124,7 +162,7 @@ class ProcessExecutor:
             return
         if "fork" in multiprocessing.get_all_start_methods():
             if self.nlp is not None:
-                PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
+                _PIPELINES[self.spec] = self.nlp  # inherited by the forked workers
             ctx = multiprocessing.get_context("fork")
         else:  # pragma: no cover - not on Linux
             ctx = multiprocessing.get_context("spawn")
@@ -236,7 +274,7 @@ def _worker_pipeline(spec: PipelineSpec) -> Any:
         worker = get_worker()
     except (ImportError, ValueError):
         return pipeline_for(spec)
-    with LOAD_LOCK:
+    with _LOAD_LOCK:
         store = worker.__dict__.setdefault("_presspack_pipelines", {})
         if spec not in store:
             store[spec] = load_pipeline(spec.model, profile=spec.profile)
@@ -244,7 +282,7 @@ def _worker_pipeline(spec: PipelineSpec) -> Any:
 
 
 def _dask_run_batch(spec: PipelineSpec, articles: list[Article]) -> list[AnnotatedArticle]:
-    return annotate_with(spec, _worker_pipeline(spec), articles)
+    return _annotate(spec, _worker_pipeline(spec), articles)
 
 
 def _dask_model_info(spec: PipelineSpec) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from typing import Any
 
 from presspack.annotate.cache import inputs_known
 from presspack.ingest import discover
-from presspack.normalize import language as language_mod
 from presspack.normalize.text import Article
 from presspack.package.hashing import sha256_file
 
@@ -70,7 +69,6 @@ class Prescan:
             if self.need.is_set():
                 self.thread.join()  # it has finished: no thread runs while the workers fork
                 executor.start()
-                language_mod.preload()  # new files: their articles need the language model too
                 yield art
                 yield from it
                 return

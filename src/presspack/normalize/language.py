@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import threading
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,28 +39,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|#\w+|@\w+")
 
 
-_IDENTIFIER_LOCK = threading.Lock()  # preload() may be loading it in a thread
-
-
-def _identifier() -> Any:
-    with _IDENTIFIER_LOCK:
-        return _load_identifier()
-
-
 @cache
-def _load_identifier() -> Any:
+def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-
-
-def preload() -> threading.Thread:
-    """Load the language model in a thread (most of it is LZMA decompression, which
-    releases the GIL): a rebuild from the cache that finds new input files loads it while
-    it goes through the cached ones."""
-    thread = threading.Thread(target=_identifier, name="presspack-langid", daemon=True)
-    thread.start()
-    return thread
 
 
 def _letters(s: str) -> int:
