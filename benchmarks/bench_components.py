@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_corpus, machine, write_corpus  # noqa: E402
 
-from presspack.annotate import batch, loading  # noqa: E402
+from presspack.annotate import batch, executors  # noqa: E402
 from presspack.build import run as build_run  # noqa: E402
 from presspack.config import load_config  # noqa: E402
 from presspack.nlp import pipeline  # noqa: E402
@@ -103,7 +103,7 @@ def instrumented_load(name: str | None = None, *, profile: str = "full") -> Any:
 
 
 def instrument() -> None:
-    loading.load_pipeline = instrumented_load
+    executors.load_pipeline = instrumented_load
     rules = pipeline.run_rules
     pipeline.run_rules = lambda comp, doc: timed(f"{comp.__class__.__name__} (presspack.nlp.rules)", rules)(comp, doc)
     batch.sent_mod.sentence_rows = timed("rows: sentences", batch.sent_mod.sentence_rows)

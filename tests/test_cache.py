@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from presspack.annotate import cache as cache_mod
-from presspack.annotate import executors, loading
+from presspack.annotate import executors
 from presspack.normalize import language
 from presspack.build import build
 from presspack.build.intake import accepted_articles
@@ -120,33 +120,11 @@ def test_fully_cached_build_loads_neither_pipeline_nor_language_model(tmp_path, 
         raise AssertionError("the pipeline was loaded")
 
     monkeypatch.setattr(executors, "pipeline_for", no_loading)
-    monkeypatch.setattr(executors, "Loader", no_loading)  # not even in a thread
-    monkeypatch.setattr(loading, "load_pipeline", no_loading)
+    monkeypatch.setattr(executors, "load_pipeline", no_loading)
     monkeypatch.setattr(language, "identify", no_loading)  # languages are remembered too
-    monkeypatch.setattr(language, "preload", no_loading)
     again = build([corpus], tmp_path / "o", "1.0.1", cfg)  # no nlp= given: nothing may load it
     assert again.cache == {"hits": 6, "misses": 0}
     assert (again.release_dir / "manifest.json").read_text() == (first.release_dir / "manifest.json").read_text().replace('"1.0.0"', '"1.0.1"')
-
-
-def test_a_rebuild_with_a_new_file_loads_pipeline_and_language_model_early(tmp_path, corpus, nlp, config, monkeypatch):
-    cfg = dataclasses.replace(config, cache_dir=str(tmp_path / "cache"), jobs=1)
-    build([corpus], tmp_path / "o", "1.0.0", cfg, nlp=nlp)
-    grown = tmp_path / "grown"
-    shutil.copytree(corpus, grown)
-    (grown / "zz-council.txt").write_text(
-        "Council backs new bus lanes\n\nThe city council approved three new bus lanes on Monday, "
-        "the transport committee said in a statement.\n", encoding="utf-8")
-    started = []
-    real_loader, real_preload = executors.Loader, language.preload
-    monkeypatch.setattr(executors, "Loader", lambda spec: started.append("pipeline") or real_loader(spec))
-    monkeypatch.setattr(language, "preload", lambda: started.append("language model") or real_preload())
-    again = build([grown], tmp_path / "o", "1.1.0", cfg)  # the prescan finds the new file: both load in threads
-    assert again.cache == {"hits": 6, "misses": 1}
-    assert started == ["pipeline", "language model"]
-    scratch = build([grown], tmp_path / "s", "1.1.0", dataclasses.replace(cfg, cache=False), nlp=nlp)
-    for name in ("articles.parquet", "sentences.parquet", "entities.parquet", "claims.parquet", "manifest.json"):
-        assert (again.release_dir / name).read_bytes() == (scratch.release_dir / name).read_bytes()
 
 
 def test_cache_clear_cli(tmp_path, corpus, nlp, config):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack.annotate import executors, loading
+from presspack.annotate import executors
 from presspack.build.run import build
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.nlp.pipeline import deferred_components as nlp_deferred
@@ -208,7 +208,7 @@ def test_a_pipeline_that_fails_to_load_in_the_worker_is_an_error_not_a_hang(monk
     def broken(*a, **k):
         raise ModelNotFound("cannot load spaCy pipeline 'x'")
 
-    monkeypatch.setattr(loading, "load_pipeline", broken)
+    monkeypatch.setattr(executors, "load_pipeline", broken)
     spec = executors.PipelineSpec("no-such-model-for-this-test", config.profile, 2)
     ex = executors.ProcessExecutor(spec, 1)
     ex.start()
@@ -216,31 +216,6 @@ def test_a_pipeline_that_fails_to_load_in_the_worker_is_an_error_not_a_hang(monk
         ex.submit([_article(1)]).result()
     ex.close()
     assert ex.pool is None
-
-
-def test_a_started_inline_executor_loads_the_pipeline_in_a_thread(monkeypatch, config, nlp):
-    import threading
-
-    from presspack.errors import ModelNotFound
-
-    loaded = []
-
-    def load(name, *, profile="full"):
-        loaded.append(threading.current_thread().name)
-        if name == "broken-model-for-this-test":
-            raise ModelNotFound(f"cannot load spaCy pipeline {name!r}")
-        return nlp
-
-    monkeypatch.setattr(loading, "load_pipeline", load)
-    ex = executors.InlineExecutor(executors.PipelineSpec("threaded-model-for-this-test", config.profile, 2))
-    ex.start()  # the build knows it will need the pipeline: it loads while the build reads on
-    arts = [_article(i) for i in range(2)]
-    assert [a.article["article_id"] for a in ex.submit(arts).result()] == [a.article_id for a in arts]
-    assert loaded == ["presspack-load"]
-    broken = executors.InlineExecutor(executors.PipelineSpec("broken-model-for-this-test", config.profile, 2))
-    broken.start()
-    with pytest.raises(ModelNotFound):  # raised where the build waits for it, not lost in the thread
-        broken.submit(arts).result()
 
 
 def test_only_rule_components_followed_by_statistical_ones_are_deferred():
