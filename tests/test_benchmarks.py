@@ -21,6 +21,7 @@ def test_benchmark_scripts_run_on_a_tiny_corpus(tmp_path):
         "bench_speed.py": ["--repeat", "1", "--batch-size", "2"],
         "bench_memory.py": ["--factor", "2"],
         "bench_incremental.py": ["--repeat", "1"],
+        "bench_components.py": ["--profile", "fast"],
     }
     procs = {
         name: subprocess.Popen([sys.executable, str(ROOT / "benchmarks" / name), str(corpus), *args, "--work", str(tmp_path)],
@@ -38,6 +39,7 @@ def test_benchmark_scripts_run_on_a_tiny_corpus(tmp_path):
     assert "peak RSS 2x / 1x" in out["bench_memory.py"]
     assert "rebuild / full build" in out["bench_incremental.py"]
     assert "byte-identical to a build without cache: True" in out["bench_incremental.py"]
+    assert "| ner |" in out["bench_components.py"] and "| **total (build() in this process)** |" in out["bench_components.py"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("presspack-bench-")]  # scratch removed
 
 

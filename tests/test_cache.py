@@ -120,6 +120,7 @@ def test_fully_cached_build_loads_neither_pipeline_nor_language_model(tmp_path, 
         raise AssertionError("the pipeline was loaded")
 
     monkeypatch.setattr(executors, "pipeline_for", no_loading)
+    monkeypatch.setattr(executors, "load_pipeline", no_loading)
     monkeypatch.setattr(language, "identify", no_loading)  # languages are remembered too
     again = build([corpus], tmp_path / "o", "1.0.1", cfg)  # no nlp= given: nothing may load it
     assert again.cache == {"hits": 6, "misses": 0}

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from presspack.build.run import build
 
-distributed = pytest.importorskip("distributed")
-dask = pytest.importorskip("dask")
+try:
+    import dask
+    import distributed
+except ImportError:  # the tests that need a cluster are skipped; the missing-extra message is still tested
+    dask = distributed = None
+
+needs_dask = pytest.mark.skipif(distributed is None, reason="needs the extra presspack[dask]")
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
 
@@ -19,6 +27,7 @@ def release_bytes(release: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(release.iterdir())}
 
 
+@needs_dask
 def test_dask_build_is_byte_identical_to_local(tmp_path, nlp, config):
     base = dataclasses.replace(config, cache=False, batch_size=2)
     local = build([NEWS], tmp_path / "local", "1.0.0", base, nlp=nlp)
@@ -35,10 +44,35 @@ def test_dask_build_is_byte_identical_to_local(tmp_path, nlp, config):
     assert sum(counts.values()) >= 3  # 6 articles in batches of 2, plus the provenance task
 
 
+@needs_dask
 def test_unreachable_scheduler_is_one_clear_error(tmp_path, config):
     from presspack.errors import ExecutorError
 
     cfg = dataclasses.replace(config, cache=False, executor="dask", scheduler="tcp://127.0.0.1:9")
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}), pytest.raises(ExecutorError, match="Dask scheduler"):
         build([NEWS], tmp_path / "o", "1.0.0", cfg)
+    assert not (tmp_path / "o" / "1.0.0").exists()
+
+
+# `presspack build --executor dask` in a Python where dask cannot be imported (a None in
+# sys.modules makes `import distributed` raise ImportError, as when it is not installed).
+WITHOUT_DASK = (
+    "import sys; sys.modules['dask'] = sys.modules['distributed'] = None; "
+    "from presspack.cli import main; sys.exit(main(sys.argv[1:]))"
+)
+
+
+def test_dask_executor_without_dask_is_one_line_naming_the_extra(tmp_path):
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run(
+        [sys.executable, "-c", WITHOUT_DASK, "build", str(NEWS), "--out", str(tmp_path / "o"), "--version", "1.0.0",
+         "--executor", "dask", "--no-cache"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines() == [
+        "presspack build: error: the dask executor needs dask.distributed: pip install 'presspack[dask]'"
+    ]
+    assert "Traceback" not in proc.stdout + proc.stderr
     assert not (tmp_path / "o" / "1.0.0").exists()
