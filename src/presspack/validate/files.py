@@ -18,7 +18,7 @@ from presspack.package import schemas
 from presspack.package.hashing import sha256_file
 from presspack.package.manifest import read_manifest
 from presspack.package.seal import SEAL_NAME, read_seal
-from presspack.validate.report import Problem, ValidationReport
+from presspack.validate.report import Problem, ValidationReport, manifest_schema_problems
 
 _HEAD = Draft202012Validator(schemas.manifest_schema())
 
@@ -50,9 +50,9 @@ def read_manifest_checked(rep: ValidationReport, release: Path) -> dict[str, Any
     except ReleaseNotFound as e:
         rep.add(Problem("invalid-json", f"cannot read manifest.json: {e}", file="manifest.json"))
         return None
-    for err in _HEAD.iter_errors({**head, "files": []}):  # the file entries are checked one by one (check_manifest)
-        where = "/".join(str(x) for x in err.absolute_path) or "manifest"
-        rep.add(Problem("manifest-schema", f"{where}: {err.message[:200]}", file="manifest.json"))
+    # the file entries are checked one by one (check_manifest)
+    for p in manifest_schema_problems(_HEAD, {**head, "files": []}, whole="manifest"):
+        rep.add(p)
     return head
 
 

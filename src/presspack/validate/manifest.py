@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from presspack.errors import ReleaseNotFound
 from presspack.package import schemas
 from presspack.package.manifest import manifest_files_streamed
-from presspack.validate.report import MAX_PROBLEMS_PER_CHECK, Problem, ValidationReport
+from presspack.validate.report import MAX_PROBLEMS_PER_CHECK, Problem, ValidationReport, manifest_schema_problems
 from presspack.validate.tables import check_listed_sql, sql_literal
 
 # Rows of the listed article ids held in memory before they go to Parquet.
@@ -101,10 +101,10 @@ def _check_file_entry(rep: ValidationReport, f: Any, listing: _Listing) -> None:
     if not isinstance(f, dict):
         rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
         return
-    for err in _ENTRY.iter_errors({**f, "article_ids": [], "records": []}):  # both arrays are streamed and checked below
-        where = "/".join(str(x) for x in err.absolute_path) or "entry"
-        rep.add(Problem("manifest-schema", f"file {f.get('path')!r}: {where}: {err.message[:160]}", file="manifest.json", row=i,
-                        column=str(err.absolute_path[0]) if err.absolute_path else None))
+    # both arrays are streamed and checked below
+    for p in manifest_schema_problems(_ENTRY, {**f, "article_ids": [], "records": []}, whole="entry",
+                                      prefix=f"file {f.get('path')!r}: ", row=i, limit=160):
+        rep.add(p)
     if f.get("status") not in schemas.manifest_statuses():
         rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
     if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):

@@ -25,6 +25,18 @@ class Problem:
 
 
 
+def manifest_schema_problems(validator: Any, instance: Any, *, whole: str, prefix: str = "", row: int | None = None,
+                             limit: int = 200) -> list[Problem]:
+    """One 'manifest-schema' Problem per JSON Schema error of `instance` (a part of
+    manifest.json): the error's JSON path (`whole` for the instance itself) and message."""
+    out = []
+    for err in validator.iter_errors(instance):
+        path = [str(x) for x in err.absolute_path]
+        out.append(Problem("manifest-schema", f"{prefix}{'/'.join(path) or whole}: {err.message[:limit]}", file="manifest.json",
+                           row=row, column=path[0] if path and row is not None else None))
+    return out
+
+
 @dataclass
 class ValidationReport:
     release: str
