@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import ConfigError, ExecutorError
+from presspack.nlp.heap import keep_arrays_in_heap
 from presspack.nlp.pipeline import language_pipelines, load_pipeline, model_identity, model_info
 from presspack.normalize.text import Article
 
@@ -65,6 +66,7 @@ def pipeline_for(spec: PipelineSpec) -> Any:
     with _LOAD_LOCK:
         nlp = _PIPELINES.get(spec)
         if nlp is None:
+            keep_arrays_in_heap()
             nlp = _PIPELINES[spec] = load_pipeline(spec.model, profile=spec.profile)
         return nlp
 
