@@ -197,8 +197,12 @@ def test_listed_articles_are_checked_over_several_parquet_batches(release, monke
     monkeypatch.setattr(validate_mod, "LISTED_BATCH", 2)
     report = validate(release, frictionless=False)
     got = [(p.file, p.row, p.column, p.message) for p in report.problems if p.type == "manifest"]
+    # the entry's own fields are the JSON Schema's to check (these entries lack some), once
+    schema = [(p.row, p.column, p.message) for p in report.problems if p.type == "manifest-schema"]
+    assert [(r, m) for r, c, m in schema if c == "status"] == \
+        [(4, "file 'p': status: 'odd' is not one of ['accepted', 'partial', 'rejected', 'duplicate']")]
+    assert not [p for p in report.problems if p.type == "manifest" and p.column in ("status", "reason")]
     assert got == [
-        ("manifest.json", 4, "status", "file 'p' has status 'odd'"),
         ("manifest.json", 4, "records", "record {'status': 'rejected', 'reason': 'bad'} of 'p' is not a valid record (an origin, a status rejected or duplicate, a reason)"),
         ("manifest.json", 4, "records", "record {'origin': 'x#1'} of 'p' is not a valid record (an origin, a status rejected or duplicate, a reason)"),
         ("manifest.json", 5, "article_ids", "file 'q' is accepted but lists no article"),

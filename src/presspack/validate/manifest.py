@@ -101,14 +101,11 @@ def _check_file_entry(rep: ValidationReport, f: Any, listing: _Listing) -> None:
     if not isinstance(f, dict):
         rep.add(Problem("manifest", "entry is not an object", file="manifest.json", row=i))
         return
-    # both arrays are streamed and checked below
+    # The JSON Schema checks the entry's fields (a known status, a reason where one is
+    # due); its two arrays are streamed, and checked below.
     for p in manifest_schema_problems(_ENTRY, {**f, "article_ids": [], "records": []}, whole="entry",
                                       prefix=f"file {f.get('path')!r}: ", row=i, limit=160):
         rep.add(p)
-    if f.get("status") not in schemas.manifest_statuses():
-        rep.add(Problem("manifest", f"file {f.get('path')!r} has status {f.get('status')!r}", file="manifest.json", row=i, column="status"))
-    if f.get("status") in ("rejected", "duplicate", "partial") and not f.get("reason"):
-        rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} without a reason", file="manifest.json", row=i, column="reason"))
     ids = f.get("article_ids", []) or []  # a value that is not an array stays in the entry (None: none)
     if f.get("status") in ("accepted", "partial") and not (listing.n_ids or ids):
         rep.add(Problem("manifest", f"file {f.get('path')!r} is {f.get('status')} but lists no article", file="manifest.json", row=i, column="article_ids"))
