@@ -121,6 +121,23 @@ def test_cached_database_is_regenerated_only_when_the_release_changes(release, t
     assert taken.read_text() == "not a database"
 
 
+def test_cache_info_and_clear_count_and_remove_the_cached_exports(release, tmp_path, capsys):
+    """Each release served leaves an export in the cache; `presspack cache` shows them and
+    `clear` removes them, never a --db file of the user's."""
+    cache = tmp_path / "cache"
+    path, _ = cached_database(release, cache_dir=cache)
+    chosen = tmp_path / "chosen.db"
+    cached_database(release, db=chosen)
+    assert main(["cache", "info", "--cache-dir", str(cache), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["exports"] == 1 and info["exports_bytes"] == path.stat().st_size > 0
+    assert main(["cache", "clear", "--cache-dir", str(cache)]) == 0
+    assert "1 SQLite export(s) for presspack serve" in capsys.readouterr().out
+    assert not path.exists() and chosen.is_file()
+    assert main(["cache", "info", "--cache-dir", str(cache), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["exports"] == 0
+
+
 def test_duckdb_export_has_the_tables_keys_and_rows(release, tmp_path):
     out = export_duckdb(release, tmp_path / "release.duckdb")
     con = duckdb.connect(str(out), read_only=True)

@@ -84,15 +84,20 @@ def validate_cli(args: argparse.Namespace) -> int:
 def cache_cli(args: argparse.Namespace) -> int:
     from presspack.annotate.cache import cache_info, clear_cache
     from presspack.config import load_config
+    from presspack.explore.exports import clear_exports, exports_info
 
     cache_dir = args.cache_dir or load_config(args.config).cache_dir
-    info = clear_cache(cache_dir) if args.action == "clear" else cache_info(cache_dir)
+    if args.action == "clear":
+        info = {**clear_cache(cache_dir), **clear_exports(cache_dir)}
+    else:
+        info = {**cache_info(cache_dir), **exports_info(cache_dir)}
+    exports = f"{info['exports']} SQLite export(s) for presspack serve, {info['exports_bytes']} bytes"
     if args.json:
         print(json.dumps(info))
     elif args.action == "clear":
-        print(f"cleared {info['path']}: {info['entries']} entries removed")
+        print(f"cleared {info['path']}: {info['entries']} entries removed; {exports} removed")
     else:
-        print(f"{info['path']}: {info['entries']} entries for {info['fingerprints']} pipeline(s), {info['bytes']} bytes")
+        print(f"{info['path']}: {info['entries']} entries for {info['fingerprints']} pipeline(s), {info['bytes']} bytes; {exports}")
     return EXIT_OK
 
 

@@ -19,8 +19,8 @@ import pyarrow.parquet as pq
 import sqlite_utils
 
 from presspack._version import __version__
-from presspack.annotate.cache import default_cache_dir
 from presspack.errors import ExploreError
+from presspack.explore.exports import exports_dir
 from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables, replacing
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
@@ -116,8 +116,7 @@ def stored_meta(path: str | Path) -> dict[str, str]:
 
 def default_database_path(release: str | Path, cache_dir: str | Path | None = None) -> Path:
     """Where the cached export of a release lives: CACHE/explore/<digest prefix>/presspack.db."""
-    root = Path(cache_dir) if cache_dir else default_cache_dir()
-    return root / "explore" / release_digest(release)[:16] / "presspack.db"
+    return exports_dir(cache_dir) / release_digest(release)[:16] / "presspack.db"
 
 
 def cached_database(release: str | Path, db: str | Path | None = None, cache_dir: str | Path | None = None) -> tuple[Path, bool]:
