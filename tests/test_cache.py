@@ -159,3 +159,20 @@ def test_remembered_language_evidence_keeps_its_order(tmp_path):
     store.languages(Stub).assign(again, "some text")
     store.close()
     assert fresh["language"] == again["language"] == "en"
+
+
+def test_a_build_with_a_cache_leaves_the_language_model_unpacked_there(tmp_path, corpus):
+    """In a fresh process (the identifier is loaded once per process): the build writes the
+    unpacked copy into CACHE/models, `cache info` counts it and `cache clear` removes it."""
+    cache = tmp_path / "cache"
+    cmd = [sys.executable, "-m", "presspack"]
+    proc = subprocess.run([*cmd, "build", str(corpus), "--out", str(tmp_path / "o"), "--version", "1.0.0", "--cache-dir", str(cache)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    (copy,) = (cache / "models").iterdir()
+    assert copy.name.startswith("py3langid-") and copy.suffix == ".npz"
+    info = cache_mod.cache_info(cache)
+    assert info["entries"] == 6 and info["model_bytes"] == copy.stat().st_size > 60_000_000
+    proc = subprocess.run([*cmd, "cache", "clear", "--cache-dir", str(cache)], capture_output=True, text=True)
+    assert proc.returncode == 0 and f"unpacked language model ({info['model_bytes']} bytes) removed" in proc.stdout
+    assert not (cache / "models").exists() and cache_mod.cache_info(cache)["model_bytes"] == 0

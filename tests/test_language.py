@@ -115,3 +115,38 @@ def test_routing_in_build(make_release):
     manifest = json.loads((result.release_dir / "manifest.json").read_text())
     notes = {n["article_id"]: n["note"] for n in manifest["files"][0]["notes"]}
     assert "no installed pipeline" in notes[arts.loc["de", "article_id"]]
+
+
+def test_an_unpacked_copy_of_the_model_gives_the_same_identifier(tmp_path, monkeypatch):
+    """A build with a cache keeps the model unpacked in the cache (no LZMA on later loads);
+    the identifier made from the copy is the packed model's, array for array."""
+    from presspack.normalize import langmodel
+
+    packed = langmodel.identifier.__wrapped__()
+    langmodel.keep_unpacked_copy_in(tmp_path / "models")
+    try:
+        first = langmodel.identifier.__wrapped__()  # writes the copy
+        (copy,) = (tmp_path / "models").iterdir()
+        assert copy == langmodel.unpacked_path(tmp_path / "models") and langmodel.copies_bytes(tmp_path) == copy.stat().st_size
+
+        def no_lzma(*a, **k):
+            raise AssertionError("the packed model was decompressed")
+
+        monkeypatch.setattr(langmodel.lzma, "open", no_lzma)
+        again = langmodel.identifier.__wrapped__()
+        for ident in (first, again):
+            assert (ident.nb_ptc == packed.nb_ptc).all() and (ident.nb_pc == packed.nb_pc).all()
+            assert (ident.nb_classes, ident.tk_nextmove, ident.tk_row, ident.tk_output) == \
+                (packed.nb_classes, packed.tk_nextmove, packed.tk_row, packed.tk_output)
+        for text in ("Der Bundestag hat am Dienstag den Haushalt beschlossen.", "The council met on Tuesday evening."):
+            assert again.rank(text)[:3] == packed.rank(text)[:3]
+        monkeypatch.undo()
+        copy.write_bytes(b"damaged")  # a damaged copy: the packed model, as py3langid loads it
+        assert langmodel.identifier.__wrapped__().classify("Le conseil municipal a voté le budget.")[0] == "fr"
+        assert not copy.exists()  # removed, to be written anew by the next load
+        langmodel.identifier.__wrapped__()
+        assert copy.stat().st_size > 60_000_000
+        langmodel.remove_copies(tmp_path)
+        assert langmodel.copies_bytes(tmp_path) == 0
+    finally:
+        langmodel.keep_unpacked_copy_in(None)

@@ -32,6 +32,7 @@ from presspack._version import __version__
 from presspack.annotate.batch import AnnotatedArticle
 from presspack.errors import CacheError
 from presspack.nlp.pipeline import matmul
+from presspack.normalize import langmodel
 from presspack.normalize.text import Article
 from presspack.package.hashing import sha256_file, sha256_text
 
@@ -366,14 +367,14 @@ def cache_info(cache_dir: str | Path | None = None) -> dict[str, Any]:
     d = resolve_cache_dir(cache_dir)
     path = d / CACHE_FILE
     if not path.exists():
-        return {"path": str(path), "entries": 0, "fingerprints": 0, "bytes": 0}
+        return {"path": str(path), "entries": 0, "fingerprints": 0, "bytes": 0, "model_bytes": langmodel.copies_bytes(d)}
     db = _connect(d)
     try:
         n, k = db.execute("SELECT count(*), count(DISTINCT fingerprint) FROM entries").fetchone()
     finally:
         db.close()
     size = sum(p.stat().st_size for p in d.glob(CACHE_FILE + "*") if p.is_file())
-    return {"path": str(path), "entries": n, "fingerprints": k, "bytes": size}
+    return {"path": str(path), "entries": n, "fingerprints": k, "bytes": size, "model_bytes": langmodel.copies_bytes(d)}
 
 
 def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
@@ -395,4 +396,5 @@ def clear_cache(cache_dir: str | Path | None = None) -> dict[str, Any]:
             raise CacheError(f"cannot clear the NLP cache in {d}: {e}") from None
         finally:
             db.close()
+    langmodel.remove_copies(d)
     return before

@@ -18,13 +18,7 @@ from presspack.annotate import executors
 from presspack.build.intake import accepted_articles
 from presspack.build.ledger import Ledger
 from presspack.build.prescan import Prescan
-from presspack.build.result import (
-    PROBLEMS_SHOWN,
-    ROW_GROUPS,
-    TMP_PREFIX,
-    BuildResult,
-    release_date,
-)
+from presspack.build.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX, BuildResult, release_date
 from presspack.claims.targets import claim_entity_rows
 from presspack.config import Config, load_config
 from presspack.entities import index as entity_index
@@ -34,6 +28,7 @@ from presspack.errors import NoReleaseWritten, ReleaseExists
 from presspack.extras.finish import finish_release
 from presspack.extras.versions import SEMVER, record_release
 from presspack.nlp import pipeline as nlp_mod
+from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
 from presspack.normalize.text import Article
 from presspack.package import schemas
@@ -243,7 +238,9 @@ def _open_cache(config: Config, nlp: Any) -> Any:
     if not config.cache:
         return None
     fingerprint = cache_mod.pipeline_fingerprint(config, nlp_mod.model_identity(config.model, nlp))
-    return cache_mod.NLPCache(cache_mod.resolve_cache_dir(config.cache_dir), fingerprint)
+    directory = cache_mod.resolve_cache_dir(config.cache_dir)
+    langmodel.keep_unpacked_copy_in(directory / langmodel.MODELS_DIR)
+    return cache_mod.NLPCache(directory, fingerprint)
 
 
 def _model_info(executor: Any, cache: Any) -> dict[str, Any]:

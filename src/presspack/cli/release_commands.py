@@ -95,9 +95,11 @@ def cache_cli(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(info))
     elif args.action == "clear":
-        print(f"cleared {info['path']}: {info['entries']} entries removed; {exports} removed")
+        print(f"cleared {info['path']}: {info['entries']} entries removed; {exports} removed; unpacked language model "
+              f"({info['model_bytes']} bytes) removed")
     else:
-        print(f"{info['path']}: {info['entries']} entries for {info['fingerprints']} pipeline(s), {info['bytes']} bytes; {exports}")
+        print(f"{info['path']}: {info['entries']} entries for {info['fingerprints']} pipeline(s), {info['bytes']} bytes; {exports}; "
+              f"unpacked language model {info['model_bytes']} bytes")
     return EXIT_OK
 
 
@@ -131,11 +133,7 @@ def diff_cli(args: argparse.Namespace) -> int:
 
 
 def info_cli(args: argparse.Namespace) -> int:
-    from presspack.release import (
-        format_provenance,
-        provenance,
-        provenance_json,
-    )
+    from presspack.release import format_provenance, provenance, provenance_json
 
     p = provenance(args.release)
     if args.json:

@@ -25,6 +25,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from presspack.normalize.langmodel import identifier
+
 CHUNK_CHARS = 500  # paragraphs are grouped into chunks of at least this many characters
 SAMPLE_CHARS = 5000  # only this much of a long text is classified
 MIN_LETTERS = 20  # fewer letters than this: not identifiable
@@ -37,13 +39,6 @@ FUNCTION_CANDIDATES = 3  # checked for the model's best guesses
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 _NOISE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+|#\w+|@\w+")
-
-
-@cache
-def _identifier() -> Any:
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def _letters(s: str) -> int:
@@ -76,7 +71,7 @@ def _chunks(text: str, sample: int) -> list[str]:
 def vote(text: str, *, sample: int = SAMPLE_CHARS) -> dict[str, float]:
     """Share of the evidence per language: each chunk votes with letters x probability,
     divided by all letters (so the shares sum to at most 1)."""
-    ident = _identifier()
+    ident = identifier()
     scores: dict[str, float] = {}
     total = 0
     for chunk in _chunks(text, sample):
@@ -118,7 +113,7 @@ def function_word_vote(text: str) -> dict[str, float]:
     if len(words) < FUNCTION_HITS:
         return {}
     scored = []
-    for code, p in _identifier().rank(cleaned)[:FUNCTION_CANDIDATES]:
+    for code, p in identifier().rank(cleaned)[:FUNCTION_CANDIDATES]:
         hits = sum(w in _function_words(code) for w in words)
         if hits >= FUNCTION_HITS:
             scored.append((1 - (1 - float(p)) * (1 - hits / (len(words) + 1)), code))
