@@ -97,3 +97,17 @@ def test_a_users_own_malloc_settings_win(monkeypatch):
         assert heap.keep_arrays_in_heap() is False
     finally:
         heap.keep_arrays_in_heap.cache_clear()
+
+
+def test_a_sourced_component_keeps_everything_loaded(tmp_path):
+    """A component copied from another pipeline (`source = ...`) does not say what it
+    listens to: nothing is excluded from the config, _keep_only prunes after loading."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tagger")
+    nlp.get_pipe("tagger").add_label("NN")
+    nlp.initialize()
+    nlp.to_disk(tmp_path / "p")
+    config = (tmp_path / "p" / "config.cfg").read_text()
+    config = config.replace("pipeline = [\"tagger\"]", "pipeline = [\"tagger\",\"ner\"]")
+    (tmp_path / "p" / "config.cfg").write_text(config + "\n[components.ner]\nsource = \"somewhere_else\"\n")
+    assert _unneeded(str(tmp_path / "p"), FAST_COMPONENTS) == []

@@ -145,6 +145,8 @@ def _unneeded(name: str, wanted: tuple[str, ...]) -> list[str]:
     except (OSError, KeyError, TypeError, ValueError, configparser.Error):  # load everything; _keep_only prunes
         return []
     needed = {n for n in wanted if n in names}
+    if any(not isinstance(components.get(n), dict) or "source" in components[n] for n in needed):
+        return []  # a component copied from another pipeline: what it listens to is not written here
     feeds = {up for n in needed for up in _upstreams(components[n])}
     if "*" in feeds:
         feeds = {n for n in names if components[n].get("factory") in _EMBEDDERS}
