@@ -352,3 +352,23 @@ def test_prescan_looks_at_the_last_files_first(tmp_path, monkeypatch):
     assert need()
     assert hashed == ["9-new.txt"]  # found at once, nothing else hashed
     store.close()
+
+
+def test_write_behind_inserts_in_batches_and_at_flush():
+    import sqlite3
+
+    from presspack.package.spill import WRITE_BEHIND, WriteBehind
+
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v INTEGER)")
+    w = WriteBehind(db, "INSERT OR REPLACE INTO t VALUES (?, ?)")
+    for i in range(WRITE_BEHIND - 1):
+        w.add((f"k{i}", i))
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (0,)  # held back
+    w.add(("last", -1))
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (WRITE_BEHIND,) and w.pending == []
+    w.add(("k0", 100))
+    w.flush()
+    w.flush()  # nothing pending: no write
+    assert db.execute("SELECT count(*) FROM t").fetchone() == (WRITE_BEHIND,)
+    assert db.execute("SELECT v FROM t WHERE k = 'k0'").fetchone() == (100,)

@@ -35,6 +35,7 @@ from presspack.nlp.pipeline import matmul
 from presspack.normalize import langmodel
 from presspack.normalize.text import Article
 from presspack.package.hashing import sha256_file, sha256_text
+from presspack.package.spill import WriteBehind
 
 CACHE_FILE = "nlp-cache.sqlite"
 SCHEMA_VERSION = 1
@@ -158,7 +159,7 @@ class CachedLanguage:
     def __init__(self, db: sqlite3.Connection, language: Any) -> None:
         self.db = db
         self.language = language
-        self.pending: list[tuple[str, str, float]] = []
+        self.writes = WriteBehind(db, "INSERT OR REPLACE INTO languages (text, version, code, prob) VALUES (?, ?, ?, ?)")
 
     def assign(self, meta: dict[str, Any], text: str) -> list[str]:
         return self.language.assign(meta, text, evidence=self._evidence)
@@ -172,17 +173,11 @@ class CachedLanguage:
             except (ValueError, AttributeError):
                 pass  # a damaged entry is a miss
         shares = self.language.language_shares(text, title)
-        self.pending.append((key, json.dumps(shares), 0.0))  # in order: the first is the best guess
-        if len(self.pending) >= 256:
-            self.flush()
+        self.writes.add((key, _langid_version(), json.dumps(shares), 0.0))  # in order: the first is the best guess
         return shares
 
     def flush(self) -> None:
-        if self.pending:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO languages (text, version, code, prob) VALUES (?, ?, ?, ?)",
-                                    [(k, _langid_version(), c, p) for k, c, p in self.pending])
-            self.pending = []
+        self.writes.flush()
 
 
 class CachedSignatures:
@@ -191,7 +186,7 @@ class CachedSignatures:
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
-        self.pending: list[tuple[str, str, bytes]] = []
+        self.writes = WriteBehind(db, "INSERT OR REPLACE INTO signatures (text, version, sig) VALUES (?, ?, ?)")
 
     def get(self, dedup: Any, text: str) -> Any:
         import numpy as np
@@ -202,16 +197,11 @@ class CachedSignatures:
         if row is not None and (not row[0] or len(row[0]) == 8 * dedup.num_perm):
             return np.frombuffer(row[0], dtype="<u8").astype(np.uint64) if row[0] else None
         sig = dedup.signature(text)
-        self.pending.append((key, version, b"" if sig is None else sig.astype("<u8").tobytes()))
-        if len(self.pending) >= 256:
-            self.flush()
+        self.writes.add((key, version, b"" if sig is None else sig.astype("<u8").tobytes()))
         return sig
 
     def flush(self) -> None:
-        if self.pending:
-            with self.db:
-                self.db.executemany("INSERT OR REPLACE INTO signatures (text, version, sig) VALUES (?, ?, ?)", self.pending)
-            self.pending = []
+        self.writes.flush()
 
 
 @dataclass
@@ -269,7 +259,7 @@ class NLPCache:
             part = uniq[i : i + 500]
             marks = ",".join("?" * len(part))
             cur = self.db.execute(
-                f"SELECT content, value FROM entries WHERE fingerprint = ? AND content IN ({marks})",  # noqa: S608
+                f"SELECT content, value FROM entries WHERE fingerprint = ? AND content IN ({marks})",
                 [self.fingerprint, *part],
             )
             found.update(cur.fetchall())

@@ -1,7 +1,7 @@
 """Spilling to disk: ScratchDB (a private temporary SQLite database) and SpillToDisk,
 the one container base that keeps a build's bookkeeping in memory up to a threshold and
 in a ScratchDB past it (the ids seen, the file log's lists, the entity index, the
-near-duplicate index)."""
+near-duplicate index); and WriteBehind, rows held back and inserted in batches."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sqlite3
 from typing import Any
 
 COMMIT_EVERY = 1000  # writes per transaction
+WRITE_BEHIND = 256  # rows a WriteBehind holds back
 
 
 class ScratchDB:
@@ -42,6 +43,26 @@ class ScratchDB:
 
     def close(self) -> None:
         self.db.close()
+
+
+class WriteBehind:
+    """Rows for one INSERT statement into `db`, written WRITE_BEHIND at a time (one
+    transaction each) and at flush()."""
+
+    def __init__(self, db: sqlite3.Connection, sql: str) -> None:
+        self.db, self.sql = db, sql
+        self.pending: list[tuple[Any, ...]] = []
+
+    def add(self, row: tuple[Any, ...]) -> None:
+        self.pending.append(row)
+        if len(self.pending) >= WRITE_BEHIND:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            with self.db:
+                self.db.executemany(self.sql, self.pending)
+            self.pending = []
 
 
 class SpillToDisk:
