@@ -1,6 +1,6 @@
 """Memory of the build's bookkeeping per article, without spaCy: the ledger (the
 manifest's file entries, the article ids seen) and the near-duplicate index, driven
-through build.intake.accept_item with synthetic one-article files, then the manifest's `files`
+through orchestrate.intake.accept_item with synthetic one-article files, then the manifest's `files`
 written out as a build does.
 
     python benchmarks/bench_ledger.py [--articles 2000] [--factor 10] [--spill-after N] [--one-file]
@@ -54,7 +54,7 @@ def _rss_kb() -> int:
 def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False) -> dict[str, float]:
     import tracemalloc
 
-    from presspack.build import intake, ledger as ledger_mod
+    from presspack.orchestrate import intake, ledger as ledger_mod
     from presspack.normalize import dedup
     from presspack.config import load_config
     from presspack.ingest.types import InputFile, RawArticle

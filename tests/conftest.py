@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.config import load_config
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from presspack.audit import labelstudio, quality, sample, score, show, tables
 from presspack.audit.gold import GoldError
 from presspack.audit.load import load_gold
 from presspack.audit.model import Annotations, Claim, one
-from presspack.build import build
+from presspack.orchestrate import build
 from presspack.cli import main
 
 DATA = Path(__file__).resolve().parent / "data" / "audit"

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from presspack.package import schemas
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.errors import NoReleaseWritten, ReleaseExists
 from presspack.validate.run import validate
 

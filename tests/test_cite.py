@@ -165,7 +165,7 @@ def test_croissant_cites_the_version(releases):
 
 
 def test_bad_doi_is_a_config_error(tmp_path, nlp):
-    from presspack.build.run import build
+    from presspack.orchestrate.run import build
     from presspack.errors import ConfigError
 
     (tmp_path / "p.toml").write_text('[dataset]\ndoi = "not-a-doi"\n', encoding="utf-8")

@@ -39,7 +39,7 @@ def calls(monkeypatch):
             raise Called("print")
 
     targets = {
-        "presspack.build.build": "build", "presspack.release.release": "release", "presspack.validate.validate": "validate",
+        "presspack.orchestrate.build": "build", "presspack.release.release": "release", "presspack.validate.validate": "validate",
         "presspack.annotate.cache.cache_info": "cache_info", "presspack.annotate.cache.clear_cache": "clear_cache",
         "presspack.extras.diff.diff_releases": "diff", "presspack.release.provenance": "provenance",
         "presspack.extras.cite.cite": "cite",

@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from presspack.build.result import TMP_PREFIX
-from presspack.build.run import build
+from presspack.orchestrate.result import TMP_PREFIX
+from presspack.orchestrate.run import build
 from presspack.validate.run import validate
 
 # Children that build with a blank spaCy pipeline (sentencizer only), forked from the test

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 
 try:
     import dask

@@ -8,7 +8,7 @@ import json
 import shutil
 from pathlib import Path
 
-from presspack.build import build
+from presspack.orchestrate import build
 from presspack.extras.versions import version_key
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
 
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.cli import main
 from presspack.errors import ExploreError
 from presspack.explore.article import article_html

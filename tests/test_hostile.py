@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hostile import SECRET, write_cases
 
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.config import DedupSettings, Limits
 from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import reader_for

@@ -105,7 +105,7 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
     import dataclasses
 
     from presspack.package import jsonio as package
-    from presspack.build.run import build
+    from presspack.orchestrate.run import build
 
     src = tmp_path / "in"
     src.mkdir()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from presspack.annotate import executors
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.nlp.pipeline import deferred_components as nlp_deferred
 from presspack.normalize.text import Article
@@ -122,8 +122,8 @@ def test_annotate_stream_reads_ahead_only_a_bounded_window():
 
 
 def test_rows_do_not_depend_on_batch_size(nlp, config):
-    from presspack.build.intake import accepted_articles
-    from presspack.build.ledger import Ledger
+    from presspack.orchestrate.intake import accepted_articles
+    from presspack.orchestrate.ledger import Ledger
 
     arts = list(accepted_articles([NEWS], config, Ledger(), None))
     one = annotate_batch(arts, nlp, batch_size=1)
@@ -134,8 +134,8 @@ def test_rows_do_not_depend_on_batch_size(nlp, config):
 
 def test_a_batch_runs_in_parts_of_bounded_text_with_the_same_rows(nlp, config, monkeypatch):
     from presspack.annotate import batch as nlp_mod
-    from presspack.build.intake import accepted_articles
-    from presspack.build.ledger import Ledger
+    from presspack.orchestrate.intake import accepted_articles
+    from presspack.orchestrate.ledger import Ledger
 
     arts = [_article(i) for i in range(5)]  # 30 or 31 characters each
     assert [len(p) for p in nlp_mod._bounded(arts, 65)] == [2, 2, 1]

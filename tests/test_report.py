@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from presspack.build.run import build
+from presspack.orchestrate.run import build
 from presspack.extras.report import ACCENT, COLOR, Stats, charts, report_html, short, ticks
 
 CHART_TITLES = ["Articles per source", "Articles over time", "Language mix", "Sentences per article",

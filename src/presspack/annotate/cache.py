@@ -154,7 +154,7 @@ def decode(blob: bytes, article: Article) -> AnnotatedArticle:
 class CachedLanguage:
     """Language evidence (language.language_shares: shares per language) remembered by a hash of
     the text and title: a rebuild from the cache skips both loading the language model and
-    classifying. Passed to build.intake.accept_item as `language` (it offers `assign`)."""
+    classifying. Passed to orchestrate.intake.accept_item as `language` (it offers `assign`)."""
 
     def __init__(self, db: sqlite3.Connection, language: Any) -> None:
         self.db = db

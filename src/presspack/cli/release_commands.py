@@ -36,7 +36,7 @@ def _progress(args: argparse.Namespace) -> Callable[[int, str], None] | None:
 
 
 def _print_problems(result: Any) -> None:
-    from presspack.build.result import PROBLEMS_SHOWN
+    from presspack.orchestrate.result import PROBLEMS_SHOWN
 
     for f in result.problem_files:
         print(f"  {f['status']}: {f['path']}: {f['reason']}", file=sys.stderr)
@@ -50,7 +50,7 @@ def _print_problems(result: Any) -> None:
 
 
 def build_cli(args: argparse.Namespace) -> int:
-    from presspack.build import build
+    from presspack.orchestrate import build
 
     result = build(args.sources, args.out, args.version, _config(args), progress=_progress(args))
     if args.json:

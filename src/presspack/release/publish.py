@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from presspack.build.result import TMP_PREFIX, BuildResult
-from presspack.build.run import build
+from presspack.orchestrate.result import TMP_PREFIX, BuildResult
+from presspack.orchestrate.run import build
 from presspack.config import Config, load_config
 from presspack.errors import (
     NoReleaseWritten,

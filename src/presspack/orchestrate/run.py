@@ -15,10 +15,10 @@ from typing import Any
 from presspack._version import __version__
 from presspack.annotate import cache as cache_mod
 from presspack.annotate import executors
-from presspack.build.intake import accepted_articles
-from presspack.build.ledger import Ledger
-from presspack.build.prescan import Prescan
-from presspack.build.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX, BuildResult, release_date
+from presspack.orchestrate.intake import accepted_articles
+from presspack.orchestrate.ledger import Ledger
+from presspack.orchestrate.prescan import Prescan
+from presspack.orchestrate.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX, BuildResult, release_date
 from presspack.claims.targets import claim_entity_rows
 from presspack.config import Config, load_config
 from presspack.entities import index as entity_index

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from presspack.build.ledger import Ledger
+from presspack.orchestrate.ledger import Ledger
 from presspack.config import Config
 from presspack.errors import InputRejected
 from presspack.ingest import discover, reader_for

@@ -4,7 +4,7 @@
 records every file and record for the manifest; `prescan` checks the NLP cache ahead;
 `result` holds BuildResult and the build's constants."""
 
-from presspack.build.result import BuildResult
-from presspack.build.run import build
+from presspack.orchestrate.result import BuildResult
+from presspack.orchestrate.run import build
 
 __all__ = ["BuildResult", "build"]
