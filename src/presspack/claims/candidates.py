@@ -11,6 +11,9 @@ they are picklable and independent of the finder that made them; the assembler
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from presspack.claims.syntax import token_span, trim
 
 Span = tuple[int, int]
 
@@ -40,3 +43,13 @@ class Candidate:
             span = getattr(self, name)
             if span is not None and not (0 <= span[0] < span[1]):
                 raise ValueError(f"candidate {name} span {span} is empty or negative")
+
+
+def propose(finder: str, text: str, speaker: list[Any] | None, cue: Span | None, content: Span, kind: str | None = None) -> Candidate:
+    """A rule's Candidate: the speaker tokens (as the parse gives them) become a trimmed
+    character span; nothing is resolved here (the assembler does that, in text order)."""
+    source = None
+    if speaker:
+        ss, se = trim(text, *token_span(speaker))
+        source = (ss, se) if ss < se else None
+    return Candidate(content=content, finder=finder, cue=cue, source=source, kind=kind)

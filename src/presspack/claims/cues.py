@@ -55,7 +55,38 @@ def is_cue_verb(tok: Any) -> bool:
         return any((lemma, c.lower_) in lexicon()["verb_phrases"] or c.dep_ == "prep" and c.lower_ in preps for c in tok.children)
     if lemma in lexicon()["giving_verbs"] and lemma not in lexicon()["all_verbs"]:
         return _said_object(tok) is not None
+    if lemma in _PERCEPTION_OR_OUTCOME:
+        return _states_something(tok, lemma)
     return lemma in lexicon()["all_verbs"]
+
+
+# verbs that report speech, writing or a stated opinion only in some uses: perception
+# ("saw profits slump"), outcome ("figures showed", but "the company showed profits"),
+# forecast ("analysts expected a rise", "the deal is expected to close")
+_PERCEPTION_OR_OUTCOME = frozenset({"see", "show", "expect"})
+
+
+def _states_something(tok: Any, lemma: str) -> bool:
+    """Whether a perception, outcome or forecast verb is a cue here: "see" only as an
+    opinion ("voters see the plan as a tax", active, with its 'as'); "show" only with a
+    document speaking ("the survey showed that ...", "figures show a fall"); "expect"
+    only as someone's stated view of a clause ("she expects that ...", "he expects to
+    win"), not passive and not with a bare object (a forecast)."""
+    kids = list(tok.children)
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
+    if lemma == "see":
+        has_as = any(t.lower_ == "as" and t.i > tok.i for c in kids if c.dep_ in ("prep", "dobj", "oprd", "advcl", "ccomp")
+                     for t in c.subtree)
+        return has_as and not passive
+    if lemma == "show":
+        subj = next((c for c in kids if c.dep_ == "nsubj"), None)
+        return subj is not None and subj.lemma_.lower() in _document_nouns()
+    return not passive and any(c.dep_ in ("ccomp", "xcomp") for c in kids)
+
+
+@cache
+def _document_nouns() -> frozenset[str]:
+    return frozenset(lexicon()["speakers"]["document"])
 
 
 # the verbs that are cues only in a phrase (is_cue_verb)

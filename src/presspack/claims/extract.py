@@ -1,9 +1,10 @@
-"""The engine's flow: claim_rows (every rule, over a parsed Doc) and quote_claim_rows
-(quotes only, for pipelines without a parser)."""
+"""The engine's flow: the finders' candidates (rule_candidates) and the assembler's rows
+(claim_rows; quote_claim_rows: quotes only, for pipelines without a parser)."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from presspack.claims.cues import VERB_PHRASE_HEADS, is_cue_verb, lexicon
@@ -16,70 +17,103 @@ from presspack.claims.layouts import (
 from presspack.claims.phrases import according_to_rows, evidential_rows, in_source_rows
 from presspack.claims.predicates import SEEM, adjective_claim, noun_claim, raised_claim
 from presspack.claims.quotes import quote_spans
-from presspack.claims.rows import finish_rows
-from presspack.claims.speakers import SpeakerResolver
+from presspack.claims.assemble import assemble
+from presspack.claims.candidates import Candidate
 from presspack.claims.verbs import verb_claim
 from presspack.normalize.text import Article
 
 
-def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every claim of one article, in this order (speakers resolve in it: a pronoun to the
-    latest person who spoke): the claims of cue words, transcripts and block quotes, the
-    attributing phrases, then the quotes no claim covers; finish_rows makes the last pass."""
-    resolver = SpeakerResolver(doc, article, mentions)
-    quotes = quote_spans(article.text)
-    found = _cue_word_rows(doc, article, sentences, resolver, quotes)
-    found += transcript_rows(doc, article, sentences, resolver)
-    found += block_quote_rows(doc, article, sentences, resolver)
-    found += according_to_rows(doc, article, sentences, resolver)
-    found += evidential_rows(doc, article, sentences, resolver)
-    found += in_source_rows(doc, article, sentences, resolver)
+# The rule families, each a finder: (doc, article, quotes) -> candidates. Their order does
+# not matter (the assembler puts candidates in text order); the quote finder runs last
+# because it proposes only the quotes no other candidate's content covers.
+def _cue_words(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return _cue_word_candidates(doc, article, quotes)
+
+
+def _transcripts(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return transcript_rows(doc, article)
+
+
+def _block_quotes(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return block_quote_rows(doc, article)
+
+
+def _according_to(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return according_to_rows(doc, article)
+
+
+def _evidential(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return evidential_rows(doc, article)
+
+
+def _in_source(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
+    return in_source_rows(doc, article)
+
+
+FINDERS: tuple[Callable[[Any, Article, list[tuple[int, int]]], list[Candidate]], ...] = (
+    _cue_words, _transcripts, _block_quotes, _according_to, _evidential, _in_source)
+
+
+def rule_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]],
+                    finders: Iterable[Callable[[Any, Article, list[tuple[int, int]]], list[Candidate]]] = FINDERS) -> list[Candidate]:
+    """Every rule family's candidates, then the quotes none of them covers."""
+    found = [c for finder in finders for c in finder(doc, article, quotes)]
+    return found + quote_candidates(doc, article, quotes, found)
+
+
+def quote_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]], found: list[Candidate]) -> list[Candidate]:
+    """The quotes that no candidate's content covers (a title or a scare quote of a few
+    words is not speech unless a speaker and cue follow it)."""
     text = article.text
-    covered = [(r["content_start"], r["content_end"]) for r in found]
+    covered = sorted(c.content for c in found)
+    out: list[Candidate] = []
     for qs, qe in quotes:
         if any(s <= qs and qe <= e for s, e in covered):
             continue
         if len(text[qs:qe].split()) < 4 and not short_speech(doc, text, qe):
-            continue  # a title or a scare quote
-        row = quote_claim(doc, article, sentences, resolver, qs, qe, found)
-        if row:
-            found.append(row)
-    return finish_rows(article, found, quotes)
+            continue
+        c = quote_claim(doc, article, qs, qe)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]],
+               extra: Iterable[Candidate] = ()) -> list[dict[str, Any]]:
+    """Every claim of one article: the rules' candidates (and `extra` ones, e.g. a
+    model's), assembled into rows."""
+    quotes = quote_spans(article.text)
+    candidates = rule_candidates(doc, article, quotes) + list(extra)
+    return assemble(doc, article, sentences, mentions, candidates, quotes)
 
 
 def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Reduced claims for pipelines without a parser: quotes with a nearby speaker."""
-    resolver = SpeakerResolver(doc, article, mentions)
-    found: list[dict[str, Any]] = []
     quotes = quote_spans(article.text)
-    for qs, qe in quotes:
-        if len(article.text[qs:qe].split()) >= 4:
-            row = quote_claim(doc, article, sentences, resolver, qs, qe, found)
-            if row:
-                found.append(row)
-    return finish_rows(article, found, quotes)
+    found = [c for qs, qe in quotes if len(article.text[qs:qe].split()) >= 4
+             for c in [quote_claim(doc, article, qs, qe)] if c is not None]
+    return assemble(doc, article, sentences, mentions, found, quotes)
 
 
-def _cue_word_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
-                   quotes: list[tuple[int, int]]) -> list[dict[str, Any]]:
+def _cue_word_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
     """The claims of the tokens a rule can start from, in text order: a raising or passive
     verb's, else a cue verb's; an attitude adjective's; a cue noun's."""
     tokens = _candidates(doc)  # Token objects are costly: only for lemmas a rule can start from
     is_cue = [is_cue_verb(t) for t in tokens]
     cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
     lex = lexicon()
-    out: list[dict[str, Any]] = []
+    out: list[Candidate] = []
     for tok, tok_is_cue in zip(tokens, is_cue):
         row = None
         if tok_is_cue or tok.lemma_ in SEEM:
-            row = raised_claim(tok, article, sentences, resolver)
+            row = raised_claim(tok, article)
         if row is None:
             if tok_is_cue:
-                row = verb_claim(tok, article, sentences, resolver, quotes, cue_starts)
+                row = verb_claim(tok, article, quotes, cue_starts)
             elif tok.pos_ == "ADJ":
-                row = adjective_claim(tok, article, sentences, resolver)
+                row = adjective_claim(tok, article)
             elif tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex["nouns"] or tok.lemma_.lower() in lex["noun_preps"]):
-                row = noun_claim(tok, article, sentences, resolver)
+                row = noun_claim(tok, article)
         if row is not None:
             out.append(row)
     return out

@@ -12,20 +12,20 @@ from typing import Any
 
 from presspack.claims.cues import cue_tokens, is_cue_verb, lexicon
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, open_at
-from presspack.claims.rows import claim_kind, claim_row
-from presspack.claims.speakers import SpeakerResolver, speaker_tokens, subject
+from presspack.claims.candidates import Candidate, propose
+from presspack.claims.speakers import speaker_tokens, subject
 from presspack.claims.syntax import token_span, trim
 from presspack.normalize.text import Article
 
 _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
 
 
-def transcript_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+def transcript_rows(doc: Any, article: Article) -> list[Candidate]:
     """Interview and debate transcripts and headlines: a paragraph opening with `NAME: ...`
     (the name in capitals, a person or organization the parser recognised, a source noun:
     "Poll: ...", or proper nouns opening the article: its headline)."""
     text = article.text
-    out = []
+    out: list[Candidate] = []
     first = article.paragraphs[0][0] if article.paragraphs else -1
     for ps, pe, heading in article.paragraphs:
         m = _TRANSCRIPT.match(text, ps, pe)
@@ -42,16 +42,16 @@ def transcript_rows(doc: Any, article: Article, sentences: list[dict[str, Any]],
         cs, ce = trim(text, m.end(), pe)
         if ce - cs < 3:
             continue
-        out.append(claim_row(article, sentences, resolver, list(span), (m.end(1), m.end(1) + 1), (cs, ce)))
+        out.append(propose("transcript", article.text, list(span), (m.end(1), m.end(1) + 1), (cs, ce)))
     return out
 
 
-def block_quote_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+def block_quote_rows(doc: Any, article: Article) -> list[Candidate]:
     """A paragraph introduced by a report whose verb ends it with a colon ("The governor
     added:", "Ana Ruiz wrote:") and given without quote marks (a block quote whose marks
     the page did not have): the paragraph is the content, the report's verb the cue."""
     text = article.text
-    out = []
+    out: list[Candidate] = []
     paras = article.paragraphs
     for (_, ple, prev_heading), (ps, pe, heading) in zip(paras, paras[1:]):
         end = ple
@@ -68,21 +68,20 @@ def block_quote_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
             continue
         cs, ce = trim(text, ps, pe)
         if ce - cs >= 3:
-            out.append(claim_row(article, sentences, resolver, speaker_tokens(subj), token_span(cue_tokens(verb)), (cs, ce), kind="direct"))
+            out.append(propose("block_quote", article.text, speaker_tokens(subj), token_span(cue_tokens(verb)), (cs, ce), kind="direct"))
     return out
 
 
-_WORD = re.compile(r"\w+")
 
 
 _DASH_NAME = re.compile(r"[–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})")
 
 
-def quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
-                qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
+def quote_claim(doc: Any, article: Article, qs: int, qe: int) -> Candidate | None:
     """A quote with a speaker in its sentence (a cue verb with a subject, or a colon
     layout `X: "..."`, or a dash layout `"..." – X`: the first of the _SPEAKER_LAYOUTS
-    below that finds one), else the previous claim's speaker (_going_on)."""
+    below that finds one), else a quote that goes on from what came before it
+    (`continues`: the assembler decides, in text order, whose quote it is)."""
     span = doc.char_span(qs, qe, alignment_mode="expand")
     if span is None:
         return None
@@ -90,8 +89,8 @@ def quote_claim(doc: Any, article: Article, sentences: list[dict[str, Any]], res
         who = layout(doc, article.text, span, qs, qe)
         if who is not None:
             speaker, cue = who
-            return claim_row(article, sentences, resolver, speaker, cue, (qs, qe))
-    return _going_on(doc, article, sentences, resolver, span, qs, qe, found)
+            return propose("quote", article.text, speaker, cue, (qs, qe))
+    return Candidate(content=(qs, qe), finder="quote_continued", continues=True)
 
 
 def _cue_in_sentence(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
@@ -197,76 +196,6 @@ def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[
 
 # in this order: the first that finds a speaker wins
 _SPEAKER_LAYOUTS = (_cue_in_sentence, _cue_after, _colon_before, _dash_before, _lead_in, _dash_after)
-_SPEAKER_COLUMNS = ("speaker_text", "speaker_start", "speaker_end", "speaker_key", "speaker_name", "cue_text", "cue_start", "cue_end")
-
-
-def _going_on(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver, span: Any,
-              qs: int, qe: int, found: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """A quote with no speaker of its own after claims with a speaker (`found`, up to 600
-    characters before it): it goes on with the report before it (that claim's content
-    grows to take it in, and None is returned, or a row with its speaker and cue), else
-    it takes the speaker of the latest claim."""
-    text = article.text
-    prev = [r for r in found if r["content_end"] <= qs and r["speaker_start"] is not None and qs - r["content_end"] < 600]
-    if not prev:
-        return None
-    lead = _reported_before(doc, text, prev, span[0].sent, qs)
-    if lead is not None:
-        # "X said that A. “B.”" / "“A,” said X, the head of Y. “B.”": a quote in the
-        # sentence after a report of the same paragraph goes on with what X said: one
-        # content when what comes between is short, else B with X's speaker and cue
-        cs = lead["content_start"]
-        said = len(_WORD.findall(text, cs, lead["content_end"])) + len(_WORD.findall(text, qs, qe))
-        if len(_WORD.findall(text, lead["content_end"], qs)) <= said or lead["kind"] in ("direct", "mixed") and qs - lead["content_end"] < 150:
-            lead.update(content_end=qe, content_text=text[cs:qe], kind=claim_kind(text, cs, qe) if lead["kind"] != "direct" else "direct")
-            return None
-        row = claim_row(article, sentences, resolver, None, None, (qs, qe))
-        row.update({k: lead[k] for k in _SPEAKER_COLUMNS})
-        return row
-    near = max(prev, key=lambda r: (r["content_end"], r["content_start"]))
-    gap = text[near["content_end"]:qs]
-    if near["kind"] in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
-        # the same speaker's quote goes on after an interruption ("“A,” she said on
-        # the show “B”. “C.”"): one content
-        near.update(content_end=qe, content_text=text[near["content_start"]:qe])
-        return None
-    if near["kind"] in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near["cue_start"] is not None:
-        row = claim_row(article, sentences, resolver, None, None, (qs, qe))
-        row.update({k: near[k] for k in _SPEAKER_COLUMNS})
-        return row
-    p = prev[-1]
-    row = claim_row(article, sentences, resolver, None, None, (qs, qe))
-    row.update(speaker_key=p["speaker_key"], speaker_name=p["speaker_name"])
-    return row
-
-
-def _paragraph_on(gap: str) -> bool:
-    """The gap between a quote and the next is the end of the quote's paragraph and the
-    next paragraph opens with the quote (a speaker's quote going on in a paragraph of
-    its own)."""
-    head, _, tail = gap.rpartition("\n\n")
-    return "\n\n" not in head and not tail.strip(" \n" + QUOTE_OPEN)
-
-
-def _reported_before(doc: Any, text: str, prev: list[dict[str, Any]], sent: Any, qs: int) -> dict[str, Any] | None:
-    """The report a quote goes on with: a claim with a speaker and a cue in the sentence
-    before the quote's (or earlier in the same sentence), in the same paragraph; of
-    several, the one whose content starts first (not a report inside its speaker's
-    description)."""
-    if sent.start == 0 or text[sent.start_char:qs].strip(" \n" + QUOTE_OPEN):
-        return None  # not at the start of its sentence ("As X put it, Y is “...”")
-    before = doc[sent.start - 1].sent
-    lo = before.start_char
-    rows = [r for r in prev if r["cue_start"] is not None and lo <= r["cue_start"] < qs and r["content_start"] >= lo - 1
-            and "\n\n" not in text[r["content_end"]:qs] and len(_WORD.findall(text, r["content_start"], r["content_end"])) >= 4]
-    if not rows:
-        return None
-    lead = min(rows, key=lambda r: (r["content_start"], -r["content_end"]))
-    if any(r is not lead and r["content_start"] >= lead["content_end"] and r["speaker_start"] == lead["speaker_start"] for r in prev):
-        return None  # "“A,” she said, adding that B. “C.”": her second report comes in between
-    return lead
-
-
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
 
 

@@ -11,18 +11,18 @@ from typing import Any
 import numpy as np
 
 from presspack.claims.cues import content_child, is_cue_verb, lexicon
-from presspack.claims.rows import claim_row
-from presspack.claims.speakers import SpeakerResolver, speaker_tokens
+from presspack.claims.candidates import Candidate, propose
+from presspack.claims.speakers import speaker_tokens
 from presspack.claims.syntax import token_span, trim
 from presspack.normalize.text import Article
 
 _ACCORDING = re.compile(r"\baccording\b", re.IGNORECASE)
 
 
-def according_to_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+def according_to_rows(doc: Any, article: Article) -> list[Candidate]:
     """"according to X": X is the speaker; the content is the clause the phrase
     modifies (or the rest of the sentence when it modifies the whole sentence)."""
-    out = []
+    out: list[Candidate] = []
     text = article.text
     for m in _ACCORDING.finditer(text):
         tok = doc.char_span(m.start(), m.start() + 9)
@@ -63,7 +63,7 @@ def according_to_rows(doc: Any, article: Article, sentences: list[dict[str, Any]
         cs, ce = trim(text, *token_span(part))
         if ce - cs < 3:
             continue
-        out.append(claim_row(article, sentences, resolver, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce)))
+        out.append(propose("according_to", article.text, speaker, (tok.idx, to.idx + len(to.text)), (cs, ce)))
     return out
 
 
@@ -90,11 +90,11 @@ def _evidential_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(sorted(lexicon()["evidential_adverbs"])) + r")\b", re.IGNORECASE)
 
 
-def evidential_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+def evidential_rows(doc: Any, article: Article) -> list[Candidate]:
     """"The mayor reportedly left the city", "Reportedly, he had been warned": an evidential
     adverb (cues.toml evidential_adverbs) is the cue of the clause it modifies, whose
     source is unnamed."""
-    out = []
+    out: list[Candidate] = []
     text = article.text
     for m in _evidential_pattern().finditer(text):
         span = doc.char_span(m.start(), m.end())
@@ -107,14 +107,14 @@ def evidential_rows(doc: Any, article: Article, sentences: list[dict[str, Any]],
         if len(toks) < 3:
             continue
         cs, ce = trim(text, *token_span(toks))
-        out.append(claim_row(article, sentences, resolver, None, (adv.idx, adv.idx + len(adv.text)), (cs, ce)))
+        out.append(propose("evidential", article.text, None, (adv.idx, adv.idx + len(adv.text)), (cs, ce)))
     return out
 
 
 _FINDINGS = frozenset({"poll", "survey"})
 
 
-def in_source_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> list[dict[str, Any]]:
+def in_source_rows(doc: Any, article: Article) -> list[Candidate]:
     """"In a new poll, the mayor leads by ten points" / "... leads by ten points in the
     latest survey": a finding reported in a poll, survey, study or report (the source), the
     clause the phrase modifies being the content."""
@@ -122,7 +122,7 @@ def in_source_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], 
         LEMMA,  # (heavy: spaCy is loaded only once there is a Doc, see the package docstring)
     )
 
-    out = []
+    out: list[Candidate] = []
     text = article.text
     hashes = [doc.vocab.strings[w] for f in _FINDINGS for w in (f, f.capitalize())]
     for i in np.flatnonzero(np.isin(doc.to_array([LEMMA]).ravel(), hashes)).tolist():
@@ -143,5 +143,5 @@ def in_source_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], 
         if len([t for t in part if not t.is_punct]) < 3:
             continue
         cs, ce = trim(text, *token_span(part))
-        out.append(claim_row(article, sentences, resolver, speaker_tokens(obj), (tok.idx, tok.idx + 2), (cs, ce)))
+        out.append(propose("in_source", article.text, speaker_tokens(obj), (tok.idx, tok.idx + 2), (cs, ce)))
     return out

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from presspack.claims.cues import lexicon
-from presspack.claims.rows import claim_row
-from presspack.claims.speakers import SpeakerResolver, speaker_tokens, subject
+from presspack.claims.candidates import Candidate, propose
+from presspack.claims.speakers import speaker_tokens, subject
 from presspack.claims.syntax import agent, clause_tokens, token_span, trim
 from presspack.normalize.text import Article
 
@@ -20,7 +20,7 @@ _PASSIVE_CUES = ("say", "believe", "expect", "think", "report", "rumor", "rumour
                  "understand", "suppose", "estimate", "predict", "project", "fear", "see", "describe", "regard")
 
 
-def raised_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+def raised_claim(verb: Any, article: Article) -> Candidate | None:
     """Evidential and passive reporting ("Sales seem to have peaked", "He is said to be
     ill", "It appears that ..."): the whole clause is the content and the cue is the verb;
     the source is the agent of a passive ("is believed by X to ..."), else unnamed."""
@@ -59,13 +59,13 @@ def raised_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], r
         return None
     by = agent(verb)
     speaker = speaker_tokens(by) if by is not None else None
-    return claim_row(article, sentences, resolver, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce))
+    return propose("raising", article.text, speaker, (verb.idx, verb.idx + len(verb.text)), (cs, ce))
 
 
 _COPULAS = frozenset({"be", "seem", "remain", "become", "appear", "sound", "look", "feel", "grow", "stay"})
 
 
-def adjective_claim(adj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+def adjective_claim(adj: Any, article: Article) -> Candidate | None:
     """An attitude adjective after a copula: "The union is confident that ...", "She is
     eager to ...", "Voters are critical of ...". The subject of the copula is the source."""
     lex = lexicon()
@@ -97,10 +97,10 @@ def adjective_claim(adj: Any, article: Article, sentences: list[dict[str, Any]],
     cs, ce = trim(article.text, *token_span(content))
     if ce - cs < 3:
         return None
-    return claim_row(article, sentences, resolver, speaker_tokens(subj), (adj.idx, cue_end), (cs, ce))
+    return propose("cue_adjective", article.text, speaker_tokens(subj), (adj.idx, cue_end), (cs, ce))
 
 
-def noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver) -> dict[str, Any] | None:
+def noun_claim(noun: Any, article: Article) -> Candidate | None:
     """A cue noun with a "that" clause: "his claim that taxes will fall"."""
     for c in noun.children:
         if c.dep_ in ("acl", "ccomp") and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children):
@@ -115,7 +115,7 @@ def noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], res
                 speaker = subject(verb)
                 speaker = speaker_tokens(speaker) if speaker is not None else None
                 cue = (verb.idx, cue[1])  # "said in a statement"
-            return claim_row(article, sentences, resolver, speaker, cue, (cs, ce))
+            return propose("cue_noun", article.text, speaker, cue, (cs, ce))
     preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
     if preps:
         for c in noun.children:
@@ -126,7 +126,7 @@ def noun_claim(noun: Any, article: Article, sentences: list[dict[str, Any]], res
                 cs, ce = trim(article.text, *token_span(list(obj.subtree)))
                 if ce - cs < 3:
                     return None
-                return claim_row(article, sentences, resolver, _noun_speaker(noun), (noun.idx, c.idx + len(c.text)), (cs, ce))
+                return propose("cue_noun", article.text, _noun_speaker(noun), (noun.idx, c.idx + len(c.text)), (cs, ce))
     return None
 
 

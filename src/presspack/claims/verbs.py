@@ -11,9 +11,8 @@ from typing import Any
 
 from presspack.claims.cues import content_child, cue_tokens, is_cue_verb, lexicon
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, group_quotes
-from presspack.claims.rows import claim_row
+from presspack.claims.candidates import Candidate, propose
 from presspack.claims.speakers import (
-    SpeakerResolver,
     described_speaker,
     noun_before,
     speaker_tokens,
@@ -23,8 +22,8 @@ from presspack.claims.syntax import clause_tokens, own_subject, token_span, trim
 from presspack.normalize.text import Article
 
 
-def verb_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
-               quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+def verb_claim(verb: Any, article: Article,
+               quotes: list[tuple[int, int]], cue_starts: list[int]) -> Candidate | None:
     """The claim of a cue verb (is_cue_verb): its content (content_child, else the clause
     it is inserted in or modifies, else the sentence it closes), its speaker and cue; a
     quoted content takes in the run of quotes around it (direct speech)."""
@@ -35,7 +34,7 @@ def verb_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], res
     if found is None:
         found = _host_clause(verb) or _as_report(verb)
         if found is None:
-            return _trailing_cue(verb, article, sentences, resolver, quotes, cue_starts)
+            return _trailing_cue(verb, article, quotes, cue_starts)
     content, extra_cue = found
     hosted = bool(extra_cue) and extra_cue[0].dep_ in ("parataxis", "advcl") and extra_cue[0].i == verb.i
     ctoks, extra_cue = _content_tokens(verb, content, extra_cue, hosted)
@@ -56,7 +55,7 @@ def verb_claim(verb: Any, article: Article, sentences: list[dict[str, Any]], res
     cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
     if not run and not hosted and ce <= verb.idx:
         ce = max(ce, _inserted_rest(verb, subj, content, ce, text))
-    return claim_row(article, sentences, resolver, speaker, cue, (cs, ce), kind="direct" if run else None)
+    return propose("cue_verb", article.text, speaker, cue, (cs, ce), kind="direct" if run else None)
 
 
 def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool) -> tuple[list[Any], list[Any]]:
@@ -229,8 +228,8 @@ def _inserted_rest(verb: Any, subj: Any, content: Any, ce: int, text: str) -> in
     return trim(text, ce, rest[-1].idx + len(rest[-1].text))[1]
 
 
-def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
-                  quotes: list[tuple[int, int]], cue_starts: list[int]) -> dict[str, Any] | None:
+def _trailing_cue(verb: Any, article: Article,
+                  quotes: list[tuple[int, int]], cue_starts: list[int]) -> Candidate | None:
     """"A, she said." / "A, said the mayor." when the parser missed that A is what was said:
     a reporting verb and its subject closing the sentence after a comma."""
     if verb.lemma_.lower() not in lexicon()["verbs"]:
@@ -246,7 +245,7 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
     first = min(core)
     text = article.text
     if all(t.is_punct or t.is_space for t in sent if t.i < first):
-        return _after_quote(verb, subj, article, sentences, resolver, quotes, cue_starts, sent.doc[first].idx)
+        return _after_quote(verb, subj, article, quotes, cue_starts, sent.doc[first].idx)
     k = first - 1
     while k >= sent.start and (sent.doc[k].is_punct and sent.doc[k].text not in ",") or k >= sent.start and sent.doc[k].is_space:
         k -= 1
@@ -259,11 +258,11 @@ def _trailing_cue(verb: Any, article: Article, sentences: list[dict[str, Any]], 
         return None
     cue = token_span(cue_tokens(verb))
     cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
-    return claim_row(article, sentences, resolver, speaker_tokens(subj), cue, (cs, ce), kind="direct" if run else None)
+    return propose("cue_verb", article.text, speaker_tokens(subj), cue, (cs, ce), kind="direct" if run else None)
 
 
-def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[str, Any]], resolver: SpeakerResolver,
-                 quotes: list[tuple[int, int]], cue_starts: list[int], at: int) -> dict[str, Any] | None:
+def _after_quote(verb: Any, subj: Any, article: Article,
+                 quotes: list[tuple[int, int]], cue_starts: list[int], at: int) -> Candidate | None:
     """"“Who pays for it?” the mayor asked." : a quote ending in ? or ! closes a sentence
     of its own, and the cue and speaker follow as the next one."""
     text = article.text
@@ -275,4 +274,4 @@ def _after_quote(verb: Any, subj: Any, article: Article, sentences: list[dict[st
         return None
     cue = token_span(cue_tokens(verb))
     cs, ce, _ = group_quotes(text, quotes, qs, qe, cue, cue_starts)
-    return claim_row(article, sentences, resolver, speaker_tokens(subj), cue, (cs, ce), kind="direct")
+    return propose("cue_verb", article.text, speaker_tokens(subj), cue, (cs, ce), kind="direct")

@@ -1,0 +1,336 @@
+"""Speaker resolution: from a speaker as written to who it is, and what kind of speaker.
+
+The assembler calls `SpeakerResolver.resolve` once per claim, in text order, so the
+resolver only ever looks back at what the article said before the speaker:
+
+- a name resolves through its entity mention (a person, organisation, group, or a place
+  acting as an institution: "Moscow", "the White House"), never a date, time, number,
+  money, percent or quantity;
+- a pronoun to the latest speaker before it that agrees in gender and number (he / she:
+  a person whose title or given name does not say otherwise; they / it: an organisation,
+  group or place), else the nearest such entity mentioned before it, else no one;
+- a role or description ("the lord chancellor", "the Russian President", "the company")
+  to the entity the article gave that role ("Lord Chancellor Lord Falconer", "Vladimir
+  Putin, the Russian president"), else the nearest organisation for an organisation noun;
+- an unnamed speaker ("a spokesman", "sources close to the talks", "critics", "the
+  report") is typed anonymous, group or document and keeps no name unless the phrase names
+  the organisation it speaks for ("a Lufthansa spokesman", "an IMF official").
+
+`speaker_role` is the title or role the article gives the speaker where it speaks
+("Tory co-chairman Liam Fox", "Ana Ruiz, the shadow home secretary,", "the lord
+chancellor").
+"""
+
+from __future__ import annotations
+
+import bisect
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from presspack.normalize.text import Article
+
+PERSON_LABELS = ("PERSON", "PER")
+ORG_LABELS = ("ORG",)
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+GROUP_LABELS = ("NORP",)
+SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
+INSTITUTION_LABELS = ORG_LABELS + PLACE_LABELS + GROUP_LABELS
+
+SPEAKER_TYPES = ("person", "organisation", "group", "anonymous", "document", "unknown")
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+FIRST_PERSON = frozenset({"i", "me", "we", "us"})
+GROUP_PRONOUNS = frozenset({"they", "them", "it"})
+RELATIVE = frozenset({"who", "which", "that", "whom"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
+_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
+                         "unnamed", "anonymous", "senior"})
+
+
+_HONORIFICS = frozenset({"dr", "prof", "rev", "st"})
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a claim's speaker is: entity key and name (None when the text does not say),
+    type (one of SPEAKER_TYPES) and the role the article gives them."""
+
+    key: str | None = None
+    name: str | None = None
+    type: str = "unknown"
+    role: str | None = None
+
+
+def _label_type(label: str) -> str:
+    if label in PERSON_LABELS:
+        return "person"
+    if label in GROUP_LABELS:
+        return "group"
+    return "organisation"
+
+
+class SpeakerResolver:
+    """Resolves the speakers of one article, called in text order (see the module doc)."""
+
+    CONTINUITY_CHARS = 1500
+
+    def __init__(self, doc: Any, article: Article, mentions: list[dict[str, Any]]) -> None:
+        self.doc = doc
+        self.text = article.text
+        self.mentions = sorted((m for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
+                               key=lambda m: (m["start"], m["end"]))
+        self.starts = [m["start"] for m in self.mentions]
+        self.history: list[tuple[int, Speaker]] = []  # (position, speaker) of resolved person speakers, in text order
+        self._gender: dict[str, str | None] = {}
+
+    # -- the entry point -------------------------------------------------------------
+
+    def resolve(self, source: tuple[int, int] | None, *, cue: tuple[int, int] | None = None, method: str = "") -> Speaker:
+        if source is None:
+            return Speaker(type="anonymous" if method == "evidential" else "unknown")
+        ss, se = source
+        span = self.doc.char_span(ss, se, alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return Speaker()
+        speaker = self._resolve(span, ss)
+        if speaker.type == "person" and speaker.key is not None:
+            self.history.append((ss, speaker))
+        return speaker
+
+    # -- how ---------------------------------------------------------------------------
+
+    def _resolve(self, span: Any, s: int) -> Speaker:
+        head = span.root
+        m = self._at(head.idx, head.idx + len(head.text))
+        if m is not None:
+            return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self._role(span, head, m))
+        low = head.lower_
+        if head.tag_ in ("WP", "WDT") or low in RELATIVE:
+            return self._relative(head)
+        if head.pos_ == "PRON" or low in MALE_PRONOUNS | FEMALE_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON:
+            return self._pronoun(low, s)
+        if head.pos_ in ("NOUN", "PROPN"):
+            return self._description(span, head, s)
+        return Speaker()
+
+    def _at(self, s: int, e: int) -> dict[str, Any] | None:
+        k = bisect.bisect_right(self.starts, s) - 1
+        while k >= 0 and self.mentions[k]["start"] > s - 200:
+            m = self.mentions[k]
+            if m["start"] <= s and e <= m["end"]:
+                return m
+            k -= 1
+        return None
+
+    def _relative(self, head: Any) -> Speaker:
+        """"officials who said": the noun the relative clause hangs on."""
+        target = head.head.head if head.head.dep_ == "relcl" else None
+        if target is None:
+            return Speaker()
+        tm = self._at(target.idx, target.idx + len(target.text))
+        if tm is not None:
+            return Speaker(tm["entity_key"], tm["canonical"], _label_type(tm["label"]))
+        if target.pos_ in ("NOUN", "PROPN"):
+            lo = min(t.idx for t in target.subtree if t.i <= target.i)
+            span = self.doc.char_span(lo, target.idx + len(target.text), alignment_mode="expand")
+            if span is not None:
+                return self._description(span, target, target.idx)
+        return Speaker()
+
+    def _pronoun(self, low: str, s: int) -> Speaker:
+        if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
+            return self._person_before(s, "m" if low in MALE_PRONOUNS else "f")
+        if low in FIRST_PERSON:
+            return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
+        if low in GROUP_PRONOUNS:
+            m = self._previous(s, INSTITUTION_LABELS)
+            if m is not None and s - m["end"] <= self.CONTINUITY_CHARS:
+                return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]))
+            return Speaker(type="group" if low != "it" else "unknown")
+        return Speaker()
+
+    def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
+        k = bisect.bisect_left(self.starts, pos) - 1
+        while k >= 0:
+            m = self.mentions[k]
+            if m["label"] in labels and m["end"] <= pos and (gender is None or self.gender(m["entity_key"]) in (gender, None)):
+                return m
+            k -= 1
+        return None
+
+    def _person_before(self, s: int, gender: str | None) -> Speaker:
+        """The latest person who spoke before `s` and agrees with the pronoun, unless a
+        person named in full (who agrees too) was mentioned after them; else the nearest
+        agreeing person mentioned before."""
+        recent = next((sp for pos, sp in reversed(self.history) if pos < s and s - pos <= self.CONTINUITY_CHARS
+                       and (gender is None or self.gender(sp.key) in (gender, None))), None)
+        recent_pos = next((pos for pos, sp in reversed(self.history) if sp is recent), -1)
+        last = self._previous(s, PERSON_LABELS, gender)
+        if recent is not None:
+            if last is None or last["start"] < recent_pos or last["entity_key"] == recent.key or " " not in last["canonical"]:
+                return Speaker(recent.key, recent.name, "person")
+        if last is not None:
+            return Speaker(last["entity_key"], last["canonical"], "person")
+        return Speaker(type="unknown")
+
+    def gender(self, key: str | None) -> str | None:
+        """"m", "f" or None (the article does not say) for a person's entity key: from a
+        title written before any of its mentions, else its given name."""
+        if key is None:
+            return None
+        if key not in self._gender:
+            self._gender[key] = self._read_gender(key)
+        return self._gender[key]
+
+    def _read_gender(self, key: str) -> str | None:
+        lex = _gender_lexicon()
+        said: set[str] = set()
+        for m in self.mentions:
+            if m["entity_key"] != key:
+                continue
+            words = (self.text[max(0, m["start"] - 12):m["start"]].split()[-1:] + m["text"].split()[:1])
+            for w in words:
+                w = w.strip(".,").lower()
+                if w in lex["male_titles"]:
+                    said.add("m")
+                elif w in lex["female_titles"]:
+                    said.add("f")
+        if len(said) == 1:
+            return said.pop()
+        if said:
+            return None
+        first = next((m["canonical"].split()[0].lower() for m in self.mentions if m["entity_key"] == key and m["canonical"]), "")
+        if first in lex["male_given_names"]:
+            return "m"
+        if first in lex["female_given_names"]:
+            return "f"
+        return None
+
+    def _description(self, span: Any, head: Any, s: int) -> Speaker:
+        """A role or description: the entity the article gave that role, else by its noun."""
+        noun = head.lower_
+        lemma = head.lemma_.lower()
+        role = _phrase(span)
+        det = span[0].lower_ if span[0].lower_ in _DETERMINERS | _INDEFINITE else ""
+        plural = head.tag_ in ("NNS", "NNPS")
+        lex = _speaker_nouns()
+        if lemma in lex["document"] or noun in lex["document"]:
+            issuer = self._named_inside(span, head)
+            return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
+        if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
+            org = self._named_inside(span, head)
+            return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
+        named = self._named_apposition(head)
+        if named is not None:
+            return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
+        wants = PERSON_LABELS if lemma in lex["person"] else INSTITUTION_LABELS if lemma in lex["organisation"] else SPEAKER_LABELS
+        if det not in _INDEFINITE and not plural:
+            m = self._given_role(noun, s, wants)
+            if m is not None:
+                return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
+            if lemma in lex["organisation"]:
+                org = self._named_inside(span, head) or self._previous(s, INSTITUTION_LABELS)
+                if org is not None:
+                    return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
+                return Speaker(type="organisation", role=role)
+            if lemma in lex["person"]:
+                gender = "f" if noun.endswith("woman") else "m" if noun.endswith("man") and noun != "human" else None
+                found = self._person_before(s, gender)
+                return Speaker(found.key, found.name, "person", role)
+        if plural or det in _INDEFINITE:
+            return Speaker(type="group", role=None)
+        if head.pos_ == "PROPN":
+            return Speaker(type="unknown")
+        return Speaker(type="unknown", role=role)
+
+    def _named_apposition(self, head: Any) -> dict[str, Any] | None:
+        """"The Shadow Secretary of State for the Family, Theresa May, said": the name in
+        apposition to the role is who speaks."""
+        for c in head.children:
+            if c.dep_ == "appos" and c.i > head.i:
+                m = self._at(c.idx, c.idx + len(c.text))
+                if m is not None and m["label"] in PERSON_LABELS + ORG_LABELS:
+                    return m
+        return None
+
+    def _given_role(self, noun: str, s: int, labels: tuple[str, ...]) -> dict[str, Any] | None:
+        """The entity before `s` that the article gave this role: the noun in the few
+        words before its mention ("Russian President Vladimir Putin") or in an apposition
+        after it ("Vladimir Putin, the Russian president,")."""
+        k = bisect.bisect_left(self.starts, s) - 1
+        while k >= 0:
+            m = self.mentions[k]
+            k -= 1
+            if m["end"] > s or m["label"] not in labels:
+                continue
+            before = self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]
+            after = self.text[m["end"]:m["end"] + 60].lower()
+            appos = after.startswith(", ") and noun in after[2:].replace(",", " ").split()[:6]
+            if noun in [w.strip(",.'’s") for w in before] or appos:
+                return m
+        return None
+
+    def _named_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
+        """An organisation named in the speaker phrase itself ("a Lufthansa spokesman",
+        "an official of the IMF", "the Bank of Japan's survey")."""
+        for t in list(span) + [c for c in head.subtree if c.i >= span.end and c.i < span.end + 8]:
+            m = self._at(t.idx, t.idx + len(t.text))
+            if m is not None and m["label"] in INSTITUTION_LABELS:
+                return m
+        return None
+
+    def _role(self, span: Any, head: Any, m: dict[str, Any]) -> str | None:
+        """The title or role the article gives a named speaker here: words before the
+        name in the speaker phrase ("Tory co-chairman Liam Fox"), an apposition ("Liam Fox,
+        the Tory co-chairman,"), or the phrase the name stands in apposition to ("The
+        Shadow Secretary of State for the Family, Theresa May,")."""
+        doc = self.doc
+        before = [t for t in span if t.idx < m["start"]]
+        honorifics = _gender_lexicon()["male_titles"] | _gender_lexicon()["female_titles"] | _HONORIFICS
+        words = [t for t in before if not (t.lower_ in _DETERMINERS or t.lower_.rstrip(".") in honorifics
+                                           or t.is_punct and t.text not in "-–")]
+        if words and any(t.pos_ in ("NOUN", "PROPN") for t in words):
+            return _phrase(words)
+        ent_end = m["end"]
+        for c in head.children:
+            if c.dep_ == "appos" and c.idx >= ent_end and c.pos_ in ("NOUN", "PROPN") and self._at(c.idx, c.idx + len(c.text)) is None:
+                toks = [t for t in c.subtree if not t.is_punct or t.text in "-–'’"]
+                return _phrase(toks)
+        if head.dep_ == "appos" and head.head.i < head.i and head.head.pos_ == "NOUN":
+            h = head.head
+            toks = [t for t in doc[h.left_edge.i:h.i + 1]] + [t for t in h.subtree if h.i < t.i < head.left_edge.i]
+            toks = [t for t in toks if not t.is_punct or t.text in "-–'’"]
+            return _phrase(toks)
+        return None
+
+
+def _phrase(tokens: Any) -> str | None:
+    """A role phrase as written, without a leading determiner or possessive."""
+    toks = [t for t in tokens if not t.is_space]
+    while toks and (toks[0].lower_ in _DETERMINERS or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    if not toks:
+        return None
+    doc = toks[0].doc
+    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+
+
+@cache
+def _gender_lexicon() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))
+    return {k: frozenset(data[k]) for k in ("male_titles", "female_titles", "male_given_names", "female_given_names")}
+
+
+@cache
+def _speaker_nouns() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))["speakers"]
+    titles = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))["person_titles"]
+    out = {k: frozenset(v) for k, v in data.items()}
+    out["person"] = out["person"] | {t.split()[-1] for t in titles}
+    return out
