@@ -18,7 +18,7 @@ comparable):
   tokens and at least half of the predicted content's; P = pairs / predicted, R =
   pairs / gold. `source` (`cue`): a pair whose two sources (cues) share a character;
   P over predicted claims with a source (cue), R over gold claims with one. `triple`: a
-  pair whose source is right (or absent in both) and whose cue is right; P over all
+  pair whose source is right (or absent in both) and whose cue is right (or absent in both); P over all
   predicted claims, R over all gold claims. Also `content_exact` (the same token set)
   and `content_any` (at least one shared token), both one to one.
 
@@ -143,7 +143,7 @@ def claim_counts(text: str, gold: Annotations, pred: Annotations) -> Counts:
         c["content"] += 1
         c["source"] += src
         c["cue"] += cue
-        c["triple"] += (src or (not g.source and not p.source)) and cue
+        c["triple"] += (src or (not g.source and not p.source)) and (cue or (not g.cue and not p.cue))
     c["content_exact"] = len(pair_up(gt, pt, size, lambda g, p, ov: g == p))
     c["content_any"] = len(pair_up(gt, pt, size))
     n_g, n_p = len(G), len(P)

@@ -70,8 +70,8 @@ def _states_something(tok: Any, lemma: str) -> bool:
     """Whether a perception, outcome or forecast verb is a cue here: "see" only as an
     opinion ("voters see the plan as a tax", active, with its 'as'); "show" only with a
     document speaking ("the survey showed that ...", "figures show a fall"); "expect"
-    only as someone's stated view of a clause ("she expects that ...", "he expects to
-    win"), not passive and not with a bare object (a forecast)."""
+    only as what someone expects ("she expects that ...", "analysts expect a rise"), not
+    as a forecast nobody states ("the deal is expected to close", "the expected rise")."""
     kids = list(tok.children)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
     if lemma == "see":
@@ -81,7 +81,7 @@ def _states_something(tok: Any, lemma: str) -> bool:
     if lemma == "show":
         subj = next((c for c in kids if c.dep_ == "nsubj"), None)
         return subj is not None and subj.lemma_.lower() in _document_nouns()
-    return not passive and any(c.dep_ in ("ccomp", "xcomp") for c in kids)
+    return not passive and tok.dep_ != "amod" and any(c.dep_ in ("nsubj", "csubj") for c in kids)
 
 
 @cache

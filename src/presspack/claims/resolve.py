@@ -96,10 +96,25 @@ class SpeakerResolver:
         span = self.doc.char_span(ss, se, alignment_mode="expand")
         if span is None or len(span) == 0:
             return Speaker()
-        speaker = self._resolve(span, ss)
-        if speaker.type == "person" and speaker.key is not None:
+        speaker = self._named_after(span, se) or self._resolve(span, ss)
+        if speaker.type in ("person", "organisation") and speaker.key is not None:
             self.history.append((ss, speaker))
         return speaker
+
+    def _named_after(self, span: Any, se: int) -> Speaker | None:
+        """"according to its Paris lawyer, Emmanuel Gaillard," / "a government spokesman,
+        Ana Ruiz, said": a person named in apposition right after the speaker phrase."""
+        text = self.text
+        if text[se:se + 2] != ", ":
+            return None
+        k = bisect.bisect_left(self.starts, se + 2)
+        if k < len(self.mentions):
+            m = self.mentions[k]
+            if m["start"] == se + 2 and self._is_person(m):
+                return Speaker(m["entity_key"], m["canonical"], "person", _phrase(span))
+        return None
+
+
 
     # -- how ---------------------------------------------------------------------------
 
@@ -154,20 +169,31 @@ class SpeakerResolver:
         return Speaker()
 
     def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
+        people = labels == PERSON_LABELS
         k = bisect.bisect_left(self.starts, pos) - 1
         while k >= 0:
             m = self.mentions[k]
-            if m["label"] in labels and m["end"] <= pos and (gender is None or self.gender(m["entity_key"]) in (gender, None)):
+            if ((self._is_person(m) if people else m["label"] in labels) and m["end"] <= pos
+                    and (gender is None or self.gender(m["entity_key"]) in (gender, None))):
                 return m
             k -= 1
         return None
+
+    def _is_person(self, m: dict[str, Any]) -> bool:
+        """A person's mention: labelled so, or opening with a given name the NER took for
+        an organisation ("Dolores M Troiani")."""
+        if m["label"] in PERSON_LABELS:
+            return True
+        first = m["text"].split()[0].lower() if m["text"].split() else ""
+        lex = _gender_lexicon()
+        return m["label"] in ORG_LABELS and " " in m["text"] and (first in lex["male_given_names"] or first in lex["female_given_names"])
 
     def _person_before(self, s: int, gender: str | None) -> Speaker:
         """The latest person who spoke before `s` and agrees with the pronoun, unless a
         person named in full (who agrees too) was mentioned after them; else the nearest
         agreeing person mentioned before."""
         recent = next((sp for pos, sp in reversed(self.history) if pos < s and s - pos <= self.CONTINUITY_CHARS
-                       and (gender is None or self.gender(sp.key) in (gender, None))), None)
+                       and sp.type == "person" and (gender is None or self.gender(sp.key) in (gender, None))), None)
         recent_pos = next((pos for pos, sp in reversed(self.history) if sp is recent), -1)
         last = self._previous(s, PERSON_LABELS, gender)
         if recent is not None:
@@ -218,22 +244,24 @@ class SpeakerResolver:
         det = span[0].lower_ if span[0].lower_ in _DETERMINERS | _INDEFINITE else ""
         plural = head.tag_ in ("NNS", "NNPS")
         lex = _speaker_nouns()
+        named = self._named_apposition(head)
+        if named is not None:
+            return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
+        if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
+            return self._surname(head)
         if lemma in lex["document"] or noun in lex["document"]:
             issuer = self._named_inside(span, head)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
         if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
             org = self._named_inside(span, head)
             return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
-        named = self._named_apposition(head)
-        if named is not None:
-            return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
         wants = PERSON_LABELS if lemma in lex["person"] else INSTITUTION_LABELS if lemma in lex["organisation"] else SPEAKER_LABELS
         if det not in _INDEFINITE and not plural:
             m = self._given_role(noun, s, wants)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
             if lemma in lex["organisation"]:
-                org = self._named_inside(span, head) or self._previous(s, INSTITUTION_LABELS)
+                org = self._named_inside(span, head) or self._salient_org(s)
                 if org is not None:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
@@ -243,9 +271,40 @@ class SpeakerResolver:
                 return Speaker(found.key, found.name, "person", role)
         if plural or det in _INDEFINITE:
             return Speaker(type="group", role=None)
-        if head.pos_ == "PROPN":
-            return Speaker(type="unknown")
         return Speaker(type="unknown", role=role)
+
+    def _surname(self, head: Any) -> Speaker:
+        """A name the NER did not mark here: the person of the article whose name ends
+        with it ("Mr Lamberty" -> "Michael Lamberty"), if exactly one does."""
+        word = head.text.lower()
+        keys = {m["entity_key"]: m for m in self.mentions if m["label"] in PERSON_LABELS
+                and m["canonical"].lower().split()[-1:] == [word]}
+        if len(keys) == 1:
+            m = next(iter(keys.values()))
+            return Speaker(m["entity_key"], m["canonical"], "person")
+        return Speaker(type="unknown")
+
+    def _salient_org(self, s: int) -> dict[str, Any] | None:
+        """The organisation a description ("the company", "the firm") most likely means:
+        the latest organisation that spoke (within CONTINUITY_CHARS), else the
+        organisation mentioned most often before `s` (the nearest of those)."""
+        for pos, sp in reversed(self.history):
+            if pos < s and s - pos <= self.CONTINUITY_CHARS and sp.type == "organisation" and sp.key and sp.key.startswith("org"):
+                m = next((m for m in self.mentions if m["entity_key"] == sp.key), None)
+                if m is not None:
+                    return m
+        counts: dict[str, int] = {}
+        latest: dict[str, dict[str, Any]] = {}
+        for m in self.mentions:
+            if m["end"] > s:
+                break
+            if m["label"] in ORG_LABELS:
+                counts[m["entity_key"]] = counts.get(m["entity_key"], 0) + 1
+                latest[m["entity_key"]] = m
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], latest[k]["start"]))
+        return latest[best]
 
     def _named_apposition(self, head: Any) -> dict[str, Any] | None:
         """"The Shadow Secretary of State for the Family, Theresa May, said": the name in
@@ -270,7 +329,8 @@ class SpeakerResolver:
             before = self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]
             after = self.text[m["end"]:m["end"] + 60].lower()
             appos = after.startswith(", ") and noun in after[2:].replace(",", " ").split()[:6]
-            if noun in [w.strip(",.'’s") for w in before] or appos:
+            right = after.split()[:1]
+            if noun in [w.strip(",.'’s") for w in before] or appos or right and right[0].strip(",.") == noun:
                 return m
         return None
 

@@ -6,7 +6,10 @@ Frictionless resource descriptors, the checks `validate` runs and the data dicti
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -52,11 +55,39 @@ def available_tables() -> tuple[str, ...]:
     return (*TABLES, *extra)
 
 
-@cache
 def table_schema(table: str) -> dict[str, Any]:
-    """The Table Schema descriptor of one table, as stored in schemas/."""
+    """The Table Schema descriptor of one table: as stored in schemas/, or, inside
+    `published(...)`, as the release being read was published with."""
+    pinned = _PUBLISHED.get()
+    if pinned is not None and table in pinned:
+        return pinned[table]
+    return _stored_schema(table)
+
+
+@cache
+def _stored_schema(table: str) -> dict[str, Any]:
     path = schema_dir() / f"{table}.schema.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# the schemas of the release being validated (a release is checked against the schemas
+# it was published with: an earlier release does not have the columns added since)
+_PUBLISHED: contextvars.ContextVar[dict[str, dict[str, Any]] | None] = contextvars.ContextVar("published", default=None)
+
+
+@contextlib.contextmanager
+def published(datapackage: dict[str, Any] | None) -> Iterator[None]:
+    """Within this block, table_schema() (and all that derives from it) gives each table's
+    schema as the release's datapackage.json embeds it, where it does."""
+    resources = (datapackage or {}).get("resources") or []
+    pinned = {r["name"]: r["schema"] for r in resources
+              if isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("schema"), dict)
+              and isinstance(r["schema"].get("fields"), list)}
+    token = _PUBLISHED.set(pinned or None)
+    try:
+        yield
+    finally:
+        _PUBLISHED.reset(token)
 
 
 def fields(table: str) -> list[dict[str, Any]]:
@@ -75,9 +106,18 @@ def is_required(field: dict[str, Any]) -> bool:
     return bool(field.get("constraints", {}).get("required"))
 
 
-@cache
 def arrow_schema(table: str) -> pa.Schema:
     """Arrow schema of a table, with pandas metadata so nullable ints stay integers."""
+    pinned = _PUBLISHED.get()
+    return _arrow_schema(table) if pinned is not None and table in pinned else _stored_arrow_schema(table)
+
+
+@cache
+def _stored_arrow_schema(table: str) -> pa.Schema:
+    return _arrow_schema(table)
+
+
+def _arrow_schema(table: str) -> pa.Schema:
     pa_fields = [pa.field(f["name"], arrow_type(f), nullable=not is_required(f)) for f in fields(table)]
     columns = [
         {

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from presspack.extras.finish import release_problems as _release_problems
+from presspack.package import schemas
 from presspack.validate.files import (
     check_files,
     check_schemas,
@@ -51,22 +52,8 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
         rep.add(Problem("missing-release", f"{release} is not a directory"))
         return rep
     dp = read_json_checked(rep, release, "datapackage.json")
-    manifest = read_manifest_checked(rep, release)
-    files = check_files(rep, release, dp, (manifest or {}).get("checksums"))
-    tables = check_schemas(rep, files)
-    if tables:
-        with connect_duckdb(memory_limit or MEMORY_LIMIT) as con:
-            for table, path in tables.items():
-                con.execute(
-                    f'CREATE VIEW "{table}" AS SELECT *, file_row_number + 1 AS _row '
-                    f"FROM read_parquet({sql_literal(str(path))}, file_row_number = true)"
-                )
-            check_constraints(rep, con, tables)
-            check_keys(rep, con, tables)
-            check_offsets(rep, con, tables)
-            check_claim_targets(rep, con, tables)
-            if manifest is not None:
-                check_manifest(rep, con, tables, manifest, release, dp or {})
+    with schemas.published(dp):  # a release is checked against the schemas it was published with
+        _check_tables(rep, release, dp, memory_limit)
     rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
     for kind, file, msg in _release_problems(release):
         rep.add(Problem(kind, msg, file=file))
@@ -76,6 +63,27 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
         rep.checks.append("frictionless")
         _frictionless(rep, release / "datapackage.json")
     return rep
+
+
+def _check_tables(rep: ValidationReport, release: Path, dp: dict | None, memory_limit: str | None) -> None:
+    """Files, schemas, constraints, keys, offsets and the manifest of one release."""
+    manifest = read_manifest_checked(rep, release)
+    files = check_files(rep, release, dp, (manifest or {}).get("checksums"))
+    tables = check_schemas(rep, files)
+    if not tables:
+        return
+    with connect_duckdb(memory_limit or MEMORY_LIMIT) as con:
+        for table, path in tables.items():
+            con.execute(
+                f'CREATE VIEW "{table}" AS SELECT *, file_row_number + 1 AS _row '
+                f"FROM read_parquet({sql_literal(str(path))}, file_row_number = true)"
+            )
+        check_constraints(rep, con, tables)
+        check_keys(rep, con, tables)
+        check_offsets(rep, con, tables)
+        check_claim_targets(rep, con, tables)
+        if manifest is not None:
+            check_manifest(rep, con, tables, manifest, release, dp or {})
 
 
 # --- files ------------------------------------------------------------------------
