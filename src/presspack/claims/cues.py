@@ -80,7 +80,12 @@ def _states_something(tok: Any, lemma: str) -> bool:
         return has_as and not passive
     if lemma == "show":
         subj = next((c for c in kids if c.dep_ == "nsubj"), None)
-        return subj is not None and subj.lemma_.lower() in _document_nouns()
+        if subj is None and tok.dep_ == "acl":
+            subj = tok.head  # "a poll showing that ..."
+        elif subj is None and tok.dep_ in ("advcl", "xcomp", "conj", "relcl"):
+            subj = tok.head if tok.dep_ == "relcl" else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
+        return subj is not None and (subj.lemma_.lower() in _document_nouns() or subj.lower_ in _document_nouns()
+                                     or subj.lower_ in ("it", "that", "which") and any(c.dep_ == "ccomp" for c in kids))
     return not passive and tok.dep_ != "amod" and any(c.dep_ in ("nsubj", "csubj") for c in kids)
 
 
