@@ -52,10 +52,11 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
         return
     n = 0
     encodings: set[str] = set()
-    for line, rec in split_records(chunks, limits.max_record_bytes):
+    for line, tag, rec in split_records(chunks, limits.max_record_bytes):
         n += 1
         if isinstance(rec, str):
-            yield Reject(f"{f.rel}#{line}", f"{rec} (record at line {line})")
+            newid = dict(_ATTR.findall(tag.decode("latin-1"))).get("NEWID", "").strip()
+            yield Reject(f"{f.rel}#{newid or line}", f"{rec} (record at line {line})")
             continue
         yield _record(rec, f.rel, line, encodings)
     if n == 0:
@@ -87,8 +88,8 @@ def _file_chunks(f: InputFile) -> Iterator[bytes]:
             yield chunk
 
 
-def split_records(chunks: Iterator[bytes], limit: int) -> Iterator[tuple[int, bytes | str]]:
-    """(line of the <REUTERS> tag, the record's bytes) per record, in file order; a str
+def split_records(chunks: Iterator[bytes], limit: int) -> Iterator[tuple[int, bytes, bytes | str]]:
+    """(line of the <REUTERS> tag, the tag, the record's bytes) per record, in file order; a str
     instead of bytes says why the record could not be cut out (too large, no end tag,
     truncated). Memory stays near `limit`: an oversized record is skipped, not held."""
     buf = bytearray()
@@ -122,7 +123,7 @@ def split_records(chunks: Iterator[bytes], limit: int) -> Iterator[tuple[int, by
                 line = start_line
                 del buf[: m.start()]
                 if len(buf) > limit:
-                    yield start_line, f"record too large: more than {limit} bytes (max_record_bytes)"
+                    yield start_line, bytes(m.group(0)), f"record too large: more than {limit} bytes (max_record_bytes)"
                     tag = m.end() - m.start()
                     line += buf.count(b"\n", 0, tag)
                     del buf[:tag]
@@ -133,19 +134,19 @@ def split_records(chunks: Iterator[bytes], limit: int) -> Iterator[tuple[int, by
                 break
             resume = 0
             if end is None:  # the next record starts first
-                yield start_line, "record has no </REUTERS> end tag before the next record"
+                yield start_line, bytes(m.group(0)), "record has no </REUTERS> end tag before the next record"
                 stop = nxt.start()  # type: ignore[union-attr]
             else:
                 stop = end.end()
                 if stop - m.start() > limit:
-                    yield start_line, f"record too large: {stop - m.start()} bytes > max_record_bytes {limit}"
+                    yield start_line, bytes(m.group(0)), f"record too large: {stop - m.start()} bytes > max_record_bytes {limit}"
                 else:
-                    yield start_line, bytes(buf[m.start() : stop])
+                    yield start_line, bytes(m.group(0)), bytes(buf[m.start() : stop])
             line += buf.count(b"\n", 0, stop)
             del buf[:stop]
     m = _START.search(buf)
     if m is not None and not skipping:
-        yield line + buf.count(b"\n", 0, m.start()), "truncated record: the file ends before </REUTERS>"
+        yield line + buf.count(b"\n", 0, m.start()), bytes(m.group(0)), "truncated record: the file ends before </REUTERS>"
 
 
 def _next_boundary(buf: bytearray) -> int | None:
