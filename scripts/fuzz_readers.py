@@ -44,10 +44,27 @@ SEEDS = {
         b'id,title,text,published\nc1,"Two\nlines","First paragraph.\n\nSecond, quoted ""well"".",2025-01-01\nc2,T,Plain text,someday\n',
         b"text\nOne column only\n",
     ],
+    "sgml": [
+        b'<!DOCTYPE lewis SYSTEM "lewis.dtd">\n<REUTERS TOPICS="YES" NEWID="1">\n<DATE> 2-MAR-1987 10:00:00.00</DATE>\n'
+        b"<TOPICS><D>ship</D></TOPICS>\n<TEXT>&#2;\n<TITLE>PORT &lt;AB> REOPENS</TITLE>\n<DATELINE>    OSLO, March 2 - </DATELINE><BODY>The port\n"
+        b"reopened, AT&T said.\n    Ships queued.\n Reuter\n&#3;</BODY></TEXT>\n</REUTERS>\n"
+        b'<REUTERS NEWID="2"><TEXT TYPE="BRIEF"><TITLE>BRIEF</TITLE></TEXT></REUTERS>\n<REUTERS NEWID="3"><TEXT TYPE="UNPROC">Caf\xe9 news.</TEXT></REUTERS>\n',
+    ],
+    "xml": [
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<nitf><head><title>T</title><pubdata date.publication="20261103T000000"/></head><body><body.head>'
+        b"<hedline><hl1>Tram opens</hl1></hedline><byline>By A. Writer</byline><dateline>RIVERSIDE, Nov. 2</dateline></body.head>"
+        b"<body.content><block class=\"full_text\"><p>The tram &#8220;opened&#8221;.</p><hl2>Costs</hl2><p>It cost more.</p></block></body.content></body></nitf>\n",
+        b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"><itemSet><newsItem guid="g1"><itemMeta><itemClass qcode="ninat:text"/></itemMeta>'
+        b"<contentMeta><headline>Ferry strike</headline><by>By T. Reis</by><subject><name>labour</name></subject></contentMeta><contentSet>"
+        b'<inlineXML contenttype="application/xhtml+xml"><html xmlns="http://www.w3.org/1999/xhtml"><body><h1>Ferry strike</h1><p>Crews walked out.</p>'
+        b'</body></html></inlineXML></contentSet></newsItem><newsItem guid="g2"><contentSet><inlineData contenttype="text/plain">A.\n\nB.</inlineData>'
+        b"</contentSet></newsItem></itemSet></newsMessage>\n",
+    ],
 }
 TOKENS = [b'"', b"\n", b"\r\n", b"\n\n", b"\x00", b",", b"{", b"}", b"[", b"]", b"\\", b"\\ud800", b"\\u0000", codecs.BOM_UTF8,
-          codecs.BOM_UTF16_LE, b"\xff", b"\xc3", b"\xe2\x80", b'"text": ', b"NaN", b"1e999", b"9999-12-31T23:59:59-05:00", b"\t", b"\xe2\x80\xa8"]
-EXT = {"text": ".txt", "jsonl": ".jsonl", "csv": ".csv"}
+          codecs.BOM_UTF16_LE, b"\xff", b"\xc3", b"\xe2\x80", b'"text": ', b"NaN", b"1e999", b"9999-12-31T23:59:59-05:00", b"\t", b"\xe2\x80\xa8",
+          b"<", b">", b"&", b"&#3;", b"</REUTERS>", b"<REUTERS>", b"<!ENTITY a \"b\">", b"&mdash;", b"<p>", b"</p>"]
+EXT = {"text": ".txt", "jsonl": ".jsonl", "csv": ".csv", "sgml": ".sgm", "xml": ".xml"}
 
 
 def mutate(data: bytes, rnd: random.Random) -> bytes:

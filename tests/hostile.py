@@ -217,6 +217,32 @@ def write_cases(root: Path, *, big: bool = True) -> dict[str, Case]:
     put("xxe.xhtml.html", f'<!DOCTYPE html [<!ENTITY % x SYSTEM "file://{secret}"> %x;]><html><body>{GOOD_BODY}</body></html>', Case("any", "parameter entity XXE"))
     put("html_entities.txt", "Entities &amp; more\n\n" + "&lt;&amp;&#x41;&#65; " * 20000 + "\n", Case("accepted", "HTML entities in plain text stay text"))
 
+    # news-industry formats: Reuters SGML, NITF and NewsML-G2 (XML parsed with entities off)
+    rec = '<REUTERS NEWID="{n}"><DATE>2-MAR-1987 10:00:00.00</DATE><TEXT><TITLE>T{n}</TITLE><BODY>{body}\n Reuter\n&#3;</BODY></TEXT></REUTERS>\n'
+    put("reuters_damaged.sgm", rec.format(n=1, body=GOOD_BODY) + '<REUTERS NEWID="2"><TEXT><BODY>no end tag\n'
+        + rec.format(n=3, body="AT&T &lt;T> &#1;&#31; \x01 raw control " + GOOD_BODY) + '<REUTERS NEWID="4"><TEXT><BODY>cut',
+        Case("partial", "Reuters records without an end tag, cut off, with control characters"))
+    junk = random.Random(25)
+    put("reuters_binary.sgm", bytes(junk.randrange(256) for _ in range(5000)), Case("rejected", "random bytes named .sgm", "binary"))
+    put("reuters_junk.sgm", "".join(junk.choice("<>&;#/ REUTERSabc\n") for _ in range(5000)), Case("rejected", "SGML-like junk", "no <REUTERS> records"))
+    put("reuters_bytes.sgm", rec.format(n=1, body=GOOD_BODY).encode("utf-8") + b'<REUTERS NEWID="2"><TEXT><BODY>\xff\xfe\x81\x00\x8d '
+        + GOOD_BODY.encode("utf-16-le") + b"</BODY></TEXT></REUTERS>", Case("any", "a record of bytes undefined in UTF-8 and cp1252"))
+    nitf = "<nitf><body><body.content><p>{}</p></body.content></body></nitf>"
+    put("entity_bomb.nitf", f'<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY lol0 "lol">{laughs}]>' + nitf.format("&lol9;"),
+        Case("rejected", "billion laughs in NITF", "XML"))
+    put("xxe_newsml.xml", f'<!DOCTYPE newsItem [<!ENTITY xxe SYSTEM "file://{secret}">]><newsItem guid="x"><contentSet>'
+        '<inlineData contenttype="text/plain">&xxe;</inlineData></contentSet></newsItem>', Case("rejected", "XXE in NewsML-G2", "declares entities"))
+    put("deep.nitf", "<nitf>" + "<block>" * 100_000 + nitf.format(GOOD_BODY), Case("rejected", "100,000 nested XML elements", "malformed XML"))
+    put("truncated.nitf", nitf.format(GOOD_BODY)[:-25], Case("rejected", "an NITF file cut off", "malformed XML"))
+    item = '<newsItem guid="g{}"><contentSet><inlineData contenttype="text/plain">{}</inlineData></contentSet></newsItem>'
+    put("truncated_feed.xml", "<newsMessage><itemSet>" + item.format(1, "Feed item one: the tram depot will close for repairs in May.")
+        + item.format(2, "Feed item two: the bridge toll rises in June.")[:-40],
+        Case("partial", "a NewsML-G2 message cut off inside its second item"))
+    put("latin1_nodecl.nitf", nitf.format("Le caf\xe9 du port rouvre apr\xe8s les travaux.").encode("latin-1"),
+        Case("accepted", "NITF in Latin-1 without an encoding declaration"))
+    put("rss.xml", '<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title></channel></rss>',
+        Case("rejected", "XML that is not a news format", "root element <rss>"))
+
     # texts that table readers take for missing values
     put("missing_lookalikes.jsonl", "".join(json.dumps({"id": v, "title": v, "text": v}) + "\n" for v in ("nan", "NaN", "null", "None", "NA", "-")),
         Case("accepted", "texts 'nan', 'null', 'NA' that readers may take for missing values"))

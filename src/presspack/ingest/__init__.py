@@ -7,7 +7,7 @@ entry in READERS.
 
 from __future__ import annotations
 
-from presspack.ingest import html, records, text, warc
+from presspack.ingest import html, newsml, newsxml, nitf, records, sgml, text, warc
 from presspack.ingest.discover import discover, printable_path
 from presspack.ingest.types import (
     META_FIELDS,
@@ -24,6 +24,10 @@ READERS: dict[str, Reader] = {
     "csv": records.read_csv,
     "html": html.read,
     "warc": warc.read,
+    "sgml": sgml.read,
+    "nitf": nitf.read,
+    "newsml": newsml.read,
+    "xml": newsxml.read,
 }
 
 __all__ = ["META_FIELDS", "READERS", "InputFile", "Item", "RawArticle", "Reader", "Reject", "discover", "printable_path", "reader_for"]

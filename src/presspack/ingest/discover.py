@@ -26,6 +26,10 @@ def _extension_format(name: str) -> str:
         (".warc", "warc"),
         (".warc.gz", "warc"),
         (".arc.gz", "warc"),
+        (".sgm", "sgml"),
+        (".sgml", "sgml"),
+        (".nitf", "nitf"),
+        (".xml", "xml"),
     ):
         if low.endswith(suffix):
             return fmt
