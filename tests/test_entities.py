@@ -304,3 +304,26 @@ def test_add_matches_with_shared_names_equals_one_alternation():
         raw = [(a, rng.randint(a, len(text)), "ORG")] if rng.random() < 0.5 else []
         assert add_matches(text, raw, found, shared=places) == _one_pattern(text, raw, {**places, **found})
         assert add_matches(text, raw, found) == (_one_pattern(text, raw, found) if found else raw)
+
+
+def test_entity_index_skips_mentions_without_a_key_in_memory_and_on_disk():
+    from presspack.entities.index import EntityIndex
+
+    def mention(aid, key, label, name):
+        return {"article_id": aid, "entity_key": key, "label": label, "canonical": name}
+
+    stream = [
+        ({"published": "2025-01-02"}, [mention("a1", None, "DATE", "last year"), mention("a1", "org:acme", "ORG", "Acme"),
+                                       mention("a1", None, "CARDINAL", "one")]),
+        ({"published": "2025-01-05"}, [mention("a2", None, "DATE", "last year")]),
+        ({"published": None}, [mention("a3", "org:acme", "ORG", "ACME"), mention("a3", None, "ORDINAL", "first")]),
+    ]
+    got = []
+    for spill_after in (None, 0):
+        idx = EntityIndex(spill_after=spill_after)
+        for art, ms in stream:
+            idx.add(art, ms)
+        rows, _ = idx.rows(idx.resolve())
+        got.append([(r["entity_key"], r["n_mentions"], r["n_articles"], r["first_seen"], r["last_seen"]) for r in rows])
+        idx.close()
+    assert got[0] == got[1] == [("org:acme", 2, 2, "2025-01-02", "2025-01-02")]
