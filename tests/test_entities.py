@@ -85,8 +85,78 @@ def test_keys_merge_variants_and_keep_namesakes_apart(make_release):
     row = index.loc["person:vladimir-putin"]
     assert (row["n_mentions"], row["n_articles"], row["first_seen"], row["last_seen"]) == (4, 2, "2024-03-01", "2024-03-05")
     assert row["canonical"] == "Vladimir Putin" and pd.isna(row["wikidata"])
-    assert set(ents["entity_key"]) == set(index.index)
+    assert set(ents["entity_key"].dropna()) == set(index.index)
     assert validate(rel, frictionless=True).valid
+
+
+KEYLESS = {"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"}
+
+
+def test_dates_and_numbers_have_no_key_and_aliases_share_one(make_release):
+    records = [
+        {"id": "a", "published": "2025-05-02", "text": "Britain will cut rail fares by 5 percent next year, the transport minister said on Monday. "
+         "The UK network carried two million passengers in the first week of March."},
+        {"id": "b", "published": "2025-05-09", "text": "The United Kingdom and the US signed a trade deal worth $3 billion on Friday. "
+         "Officials in America said the deal would take four months to agree."},
+    ]
+    rel = make_release({"news.jsonl": _jsonl(records)}).release_dir
+    ents = pd.read_parquet(rel / "entities.parquet")
+    index = pd.read_parquet(rel / "entity_index.parquet").set_index("entity_key")
+    # dates and numbers stay mentions, with their own text as name, but have no key
+    numbers = ents[ents["label"].isin(KEYLESS)]
+    assert {"5 percent", "next year", "Monday", "two million", "$3 billion"} <= set(numbers["text"])
+    assert numbers["entity_key"].isna().all() and (numbers["canonical"] == numbers["text"]).all()
+    assert ents.loc[~ents["label"].isin(KEYLESS), "entity_key"].notna().all()
+    assert not set(index["label"]) & KEYLESS and set(ents["entity_key"].dropna()) == set(index.index)
+    # the shipped gazetteer: the names of one country share its key, canonical name and Wikidata id
+    keys = ents.groupby("text")["entity_key"].agg(set).to_dict()
+    assert keys["Britain"] == keys["UK"] == keys["United Kingdom"] == {"place:united-kingdom"}
+    assert keys["US"] == keys["America"] == {"place:united-states"}
+    uk = index.loc["place:united-kingdom"]
+    assert (uk["canonical"], uk["label"], uk["wikidata"], uk["n_mentions"], uk["n_articles"]) == ("United Kingdom", "GPE", "Q145", 3, 2)
+    assert set(ents.loc[ents["entity_key"] == "place:united-kingdom", "canonical"]) == {"United Kingdom"}
+    # a claim keeps its links to the dates and amounts it mentions, without a key
+    links = pd.read_parquet(rel / "claim_entities.parquet").merge(ents[["mention_id", "label"]], on="mention_id")
+    assert len(links) and set(links.loc[links["label"].isin(KEYLESS), "entity_key"].isna()) == {True}
+    assert links["label"].isin(KEYLESS).any()
+    report = validate(rel, frictionless=True)
+    assert report.valid, report.problems[:3]
+
+
+def test_gazetteer_lookup_user_over_shipped(tmp_path):
+    from presspack.entities.gazetteer import builtin_entries, builtin_gazetteer, load_gazetteers
+
+    shipped = builtin_gazetteer()
+    assert shipped.files == [] and len(builtin_entries()) >= 20
+    assert shipped.lookup("UK").key == shipped.lookup("BRITAIN").key == shipped.lookup("Great Britain").key == "place:united-kingdom"
+    assert shipped.lookup("U.S.").key == shipped.lookup("America").key == "place:united-states"
+    assert shipped.lookup("uk") is None and shipped.lookup("who") is None  # never a lowercase word
+    assert shipped.lookup("England") is None and shipped.lookup("9/11") is None
+    user = tmp_path / "mine.toml"
+    user.write_text(
+        '[[entity]]\nlabel = "EVENT"\ncanonical = "September 11 attacks"\naliases = ["9/11"]\n\n'
+        '[[entity]]\nkey = "org:european-union"\nlabel = "ORG"\ncanonical = "EU"\naliases = ["European Union"]\n\n'
+        '[[entity]]\nkey = "ship:america"\nlabel = "PRODUCT"\ncanonical = "SS America"\naliases = ["America"]\n',
+        encoding="utf-8",
+    )
+    g = load_gazetteers([user])
+    assert g.lookup("9/11").key == "event:september-11-attacks"
+    assert g.lookup("E.U.") is None  # the user's entry of that key replaces the shipped one, aliases and all
+    assert g.lookup("European Union").canonical == "EU" and g.index_fields("org:european-union")["wikidata"] is None
+    assert g.lookup("America").key == "ship:america" and g.lookup("USA").key == "place:united-states"
+    assert [f["entries"] for f in g.files] == [3]
+
+
+def test_a_gazetteer_keys_a_date(nlp, tmp_path):
+    from presspack.entities.gazetteer import load_gazetteers
+
+    user = tmp_path / "events.csv"
+    user.write_text("key,label,canonical,aliases,wikidata\nevent:9-11,EVENT,September 11 attacks,9/11,\n", encoding="utf-8")
+    text = "Twenty years after 9/11, the memorial in New York opened on Sunday."
+    art = normalize(RawArticle(origin="t", body=text, meta={"language": "en"}), load_config(None).text, max_chars=100_000)
+    ents = {e["text"]: e for e in next(annotate([art], nlp, gazetteer=load_gazetteers([user]))).entities}
+    assert (ents["9/11"]["entity_key"], ents["9/11"]["label"], ents["9/11"]["canonical"]) == ("event:9-11", "EVENT", "September 11 attacks")
+    assert ents["Sunday"]["entity_key"] is None and ents["New York"]["entity_key"] == "place:new-york"
 
 
 def test_gazetteer_and_transliteration_variants(make_release, tmp_path):
@@ -234,3 +304,26 @@ def test_add_matches_with_shared_names_equals_one_alternation():
         raw = [(a, rng.randint(a, len(text)), "ORG")] if rng.random() < 0.5 else []
         assert add_matches(text, raw, found, shared=places) == _one_pattern(text, raw, {**places, **found})
         assert add_matches(text, raw, found) == (_one_pattern(text, raw, found) if found else raw)
+
+
+def test_entity_index_skips_mentions_without_a_key_in_memory_and_on_disk():
+    from presspack.entities.index import EntityIndex
+
+    def mention(aid, key, label, name):
+        return {"article_id": aid, "entity_key": key, "label": label, "canonical": name}
+
+    stream = [
+        ({"published": "2025-01-02"}, [mention("a1", None, "DATE", "last year"), mention("a1", "org:acme", "ORG", "Acme"),
+                                       mention("a1", None, "CARDINAL", "one")]),
+        ({"published": "2025-01-05"}, [mention("a2", None, "DATE", "last year")]),
+        ({"published": None}, [mention("a3", "org:acme", "ORG", "ACME"), mention("a3", None, "ORDINAL", "first")]),
+    ]
+    got = []
+    for spill_after in (None, 0):
+        idx = EntityIndex(spill_after=spill_after)
+        for art, ms in stream:
+            idx.add(art, ms)
+        rows, _ = idx.rows(idx.resolve())
+        got.append([(r["entity_key"], r["n_mentions"], r["n_articles"], r["first_seen"], r["last_seen"]) for r in rows])
+        idx.close()
+    assert got[0] == got[1] == [("org:acme", 2, 2, "2025-01-02", "2025-01-02")]

@@ -144,6 +144,39 @@ def test_semver_decision_per_kind_of_change(history, tmp_path):
     assert diff_releases(ds / "1.0.0", ds / "1.1.0").bump == "minor"
 
 
+def _edit_rows(release_dir: Path, table: str, edit) -> None:
+    """Apply EDIT to each row (a dict) of a table, keep its schema, and fix its hash in datapackage.json."""
+    path = release_dir / f"{table}.parquet"
+    t = pq.read_table(path)
+    rows = [edit(dict(r)) for r in t.to_pylist()]
+    pq.write_table(type(t).from_pylist(rows, schema=t.schema), path, compression="zstd")
+    dp = json.loads((release_dir / "datapackage.json").read_text())
+    next(r for r in dp["resources"] if r["name"] == table)["hash"] = f"sha256:{sha256_file(path)}"
+    write_json(release_dir / "datapackage.json", dp)
+
+
+def test_diff_reports_a_new_canonical_name_as_a_renaming(history, tmp_path):
+    new = history[0] / "1.2.0"
+    key = "person:samuel-okafor"
+
+    def older(tables) -> Path:
+        d = tmp_path / f"old{len(list(tmp_path.iterdir()))}"
+        shutil.copytree(new, d)
+        for table, name_col in tables:
+            _edit_rows(d, table, lambda r, c=name_col: {**r, c: "Sam Okafor"} if r.get(c) == "Samuel Okafor" and key in (r.get("entity_key"), r.get("speaker_key")) else r)
+        return d
+
+    renamed = diff_releases(older([("entity_index", "canonical"), ("entities", "canonical"), ("claims", "speaker_name")]), new)
+    assert renamed.renamed == [{"entity_key": key, "before": "Sam Okafor", "after": "Samuel Okafor"}]
+    assert renamed.annotations_changed == [] and renamed.changed == [] and renamed.bump == "patch"
+    assert f"entities renamed: 1 (same key, new canonical name; not counted as annotation changes)\n  {key}: 'Sam Okafor' -> 'Samuel Okafor'" in renamed.summary()
+    assert renamed.to_dict()["entities"]["renamed"] == renamed.renamed
+    # the same names changed in one article's mentions while the index keeps them is an annotation change
+    mentions_only = diff_releases(older([("entities", "canonical")]), new)
+    assert mentions_only.renamed == [] and len(mentions_only.annotations_changed) == 1 and mentions_only.bump == "patch"
+    assert diff_releases(new, new).renamed == []
+
+
 def test_auto_release_patch_when_only_annotations_changed(copy_of, rel):
     out = copy_of("1.0.0", "1.1.0", "1.2.0")
     n = json.loads((out / "1.2.0" / "datapackage.json").read_text())["resources"][2]["rows"]

@@ -1,4 +1,5 @@
 """The corpus-wide entity index and the keys that hold mentions together across articles.
+Mentions without a key (dates and numbers) are not counted in it.
 
 During the build, `EntityIndex.add` counts each article's mentions per key: in memory up
 to SPILL_AFTER distinct keys (about 0.75 kB each), then in a private temporary SQLite
@@ -20,6 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from presspack.entities.gazetteer import builtin_gazetteer
 from presspack.entities.mentions import fold
 from presspack.entities.names import KEY_CLASS, slug
 from presspack.package import schemas
@@ -86,7 +88,7 @@ class EntityIndex(SpillToDisk):
     def __init__(self, gazetteer: Any = None, variants: tuple[tuple[str, ...], ...] = (), spill_after: int | None = None) -> None:
         super().__init__(SPILL_AFTER if spill_after is None else spill_after)
         self.stats: dict[str, _Stats] = {}
-        self.gazetteer = gazetteer
+        self.gazetteer = gazetteer if gazetteer is not None else builtin_gazetteer()
         self.variants = {fold(v): fold(group[0]) for group in variants for v in group}
 
     def add(self, article: dict[str, Any], mentions: list[dict[str, Any]]) -> None:
@@ -95,6 +97,8 @@ class EntityIndex(SpillToDisk):
             return
         published = article.get("published")
         for m in mentions:
+            if m["entity_key"] is None:  # a date or a number: a mention, not an entity of the index
+                continue
             st = self.stats.get(m["entity_key"])
             if st is None:
                 st = self.stats[m["entity_key"]] = _Stats()
@@ -133,10 +137,12 @@ class EntityIndex(SpillToDisk):
             while i < len(mentions) and mentions[i]["article_id"] == aid:
                 m = mentions[i]
                 key = m["entity_key"]
+                i += 1
+                if key is None:
+                    continue
                 per_key[key] = per_key.get(key, 0) + 1
                 for kv in ((_LABEL, key, m["label"]), (_CANONICAL, key, m["canonical"])):
                     vals[kv] = vals.get(kv, 0) + 1
-                i += 1
             self.db.executemany(_UPSERT_STATS, [(key, n, aid, published) for key, n in per_key.items()])
             self.db.executemany(_UPSERT_VALS, [(*kv, n) for kv, n in vals.items()])
         self.db.wrote()

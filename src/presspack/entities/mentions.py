@@ -9,7 +9,11 @@ Steps per article (all deterministic given the model output):
    user's gazetteer names are found again wherever the model missed them;
 4. one label per name within the article (majority vote; a surname of a person is a
    person; gazetteer labels win);
-5. canonical name (fullest form in the article, or the gazetteer's canonical) and key.
+5. canonical name (fullest form in the article, or the gazetteer's canonical) and key;
+   dates, times and numbers (KEYLESS_LABELS) keep their own text as canonical name and
+   get no key (None) unless a gazetteer lists them.
+Without a gazetteer the shipped one (data/aliases.toml) is used: "UK" and "Britain"
+share the key place:united-kingdom.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from presspack.entities.gazetteer import builtin_gazetteer
 from presspack.entities.matching import add_matches
 from presspack.entities.names import (
     NAME_LABELS,
@@ -163,9 +168,7 @@ def mention_rows(
                 raw.append((s, e, label))
     raw = _drop_common_words(text, raw)
     raw = _result_lines(text, article, raw)
-    fixed: dict[str, tuple[str, str, str | None]] = {}
-    if gazetteer is not None:
-        raw, fixed = gazetteer.apply(match_text, raw)
+    raw, fixed = (gazetteer if gazetteer is not None else builtin_gazetteer()).apply(match_text, raw)
     raw = _propagate(match_text, raw)
     raw = _consistent_labels(text, raw, fixed, places=_place_evidence(text, raw))
     canon = _canonical_names(text, raw)
@@ -183,7 +186,7 @@ def mention_rows(
             key, canonical = g[0], g[1]
         else:
             canonical = canon.get((s, e), text[s:e])
-            key = entity_key(label, canonical)
+            key = entity_key(label, canonical)  # None for a date or a number
         rows.append(
             {
                 "mention_id": f"{article.article_id}-m{s}-{e}",

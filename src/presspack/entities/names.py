@@ -32,6 +32,13 @@ PROPER_LABELS = frozenset({*KEY_CLASS, "EVENT", "PRODUCT", "WORK_OF_ART", "LAW",
 
 
 
+# Dates, times, numbers, amounts: kept as mentions, but "last year" or "two" in one
+# article is not the same thing as in another, so they get no corpus-wide key (null)
+# unless a gazetteer lists them ("9/11").
+KEYLESS_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
+
+
+
 _EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*/"
 
 
@@ -101,7 +108,16 @@ def slug(s: str) -> str:
 
 
 
-def entity_key(label: str, canonical: str) -> str:
+def entity_key(label: str, canonical: str) -> str | None:
+    """`<class>:<slug>`; None for the labels that get no key (KEYLESS_LABELS)."""
+    if label in KEYLESS_LABELS:
+        return None
+    return key_for(label, canonical)
+
+
+
+def key_for(label: str, canonical: str) -> str:
+    """`<class>:<slug of canonical>`, whatever the label (a gazetteer entry's default key)."""
     return f"{KEY_CLASS.get(label, label.lower())}:{slug(canonical)}"
 
 

@@ -5,6 +5,13 @@ table hashes) and the Parquet tables. Articles are matched by the primary key of
 articles table; rows of every other table are attached to their article through that
 table's foreign key to articles, and compared per article as an unordered multiset, so
 a change in row order alone is not a change.
+
+Canonical names may follow the corpus: adding articles can change the most used form of
+an entity ("Port authority" -> "Port Authority") without changing its key. Such a key,
+the same in both releases' entity_index with another canonical name, is a renaming
+(`renamed`): the name columns paired with it (NAME_OF: entities.canonical,
+claims.speaker_name) are compared as equal where they hold the old name in A and the new
+one in B, so a renaming alone is not an annotation change of the articles that mention it.
 """
 
 from __future__ import annotations
@@ -19,6 +26,9 @@ import pyarrow.parquet as pq
 from presspack.package.manifest import read_datapackage
 
 ARTICLES = "articles"
+ENTITY_INDEX = "entity_index"
+NAME_OF = {"entity_key": "canonical", "speaker_key": "speaker_name"}  # a key column -> its display name column
+_RENAMED = "\x00renamed"  # stands for a renamed name in a row's digest (text never holds NUL)
 MAX_LISTED = 10  # ids shown per category in the human summary
 _MASK = (1 << 64) - 1
 
@@ -51,6 +61,7 @@ class ReleaseDiff:
     text_changed: list[str] = field(default_factory=list)
     metadata_changed: list[str] = field(default_factory=list)
     annotations_changed: list[str] = field(default_factory=list)
+    renamed: list[dict[str, str]] = field(default_factory=list)  # {entity_key, before, after}, by key
     rows: dict[str, dict[str, int | None]] = field(default_factory=dict)
     schema: list[SchemaChange] = field(default_factory=list)
 
@@ -61,7 +72,7 @@ class ReleaseDiff:
 
     @property
     def identical(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.schema) and all(
+        return not (self.added or self.removed or self.changed or self.schema or self.renamed) and all(
             r["a"] == r["b"] for r in self.rows.values()
         )
 
@@ -69,7 +80,7 @@ class ReleaseDiff:
     def bump(self) -> str | None:
         """major: a schema changed incompatibly; minor: articles added or removed (or an
         article's text changed, or a column or table was added); patch: only derived
-        annotations or metadata changed; None: nothing changed."""
+        annotations or metadata changed, or entities were renamed; None: nothing changed."""
         if any(not c.compatible for c in self.schema):
             return "major"
         if self.added or self.removed or self.text_changed or any(c.change != "constraints-changed" for c in self.schema):
@@ -91,6 +102,7 @@ class ReleaseDiff:
                 "metadata_changed": self.metadata_changed,
                 "annotations_changed": self.annotations_changed,
             },
+            "entities": {"renamed": self.renamed},
             "rows": self.rows,
             "schema": [{**c.__dict__, "compatible": c.compatible} for c in self.schema],
         }
@@ -108,6 +120,11 @@ class ReleaseDiff:
             more = f" …and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
             shown = (": " + ", ".join(ids[:MAX_LISTED]) + more) if ids else ""
             lines.append(f"{label}: {len(ids)}{shown}")
+        why = " (same key, new canonical name; not counted as annotation changes)" if self.renamed else ""
+        lines.append(f"entities renamed: {len(self.renamed)}{why}")
+        lines += [f"  {r['entity_key']}: {r['before']!r} -> {r['after']!r}" for r in self.renamed[:MAX_LISTED]]
+        if len(self.renamed) > MAX_LISTED:
+            lines.append(f"  …and {len(self.renamed) - MAX_LISTED} more")
         lines.append("rows:")
         for t, r in self.rows.items():
             a, b = r["a"], r["b"]
@@ -120,34 +137,6 @@ class ReleaseDiff:
 
 def _n(x: int | None) -> str:
     return "-" if x is None else str(x)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:
@@ -171,6 +160,12 @@ def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:
     common = set(arts_a) & set(arts_b)
     d.text_changed = sorted(k for k in common if arts_a[k][0] != arts_b[k][0])
     d.metadata_changed = sorted(k for k in common if arts_a[k][0] == arts_b[k][0] and arts_a[k][1] != arts_b[k][1])
+    renamed: dict[str, tuple[str, str]] = {}
+    if ENTITY_INDEX in ra and ENTITY_INDEX in rb and ra[ENTITY_INDEX].get("hash") != rb[ENTITY_INDEX].get("hash"):
+        renamed = renamings(a / ra[ENTITY_INDEX]["path"], b / rb[ENTITY_INDEX]["path"])
+    d.renamed = [{"entity_key": k, "before": v[0], "after": v[1]} for k, v in sorted(renamed.items())]
+    before = {k: v[0] for k, v in renamed.items()}
+    after = {k: v[1] for k, v in renamed.items()}
     annotated: set[str] = set()
     for name in sorted(set(ra) & set(rb) - {ARTICLES}):
         if ra[name].get("hash") == rb[name].get("hash"):
@@ -178,8 +173,8 @@ def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:
         fa, fb = _article_fk(ra[name]), _article_fk(rb[name])
         if fa is None or fb is None:
             continue
-        ha = _rows_per_article(a / ra[name]["path"], fa)
-        hb = _rows_per_article(b / rb[name]["path"], fb)
+        ha = _rows_per_article(a / ra[name]["path"], fa, before)
+        hb = _rows_per_article(b / rb[name]["path"], fb, after)
         annotated |= {k for k in common if ha.get(k) != hb.get(k)}
     d.annotations_changed = sorted(annotated)
     return d
@@ -246,14 +241,34 @@ def _article_digests(path: Path, pk: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _rows_per_article(path: Path, fk: str) -> dict[str, int]:
-    """article id -> order-independent digest (sum of row digests) of its rows."""
+def renamings(index_a: Path, index_b: Path) -> dict[str, tuple[str, str]]:
+    """entity key -> (canonical name in A, in B), for the keys of both entity indexes
+    whose canonical name differs. Column-wise: an Arrow join on the key."""
+    import pyarrow.compute as pc
+
+    cols = ["entity_key", "canonical"]
+    ta = pq.read_table(index_a, columns=cols)
+    tb = pq.read_table(index_b, columns=cols).rename_columns(["entity_key", "canonical_b"])
+    j = ta.join(tb, "entity_key", join_type="inner")
+    j = j.filter(pc.not_equal(j["canonical"], j["canonical_b"]))
+    return {k: (x, y) for k, x, y in zip(*(j[c].to_pylist() for c in ("entity_key", "canonical", "canonical_b")), strict=True)}
+
+
+def _rows_per_article(path: Path, fk: str, renamed: dict[str, str] | None = None) -> dict[str, int]:
+    """article id -> order-independent digest (sum of row digests) of its rows. Where a
+    row's name column (NAME_OF) holds `renamed`'s name of its key, the digest sees
+    _RENAMED instead: the same in both releases when only the name changed."""
+    renamed = renamed or {}
     out: dict[str, int] = {}
     pf = pq.ParquetFile(path)
     names = tuple(pf.schema_arrow.names)
+    pairs = [(names.index(k), names.index(n)) for k, n in NAME_OF.items() if k in names and n in names] if renamed else []
     get = out.get
     for batch in pf.iter_batches(batch_size=65_536):
         cols = batch.to_pydict()
         for key, row in zip(cols[fk], zip(*(cols[n] for n in names), strict=True), strict=True):
+            for ki, ni in pairs:
+                if row[ki] in renamed and row[ni] == renamed[row[ki]]:
+                    row = (*row[:ni], _RENAMED, *row[ni + 1 :])
             out[key] = (get(key, 0) + _digest((names, row))) & _MASK
     return out
