@@ -30,7 +30,6 @@ from presspack.explore.metadata import QUERIES, datasette_metadata
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
 from presspack.package.schemas import fields, foreign_keys, primary_key, table_schema
-from test_report import _chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = [
@@ -258,8 +257,8 @@ def _check_article(root: lxml.html.HtmlElement, article: dict, release: Path) ->
                 assert f"pp-{part}" in root.get_element_by_id(f"{c['claim_id']}-{part}").classes
 
 
-def test_served_article_page_and_search_in_headless_chromium(release, server, tmp_path):
-    exe = _chromium()
+def test_served_article_page_and_search_in_headless_chromium(release, server, tmp_path, chromium):
+    exe = chromium
     claims = _parquet(release, "claims")
     okafor = next(c for c in claims if "Okafor" in (c["speaker_text"] or ""))  # must-contain: the harbour director speaks
     article = next(a for a in _parquet(release, "articles") if a["article_id"] == okafor["article_id"])
@@ -286,6 +285,31 @@ def test_served_article_page_and_search_in_headless_chromium(release, server, tm
         found = re.search(r"([\d,]+) rows? where search matches", page.text_content())
         column = {"claims": "content_text", "sentences": "text", "articles": "title"}[name]
         assert found and int(found[1].replace(",", "")) == _duckdb_hits(release, name, column, word), (name, word)
+
+
+def test_browser_tests_skip_without_chromium_saying_how_to_install_it(monkeypatch, tmp_path):
+    """`make test` installs nothing system-wide: without chromium the browser tests skip,
+    with the install command; in CI (where .ci/run installs it) they fail instead."""
+    from conftest import find_chromium
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install --no-install-recommends chromium"):
+        find_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"\.ci/run installs it"):
+        find_chromium()
+    (tmp_path / "chromium").write_text("#!/bin/sh\n")
+    (tmp_path / "chromium").chmod(0o755)
+    assert find_chromium() == str(tmp_path / "chromium")
+
+
+def test_make_test_installs_no_system_package_and_ci_installs_chromium_first():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_rule = re.search(r"^test:(.*)$", makefile, re.M)
+    assert test_rule and "chromium" not in test_rule[1].split("##")[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "apt-get install" in ci and ci.strip().splitlines()[-1] == "make test"  # the README's test command, last
 
 
 def test_serve_without_the_extra_says_how_to_install_it(release, monkeypatch, capsys):
