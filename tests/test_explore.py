@@ -289,7 +289,7 @@ def test_speaker_page_data_and_its_facts_from_the_claims_schema(release, db, tmp
     assert _texts(page, "//dd[contains(@class, 'pp-fact-speaker_type')]") == [f"person ({len(theirs)})"]
     assert _texts(page, "//dd[contains(@class, 'pp-fact-speaker_role')]") == ["mayor (1)"]
     header = _texts(page, "//table[contains(@class, 'pp-speaker-claims')]/thead//th")
-    assert header[1:5] == ["written as", "type", "role", "cue"]
+    assert header[:4] == ["written as", "type", "role", "cue"]
 
 
 def test_every_month_fills_the_gaps_of_a_time_line():
@@ -442,10 +442,12 @@ def test_served_speaker_page_and_claims_table_in_headless_chromium(release, serv
     theirs = [c for c in claims if c["speaker_key"] == top]
     root = _dom(chromium, f"{server}/speaker/{top}", tmp_path / "speaker")
     assert root.xpath("//h1")[0].text_content() == theirs[0]["speaker_name"]
-    rows = root.xpath("//table[contains(@class, 'pp-speaker-claims')]/tbody/tr")
+    rows = root.xpath("//table[contains(@class, 'pp-speaker-claims')]/tbody/tr[@class='pp-claim-row']")
     assert len(rows) == len(theirs)
-    dates = [r.xpath("td[1]")[0].text_content() for r in rows]
-    assert dates == sorted(dates) and set(dates) == {articles[c["article_id"]]["published"][:10] for c in theirs}
+    dates = [r.get("data-published") for r in rows]
+    assert dates == sorted(dates) and set(dates) == {articles[c["article_id"]]["published"] for c in theirs}  # over time
+    headed = _texts(root, "//table[contains(@class, 'pp-speaker-claims')]/tbody/tr[@class='pp-article-row']//a")
+    assert len(headed) == len({c["article_id"] for c in theirs})  # claims grouped under their article
     assert {a.get("href") for a in root.xpath("//table[contains(@class, 'pp-speaker-claims')]//a[@class='pp-place']")} == {
         f"/article/{c['article_id']}#{c['claim_id']}" for c in theirs}
     listed = _texts(root, "//table[contains(@class, 'pp-speaker-articles')]/tbody/tr/td[2]")
