@@ -457,8 +457,9 @@ def test_served_speaker_page_and_claims_table_in_headless_chromium(release, serv
 
     table = _dom(chromium, f"{server}/served/claims", tmp_path / "claims")
     header = [th.get("data-column") for th in table.xpath("//table[@class='rows-and-columns']/thead/tr/th")]
-    assert header[:5] == ["claim_id", "speaker_name", "speaker_text", "cue_text", "content_text"]
-    assert sorted(header) == sorted([*(f["name"] for f in fields("claims")), "month"])  # every column, in reading order
+    assert header == ["claim_id", *(c for c in reading_order("claims") if c != "claim_id"), "month"]  # every column
+    assert header.index("speaker_name") == 1 and header.index("speaker_text") < header.index("cue_text") < header.index("content_text")
+    assert header.index("content_text") < header.index("article_id")  # who - said - what before ids and offsets
     cells = table.xpath("//table[@class='rows-and-columns']/tbody/tr[1]/td")
     assert [c.get("class").split()[0] for c in cells] == [f"col-{h}" for h in header]  # cells follow their headers
     links = {a.get("href") for a in table.xpath("//td[contains(@class, 'col-speaker_name')]/a[@class='pp-speaker-link']")}
