@@ -36,7 +36,7 @@ from presspack.explore.serve import make_datasette
 from presspack.explore.pages import every_month, highlighted, search, words_query
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
-from presspack.package.schemas import fields, foreign_keys, primary_key, span_columns, table_schema
+from presspack.package.schemas import fields, foreign_keys, is_required, primary_key, span_columns, table_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = [
@@ -101,6 +101,24 @@ def test_full_text_search_matches_duckdb_on_the_parquet(release, db, table, word
         hits = con.execute(f"select count(*) from {table}_fts where {table}_fts match ?", [word]).fetchone()[0]
     assert hits == _duckdb_hits(release, table, column, word)
     assert hits >= (1 if table == "claims" else 2)  # the texts above (claims: must-contain, from the model)
+
+
+def test_a_release_published_before_a_column_was_added_exports_it_as_null(release, tmp_path):
+    """A required column the schema gained after the release was built: both exports keep
+    the schema's columns, leave that one null and keep every row."""
+    old = tmp_path / "old"
+    old.mkdir()
+    for p in release.iterdir():
+        old.joinpath(p.name).write_bytes(p.read_bytes())
+    required = next(f["name"] for f in fields("claims")
+                    if is_required(f) and f["name"] not in (*primary_key("claims"), "article_id", "sentence_id"))
+    claims = pq.read_table(old / "claims.parquet")
+    pq.write_table(claims.drop_columns([required]), old / "claims.parquet")
+    with sqlite3.connect(export_sqlite(old, tmp_path / "old.db")) as con:
+        assert con.execute(f'select count(*), count("{required}") from claims').fetchone() == (claims.num_rows, 0)
+        assert required in pages.table_columns(con, "claims")
+    con = duckdb.connect(str(export_duckdb(old, tmp_path / "old.duckdb")), read_only=True)
+    assert con.execute(f'select count(*), count("{required}") from claims').fetchone() == (claims.num_rows, 0)
 
 
 def test_cached_database_is_regenerated_only_when_the_release_changes(release, tmp_path):
