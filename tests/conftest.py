@@ -59,3 +59,24 @@ def make_release(tmp_path, nlp, config):
         return build([src], out or tmp_path / "out", version, kw.pop("config", config), nlp=nlp, **kw)
 
     return _make
+
+
+CHROMIUM_MISSING = ("chromium is not installed, so this browser test is skipped: install Debian's package as root "
+                    "(`apt-get install --no-install-recommends chromium`, or `make chromium`; see docs/development.md)")
+
+
+def find_chromium() -> str:
+    """Headless Chromium for the browser tests: skips the test with CHROMIUM_MISSING when it
+    is not on PATH; fails instead in CI (CI=true), where .ci/run installs it."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI=true and {CHROMIUM_MISSING.split(', so')[0]}: .ci/run installs it (as root)")
+        pytest.skip(CHROMIUM_MISSING)
+    return exe
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The path of chromium (see find_chromium)."""
+    return find_chromium()

@@ -3,6 +3,7 @@ article page (rendered in headless Chromium) and full-text search."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlencode
@@ -26,11 +28,15 @@ from presspack.cli import main
 from presspack.errors import ExploreError
 from presspack.explore.article import article_html
 from presspack.explore.duckdb import export_duckdb
+from presspack.explore import pages
 from presspack.explore.metadata import QUERIES, datasette_metadata
+from presspack.explore.order import reading_order, reorder
+from presspack.explore.plugin import inline_code
+from presspack.explore.serve import make_datasette
+from presspack.explore.pages import every_month, highlighted, search, words_query
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
-from presspack.package.schemas import fields, foreign_keys, primary_key, table_schema
-from test_report import _chromium
+from presspack.package.schemas import fields, foreign_keys, is_required, primary_key, span_columns, table_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = [
@@ -95,6 +101,24 @@ def test_full_text_search_matches_duckdb_on_the_parquet(release, db, table, word
         hits = con.execute(f"select count(*) from {table}_fts where {table}_fts match ?", [word]).fetchone()[0]
     assert hits == _duckdb_hits(release, table, column, word)
     assert hits >= (1 if table == "claims" else 2)  # the texts above (claims: must-contain, from the model)
+
+
+def test_a_release_published_before_a_column_was_added_exports_it_as_null(release, tmp_path):
+    """A required column the schema gained after the release was built: both exports keep
+    the schema's columns, leave that one null and keep every row."""
+    old = tmp_path / "old"
+    old.mkdir()
+    for p in release.iterdir():
+        old.joinpath(p.name).write_bytes(p.read_bytes())
+    required = next(f["name"] for f in fields("claims")
+                    if is_required(f) and f["name"] not in (*primary_key("claims"), "article_id", "sentence_id"))
+    claims = pq.read_table(old / "claims.parquet")
+    pq.write_table(claims.drop_columns([required]), old / "claims.parquet")
+    with sqlite3.connect(export_sqlite(old, tmp_path / "old.db")) as con:
+        assert con.execute(f'select count(*), count("{required}") from claims').fetchone() == (claims.num_rows, 0)
+        assert required in pages.table_columns(con, "claims")
+    con = duckdb.connect(str(export_duckdb(old, tmp_path / "old.duckdb")), read_only=True)
+    assert con.execute(f'select count(*), count("{required}") from claims').fetchone() == (claims.num_rows, 0)
 
 
 def test_cached_database_is_regenerated_only_when_the_release_changes(release, tmp_path):
@@ -182,8 +206,11 @@ def test_metadata_describes_every_column_and_the_canned_queries_run(release, db)
         assert tables[table]["description"] == table_schema(table)["description"]
         assert {k: v for k, v in tables[table]["columns"].items() if k != "month"} == {
             f["name"]: f["description"] for f in fields(table)}
-    assert tables["claims"]["facets"] == ["speaker_name", "kind", "month"] and tables[META_TABLE]["hidden"]
+    assert tables["claims"]["facets"][0] == "speaker_name" and {"kind", "month"} <= set(tables["claims"]["facets"])
+    assert tables[META_TABLE]["hidden"]
     with sqlite3.connect(db) as con:
+        for table, meta in tables.items():  # a facet on a missing column would break the table's page
+            assert set(meta.get("facets", [])) <= set(pages.table_columns(con, table)), table
         con.row_factory = sqlite3.Row
         results = {name: [dict(r) for r in con.execute(q["sql"], {"speaker": "Samuel Okafor", "entity": "Rotterdam"})]
                    for name, q in QUERIES.items()}
@@ -191,6 +218,103 @@ def test_metadata_describes_every_column_and_the_canned_queries_run(release, db)
     assert {r["title"] for r in results["articles_mentioning"]} == {"Harbour reopens", "Harbour budget"}
     assert all(r["articles"] > 1 for r in results["repeated_quotes"])
     assert "Schools come first" in {r["content_text"] for r in results["repeated_quotes"]}
+
+
+def test_claims_read_speaker_cue_content_first_and_lose_no_column():
+    order = reading_order("claims")
+    names = [f["name"] for f in fields("claims")]
+    assert sorted(order) == sorted(names)
+    at = order.index
+    assert at("speaker_name") < at("speaker_text") < at("cue_text") < at("content_text") < at("kind") < at("claim_id")
+    speaker_facts = [c for c in names if c.startswith("speaker_") and not c.endswith(("_start", "_end", "_key"))]
+    assert order[: len(speaker_facts)] == sorted(speaker_facts, key=lambda c: c != "speaker_name")  # e.g. speaker_type
+    offsets = [c for _, start, end in span_columns("claims") for c in (start, end)]
+    assert sorted(order[-len(offsets):]) == sorted(offsets)
+    assert reading_order("sentences") == [f["name"] for f in fields("sentences")]  # no claim parts: the schema's order
+    assert reading_order("no_such_table") == []
+
+
+def test_reorder_keeps_the_link_column_first_and_each_cell_under_its_header():
+    class Row(list):  # Datasette's rows are their own type, built from a list of cells
+        pass
+
+    names = ["claim_id", "article_id", "content_text", "month", "speaker_name", "cue_text"]
+    columns = [{"name": n, "is_pk": n == "claim_id"} for n in names]
+    rows = [Row({"column": n, "value": f"{n}-{i}"} for n in names) for i in range(2)]
+    new_columns, new_rows = reorder("claims", columns, rows)
+    assert [c["name"] for c in new_columns] == ["claim_id", "speaker_name", "cue_text", "content_text", "article_id", "month"]
+    assert all(type(r) is Row and [c["column"] for c in r] == [c["name"] for c in new_columns] for r in new_rows)
+    assert [c["value"] for c in new_rows[1]][:2] == ["claim_id-1", "speaker_name-1"]
+    assert reorder("articles", columns, rows) == (columns, rows)
+    assert reorder(None, columns, rows) == (columns, rows)
+
+
+@pytest.mark.parametrize(("query", "pattern", "mode"), [
+    ("Schools", r"\bschools\b", "raw"),
+    ('"schools come first"', r"\bschools come first\b", "raw"),
+    ("quay OR budget", r"\b(quay|budget)\b", "raw"),
+    ("harb*", r"\bharb\w*", "raw"),
+    ("Okafor (harbour", r"(?=.*\bokafor\b)(?=.*\bharbour\b)", "words"),  # not FTS5 syntax: plain words
+])
+def test_front_page_search_reads_fts5_syntax_else_plain_words(release, db, query, pattern, mode):
+    with sqlite3.connect(db) as con:
+        found = search(con, query, limit=2)
+    assert found["mode"] == mode and [r["table"] for r in found["results"]] == ["claims", "sentences", "articles"]
+    for r in found["results"]:
+        expected = [row for row in _parquet(release, r["table"]) if re.search(pattern, row[r["column"]].lower())]
+        assert r["total"] == len(expected), (query, r["table"])
+        assert len(r["rows"]) == min(2, len(expected))
+        assert all(row["hit"].count("<mark>") >= 1 for row in r["rows"])
+    assert any(r["total"] for r in found["results"])
+
+
+def test_search_hits_are_escaped_and_marked():
+    assert str(highlighted("a <b> \x02c\x03 & d")) == "a &lt;b&gt; <mark>c</mark> &amp; d"
+    assert words_query('say "no" now') == '"say" """no""" "now"'
+    assert str(inline_code("The `text` <b> of `x`")) == "The <code>text</code> &lt;b&gt; of <code>x</code>"
+    assert str(inline_code("odd ` tick")) == "odd ` tick"
+
+
+def test_speaker_page_data_and_its_facts_from_the_claims_schema(release, db, tmp_path, monkeypatch):
+    """The speaker's columns of the claims schema (speaker_type, speaker_role, ...) show on
+    the speaker's page when present; simulated here on a copy of the export."""
+    claims = _parquet(release, "claims")
+    keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
+    top = max(sorted(set(keys)), key=keys.count)
+    theirs = [c for c in claims if c["speaker_key"] == top]
+    copy = tmp_path / "typed.db"
+    copy.write_bytes(db.read_bytes())
+    with sqlite3.connect(copy) as con:
+        assert pages.speaker(con, "person:nobody-here") is None
+        plain = pages.speaker(con, top)
+        for column in ("speaker_type", "speaker_role"):
+            if column not in pages.table_columns(con, "claims"):
+                con.execute(f"alter table claims add column {column} text")
+        con.execute("update claims set speaker_type = 'person', speaker_role = null where speaker_key = ?", [top])
+        con.execute("update claims set speaker_role = 'mayor' where claim_id = ?", [theirs[0]["claim_id"]])
+        schema = [f["name"] for f in fields("claims")]
+        monkeypatch.setattr(pages, "column_names", lambda t: schema + [c for c in ("speaker_type", "speaker_role") if c not in schema])
+        typed = pages.speaker(con, top)
+    assert plain["total"] == len(theirs) and len(plain["claims"]) == len(theirs)
+    assert plain["n_articles"] == len({c["article_id"] for c in theirs}) == len(plain["articles"])
+    assert [m["n"] for m in plain["months"]] and sum(m["n"] for m in plain["months"]) == len(theirs)
+    months = [m["month"] for m in plain["months"]]
+    assert months == sorted(months) and len(months) == len(set(months))
+    assert plain["written"][0]["n"] >= plain["written"][-1]["n"] and plain["entity"]["entity_key"] == top
+    assert typed["facts"] == {"speaker_type": [{"value": "person", "n": len(theirs)}], "speaker_role": [{"value": "mayor", "n": 1}]}
+    ds, _, _ = make_datasette(release, db=copy)  # the page, rendered in process over the copy
+    page = lxml.html.document_fromstring(asyncio.run(ds.client.get(f"/speaker/{top}")).text)
+    assert _texts(page, "//dd[contains(@class, 'pp-fact-speaker_type')]") == [f"person ({len(theirs)})"]
+    assert _texts(page, "//dd[contains(@class, 'pp-fact-speaker_role')]") == ["mayor (1)"]
+    header = _texts(page, "//table[contains(@class, 'pp-speaker-claims')]/thead//th")
+    assert header[:4] == ["written as", "type", "role", "cue"]
+
+
+def test_every_month_fills_the_gaps_of_a_time_line():
+    counts = [{"month": "2024-11", "n": 2}, {"month": "2025-02", "n": 1}, {"month": None, "n": 4}]
+    assert every_month(counts) == [{"month": "2024-11", "n": 2}, {"month": "2024-12", "n": 0}, {"month": "2025-01", "n": 0},
+                                   {"month": "2025-02", "n": 1}, {"month": None, "n": 4}]
+    assert every_month([]) == []
 
 
 def _free_port() -> int:
@@ -225,11 +349,12 @@ def _span_text(root: lxml.html.HtmlElement, key: str) -> str:
     return "".join(e.text_content() for e in root.xpath("//div[@id='pp-text']//*[@data-span=$k]", k=key))
 
 
-@pytest.fixture
-def server(release, tmp_path):
+@pytest.fixture(scope="module")
+def server(release, tmp_path_factory):
+    """One server for the module's browser tests (its database: served.db)."""
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "presspack", "serve", str(release), "--port", str(port),
-                             "--db", str(tmp_path / "served.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--db", str(tmp_path_factory.mktemp("serve") / "served.db")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         _wait(f"http://127.0.0.1:{port}/-/versions.json", proc)
         yield f"http://127.0.0.1:{port}"
@@ -258,13 +383,15 @@ def _check_article(root: lxml.html.HtmlElement, article: dict, release: Path) ->
                 assert f"pp-{part}" in root.get_element_by_id(f"{c['claim_id']}-{part}").classes
 
 
-def test_served_article_page_and_search_in_headless_chromium(release, server, tmp_path):
-    exe = _chromium()
+def test_served_article_page_and_search_in_headless_chromium(release, server, tmp_path, chromium):
+    exe = chromium
     claims = _parquet(release, "claims")
     okafor = next(c for c in claims if "Okafor" in (c["speaker_text"] or ""))  # must-contain: the harbour director speaks
     article = next(a for a in _parquet(release, "articles") if a["article_id"] == okafor["article_id"])
     root = _dom(exe, f"{server}/article/{article['article_id']}", tmp_path / "p1")
     _check_article(root, article, release)
+    speakers = {a.get("href") for a in root.xpath("//table[contains(@class, 'pp-claims')]//a[@class='pp-speaker-link']")}
+    assert speakers == {f"/speaker/{c['speaker_key']}" for c in claims if c["article_id"] == article["article_id"] and c["speaker_key"]}
     assert root.xpath("//h1")[0].text_content() == "Harbour reopens"
     assert not root.xpath("//script[starts-with(@src, 'http')] | //link[starts-with(@href, 'http')]")  # no CDN
 
@@ -274,18 +401,116 @@ def test_served_article_page_and_search_in_headless_chromium(release, server, tm
 
     keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
     top = max(sorted(set(keys)), key=keys.count)
-    with urllib.request.urlopen(f"{server}/served/top_speakers") as r:
-        href = f"/served/claims_by_speaker?{urlencode({'speaker': top})}"
-        assert f'href="{href}"' in r.read().decode()
-    with urllib.request.urlopen(server + href) as r:
-        page = lxml.html.document_fromstring(r.read().decode())
+    page = _page(f"{server}/served/top_speakers")
+    assert f"/speaker/{top}" in {a.get("href") for a in page.xpath("//td//a[@class='pp-speaker-link']")}
+    page = _page(f"{server}/served/claims_by_speaker?{urlencode({'speaker': top})}")
     assert len(page.xpath("//td//a[@class='pp-place'][contains(@href, '#')]")) == keys.count(top)
 
-    for i, (name, word) in enumerate(SEARCHES):
-        page = _dom(exe, f"{server}/served/{name}?_search={word}", tmp_path / f"s{i}")
+    for name, word in SEARCHES:
+        page = _page(f"{server}/served/{name}?_search={word}")
         found = re.search(r"([\d,]+) rows? where search matches", page.text_content())
         column = {"claims": "content_text", "sentences": "text", "articles": "title"}[name]
         assert found and int(found[1].replace(",", "")) == _duckdb_hits(release, name, column, word), (name, word)
+
+
+def _page(url: str) -> lxml.html.HtmlElement:
+    """A page as the server sends it (they are rendered server-side; no script needed)."""
+    with urllib.request.urlopen(url) as r:
+        return lxml.html.document_fromstring(r.read().decode())
+
+
+def _texts(root: lxml.html.HtmlElement, xpath: str) -> list[str]:
+    return [" ".join(e.text_content().split()) for e in root.xpath(xpath)]
+
+
+def test_served_front_page_searches_and_lists_speakers_and_tables_in_headless_chromium(release, server, tmp_path, chromium):
+    claims = _parquet(release, "claims")
+    root = _dom(chromium, f"{server}/?q=schools", tmp_path / "home")
+    assert root.xpath("//form[@role='search']//input[@name='q']/@value") == ["schools"]
+    sections = [s.get("id") for s in root.xpath("//section[@class='pp-result']")]
+    assert sections == ["pp-hits-claims", "pp-hits-sentences", "pp-hits-articles"]  # claims first
+    for table, column in (("claims", "content_text"), ("sentences", "text"), ("articles", "title")):
+        total = root.xpath(f"//section[@id='pp-hits-{table}']//*[@class='pp-meta pp-total']")[0].text_content()
+        assert total == f"{_duckdb_hits(release, table, column, 'schools')} found", table
+    hits = [c for c in claims if re.search(r"\bschools\b", c["content_text"].lower())]
+    rows = root.xpath("//section[@id='pp-hits-claims']//tbody/tr")
+    assert len(rows) == len(hits) >= 2  # must-contain: "Schools come first", twice
+    cells = [[" ".join(td.text_content().split()) for td in tr.xpath("td")] for tr in rows]
+    assert {(c[1], c[2]) for c in cells} == {(h["cue_text"], h["content_text"]) for h in hits}  # speaker - cue - content
+    assert all(m.text_content().lower() == "schools" for m in root.xpath("//section[@id='pp-hits-claims']//mark"))
+    assert {a.get("href") for a in root.xpath("//section[@id='pp-hits-claims']//td[3]/a")} == {
+        f"/article/{h['article_id']}#{h['claim_id']}" for h in hits}
+
+    keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
+    listed = root.xpath("//section[@id='pp-top-speakers']//tbody/tr")
+    assert len(listed) == len(set(keys))
+    first = listed[0].xpath(".//a[@class='pp-speaker-link']")[0]
+    assert first.get("href") == f"/speaker/{max(sorted(set(keys)), key=keys.count)}"
+    tables = {a.text_content(): a.getparent().text_content() for a in root.xpath("//dl[@class='pp-tables']/dt/a[contains(@href, '/served/')]")}
+    for table in release_tables(release):
+        n = pq.ParquetFile(release / f"{table}.parquet").metadata.num_rows
+        assert f"{n:,} rows" in tables[table], table  # every table on the front page, articles included
+    assert not root.xpath("//script[starts-with(@src, 'http')] | //link[starts-with(@href, 'http')]")  # no CDN
+
+
+def test_served_speaker_page_and_claims_table_in_headless_chromium(release, server, tmp_path, chromium):
+    claims, articles = _parquet(release, "claims"), {a["article_id"]: a for a in _parquet(release, "articles")}
+    keys = [c["speaker_key"] for c in claims if c["speaker_key"]]
+    top = max(sorted(set(keys)), key=keys.count)
+    theirs = [c for c in claims if c["speaker_key"] == top]
+    root = _dom(chromium, f"{server}/speaker/{top}", tmp_path / "speaker")
+    assert root.xpath("//h1")[0].text_content() == theirs[0]["speaker_name"]
+    rows = root.xpath("//table[contains(@class, 'pp-speaker-claims')]/tbody/tr[@class='pp-claim-row']")
+    assert len(rows) == len(theirs)
+    dates = [r.get("data-published") for r in rows]
+    assert dates == sorted(dates) and set(dates) == {articles[c["article_id"]]["published"] for c in theirs}  # over time
+    headed = _texts(root, "//table[contains(@class, 'pp-speaker-claims')]/tbody/tr[@class='pp-article-row']//a")
+    assert len(headed) == len({c["article_id"] for c in theirs})  # claims grouped under their article
+    assert {a.get("href") for a in root.xpath("//table[contains(@class, 'pp-speaker-claims')]//a[@class='pp-place']")} == {
+        f"/article/{c['article_id']}#{c['claim_id']}" for c in theirs}
+    listed = _texts(root, "//table[contains(@class, 'pp-speaker-articles')]/tbody/tr/td[2]")
+    assert sorted(listed) == sorted({articles[c["article_id"]]["title"] for c in theirs})
+    with pytest.raises(urllib.error.HTTPError, match="404"):
+        urllib.request.urlopen(f"{server}/speaker/person:nobody-here")
+
+    table = _dom(chromium, f"{server}/served/claims", tmp_path / "claims")
+    header = [th.get("data-column") for th in table.xpath("//table[@class='rows-and-columns']/thead/tr/th")]
+    assert header == ["claim_id", *(c for c in reading_order("claims") if c != "claim_id"), "month"]  # every column
+    assert header.index("speaker_name") == 1 and header.index("speaker_text") < header.index("cue_text") < header.index("content_text")
+    assert header.index("content_text") < header.index("article_id")  # who - said - what before ids and offsets
+    cells = table.xpath("//table[@class='rows-and-columns']/tbody/tr[1]/td")
+    assert [c.get("class").split()[0] for c in cells] == [f"col-{h}" for h in header]  # cells follow their headers
+    links = {a.get("href") for a in table.xpath("//td[contains(@class, 'col-speaker_name')]/a[@class='pp-speaker-link']")}
+    assert links == {f"/speaker/{k}" for k in keys}
+    assert table.xpath("//details[@class='pp-columns']/summary") and not table.xpath("//dl[@class='column-descriptions']")
+    assert len(table.xpath("//details[@class='pp-columns']//dt")) == len(fields("claims")) + 1  # + month, folded away
+    with urllib.request.urlopen(f"{server}/served/claims.json?_shape=array&_size=1") as r:
+        assert list(json.load(r)[0]) == [*(f["name"] for f in fields("claims")), "month"]  # JSON keeps the schema's order
+
+
+def test_browser_tests_skip_without_chromium_saying_how_to_install_it(monkeypatch, tmp_path):
+    """`make test` installs nothing system-wide: without chromium the browser tests skip,
+    with the install command; in CI (where .ci/run installs it) they fail instead."""
+    from conftest import find_chromium
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"apt-get install --no-install-recommends chromium"):
+        find_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"\.ci/run installs it"):
+        find_chromium()
+    (tmp_path / "chromium").write_text("#!/bin/sh\n")
+    (tmp_path / "chromium").chmod(0o755)
+    assert find_chromium() == str(tmp_path / "chromium")
+
+
+def test_make_test_installs_no_system_package_and_ci_installs_chromium_first():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    test_rule = re.search(r"^test:(.*)$", makefile, re.M)
+    assert test_rule and "chromium" not in test_rule[1].split("##")[0]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "apt-get install" in ci and ci.strip().splitlines()[-1] == "make test"  # the README's test command, last
 
 
 def test_serve_without_the_extra_says_how_to_install_it(release, monkeypatch, capsys):

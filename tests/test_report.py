@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -53,19 +51,10 @@ def test_report_is_byte_reproducible(news_release, tmp_path):
     assert other == page
 
 
-def _chromium() -> str:
-    exe = shutil.which("chromium") or shutil.which("chromium-browser")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed: `make test` installs Debian's chromium package")
-        pytest.skip("chromium is not installed (make test installs it)")
-    return exe
-
-
-def test_report_renders_in_headless_chromium(news_release, tmp_path):
+def test_report_renders_in_headless_chromium(news_release, tmp_path, chromium):
     from PIL import Image
 
-    exe = _chromium()
+    exe = chromium
     shot = tmp_path / "report.png"
     cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
            "--no-first-run", "--disable-sync", "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}",

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_tables, replacing
+from presspack.explore.tables import MONTH, MONTH_TABLES, release_columns, release_tables, replacing
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
 DUCKDB_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "integer": "BIGINT", "boolean": "BOOLEAN",
@@ -21,14 +21,16 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _column(f: dict[str, Any]) -> str:
+def _column(f: dict[str, Any], present: set[str]) -> str:
     kind = DUCKDB_TYPES.get(f.get("arrowType", f["type"]), "VARCHAR")
-    return f"{_q(f['name'])} {kind}{' NOT NULL' if is_required(f) else ''}"
+    return f"{_q(f['name'])} {kind}{' NOT NULL' if is_required(f) and f['name'] in present else ''}"
 
 
-def create_sql(table: str, tables: list[str]) -> str:
-    """CREATE TABLE for one table of the release, keys included."""
-    parts = [_column(f) for f in fields(table)]
+def create_sql(table: str, tables: list[str], present: set[str] | None = None) -> str:
+    """CREATE TABLE for one table of the release, keys included; NOT NULL only where the
+    release has the column (`present`; None: all of them)."""
+    names = {f["name"] for f in fields(table)} if present is None else present
+    parts = [_column(f, names) for f in fields(table)]
     if table in MONTH_TABLES:
         parts.append(f"{_q(MONTH)} VARCHAR")
     if primary_key(table):
@@ -41,10 +43,10 @@ def create_sql(table: str, tables: list[str]) -> str:
     return f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(parts) + "\n)"
 
 
-def _select(table: str, path: Path) -> str:
+def _select(table: str, path: Path, present: set[str]) -> str:
     """The SELECT that fills a table from its Parquet file, in the file's row order
-    (months derived on the way)."""
-    cols = [f"t.{_q(f['name'])}" for f in fields(table)]
+    (months derived on the way; a column the release lacks is null)."""
+    cols = [f"t.{_q(f['name'])}" if f["name"] in present else "NULL" for f in fields(table)]
     source = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}', file_row_number = true) t"
     if table == "articles":
         cols.append("substr(t.published, 1, 7)")
@@ -60,7 +62,8 @@ def export_duckdb(release: str | Path, out: str | Path) -> Path:
     tables = release_tables(release)
     with replacing(out) as tmp, duckdb.connect(str(tmp)) as con:
         for table in tables:
-            con.execute(create_sql(table, tables))
-            con.execute(f"INSERT INTO {_q(table)} {_select(table, release / f'{table}.parquet')}")
+            present = release_columns(release, table)
+            con.execute(create_sql(table, tables, present))
+            con.execute(f"INSERT INTO {_q(table)} {_select(table, release / f'{table}.parquet', present)}")
         con.execute("CHECKPOINT")
     return out

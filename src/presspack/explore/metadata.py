@@ -7,6 +7,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from presspack.explore.pages import top_speakers_sql
 from presspack.explore.sqlite import META_TABLE
 from presspack.explore.tables import MONTH, MONTH_DESCRIPTION, MONTH_TABLES, release_tables
 from presspack.extras.cite import apa, release_meta, url_of
@@ -15,9 +16,10 @@ from presspack.package.schemas import fields, table_schema
 
 DB_NAME = "presspack"
 PLUGIN = "presspack-explore"
+# facets offered where the table has the column (speaker_type and method: once the claims schema has them)
 FACETS = {
     "articles": ["source", "section", "language", MONTH],
-    "claims": ["speaker_name", "kind", MONTH],
+    "claims": ["speaker_name", "speaker_type", "kind", "method", MONTH],
     "entities": ["label"],
     "entity_index": ["label"],
 }
@@ -27,13 +29,7 @@ QUERIES: dict[str, dict[str, str]] = {
     "top_speakers": {
         "title": "Top speakers",
         "description": "Resolved speakers by number of claims, with the number of articles they are quoted in.",
-        "sql": """select speaker_key, max(speaker_name) as speaker_name, count(*) as claims,
-  count(distinct article_id) as articles, min(month) as first_month, max(month) as last_month
-from claims
-where speaker_key is not null
-group by speaker_key
-order by claims desc, speaker_name
-limit 100""",
+        "sql": top_speakers_sql(100),
     },
     "claims_by_speaker": {
         "title": "Claims by a speaker over time",
@@ -74,8 +70,9 @@ def table_metadata(table: str) -> dict[str, Any]:
     if table in MONTH_TABLES:
         columns[MONTH] = MONTH_DESCRIPTION
     out: dict[str, Any] = {"description": table_schema(table).get("description", ""), "columns": columns}
-    if table in FACETS:
-        out["facets"] = FACETS[table]
+    facets = [c for c in FACETS.get(table, []) if c in columns]
+    if facets:
+        out["facets"] = facets
     if table in LABEL_COLUMNS:
         out["label_column"] = LABEL_COLUMNS[table]
     return out

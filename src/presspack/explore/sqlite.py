@@ -21,7 +21,7 @@ import sqlite_utils
 from presspack._version import __version__
 from presspack.errors import ExploreError
 from presspack.explore.exports import exports_dir
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_digest, release_tables, replacing
+from presspack.explore.tables import MONTH, MONTH_TABLES, release_columns, release_digest, release_tables, replacing
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
 EXPORT_FORMAT = "1"  # bump when the layout of the exported database changes
@@ -45,7 +45,7 @@ def export_sqlite(release: str | Path, out: str | Path) -> Path:
         db.execute("PRAGMA synchronous = OFF")
         tables = release_tables(release)
         for table in tables:
-            _create(db, table, tables)
+            _create(db, table, tables, release_columns(release, table))
             _insert(db, table, release / f"{table}.parquet")
         _derive_months(db, tables)
         _index(db, tables)
@@ -63,7 +63,9 @@ def _meta(digest: str) -> dict[str, str]:
     return {"release_sha256": digest, "export_format": EXPORT_FORMAT, "presspack": __version__}
 
 
-def _create(db: sqlite_utils.Database, table: str, tables: list[str]) -> None:
+def _create(db: sqlite_utils.Database, table: str, tables: list[str], present: set[str]) -> None:
+    """The table with every column of its schema; NOT NULL only where the release has the
+    column (a release published before a column was added leaves it null)."""
     columns = {f["name"]: SQL_TYPES.get(f.get("type", "string"), str) for f in fields(table)}
     if table in MONTH_TABLES:
         columns[MONTH] = str
@@ -72,7 +74,7 @@ def _create(db: sqlite_utils.Database, table: str, tables: list[str]) -> None:
            if len(fk["fields"]) == 1 and fk["reference"]["resource"] in tables]
     pk = primary_key(table)
     db[table].create(columns, pk=pk[0] if len(pk) == 1 else tuple(pk), foreign_keys=fks,
-                     not_null={f["name"] for f in fields(table) if is_required(f)})
+                     not_null={f["name"] for f in fields(table) if is_required(f) and f["name"] in present})
 
 
 def _insert(db: sqlite_utils.Database, table: str, path: Path) -> None:

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pyarrow.parquet as pq
+
 from presspack.package.hashing import sha256_file
 from presspack.package.manifest import read_datapackage
 from presspack.package.schemas import available_tables, foreign_keys
@@ -31,6 +33,12 @@ def release_tables(release: str | Path) -> list[str]:
         ordered.extend(ready)
         todo = [t for t in todo if t not in ready]
     return ordered
+
+
+def release_columns(release: str | Path, table: str) -> set[str]:
+    """The columns the release's Parquet file of `table` has (an earlier release may lack
+    columns its schema gained since)."""
+    return set(pq.ParquetFile(Path(release) / f"{table}.parquet").schema_arrow.names)
 
 
 def release_digest(release: str | Path) -> str:
