@@ -7,7 +7,7 @@ entry in READERS.
 
 from __future__ import annotations
 
-from presspack.ingest import html, records, text, warc
+from presspack.ingest import html, records, sidecar, text, warc
 from presspack.ingest.discover import discover, printable_path
 from presspack.ingest.types import (
     META_FIELDS,
@@ -24,6 +24,7 @@ READERS: dict[str, Reader] = {
     "csv": records.read_csv,
     "html": html.read,
     "warc": warc.read,
+    "metadata": sidecar.read,  # metadata.csv and NAME.json beside NAME.txt: never articles
 }
 
 __all__ = ["META_FIELDS", "READERS", "InputFile", "Item", "RawArticle", "Reader", "Reject", "discover", "printable_path", "reader_for"]
