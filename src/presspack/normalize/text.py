@@ -38,7 +38,7 @@ WRAP_MIN_WIDTH = 40
 WRAP_NEAR = 0.85
 WRAP_FULL_SHARE = 0.7
 WRAP_OPEN_SHARE = 0.6
-WRAP_GOES_ON_SHARE = 0.3
+WRAP_GOES_ON_SHARE = 0.15
 _ITEM = re.compile(r"\s*(?:[-*•–—+]|\d{1,3}[.)]|[a-zA-Z][.)])\s")  # a line that starts a list item
 _INNER_END = re.compile(r"[.!?…][\"”’»)\]]*\s+\S")  # a sentence ending inside a line
 _SPLIT_WORD = re.compile(r"[^\W\d_]-$")  # a line ending in a word broken at its hyphen ("well-" / "known")
@@ -117,13 +117,13 @@ def _open(line: str, nxt: str) -> bool:
 
 
 def wrap_width(body: str) -> int | None:
-    """The width a hard-wrapped body was wrapped at (the 90th percentile of the lengths of
-    its broken lines), or None when its line breaks are not wrapping."""
+    """The width a hard-wrapped body was wrapped at (the length of its broken lines, its
+    longest tenth aside), or None when its line breaks are not wrapping."""
     pairs = _breaks(_lines(body))
     if len(pairs) < WRAP_MIN_BREAKS:
         return None
     lengths = sorted(len(line) for line, _ in pairs)
-    width = lengths[(len(lengths) - 1) * 9 // 10]
+    width = lengths[len(lengths) - 1 - len(lengths) // 10]  # the longest tenth may run over (a long URL)
     if width < WRAP_MIN_WIDTH:
         return None
     n = len(pairs)
@@ -138,8 +138,10 @@ def wrap_width(body: str) -> int | None:
 def _unwrap(body: str, width: int) -> list[str]:
     """Paragraphs of a hard-wrapped body: blank lines separate them, and so does a line
     break that is not wrapping: after a line that ends before the width with a sentence
-    closed, before an indented line (a paragraph's first line) or a list item. Wrapped
-    lines are joined with a space (a word broken at its hyphen without one)."""
+    closed, before an indented line (a paragraph's first line, unless it is the hanging
+    indent of a list item) or a list item (unless a dash or a number that wrapping put at
+    the start of a line of prose). Wrapped lines are joined with a space (a word broken
+    at its hyphen without one)."""
     out: list[str] = []
     for block in _BLANK.split(body):
         raw = [x.expandtabs(8).rstrip() for x in block.split("\n")]
@@ -147,15 +149,18 @@ def _unwrap(body: str, width: int) -> list[str]:
         if not raw:
             continue
         indent = min(len(x) - len(x.lstrip()) for x in raw)
-        cur, prev = clean_line(raw[0]), raw[0]
+        cur, prev, item = clean_line(raw[0]), raw[0], bool(_ITEM.match(raw[0]))
         for line in raw[1:]:
-            starts = len(line) - len(line.lstrip()) > indent or _ITEM.match(line)
-            wrapped = not starts and (_full(prev, line, width) or _goes_on(line))
+            if _ITEM.match(line):
+                starts = item or not _full(prev, line, width)
+                item = item or starts
+            else:
+                starts = len(line) - len(line.lstrip()) > indent and not item
             text = clean_line(line)
-            if not wrapped:
+            if starts or not (_full(prev, line, width) or _goes_on(line)):
                 out.append(cur)
-                cur = text
-            elif _SPLIT_WORD.search(cur) and text[:1].islower():
+                cur, item = text, bool(_ITEM.match(line))
+            elif _SPLIT_WORD.search(cur) and text[:1].isalpha():
                 cur = cur + text
             else:
                 cur = f"{cur} {text}"
