@@ -76,6 +76,7 @@ PIPELINE = [
     ("--scheduler", ["--scheduler", "tcp://127.0.0.1:8786"], lambda c: config_of(c).scheduler == "tcp://127.0.0.1:8786"),
     ("--cache-dir", ["--cache-dir", "/tmp/pp-cache"], lambda c: config_of(c).cache_dir == "/tmp/pp-cache"),
     ("--no-cache", ["--no-cache"], lambda c: config_of(c).cache is False),
+    ("--exclude", ["--exclude", "README.TXT", "--exclude", "*.md"], lambda c: config_of(c).exclude == ("README.TXT", "*.md")),
     ("--quiet", ["--quiet"], lambda c: c[-1][2].get("progress") is None),
     ("--json", ["--json"], lambda c: True),  # the output format: checked by the CLI tests on real releases
 ]

@@ -49,5 +49,5 @@ def test_validate_reports_what_breaks_the_schema(tmp_path, change, expected):
 
 
 def test_statuses_come_from_the_schema():
-    assert schemas.manifest_statuses() == ("accepted", "partial", "rejected", "duplicate")
+    assert schemas.manifest_statuses() == ("accepted", "partial", "rejected", "duplicate", "excluded", "metadata")
     assert schemas.manifest_statuses("record") == ("rejected", "duplicate")

@@ -200,7 +200,7 @@ def test_listed_articles_are_checked_over_several_parquet_batches(release, monke
     # the entry's own fields are the JSON Schema's to check (these entries lack some), once
     schema = [(p.row, p.column, p.message) for p in report.problems if p.type == "manifest-schema"]
     assert [(r, m) for r, c, m in schema if c == "status"] == \
-        [(4, "file 'p': status: 'odd' is not one of ['accepted', 'partial', 'rejected', 'duplicate']")]
+        [(4, "file 'p': status: 'odd' is not one of ['accepted', 'partial', 'rejected', 'duplicate', 'excluded', 'metadata']")]
     assert not [p for p in report.problems if p.type == "manifest" and p.column in ("status", "reason")]
     assert got == [
         ("manifest.json", 4, "records", "record {'status': 'rejected', 'reason': 'bad'} of 'p' is not a valid record (an origin, a status rejected or duplicate, a reason)"),

@@ -148,12 +148,14 @@ class Config:
     source_path: str | None = None
     models: dict[str, str] = field(default_factory=dict)  # language code -> spaCy pipeline
     entities: EntityOptions = field(default_factory=EntityOptions)
+    exclude: tuple[str, ...] = ()  # glob patterns of input paths not read (listed in the manifest as excluded)
 
     def fingerprint_dict(self) -> dict[str, Any]:
         """What changes NLP output (for provenance and caches)."""
         d = asdict(self)
         d.pop("dataset")
         d.pop("source_path")
+        d.pop("exclude")  # which files are read, not how: the manifest lists the excluded ones
         for k in RUNTIME_FIELDS:
             d.pop(k)
         return d
@@ -200,6 +202,12 @@ def _text_rules(user: dict[str, Any]) -> TextRules:
     )
 
 
+def _exclude_patterns(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(x, str) for x in value):
+        raise ConfigError('[build] exclude must be a list of glob patterns, e.g. ["README.TXT", "*.md"]')
+    return tuple(value)
+
+
 def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     """Read presspack.toml (the given path, else ./presspack.toml when present) and apply overrides.
 
@@ -221,14 +229,16 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     build = dict(data.get("build", {}))
     for k, v in overrides.items():
         if v is not None:
-            build[k] = v
-    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models"}
+            extend = k == "exclude" and isinstance(build.get(k, []), list)  # --exclude adds to [build] exclude
+            build[k] = [*build.get(k, []), *v] if extend else v
+    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models", "exclude"}
     unknown = set(build) - known
     if unknown:
         raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
     models = build.get("models", {})
     if not isinstance(models, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items()):
         raise ConfigError('[build] models must map language codes to pipelines, e.g. { de = "de_core_news_sm" }')
+    build["exclude"] = _exclude_patterns(build.get("exclude", []))
     if build.get("profile", "full") not in ("full", "fast"):
         raise ConfigError("profile must be 'full' or 'fast'")
     if build.get("executor", "local") not in ("local", "dask"):

@@ -70,4 +70,6 @@ PIPELINE = (
     opt("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)"),
     CACHE_DIR,
     opt("--no-cache", action="store_true", help="neither read nor write the NLP cache"),
+    opt("--exclude", action="append", metavar="GLOB", help="do not read input files matching GLOB (a file or folder name, or a path "
+        "relative to the SOURCE; repeatable; adds to [build] exclude): the manifest lists them as excluded"),
 )

@@ -7,7 +7,7 @@ entry in READERS.
 
 from __future__ import annotations
 
-from presspack.ingest import html, newsml, newsxml, nitf, records, sgml, text, warc
+from presspack.ingest import html, newsml, newsxml, nitf, records, sgml, sidecar, text, warc
 from presspack.ingest.discover import discover, printable_path
 from presspack.ingest.types import (
     META_FIELDS,
@@ -28,6 +28,7 @@ READERS: dict[str, Reader] = {
     "nitf": nitf.read,
     "newsml": newsml.read,
     "xml": newsxml.read,
+    "metadata": sidecar.read,  # metadata.csv and NAME.json beside NAME.txt: never articles
 }
 
 __all__ = ["META_FIELDS", "READERS", "InputFile", "Item", "RawArticle", "Reader", "Reject", "discover", "printable_path", "reader_for"]

@@ -1,14 +1,18 @@
 """Input discovery: every file under the SOURCE paths, walked recursively in sorted
 order, with its format from its name (or 'unsupported') and a printable relative path.
+Files matching an exclude pattern are yielded too, marked excluded (they reach the
+manifest); metadata files beside plain texts (sidecar.py) get the format 'metadata'.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from fnmatch import fnmatchcase
+from pathlib import Path, PurePosixPath
 
+from presspack.ingest.sidecar import metadata_format
 from presspack.ingest.types import InputFile
 
 
@@ -37,12 +41,41 @@ def _extension_format(name: str) -> str:
 
 
 
-def discover(sources: list[str | Path]) -> Iterator[InputFile]:
+def discover(sources: list[str | Path], exclude: Iterable[str] = ()) -> Iterator[InputFile]:
     """Walk each SOURCE (file or directory) recursively in sorted order.
 
     Symlinked directories are followed once (loops are cut); unreadable entries are
-    yielded with `error` set so they reach the manifest.
+    yielded with `error` set so they reach the manifest. A file whose path relative to
+    its SOURCE matches a pattern of `exclude` (excluded_by) is yielded with status
+    'excluded' and the pattern in its reason.
     """
+    patterns = tuple(exclude)
+    for f in _discover(sources):
+        pattern = excluded_by(f.rel, patterns) if patterns else None
+        if pattern is not None:
+            f.status, f.reason = "excluded", f"matches exclude pattern {pattern!r}"
+        yield f
+
+
+def excluded_by(rel: str, patterns: Iterable[str]) -> str | None:
+    """The first glob of `patterns` that excludes the path `rel` (relative to its SOURCE):
+    a pattern without '/' matches the file's name or the name of a folder on its path
+    (`README.TXT`, `*.md`, `drafts`); a pattern with '/' matches the whole relative path
+    or a folder it is in (`sport/2005-*.txt`, `politics/old`). Case-sensitive."""
+    parts = PurePosixPath(rel).parts
+    for pattern in patterns:
+        pat = pattern.strip().strip("/")
+        if not pat:
+            continue
+        if "/" not in pat:
+            if any(fnmatchcase(part, pat) for part in parts):
+                return pattern
+        elif any(fnmatchcase("/".join(parts[:k]), pat) for k in range(1, len(parts) + 1)):
+            return pattern
+    return None
+
+
+def _discover(sources: list[str | Path]) -> Iterator[InputFile]:
     for source in sources:
         src = Path(source)
         if src.is_dir():
@@ -69,6 +102,7 @@ def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
     except OSError as e:
         yield InputFile(path=d, rel=_rel(d, root), format="unsupported", error=f"cannot list directory: {e.strerror}")
         return
+    names = {e.name for e in entries}
     for e in entries:
         p = Path(e.path)
         try:
@@ -78,7 +112,7 @@ def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
         if is_dir:
             yield from _walk(root, p, seen)
         else:
-            yield _input(p, _rel(p, root))
+            yield _input(p, _rel(p, root), root, names)
 
 
 
@@ -102,8 +136,8 @@ def printable_path(rel: str) -> str:
 
 
 
-def _input(p: Path, rel: str) -> InputFile:
-    f = InputFile(path=p, rel=rel, format=_extension_format(p.name))
+def _input(p: Path, rel: str, base: Path | None = None, siblings: set[str] | None = None) -> InputFile:
+    f = InputFile(path=p, rel=rel, format=metadata_format(p, siblings) or _extension_format(p.name), base=base)
     try:
         st = p.stat()
     except OSError as e:

@@ -3,7 +3,8 @@
 Header rules (all data, in text_rules.toml + presspack.toml [text]):
 the first non-empty line is the title (a trailing ` | word` is the section); a
 domain-name line right after it is the source; a reading-time line is metadata.
-Known boilerplate lines are dropped from the body.
+Known boilerplate lines are dropped from the body. Metadata kept beside the text (its
+category folder, a sidecar NAME.json, a metadata.csv row: sidecar.py) is merged in.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from presspack.config import CompiledTextRules, Config
 from presspack.errors import InputRejected
 from presspack.ingest.decode import decode_bytes
+from presspack.ingest.discover import excluded_by
+from presspack.ingest.sidecar import external
 from presspack.ingest.types import InputFile, Item, RawArticle, Reject
 
 _COMPILED: dict[int, CompiledTextRules] = {}
@@ -36,14 +39,26 @@ def read(f: InputFile, config: Config) -> Iterator[Item]:
     except InputRejected as e:
         yield Reject(f.rel, str(e))
         return
+    ext = external(f, config, skip=lambda rel: excluded_by(rel, config.exclude) is not None)
     try:
-        yield parse_text(text, f.rel, rules_for(config))
+        raw = parse_text(text, f.rel, rules_for(config), title=ext.title())
     except InputRejected as e:
         yield Reject(f.rel, str(e))
+        return
+    raw.meta = ext.apply(raw.meta, raw.notes)
+    yield raw
 
 
-def parse_text(text: str, origin: str, rules: CompiledTextRules) -> RawArticle:
-    """Split a .txt export into title, section, source, reading time and body."""
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def parse_text(text: str, origin: str, rules: CompiledTextRules, *, title: str | None = None) -> RawArticle:
+    """Split a .txt export into title, section, source, reading time and body.
+
+    With a `title` given from outside the text (a sidecar, a metadata.csv), the first
+    line is the header only when it is that title; else it is kept as text, and so are
+    the lines after it."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     i = 0
     while i < len(lines) and not lines[i].strip():
@@ -51,12 +66,14 @@ def parse_text(text: str, origin: str, rules: CompiledTextRules) -> RawArticle:
     if i == len(lines):
         raise InputRejected("empty file (no text)")
     meta: dict[str, str] = {}
-    title = " ".join(lines[i].split())
-    m = rules.section_suffix.search(title)
+    first = " ".join(lines[i].split())
+    m = rules.section_suffix.search(first)
+    bare = first[: m.start()].rstrip() if m else first
+    if title is not None and not (_same_title(first, title) or _same_title(bare, title)):
+        return _body_only(lines[i:], origin, rules)
     if m:
         meta["section"] = m.group(1).strip()
-        title = title[: m.start()].rstrip()
-    meta["title"] = title
+    meta["title"] = bare
     i += 1
     # Up to two header lines after the title: a source domain and a reading-time line.
     for _ in range(2):
@@ -82,3 +99,11 @@ def parse_text(text: str, origin: str, rules: CompiledTextRules) -> RawArticle:
     if "reading_time" in meta:
         notes.append(f"reading time: {meta.pop('reading_time')}")
     return RawArticle(origin=origin, body=body, meta=meta, notes=notes, from_txt=True)
+
+
+def _body_only(lines: list[str], origin: str, rules: CompiledTextRules) -> RawArticle:
+    body = "\n".join(ln for ln in lines if not rules.boilerplate.fullmatch(ln.strip()))
+    if not body.strip():
+        raise InputRejected("no article body")
+    note = "the first line differs from the given title: kept as text"
+    return RawArticle(origin=origin, body=body, notes=[note], from_txt=True)

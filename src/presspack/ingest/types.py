@@ -29,6 +29,11 @@ class InputFile:
     sha256: str | None = None
     encoding: str | None = None
     error: str | None = None  # set when the file cannot even be read
+    base: Path | None = None  # the SOURCE directory it was found under (None: given as a SOURCE itself)
+    # The file's own status when it is no article source, with its reason: "excluded" (set
+    # by discover: matched an exclude pattern, not read) or "metadata" (set by its reader).
+    status: str | None = None
+    reason: str | None = None
 
 
 

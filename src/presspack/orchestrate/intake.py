@@ -27,10 +27,13 @@ def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger,
     if language is None:
         language = default_language
 
-    for n, f in enumerate(discover(sources), 1):
+    for n, f in enumerate(discover(sources, config.exclude), 1):
         entry = ledger.open_file(f)
         if progress is not None:
             progress(n, f.rel)
+        if f.status is not None:  # excluded by a pattern (discover): not read
+            entry.update(status=f.status, reason=f.reason)
+            continue
         if f.error:
             entry.update(status="rejected", reason=f.error)
             ledger.counts["rejected"] += 1

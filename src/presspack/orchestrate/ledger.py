@@ -111,6 +111,8 @@ class Ledger:
     @staticmethod
     def close_file(entry: dict[str, Any], f: InputFile) -> None:
         entry["encoding"] = f.encoding
+        if entry["status"] is None and f.status is not None:  # its reader gave it a status: a metadata file
+            entry.update(status=f.status, reason=f.reason)
         n_ok = len(entry["article_ids"])
         rec = entry["records"]
         n_bad = sum(1 for r in rec if r["status"] == "rejected")

@@ -29,8 +29,9 @@ class Prescan:
     loading the pipeline overlaps the cached part instead of waiting for the first miss
     (new articles often come last); when every file is known, nothing is loaded."""
 
-    def __init__(self, sources: list[str | Path], cache: Any, config_sha256: str) -> None:
+    def __init__(self, sources: list[str | Path], cache: Any, config_sha256: str, exclude: tuple[str, ...] = ()) -> None:
         self.sources, self.cache, self.config_sha256 = sources, cache, config_sha256
+        self.exclude = exclude  # the build's exclude patterns: excluded files are not read
         self.need = threading.Event()
         self.stopped = False
         self.thread = threading.Thread(target=self._run, name="presspack-prescan", daemon=True)
@@ -42,13 +43,13 @@ class Prescan:
         hashing every file before it. Only PRESCAN_TAIL files are held for that."""
         tail: deque[Any] = deque(maxlen=PRESCAN_TAIL)
         n = 0
-        for f in discover(self.sources):
+        for f in discover(self.sources, self.exclude):
             if self.stopped:
                 return
             tail.append(f)
             n += 1
-        for f in chain(reversed(tail), islice(discover(self.sources), n - len(tail))):
-            if f.error:
+        for f in chain(reversed(tail), islice(discover(self.sources, self.exclude), n - len(tail))):
+            if f.error or f.status is not None:
                 continue
             try:
                 sha = sha256_file(f.path)

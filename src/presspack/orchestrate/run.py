@@ -156,7 +156,7 @@ def _annotate_into(writers: dict[str, Any], ledger: Ledger, index: Any, notes: d
         ledger.signatures = cache.signatures if cache is not None else None
         stream: Iterable[Article] = accepted_articles(sources, config, ledger, progress, cache.languages(language_mod) if cache is not None else None)
         if cache is not None:
-            prescan = Prescan(sources, cache, config.sha256())
+            prescan = Prescan(sources, cache, config.sha256(), config.exclude)
             stream = prescan.start_when_needed(stream, executor)
         for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
             writers["articles"].write([ann.article])
@@ -189,7 +189,8 @@ def _manifest_entries(ledger: Ledger, notes: dict[str, str], problems: list[dict
         for aid in entry["article_ids"]:
             if aid in notes:
                 entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
-        if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
+        bad_rows = entry["status"] == "metadata" and len(entry["records"]) > 0  # a metadata.csv's rejected rows
+        if (entry["status"] in ("rejected", "partial") or bad_rows) and len(problems) < PROBLEMS_SHOWN:
             problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
         yield entry
 
