@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from presspack.claims.cues import lexicon
 from presspack.claims.candidates import Candidate, propose
+from presspack.claims.cues import is_cue_verb, lexicon
 from presspack.claims.speakers import speaker_tokens, subject
 from presspack.claims.syntax import agent, clause_tokens, token_span, trim
 from presspack.normalize.text import Article
@@ -39,6 +39,8 @@ def raised_claim(verb: Any, article: Article) -> Candidate | None:
         comp = next((c for c in kids if c.dep_ == "prep" and c.lower_ == "as" and c.i > verb.i), None)
     if comp is None or subj is None:
         return None
+    if lemma in SEEM and comp.dep_ == "xcomp" and is_cue_verb(comp):
+        return None  # "Investors seemed to feel that ...": their view, the cue verb's claim
     if subj.lower_ == "it" and comp.dep_ == "ccomp":
         toks = [t for t in comp.subtree if not (t.dep_ == "mark" and t.head.i == comp.i)]
     else:

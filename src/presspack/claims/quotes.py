@@ -35,7 +35,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     """Spans of quoted passages (without the quote marks). A quote may continue over a
     paragraph break only when the next paragraph reopens it with an opening mark (the
     newspaper convention); a mark that is never closed within its paragraph is ignored,
-    so a stray mark cannot swallow the rest of the article."""
+    so a stray mark cannot swallow the rest of the article. A straight mark after a space
+    and before a word opens a new quote ('... involved. "In addition, ...": the style
+    that reopens a quote at each sentence): the quote before it ends there."""
     out = []
     i = 0
     n = len(text)
@@ -52,6 +54,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         stops = _STOPS[mark]
         j = i + len(mark)
         end = -1
+        reopen = False
         while j < n and j - i <= MAX_QUOTE_CHARS:
             nxt_m = stops.search(text, j)
             if nxt_m is None:
@@ -65,6 +68,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
                     break
             elif text[j] in closers and not (text[j] == "“" and mark == "“"):
                 end = j
+                if text[j] == "\"" and text[j - 1].isspace() and text[j + 1:j + 2].isalnum():
+                    reopen = True  # 'involved. "In addition': a new quote opens; this one ended before it
                 break
             elif text[j] == mark == "“" and not text[j - 1].isspace() and (j + 1 == n or text[j + 1].isspace() or text[j + 1] in ",.;:!?)"):
                 end = j  # “...“: closed with the opening mark (a typo's shape: after a word, before a space)
@@ -88,7 +93,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
             b -= 1
         if a < b:
             out.append((a, b))
-        i = end + (2 if mark in ("''", "``") else 1)
+        i = end if reopen else end + (2 if mark in ("''", "``") else 1)
     return out
 
 

@@ -127,7 +127,7 @@ class SpeakerResolver:
         if head.tag_ in ("WP", "WDT") or low in RELATIVE:
             return self._relative(head)
         if head.pos_ == "PRON" or low in MALE_PRONOUNS | FEMALE_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON:
-            return self._pronoun(low, s)
+            return self._pronoun(low, s, head)
         if head.pos_ in ("NOUN", "PROPN"):
             return self._description(span, head, s)
         return Speaker()
@@ -156,9 +156,13 @@ class SpeakerResolver:
                 return self._description(span, target, target.idx)
         return Speaker()
 
-    def _pronoun(self, low: str, s: int) -> Speaker:
+    def _pronoun(self, low: str, s: int, head: Any = None) -> Speaker:
         if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
-            return self._person_before(s, "m" if low in MALE_PRONOUNS else "f")
+            gender = "m" if low in MALE_PRONOUNS else "f"
+            topic = self._topic_before(head, gender) if head is not None else None
+            if topic is not None:
+                return Speaker(topic["entity_key"], topic["canonical"], "person")
+            return self._person_before(s, gender)
         if low in FIRST_PERSON:
             return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
         if low in GROUP_PRONOUNS:
@@ -167,6 +171,21 @@ class SpeakerResolver:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]))
             return Speaker(type="group" if low != "it" else "unknown")
         return Speaker()
+
+    def _topic_before(self, pron: Any, gender: str) -> dict[str, Any] | None:
+        """A pronoun opening its sentence as its subject continues the person the sentence
+        before was about: that sentence's subject, when it is an agreeing person
+        ("Giles Bradshaw was put in touch with ... Mr Opik ... . He had asked ...")."""
+        sent = pron.sent
+        if pron.dep_ not in ("nsubj", "nsubjpass") or pron.i - sent.start > 1 or sent.start == 0:
+            return None
+        prev = self.doc[sent.start - 1].sent
+        subjects = [c for c in prev.root.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for t in subjects + [c for subj in subjects for c in subj.children if c.dep_ == "appos"]:
+            m = self._at(t.idx, t.idx + len(t.text))
+            if m is not None and self._is_person(m) and self.gender(m["entity_key"]) in (gender, None):
+                return m
+        return None
 
     def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
         people = labels == PERSON_LABELS
