@@ -66,7 +66,8 @@ def test_remap_table_equals_the_row_wise_remap(tmp_path):
 def test_remap_table_keeps_null_keys_and_their_names(tmp_path):
     """Claims: a claim without a speaker has a null speaker_key (and maybe a name)."""
     rows = [{"claim_id": f"c{k}", "article_id": "a1", "sentence_id": "a1-s0", "speaker_key": None if k % 3 == 0 else f"per:k{k % 4}",
-             "speaker_name": None if k % 6 == 0 else f"N{k % 4}", "content_text": "x", "content_start": 0, "content_end": 1, "kind": "reported"}
+             "speaker_name": None if k % 6 == 0 else f"N{k % 4}", "content_text": "x", "content_start": 0, "content_end": 1, "kind": "indirect",
+             "speaker_type": "person", "method": "cue_verb"}
             for k in range(50)]
     src = TableWriter("claims", tmp_path / "src.parquet", 16)
     src.write(rows)

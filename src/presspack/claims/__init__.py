@@ -16,8 +16,8 @@ each row once (rows.py, its columns from schemas/claims.schema.json).
 Modules, in the engine's flow: extract.py (the finders, claim_rows) > verbs.py (cue
 verbs), predicates.py (raising and passive verbs, attitude adjectives, cue nouns),
 phrases.py ("according to", "reportedly", "in a poll"), layouts.py (transcripts, block
-quotes, the speaker of a quote) > assemble.py > resolve.py, rows.py > speakers.py (the
-speaker as written, from the parse) > cues.py (the lexicon) > candidates.py > syntax.py >
+quotes, the speaker of a quote) > assemble.py > resolve.py, rows.py > agreement.py (the
+words resolution reads: genders, speaker nouns) > speakers.py (the speaker as written) > cues.py (the lexicon) > candidates.py > syntax.py >
 quotes.py. Each imports only modules after it, so there is no cycle. targets.py (the
 claim_entities rows) stands apart. spaCy itself is imported inside the two functions
 that need an attribute id (LEMMA): it takes about a second to load, and importing

@@ -37,7 +37,8 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     newspaper convention); a mark that is never closed within its paragraph is ignored,
     so a stray mark cannot swallow the rest of the article. A straight mark after a space
     and before a word opens a new quote ('... involved. "In addition, ...": the style
-    that reopens a quote at each sentence): the quote before it ends there."""
+    that reopens a quote at each sentence): the quote before it ends there. Long because
+    the pairing is one scan over the marks, its cases side by side."""
     out = []
     i = 0
     n = len(text)

@@ -24,12 +24,10 @@ chancellor").
 from __future__ import annotations
 
 import bisect
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
+from presspack.claims.agreement import DETERMINERS, gender_lexicon, is_person, phrase, read_gender, speaker_nouns
 from presspack.normalize.text import Article
 
 PERSON_LABELS = ("PERSON", "PER")
@@ -46,7 +44,6 @@ FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 FIRST_PERSON = frozenset({"i", "me", "we", "us"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
 
@@ -110,8 +107,8 @@ class SpeakerResolver:
         k = bisect.bisect_left(self.starts, se + 2)
         if k < len(self.mentions):
             m = self.mentions[k]
-            if m["start"] == se + 2 and self._is_person(m):
-                return Speaker(m["entity_key"], m["canonical"], "person", _phrase(span))
+            if m["start"] == se + 2 and is_person(m):
+                return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
         return None
 
 
@@ -183,7 +180,7 @@ class SpeakerResolver:
         subjects = [c for c in prev.root.children if c.dep_ in ("nsubj", "nsubjpass")]
         for t in subjects + [c for subj in subjects for c in subj.children if c.dep_ == "appos"]:
             m = self._at(t.idx, t.idx + len(t.text))
-            if m is not None and self._is_person(m) and self.gender(m["entity_key"]) in (gender, None):
+            if m is not None and is_person(m) and self.gender(m["entity_key"]) in (gender, None):
                 return m
         return None
 
@@ -192,20 +189,11 @@ class SpeakerResolver:
         k = bisect.bisect_left(self.starts, pos) - 1
         while k >= 0:
             m = self.mentions[k]
-            if ((self._is_person(m) if people else m["label"] in labels) and m["end"] <= pos
+            if ((is_person(m) if people else m["label"] in labels) and m["end"] <= pos
                     and (gender is None or self.gender(m["entity_key"]) in (gender, None))):
                 return m
             k -= 1
         return None
-
-    def _is_person(self, m: dict[str, Any]) -> bool:
-        """A person's mention: labelled so, or opening with a given name the NER took for
-        an organisation ("Dolores M Troiani")."""
-        if m["label"] in PERSON_LABELS:
-            return True
-        first = m["text"].split()[0].lower() if m["text"].split() else ""
-        lex = _gender_lexicon()
-        return m["label"] in ORG_LABELS and " " in m["text"] and (first in lex["male_given_names"] or first in lex["female_given_names"])
 
     def _person_before(self, s: int, gender: str | None) -> Speaker:
         """The latest person who spoke before `s` and agrees with the pronoun, unless a
@@ -228,41 +216,17 @@ class SpeakerResolver:
         if key is None:
             return None
         if key not in self._gender:
-            self._gender[key] = self._read_gender(key)
+            self._gender[key] = read_gender(self.text, self.mentions, key)
         return self._gender[key]
-
-    def _read_gender(self, key: str) -> str | None:
-        lex = _gender_lexicon()
-        said: set[str] = set()
-        for m in self.mentions:
-            if m["entity_key"] != key:
-                continue
-            words = (self.text[max(0, m["start"] - 12):m["start"]].split()[-1:] + m["text"].split()[:1])
-            for w in words:
-                w = w.strip(".,").lower()
-                if w in lex["male_titles"]:
-                    said.add("m")
-                elif w in lex["female_titles"]:
-                    said.add("f")
-        if len(said) == 1:
-            return said.pop()
-        if said:
-            return None
-        first = next((m["canonical"].split()[0].lower() for m in self.mentions if m["entity_key"] == key and m["canonical"]), "")
-        if first in lex["male_given_names"]:
-            return "m"
-        if first in lex["female_given_names"]:
-            return "f"
-        return None
 
     def _description(self, span: Any, head: Any, s: int) -> Speaker:
         """A role or description: the entity the article gave that role, else by its noun."""
         noun = head.lower_
         lemma = head.lemma_.lower()
-        role = _phrase(span)
-        det = span[0].lower_ if span[0].lower_ in _DETERMINERS | _INDEFINITE else ""
+        role = phrase(span)
+        det = span[0].lower_ if span[0].lower_ in DETERMINERS | _INDEFINITE else ""
         plural = head.tag_ in ("NNS", "NNPS")
-        lex = _speaker_nouns()
+        lex = speaker_nouns()
         named = self._named_apposition(head)
         if named is not None:
             return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
@@ -369,47 +333,19 @@ class SpeakerResolver:
         Shadow Secretary of State for the Family, Theresa May,")."""
         doc = self.doc
         before = [t for t in span if t.idx < m["start"]]
-        honorifics = _gender_lexicon()["male_titles"] | _gender_lexicon()["female_titles"] | _HONORIFICS
-        words = [t for t in before if not (t.lower_ in _DETERMINERS or t.lower_.rstrip(".") in honorifics
+        honorifics = gender_lexicon()["male_titles"] | gender_lexicon()["female_titles"] | _HONORIFICS
+        words = [t for t in before if not (t.lower_ in DETERMINERS or t.lower_.rstrip(".") in honorifics
                                            or t.is_punct and t.text not in "-–")]
         if words and any(t.pos_ in ("NOUN", "PROPN") for t in words):
-            return _phrase(words)
+            return phrase(words)
         ent_end = m["end"]
         for c in head.children:
             if c.dep_ == "appos" and c.idx >= ent_end and c.pos_ in ("NOUN", "PROPN") and self._at(c.idx, c.idx + len(c.text)) is None:
                 toks = [t for t in c.subtree if not t.is_punct or t.text in "-–'’"]
-                return _phrase(toks)
+                return phrase(toks)
         if head.dep_ == "appos" and head.head.i < head.i and head.head.pos_ == "NOUN":
             h = head.head
             toks = [t for t in doc[h.left_edge.i:h.i + 1]] + [t for t in h.subtree if h.i < t.i < head.left_edge.i]
             toks = [t for t in toks if not t.is_punct or t.text in "-–'’"]
-            return _phrase(toks)
+            return phrase(toks)
         return None
-
-
-def _phrase(tokens: Any) -> str | None:
-    """A role phrase as written, without a leading determiner or possessive."""
-    toks = [t for t in tokens if not t.is_space]
-    while toks and (toks[0].lower_ in _DETERMINERS or toks[0].is_punct):
-        toks = toks[1:]
-    while toks and toks[-1].is_punct:
-        toks = toks[:-1]
-    if not toks:
-        return None
-    doc = toks[0].doc
-    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
-
-
-@cache
-def _gender_lexicon() -> dict[str, frozenset[str]]:
-    data = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))
-    return {k: frozenset(data[k]) for k in ("male_titles", "female_titles", "male_given_names", "female_given_names")}
-
-
-@cache
-def _speaker_nouns() -> dict[str, frozenset[str]]:
-    data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))["speakers"]
-    titles = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))["person_titles"]
-    out = {k: frozenset(v) for k, v in data.items()}
-    out["person"] = out["person"] | {t.split()[-1] for t in titles}
-    return out

@@ -1,0 +1,78 @@
+"""The words speaker resolution reads: given names and titles that say a person's gender,
+the nouns that say what kind of speaker a description is (data/names.toml,
+data/cues.toml [speakers]), and a role phrase as written."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
+
+
+def read_gender(text: str, mentions: list[dict[str, Any]], key: str) -> str | None:
+    """"m", "f" or None for a person's entity key: a title written with any of its
+    mentions (Mr, Lady ...), else its given name; None when the article does not say or
+    its titles disagree."""
+    lex = gender_lexicon()
+    said: set[str] = set()
+    for m in mentions:
+        if m["entity_key"] != key:
+            continue
+        words = (text[max(0, m["start"] - 12):m["start"]].split()[-1:] + m["text"].split()[:1])
+        for w in words:
+            w = w.strip(".,").lower()
+            if w in lex["male_titles"]:
+                said.add("m")
+            elif w in lex["female_titles"]:
+                said.add("f")
+    if len(said) == 1:
+        return said.pop()
+    if said:
+        return None
+    first = next((m["canonical"].split()[0].lower() for m in mentions if m["entity_key"] == key and m["canonical"]), "")
+    if first in lex["male_given_names"]:
+        return "m"
+    if first in lex["female_given_names"]:
+        return "f"
+    return None
+
+
+def is_person(m: dict[str, Any]) -> bool:
+    """A person's mention: labelled so, or opening with a given name the NER took for
+    an organisation ("Dolores M Troiani")."""
+    if m["label"] in ("PERSON", "PER"):
+        return True
+    first = m["text"].split()[0].lower() if m["text"].split() else ""
+    lex = gender_lexicon()
+    return m["label"] == "ORG" and " " in m["text"] and (first in lex["male_given_names"] or first in lex["female_given_names"])
+
+
+def phrase(tokens: Any) -> str | None:
+    """A role phrase as written, without a leading determiner or possessive."""
+    toks = [t for t in tokens if not t.is_space]
+    while toks and (toks[0].lower_ in DETERMINERS or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct:
+        toks = toks[:-1]
+    if not toks:
+        return None
+    doc = toks[0].doc
+    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+
+
+@cache
+def gender_lexicon() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))
+    return {k: frozenset(data[k]) for k in ("male_titles", "female_titles", "male_given_names", "female_given_names")}
+
+
+@cache
+def speaker_nouns() -> dict[str, frozenset[str]]:
+    data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))["speakers"]
+    titles = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))["person_titles"]
+    out = {k: frozenset(v) for k, v in data.items()}
+    out["person"] = out["person"] | {t.split()[-1] for t in titles}
+    return out
