@@ -75,8 +75,8 @@ def _states_something(tok: Any, lemma: str) -> bool:
     kids = list(tok.children)
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
     if lemma == "see":
-        has_as = any(t.lower_ == "as" and t.i > tok.i for c in kids if c.dep_ in ("prep", "dobj", "oprd", "advcl", "ccomp")
-                     for t in c.subtree)
+        has_as = any(t.lower_ == "as" and t.i > tok.i and not (t.dep_ == "mark" and any(g.dep_ in ("nsubj", "nsubjpass") for g in t.head.children))
+                     for c in kids if c.dep_ in ("prep", "dobj", "oprd", "advcl", "ccomp") for t in c.subtree)  # not "as the game went on"
         return has_as and not passive
     if lemma == "show":
         subj = next((c for c in kids if c.dep_ == "nsubj"), None)
