@@ -1,6 +1,10 @@
 """build(): SOURCE files in, one release directory out (atomically): intake, annotate
 (or take from the cache), write the tables, the entity index, manifest.json and
 datapackage.json, the extras, then seal and rename.
+
+`build()` checks its arguments and owns the temporary directory; a `Build` owns one
+build's state (the ledger, the table writers, the NLP cache, the entity index, the
+NLP's notes) and runs its steps in order.
 """
 
 from __future__ import annotations
@@ -15,10 +19,6 @@ from typing import Any
 from presspack._version import __version__
 from presspack.annotate import cache as cache_mod
 from presspack.annotate import executors
-from presspack.orchestrate.intake import accepted_articles
-from presspack.orchestrate.ledger import Ledger
-from presspack.orchestrate.prescan import Prescan
-from presspack.orchestrate.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX, BuildResult, release_date
 from presspack.claims.targets import claim_entity_rows
 from presspack.config import Config, load_config
 from presspack.entities import index as entity_index
@@ -31,6 +31,10 @@ from presspack.nlp import pipeline as nlp_mod
 from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
 from presspack.normalize.text import Article
+from presspack.orchestrate.intake import accepted_articles
+from presspack.orchestrate.ledger import Ledger
+from presspack.orchestrate.prescan import Prescan
+from presspack.orchestrate.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX, BuildResult, release_date
 from presspack.package import schemas
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import STREAMED, Spool, write_json, write_json_streamed
@@ -90,7 +94,7 @@ def build(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        result = _build_into(tmp, sources, version, config, nlp, progress)
+        result = Build(tmp, sources, version, config, nlp=nlp, progress=progress).run()
         if result.counts["accepted"] == 0:
             raise NoReleaseWritten(
                 f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): nothing to release"
@@ -109,127 +113,147 @@ def build(
     return result
 
 
-def _build_into(tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any, progress: Any) -> BuildResult:
-    ledger = Ledger()
-    try:
-        return _build_with(ledger, tmp, sources, version, config, nlp, progress)
-    finally:
-        ledger.close()
+class Build:
+    """One build into the temporary directory `tmp`: owns the ledger (every input file
+    and record), the table writers, the NLP cache and executor while the articles flow,
+    the corpus-wide entity index and the NLP's notes per article. `run()` reads,
+    annotates and writes every table, then the entity index, manifest.json and
+    datapackage.json; build() adds the extras and seals."""
 
+    def __init__(self, tmp: Path, sources: list[str | Path], version: str, config: Config, *, nlp: Any = None,
+                 progress: Callable[[int, str], None] | None = None) -> None:
+        self.tmp, self.sources, self.version, self.config = tmp, sources, version, config
+        self.nlp, self.progress = nlp, progress
+        self.ledger = Ledger()
+        self.writers: dict[str, TableWriter] = {}
+        self.cache: Any = None  # cache_mod.NLPCache while the articles flow, when the cache is on
+        self.gazetteer: Any = None
+        self.index: Any = None  # entities.index.EntityIndex
+        self.notes: dict[str, str] = {}  # article_id -> the NLP's note (e.g. its language was skipped)
+        self.problems: list[dict[str, Any]] = []  # the first PROBLEMS_SHOWN rejected or partial file entries
 
-def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: str, config: Config, nlp: Any,
-                progress: Any) -> BuildResult:
-    base = Path(config.source_path).parent if config.source_path else Path.cwd()
-    gazetteer = load_gazetteers(list(config.entities.gazetteers), base)
-    index = entity_index.EntityIndex(gazetteer, config.entities.variants)
-    notes: dict[str, str] = {}
-    writers: dict[str, Any] = {}
-    info, stats = _annotate_into(writers, ledger, index, notes, tmp, sources, config, nlp, progress)
-    n_files = ledger.n_files()
-    if ledger.dedup is not None:
-        ledger.dedup.close()  # its index is not needed any more
-    ledger.seen_ids.close()
-    writers["entity_index"] = finish_entity_index(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
-    problems: list[dict[str, Any]] = []
-    manifest, rows = _write_package(tmp, writers, _manifest_entries(ledger, notes, problems), ledger, n_files, version,
-                                    config, sources, info, gazetteer)
-    return BuildResult(release_dir=tmp, version=version, counts=ledger.counts, rows=rows, manifest=manifest, cache=stats,
-                       problem_files=problems)
+    def run(self) -> BuildResult:
+        try:
+            return self._run()
+        finally:
+            self.ledger.close()
 
+    def _run(self) -> BuildResult:
+        base = Path(self.config.source_path).parent if self.config.source_path else Path.cwd()
+        self.gazetteer = load_gazetteers(list(self.config.entities.gazetteers), base)
+        self.index = entity_index.EntityIndex(self.gazetteer, self.config.entities.variants)
+        info, stats = self.annotate()
+        n_files = self.ledger.n_files()
+        if self.ledger.dedup is not None:
+            self.ledger.dedup.close()  # its index is not needed any more
+        self.ledger.seen_ids.close()
+        self.writers["entity_index"] = finish_entity_index(self.tmp, self.index, self.writers, ROW_GROUPS.get("entities", 65_536))
+        manifest, rows = self.write_package(self.manifest_entries(), n_files, info)
+        return BuildResult(release_dir=self.tmp, version=self.version, counts=self.ledger.counts, rows=rows,
+                           manifest=manifest, cache=stats, problem_files=self.problems)
 
-def _annotate_into(writers: dict[str, Any], ledger: Ledger, index: Any, notes: dict[str, str], tmp: Path,
-                   sources: list[str | Path], config: Config, nlp: Any, progress: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Read, annotate (or take from the cache) and write every accepted article's rows;
-    returns the pipeline's provenance and the cache statistics."""
-    cache = _open_cache(config, nlp)
-    try:
-        executor = executors.make_executor(config, nlp)
-    except BaseException:
-        if cache is not None:
-            cache.close()
-        raise
-    prescan: Prescan | None = None
-    try:
-        if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
-            executor.start()
-        writers.update({t: TableWriter(t, tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
-        ledger.signatures = cache.signatures if cache is not None else None
-        stream: Iterable[Article] = accepted_articles(sources, config, ledger, progress, cache.languages(language_mod) if cache is not None else None)
-        if cache is not None:
-            prescan = Prescan(sources, cache, config.sha256())
-            stream = prescan.start_when_needed(stream, executor)
-        for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
-            writers["articles"].write([ann.article])
-            writers["sentences"].write(ann.sentences)
-            writers["entities"].write(ann.entities)
-            index.add(ann.article, ann.entities)
-            writers["claims"].write(ann.claims)
-            writers["claim_entities"].write(claim_entity_rows(ann.claims, ann.entities))
-            if ann.note:
-                notes[ann.article["article_id"]] = ann.note
-        info = _model_info(executor, cache)
-        if cache is not None:  # every accepted article of every input file is in the cache now
-            prescan.stop()
-            cache.remember_inputs(cache.input_key(prescan.config_sha256, e["sha256"]) for e in ledger.entries() if e["sha256"])
-    finally:
-        if prescan is not None:
-            prescan.stop()
-        executor.close()
-        if cache is not None:
-            cache.close()
-        for w in writers.values():
-            w.close()
-    return info, (cache.stats.to_dict() if cache is not None else {})
+    def annotate(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Read, annotate (or take from the cache) and write every accepted article's rows;
+        returns the pipeline's provenance and the cache statistics."""
+        config, ledger = self.config, self.ledger
+        self.cache = cache = _open_cache(config, self.nlp)
+        try:
+            executor = executors.make_executor(config, self.nlp)
+        except BaseException:
+            if cache is not None:
+                cache.close()
+            raise
+        prescan: Prescan | None = None
+        try:
+            if cache is None:  # every article needs the NLP: start the workers loading the pipeline now
+                executor.start()
+            self.writers.update({t: TableWriter(t, self.tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
+            ledger.signatures = cache.signatures if cache is not None else None
+            languages = cache.languages(language_mod) if cache is not None else None
+            stream: Iterable[Article] = accepted_articles(self.sources, config, ledger, self.progress, languages)
+            if cache is not None:
+                prescan = Prescan(self.sources, cache, config.sha256())
+                stream = prescan.start_when_needed(stream, executor)
+            for ann in executors.annotate_stream(stream, executor, batch_size=config.batch_size, cache=cache):
+                self.write_article(ann)
+            info = _model_info(executor, cache)
+            if cache is not None:  # every accepted article of every input file is in the cache now
+                prescan.stop()
+                cache.remember_inputs(cache.input_key(prescan.config_sha256, e["sha256"]) for e in ledger.entries() if e["sha256"])
+        finally:
+            if prescan is not None:
+                prescan.stop()
+            executor.close()
+            if cache is not None:
+                cache.close()
+            for w in self.writers.values():
+                w.close()
+        return info, (cache.stats.to_dict() if cache is not None else {})
 
+    def write_article(self, ann: Any) -> None:
+        """One annotated article's rows into the tables and the entity index."""
+        w = self.writers
+        w["articles"].write([ann.article])
+        w["sentences"].write(ann.sentences)
+        w["entities"].write(ann.entities)
+        self.index.add(ann.article, ann.entities)
+        w["claims"].write(ann.claims)
+        w["claim_entities"].write(claim_entity_rows(ann.claims, ann.entities))
+        if ann.note:
+            self.notes[ann.article["article_id"]] = ann.note
 
-def _manifest_entries(ledger: Ledger, notes: dict[str, str], problems: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """The manifest's file entries, with the NLP's notes; the first PROBLEMS_SHOWN
-    rejected or partial ones also go to `problems` (what the CLI shows)."""
-    for entry in ledger.entries():
-        for aid in entry["article_ids"]:
-            if aid in notes:
-                entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
-        if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
-            problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
-        yield entry
+    def manifest_entries(self) -> Iterator[dict[str, Any]]:
+        """The manifest's file entries, with the NLP's notes; the first PROBLEMS_SHOWN
+        rejected or partial ones also go to `problems` (what the CLI shows)."""
+        notes, problems = self.notes, self.problems
+        for entry in self.ledger.entries():
+            for aid in entry["article_ids"]:
+                if aid in notes:
+                    entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+            if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
+                problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
+            yield entry
 
+    def write_package(self, entries: Iterator[dict[str, Any]], n_files: int, info: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+        """manifest.json (its file entries streamed) and datapackage.json; returns the manifest
+        without its file entries and the rows per table."""
+        config, tmp, version = self.config, self.tmp, self.version
+        created = release_date(config)
+        resources = []
+        rows = {}
+        for t, w in self.writers.items():
+            rows[t] = w.rows
+            resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
+        manifest = {
+            "presspack_manifest": 1,
+            "version": version,
+            "created": created,
+            "counts": {**self.ledger.counts, "files": n_files, **{f"{t}_rows": n for t, n in rows.items()}},
+            "provenance": self.provenance(info),
+            "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
+            "checksums": SEAL_NAME,  # written last, over every file (package.seal); validate requires it
+        }
+        write_json_streamed(tmp / "manifest.json", manifest, "files", entries)
+        del manifest["files"]  # BuildResult.manifest: everything but the file entries (they are in manifest.json)
+        sources_meta = [{"title": Path(str(s)).name or str(s)} for s in self.sources]
+        write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
+        return manifest, rows
 
-def _write_package(tmp: Path, writers: dict[str, Any], entries: Iterator[dict[str, Any]], ledger: Ledger, n_files: int,
-                   version: str, config: Config, sources: list[str | Path], info: dict[str, Any],
-                   gazetteer: Any) -> tuple[dict[str, Any], dict[str, int]]:
-    """manifest.json (its file entries streamed) and datapackage.json; returns the manifest
-    without its file entries and the rows per table."""
-    created = release_date(config)
-    resources = []
-    rows = {}
-    for t, w in writers.items():
-        rows[t] = w.rows
-        resources.append(resource_descriptor(t, f"{t}.parquet", sha256_file(w.path), w.rows))
-    manifest = {
-        "presspack_manifest": 1,
-        "version": version,
-        "created": created,
-        "counts": {**ledger.counts, "files": n_files, **{f"{t}_rows": n for t, n in rows.items()}},
-        "provenance": {
+    def provenance(self, info: dict[str, Any]) -> dict[str, Any]:
+        """The manifest's provenance: toolkit, libraries, model, configuration, inputs."""
+        config = self.config
+        return {
             "presspack": __version__,
             "python": platform.python_version(),
             "libraries": nlp_mod.library_versions(),
             "model": info,
             "config": config.to_dict(),
             "config_sha256": config.sha256(),
-            "inputs_sha256": ledger.files.inputs.hexdigest(),
-            "sources": [Path(str(s)).name for s in sources],
-            "gazetteers": gazetteer.files if gazetteer is not None else [],
+            "inputs_sha256": self.ledger.files.inputs.hexdigest(),
+            "sources": [Path(str(s)).name for s in self.sources],
+            "gazetteers": self.gazetteer.files if self.gazetteer is not None else [],
             "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
-        },
-        "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
-        "checksums": SEAL_NAME,  # written last, over every file (package.seal); validate requires it
-    }
-    write_json_streamed(tmp / "manifest.json", manifest, "files", entries)
-    del manifest["files"]  # BuildResult.manifest: everything but the file entries (they are in manifest.json)
-    sources_meta = [{"title": Path(str(s)).name or str(s)} for s in sources]
-    write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
-    return manifest, rows
+        }
 
 
 def _open_cache(config: Config, nlp: Any) -> Any:
