@@ -55,6 +55,7 @@ def calls(monkeypatch):
     monkeypatch.setattr("rich.console.Console", Printer)
     monkeypatch.setattr("presspack.explore.serve.make_datasette", recorder("make_datasette", returns=("app", "x.db", False)))
     monkeypatch.setattr("presspack.explore.serve.run", recorder("run"))
+    monkeypatch.setattr("presspack.explore.serve.check_port", lambda host, port: None)
     monkeypatch.setattr("presspack.explore.sqlite.export_sqlite", recorder("export_sqlite"))
     monkeypatch.setattr("presspack.explore.duckdb.export_duckdb", recorder("export_duckdb"))
     return seen

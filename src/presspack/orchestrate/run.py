@@ -9,10 +9,13 @@ NLP's notes) and runs its steps in order.
 
 from __future__ import annotations
 
+import errno
 import os
 import platform
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from presspack.config import Config, load_config
 from presspack.entities import index as entity_index
 from presspack.entities.finish import finish as finish_entity_index
 from presspack.entities.gazetteer import load_gazetteers
-from presspack.errors import NoReleaseWritten, ReleaseExists
+from presspack.errors import InputNotFound, NoReleaseWritten, ReleaseExists, WriteFailed
 from presspack.extras.finish import finish_release
 from presspack.extras.versions import SEMVER, record_release
 from presspack.nlp import pipeline as nlp_mod
@@ -38,7 +41,7 @@ from presspack.orchestrate.result import PROBLEMS_SHOWN, ROW_GROUPS, TMP_PREFIX,
 from presspack.package import schemas
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import STREAMED, Spool, write_json, write_json_streamed
-from presspack.package.seal import SEAL_NAME, fsync_dir, write_seal
+from presspack.package.seal import SEAL_NAME, check_output_dir, fsync_dir, write_seal
 from presspack.package.tables import TableWriter, datapackage, resource_descriptor
 
 
@@ -83,10 +86,11 @@ def build(
     config = config or load_config()
     if not SEMVER.fullmatch(version):
         raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
-    out = Path(out)
+    check_inputs(sources)
+    out = check_output_dir(out)
     final = out / version
     if final.exists():
-        raise ReleaseExists(f"release {final} already exists; releases are immutable: choose a new --version")
+        raise ReleaseExists(f"release {final} already exists; releases are immutable")
     out.mkdir(parents=True, exist_ok=True)
     _clean_stale(out)
     nlp_mod.model_identity(config.model, nlp)  # fails early, with the install hint, when there is no model
@@ -94,23 +98,88 @@ def build(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
-        result = Build(tmp, sources, version, config, nlp=nlp, progress=progress).run()
+        builder = Build(tmp, sources, version, config, nlp=nlp, progress=progress)
+        result = builder.run()
         if result.counts["accepted"] == 0:
             raise NoReleaseWritten(
-                f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): nothing to release"
+                f"no article was accepted ({result.counts['rejected']} rejected, {result.counts['duplicate']} duplicate): "
+                f"nothing to release; {reasons_line(builder.reasons)}"
             )
 
-        finish_release(tmp, out, quality)  # changelog, citation files, croissant, card, report
-        if final.exists():
-            raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
-        write_seal(tmp)  # SHA256SUMS over every file, then fsync: complete bytes before the rename
-        os.rename(tmp, final)
-        fsync_dir(out)
+        seal_into_place(tmp, final, quality)
+    except OSError as e:
+        failed = write_failure(e, tmp, final)
+        if failed is None:
+            raise
+        raise failed from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result.release_dir = final
     record_release(out, final)  # versions.json
     return result
+
+
+def seal_into_place(tmp: Path, final: Path, quality: dict[str, Any] | None = None) -> None:
+    """The extras of a built release in `tmp` (changelog, citation files, croissant,
+    card, report), its seal (SHA256SUMS over every file, then fsync: complete bytes
+    before the rename), then the atomic rename to `final`; never over an existing one."""
+    with writing(tmp):
+        finish_release(tmp, final.parent, quality)
+    if final.exists():
+        raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
+    with writing(tmp / SEAL_NAME):
+        write_seal(tmp)
+    os.rename(tmp, final)
+    fsync_dir(final.parent)
+
+
+def check_inputs(sources: list[str | Path]) -> None:
+    """InputNotFound when a SOURCE does not exist (a dangling symbolic link exists: the
+    manifest records it as rejected)."""
+    missing = [str(s) for s in sources if not (Path(s).exists() or Path(s).is_symlink())]
+    if missing:
+        more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+        raise InputNotFound(f"{missing[0]}: no such file or directory{more}; nothing was built")
+
+
+REASONS_SHOWN = 3  # the most frequent reasons a "no article was accepted" error lists
+REASONS_KEPT = 10_000  # distinct reasons counted (each further one only adds to "other")
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def reasons_line(reasons: Counter[str]) -> str:
+    """'reasons: R1 (n1); R2 (n2); R3 (n3); and K other(s)', the most frequent first."""
+    if not reasons:
+        return "no input file was found"
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = "; ".join(f"{r} ({n})" for r, n in top[:REASONS_SHOWN])
+    rest = sum(n for _, n in top[REASONS_SHOWN:])
+    return f"reasons: {shown}" + (f"; and {rest} other(s)" if rest else "")
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """An OSError inside names `path` when it names no file (a failed write() or flush,
+    an Arrow error), so that the build can say which file could not be written."""
+    try:
+        yield
+    except OSError as e:
+        if e.filename is None:
+            e.filename = str(path)
+        raise
+
+
+def write_failure(e: OSError, tmp: Path, final: Path) -> WriteFailed | None:
+    """A WriteFailed naming the file of the release (as it would have been named in
+    `final`) that could not be written, for an error writing into `tmp` or a full disk;
+    None for any other OSError."""
+    name = e.filename if isinstance(e.filename, str) else None
+    inside = name is not None and Path(name).is_relative_to(tmp)
+    no_space = e.errno in NO_SPACE or "No space left on device" in str(e)
+    if not (inside or no_space):
+        return None
+    where = str(final / Path(name).relative_to(tmp)) if inside else name or f"a file of {final}"
+    return WriteFailed(where, e.strerror or str(e))
 
 
 class Build:
@@ -131,6 +200,7 @@ class Build:
         self.index: Any = None  # entities.index.EntityIndex
         self.notes: dict[str, str] = {}  # article_id -> the NLP's note (e.g. its language was skipped)
         self.problems: list[dict[str, Any]] = []  # the first PROBLEMS_SHOWN rejected or partial file entries
+        self.reasons: Counter[str] = Counter()  # why files and records were rejected or duplicate, with counts
 
     def run(self) -> BuildResult:
         try:
@@ -147,7 +217,8 @@ class Build:
         if self.ledger.dedup is not None:
             self.ledger.dedup.close()  # its index is not needed any more
         self.ledger.seen_ids.close()
-        self.writers["entity_index"] = finish_entity_index(self.tmp, self.index, self.writers, ROW_GROUPS.get("entities", 65_536))
+        with writing(self.tmp / "entity_index.parquet"):
+            self.writers["entity_index"] = finish_entity_index(self.tmp, self.index, self.writers, ROW_GROUPS.get("entities", 65_536))
         manifest, rows = self.write_package(self.manifest_entries(), n_files, info)
         return BuildResult(release_dir=self.tmp, version=self.version, counts=self.ledger.counts, rows=rows,
                            manifest=manifest, cache=stats, problem_files=self.problems)
@@ -187,32 +258,49 @@ class Build:
             if cache is not None:
                 cache.close()
             for w in self.writers.values():
-                w.close()
+                with writing(w.path):
+                    w.close()
         return info, (cache.stats.to_dict() if cache is not None else {})
 
     def write_article(self, ann: Any) -> None:
         """One annotated article's rows into the tables and the entity index."""
-        w = self.writers
-        w["articles"].write([ann.article])
-        w["sentences"].write(ann.sentences)
-        w["entities"].write(ann.entities)
+        rows = (("articles", [ann.article]), ("sentences", ann.sentences), ("entities", ann.entities),
+                ("claims", ann.claims), ("claim_entities", claim_entity_rows(ann.claims, ann.entities)))
+        for table, table_rows in rows:
+            writer = self.writers[table]
+            with writing(writer.path):  # Arrow's errors name no file
+                writer.write(table_rows)
         self.index.add(ann.article, ann.entities)
-        w["claims"].write(ann.claims)
-        w["claim_entities"].write(claim_entity_rows(ann.claims, ann.entities))
         if ann.note:
             self.notes[ann.article["article_id"]] = ann.note
 
     def manifest_entries(self) -> Iterator[dict[str, Any]]:
         """The manifest's file entries, with the NLP's notes; the first PROBLEMS_SHOWN
-        rejected or partial ones also go to `problems` (what the CLI shows)."""
+        rejected or partial ones also go to `problems` (what the CLI shows); when no
+        article was accepted, their reasons are counted in `reasons`."""
         notes, problems = self.notes, self.problems
+        explain = self.ledger.counts["accepted"] == 0  # build() will say why nothing was accepted
         for entry in self.ledger.entries():
             for aid in entry["article_ids"]:
                 if aid in notes:
                     entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
+            if explain:
+                self.count_reasons(entry)
             if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
                 problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
             yield entry
+
+    def count_reasons(self, entry: dict[str, Any]) -> None:
+        """Add the reasons of one file entry (of its records, else its own) to `reasons`."""
+        records = entry["records"]
+        found = [r["reason"] for r in records if r["status"] != "accepted"] if records else []
+        if not found and entry["status"] in ("rejected", "duplicate") and entry["reason"]:
+            found = [entry["reason"]]
+        for reason in found:
+            if reason in self.reasons or len(self.reasons) < REASONS_KEPT:
+                self.reasons[reason] += 1
+            else:
+                self.reasons["other reasons"] += 1
 
     def write_package(self, entries: Iterator[dict[str, Any]], n_files: int, info: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
         """manifest.json (its file entries streamed) and datapackage.json; returns the manifest
@@ -233,10 +321,12 @@ class Build:
             "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
             "checksums": SEAL_NAME,  # written last, over every file (package.seal); validate requires it
         }
-        write_json_streamed(tmp / "manifest.json", manifest, "files", entries)
+        with writing(tmp / "manifest.json"):
+            write_json_streamed(tmp / "manifest.json", manifest, "files", entries)
         del manifest["files"]  # BuildResult.manifest: everything but the file entries (they are in manifest.json)
         sources_meta = [{"title": Path(str(s)).name or str(s)} for s in self.sources]
-        write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
+        with writing(tmp / "datapackage.json"):
+            write_json(tmp / "datapackage.json", datapackage(config.dataset, version, created, resources, sources_meta))
         return manifest, rows
 
     def provenance(self, info: dict[str, Any]) -> dict[str, Any]:

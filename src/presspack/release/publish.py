@@ -78,7 +78,7 @@ def release(
     card, the report and datapackage.json.
     """
     if bump not in BUMPS:
-        raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
+        raise NoReleaseWritten(f"bump {bump!r} is not one of {', '.join(BUMPS)}")
     config = config or load_config()
     out = Path(out)
     previous = latest_release(out)
@@ -100,7 +100,7 @@ def release(
         result = build(sources, stage, bump_version(previous, "patch"), config, progress=progress, nlp=nlp)
         d = diff_releases(out / previous, result.release_dir)
         if d.bump is None:
-            raise NothingToRelease(f"nothing changed since {previous}: no release written (pass --bump patch to release anyway)")
+            raise NothingToRelease(f"nothing changed since {previous}: no release written")
         version = bump_version(previous, d.bump)
         final = promote(result.release_dir, out, version, quality)
     finally:

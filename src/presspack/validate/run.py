@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from presspack.errors import NotARelease
 from presspack.extras.finish import release_problems as _release_problems
+from presspack.package.seal import SEAL_NAME
 from presspack.validate.files import (
     check_files,
     check_schemas,
@@ -43,13 +45,15 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
     frictionless=True also runs `frictionless validate` (slow: about 10,000 rows/s on
     Parquet); None runs it only on small releases (up to FRICTIONLESS_AUTO_ROWS rows in
     all); False never (presspack's own checks cover what it checks, plus hashes, offsets
-    and the manifest).
+    and the manifest). NotARelease when `release` is no directory, or one with none of a
+    release's files (its problems would be nothing but extra files).
     """
     release = Path(release)
-    rep = ValidationReport(str(release))
     if not release.is_dir():
-        rep.add(Problem("missing-release", f"{release} is not a directory"))
-        return rep
+        raise NotARelease(f"{release}: no such directory" if not release.exists() else f"{release} is a file, not a release directory")
+    if not any((release / name).is_file() for name in (SEAL_NAME, "manifest.json", "datapackage.json")):
+        raise NotARelease(f"{release} is not a release: it has no datapackage.json, manifest.json or {SEAL_NAME}")
+    rep = ValidationReport(str(release))
     dp = read_json_checked(rep, release, "datapackage.json")
     manifest = read_manifest_checked(rep, release)
     files = check_files(rep, release, dp, (manifest or {}).get("checksums"))
