@@ -16,7 +16,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "presspack"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Stages in data-flow order: a stage imports only the ones before it (and the foundation).
-FOUNDATION = ("_version", "errors", "config", "package")
+FOUNDATION = ("_version", "errors", "config", "progress", "package")
 STAGES = ("ingest", "normalize", "nlp", "entities", "claims", "annotate", "audit", "extras", "orchestrate", "release", "validate", "explore", "cli")
 
 

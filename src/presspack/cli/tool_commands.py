@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from presspack.cli.options import EXIT_OK
+from presspack.cli.progress import progress_for
 
 
 def sample_cli(args: argparse.Namespace) -> int:
@@ -106,5 +107,9 @@ def export_cli(args: argparse.Namespace) -> int:
         from presspack.explore.sqlite import export_sqlite as export
     else:
         from presspack.explore.duckdb import export_duckdb as export
-    print(export(args.release, args.out))
+    with progress_for(args) as progress:
+        if progress is not None:
+            progress.stage(f"export to {args.to}")
+        written = export(args.release, args.out)
+    print(written)
     return EXIT_OK

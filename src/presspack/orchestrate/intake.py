@@ -19,18 +19,21 @@ from presspack.normalize.dedup import Deduplicator
 from presspack.normalize.text import Article, normalize
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import Spool
+from presspack.progress import NO_PROGRESS, Progress
 
 
-def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger, progress: Any, language: Any = None) -> Iterator[Article]:
+def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger, progress: Progress | None, language: Any = None) -> Iterator[Article]:
     """Every accepted, de-duplicated article, in sorted input order; the ledger records
-    everything else. `language` identifies languages (default: presspack.normalize.language)."""
+    everything else. `progress` (presspack.progress.Progress, or None) advances by one as
+    each input file is opened; `language` identifies languages (default:
+    presspack.normalize.language)."""
     if language is None:
         language = default_language
+    progress = progress or NO_PROGRESS
 
-    for n, f in enumerate(discover(sources), 1):
+    for f in discover(sources):
         entry = ledger.open_file(f)
-        if progress is not None:
-            progress(n, f.rel)
+        progress.advance()
         if f.error:
             entry.update(status="rejected", reason=f.error)
             ledger.counts["rejected"] += 1

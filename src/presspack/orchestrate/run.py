@@ -14,7 +14,7 @@ import os
 import platform
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import InputNotFound, NoReleaseWritten, ReleaseExists, WriteFailed
 from presspack.extras.finish import finish_release
 from presspack.extras.versions import SEMVER, record_release
+from presspack.ingest import discover
 from presspack.nlp import pipeline as nlp_mod
 from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
@@ -43,6 +44,7 @@ from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import STREAMED, Spool, write_json, write_json_streamed
 from presspack.package.seal import SEAL_NAME, check_output_dir, fsync_dir, write_seal
 from presspack.package.tables import TableWriter, datapackage, resource_descriptor
+from presspack.progress import NO_PROGRESS, Progress
 
 
 def _clean_stale(out: Path) -> None:
@@ -70,20 +72,22 @@ def build(
     version: str,
     config: Config | None = None,
     *,
-    progress: Callable[[int, str], None] | None = None,
+    progress: Progress | None = None,
     nlp: Any = None,
     quality: dict[str, Any] | None = None,
 ) -> BuildResult:
     """Build release OUT/VERSION from SOURCE files or directories.
 
     The release appears by an atomic rename only when complete; an existing version is
-    never overwritten. `progress(files_read, path)` is called as each input file is
-    opened (the CLI prints it; the library never prints). `nlp` may pass an already loaded pipeline (tests load it once);
+    never overwritten. `progress` (presspack.progress.Progress) hears of each stage
+    (read and annotate, entity index, manifest, extras, seal) and of the items done in
+    it; the CLI draws it, the library never prints. `nlp` may pass an already loaded pipeline (tests load it once);
     otherwise it is loaded only when some article is not in the NLP cache. `quality` (a
     `presspack score --json` result) adds a "Measured accuracy" section to the extras.
     """
 
     config = config or load_config()
+    progress = progress or NO_PROGRESS
     if not SEMVER.fullmatch(version):
         raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
     check_inputs(sources)
@@ -106,7 +110,7 @@ def build(
                 f"nothing to release; {reasons_line(builder.reasons)}"
             )
 
-        seal_into_place(tmp, final, quality)
+        seal_into_place(tmp, final, quality, progress)
     except OSError as e:
         failed = write_failure(e, tmp, final)
         if failed is None:
@@ -119,14 +123,17 @@ def build(
     return result
 
 
-def seal_into_place(tmp: Path, final: Path, quality: dict[str, Any] | None = None) -> None:
+def seal_into_place(tmp: Path, final: Path, quality: dict[str, Any] | None = None, progress: Progress = NO_PROGRESS) -> None:
     """The extras of a built release in `tmp` (changelog, citation files, croissant,
     card, report), its seal (SHA256SUMS over every file, then fsync: complete bytes
-    before the rename), then the atomic rename to `final`; never over an existing one."""
+    before the rename), then the atomic rename to `final`; never over an existing one.
+    `progress` hears of the extras and seal stages."""
+    progress.stage("extras")
     with writing(tmp):
         finish_release(tmp, final.parent, quality)
     if final.exists():
         raise ReleaseExists(f"release {final} appeared during the build; not overwritten")
+    progress.stage("seal")
     with writing(tmp / SEAL_NAME):
         write_seal(tmp)
     os.rename(tmp, final)
@@ -190,9 +197,9 @@ class Build:
     datapackage.json; build() adds the extras and seals."""
 
     def __init__(self, tmp: Path, sources: list[str | Path], version: str, config: Config, *, nlp: Any = None,
-                 progress: Callable[[int, str], None] | None = None) -> None:
+                 progress: Progress | None = None) -> None:
         self.tmp, self.sources, self.version, self.config = tmp, sources, version, config
-        self.nlp, self.progress = nlp, progress
+        self.nlp, self.progress = nlp, progress or NO_PROGRESS
         self.ledger = Ledger()
         self.writers: dict[str, TableWriter] = {}
         self.cache: Any = None  # cache_mod.NLPCache while the articles flow, when the cache is on
@@ -217,8 +224,10 @@ class Build:
         if self.ledger.dedup is not None:
             self.ledger.dedup.close()  # its index is not needed any more
         self.ledger.seen_ids.close()
+        self.progress.stage("entity index")
         with writing(self.tmp / "entity_index.parquet"):
             self.writers["entity_index"] = finish_entity_index(self.tmp, self.index, self.writers, ROW_GROUPS.get("entities", 65_536))
+        self.progress.stage("manifest", n_files, "files")
         manifest, rows = self.write_package(self.manifest_entries(), n_files, info)
         return BuildResult(release_dir=self.tmp, version=self.version, counts=self.ledger.counts, rows=rows,
                            manifest=manifest, cache=stats, problem_files=self.problems)
@@ -241,6 +250,9 @@ class Build:
             self.writers.update({t: TableWriter(t, self.tmp / f"{t}.parquet", ROW_GROUPS.get(t, 65_536)) for t in schemas.TABLES})
             ledger.signatures = cache.signatures if cache is not None else None
             languages = cache.languages(language_mod) if cache is not None else None
+            # the total costs a walk of the inputs: only when someone is told
+            total = None if self.progress is NO_PROGRESS else sum(1 for _ in discover(self.sources))
+            self.progress.stage("read and annotate", total, "files")
             stream: Iterable[Article] = accepted_articles(self.sources, config, ledger, self.progress, languages)
             if cache is not None:
                 prescan = Prescan(self.sources, cache, config.sha256())
@@ -286,6 +298,7 @@ class Build:
                     entry.setdefault("notes", Spool()).append({"article_id": aid, "origin": entry["path"], "note": notes[aid]})
             if explain:
                 self.count_reasons(entry)
+            self.progress.advance()
             if entry["status"] in ("rejected", "partial") and len(problems) < PROBLEMS_SHOWN:
                 problems.append({**{k: v for k, v in entry.items() if not isinstance(v, Spool)}, "records": entry["records"][:20]})
             yield entry

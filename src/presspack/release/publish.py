@@ -32,6 +32,7 @@ from presspack.extras.versions import (
 )
 from presspack.package.jsonio import write_json
 from presspack.package.seal import fsync_dir, write_seal
+from presspack.progress import NO_PROGRESS, Progress
 
 BUMPS = ("auto", "major", "minor", "patch")
 FIRST_VERSION = "1.0.0"
@@ -65,7 +66,7 @@ def release(
     version: str | None = None,
     config: Config | None = None,
     nlp: Any = None,
-    progress: Any = None,
+    progress: Progress | None = None,
     quality: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Build the next version of the dataset in OUT.
@@ -98,6 +99,7 @@ def release(
     shutil.rmtree(stage, ignore_errors=True)
     try:
         result = build(sources, stage, bump_version(previous, "patch"), config, progress=progress, nlp=nlp)
+        (progress or NO_PROGRESS).stage(f"compare with {previous}")
         d = diff_releases(out / previous, result.release_dir)
         if d.bump is None:
             raise NothingToRelease(f"nothing changed since {previous}: no release written")
