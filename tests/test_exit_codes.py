@@ -104,6 +104,14 @@ def test_validate_on_a_path_that_does_not_exist(run, tmp_path):
     assert one_line(err) == f"presspack validate: error: {tmp_path / 'nope'}: no such directory"
 
 
+@pytest.mark.parametrize("command", ["info", "cite", "show", "diff"])
+def test_the_other_commands_that_read_a_release_say_not_a_release(run, news, example_release, command):
+    argv = {"show": ["show", news, "a0123456789abcdef"], "diff": ["diff", news, example_release]}.get(command, [command, news])
+    code, out, err = run(*argv)
+    assert code == EXIT_USAGE and out == ""
+    assert f"{news} is not a release: no " in one_line(err)
+
+
 def test_serve_on_a_port_in_use_says_nothing_of_serving(run, example_release, monkeypatch):
     pytest.importorskip("datasette")
     monkeypatch.setattr("presspack.explore.serve.make_datasette", lambda *a, **k: pytest.fail("built a database first"))

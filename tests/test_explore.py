@@ -20,8 +20,8 @@ import lxml.html
 import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
+from test_report import _chromium
 
-from presspack.orchestrate.run import build
 from presspack.cli import main
 from presspack.errors import ExploreError
 from presspack.explore.article import article_html
@@ -29,8 +29,8 @@ from presspack.explore.duckdb import export_duckdb
 from presspack.explore.metadata import QUERIES, datasette_metadata
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
+from presspack.orchestrate.run import build
 from presspack.package.schemas import fields, foreign_keys, primary_key, table_schema
-from test_report import _chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 NEWS = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from presspack.annotate.batch import annotate
 from presspack.config import load_config
 from presspack.ingest.types import RawArticle
-from presspack.annotate.batch import annotate
-from presspack.normalize.text import normalize
 from presspack.nlp.sentences import refine
+from presspack.normalize.text import normalize
 
 CASES = {
     "titles": (

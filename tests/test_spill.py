@@ -11,18 +11,17 @@ import random
 import pytest
 
 from presspack.annotate import cache as cache_mod
-from presspack.normalize import dedup
+from presspack.config import EntityOptions
 from presspack.entities import finish as entity_finish
 from presspack.entities import index as entity_index
-from presspack.orchestrate import build
-from presspack.orchestrate.ledger import FileLog, SeenIds
-from presspack.orchestrate.prescan import Prescan
-from presspack.config import EntityOptions
+from presspack.normalize import dedup
 from presspack.normalize.dedup import Deduplicator
-from presspack.package.jsonio import STREAMED, write_json, write_json_streamed
-
+from presspack.orchestrate import build
 from presspack.orchestrate import ledger as build_ledger  # noqa: E402
 from presspack.orchestrate import prescan as build_prescan  # noqa: E402
+from presspack.orchestrate.ledger import FileLog, SeenIds
+from presspack.orchestrate.prescan import Prescan
+from presspack.package.jsonio import STREAMED, write_json, write_json_streamed
 
 WATER = (
     "The regional water board announced on Thursday that households in the northern districts must cut their use by a fifth "

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from presspack.orchestrate.ledger import Ledger
 from presspack.config import Config
 from presspack.errors import InputRejected
 from presspack.ingest import discover, reader_for
@@ -17,6 +16,7 @@ from presspack.ingest.types import RawArticle, Reject
 from presspack.normalize import language as default_language
 from presspack.normalize.dedup import Deduplicator
 from presspack.normalize.text import Article, normalize
+from presspack.orchestrate.ledger import Ledger
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import Spool
 from presspack.progress import NO_PROGRESS, Progress
@@ -46,12 +46,7 @@ def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger,
             continue
         reader = reader_for(f.format)
         if reader is None:
-            reason = (
-                f"{f.format.upper()} input is not supported in this version"
-                if f.format in ("html", "warc")
-                else f"unsupported file type {Path(f.rel).suffix or '(no extension)'!r}"
-            )
-            entry.update(status="rejected", reason=reason)
+            entry.update(status="rejected", reason=f"unsupported file type {Path(f.rel).suffix or '(no extension)'!r}")
             ledger.counts["rejected"] += 1
             continue
         try:
@@ -71,7 +66,6 @@ def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger,
             ledger.counts["rejected"] += 1
         finally:
             ledger.close_file(entry, f)
-
 
 
 def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger: Ledger, language: Any) -> Article | None:
@@ -94,7 +88,6 @@ def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger:
         ledger.counts["duplicate"] += 1
         return None
     if config.dedup.enabled:
-
         ledger.dedup = ledger.dedup or Deduplicator.from_settings(config.dedup, ledger.signatures)
         dup = ledger.dedup.check(art.article_id, art.text)
         if dup is not None:
@@ -108,7 +101,6 @@ def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger:
         entry.setdefault("notes", Spool()).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
-
 
 
 def _internal(e: Exception) -> str:

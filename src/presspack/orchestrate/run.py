@@ -84,12 +84,15 @@ def build(
     it; the CLI draws it, the library never prints. `nlp` may pass an already loaded pipeline (tests load it once);
     otherwise it is loaded only when some article is not in the NLP cache. `quality` (a
     `presspack score --json` result) adds a "Measured accuracy" section to the extras.
-    """
 
+    Before anything is written: InputNotFound for a SOURCE that does not exist,
+    OutputNotUsable for an OUT that is a file or lies in a release, ReleaseExists for a
+    version that exists. After: NoReleaseWritten when no article was accepted (with the
+    most frequent reasons), WriteFailed when a file of the release cannot be written.
+    """
     config = config or load_config()
     progress = progress or NO_PROGRESS
-    if not SEMVER.fullmatch(version):
-        raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
+    check_version(version)
     check_inputs(sources)
     out = check_output_dir(out)
     final = out / version
@@ -138,6 +141,12 @@ def seal_into_place(tmp: Path, final: Path, quality: dict[str, Any] | None = Non
         write_seal(tmp)
     os.rename(tmp, final)
     fsync_dir(final.parent)
+
+
+def check_version(version: str) -> None:
+    """NoReleaseWritten unless `version` is a semantic version (X.Y.Z, maybe -pre)."""
+    if not SEMVER.fullmatch(version):
+        raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
 
 
 def check_inputs(sources: list[str | Path]) -> None:
@@ -265,7 +274,7 @@ class Build:
                 cache.remember_inputs(cache.input_key(prescan.config_sha256, e["sha256"]) for e in ledger.entries() if e["sha256"])
         finally:
             if prescan is not None:
-                prescan.stop()
+                prescan.stop(check=False)  # an error of its own was raised above, unless another one is on its way
             executor.close()
             if cache is not None:
                 cache.close()

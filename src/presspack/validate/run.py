@@ -14,12 +14,7 @@ from presspack.errors import NotARelease
 from presspack.extras.finish import release_problems as _release_problems
 from presspack.package.seal import SEAL_NAME
 from presspack.progress import NO_PROGRESS, Progress
-from presspack.validate.files import (
-    check_files,
-    check_schemas,
-    read_json_checked,
-    read_manifest_checked,
-)
+from presspack.validate.files import check_files, check_schemas, read_json_checked, read_manifest_checked
 from presspack.validate.manifest import check_manifest
 from presspack.validate.report import MAX_PROBLEMS_PER_CHECK, Problem, ValidationReport
 from presspack.validate.tables import (
@@ -32,12 +27,7 @@ from presspack.validate.tables import (
     sql_literal,
 )
 
-FRICTIONLESS_AUTO_ROWS = 50_000
-# DuckDB's working memory; joins and aggregations beyond it spill to a temporary directory.
-
-
-
-
+FRICTIONLESS_AUTO_ROWS = 50_000  # frictionless runs by default on releases of up to this many rows in all
 
 
 def validate(release: str | Path, *, frictionless: bool | None = None, memory_limit: str | None = None,
@@ -79,7 +69,7 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
                 check_manifest(rep, con, tables, manifest, release, dp or {})
                 progress.advance()
     progress.stage("extras")
-    rep.checks += ["immutable", "citation", "croissant"]  # release extras: see release.release_problems
+    rep.checks += ["immutable", "citation", "croissant"]  # the release extras: extras.finish.release_problems
     for kind, file, msg in _release_problems(release):
         rep.add(Problem(kind, msg, file=file))
     if frictionless is None:  # auto: small releases only (frictionless reads about 10,000 rows/s)
@@ -91,60 +81,12 @@ def validate(release: str | Path, *, frictionless: bool | None = None, memory_li
     return rep
 
 
-# --- files ------------------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-# --- tables (DuckDB) --------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def _frictionless(rep: ValidationReport, dp_path: Path) -> None:
     import frictionless
 
     try:
         report = frictionless.validate(str(dp_path))
-    except Exception as e:  # frictionless raises many kinds; report them as one problem
+    except Exception as e:  # noqa: BLE001 - frictionless raises many kinds; report them as one problem
         rep.add(Problem("frictionless", f"frictionless could not run: {e}", file="datapackage.json"))
         return
     for task in report.tasks:
