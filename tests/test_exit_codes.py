@@ -167,3 +167,23 @@ def test_exit_codes_are_documented():
     table = doc.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     for code in (EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_BUG, 130):
         assert f"| {code} |" in table
+
+
+def test_a_full_disk_while_a_release_is_promoted(run, monkeypatch, nlp, config, news, tmp_path):
+    from presspack.release import release as real_release
+
+    monkeypatch.setattr("presspack.release.release", functools.partial(real_release, nlp=nlp))
+    monkeypatch.setattr("presspack.cli.release_commands._config", lambda args: config)
+    out = tmp_path / "ds"
+    assert run("release", news, "--out", out, "--quiet")[0] == EXIT_OK
+    (news / "more.txt").write_text("Ferry resumes\n\nThe operator said the ferry would sail again on Friday.\n", encoding="utf-8")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("presspack.release.publish.write_json", full)  # the candidate's new version number
+    code, _, err = run("release", news, "--out", out, "--quiet")
+    assert code == EXIT_FAIL
+    assert one_line(err) == (f"presspack release: error: cannot write {out / '1.1.0' / 'manifest.json'}: No space left on device; "
+                             "nothing was released")
+    assert sorted(p.name for p in out.iterdir()) == ["1.0.0", "versions.json"]

@@ -371,3 +371,22 @@ def test_write_behind_inserts_in_batches_and_at_flush():
     w.flush()  # nothing pending: no write
     assert db.execute("SELECT count(*) FROM t").fetchone() == (WRITE_BEHIND,)
     assert db.execute("SELECT v FROM t WHERE k = 'k0'").fetchone() == (100,)
+
+
+def test_a_bug_in_the_prescan_is_raised_in_the_build_not_lost_in_its_thread(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Title\n\nAn article.\n", encoding="utf-8")
+
+    store = cache_mod.NLPCache(tmp_path / "cache", "f" * 64)
+
+    def broken(config_sha256, sha256):
+        raise RuntimeError("a bug")
+
+    store.input_key = broken
+    p = Prescan([src], store, "c" * 64)
+    p.thread.join()
+    p.stop(check=False)  # while another error is on its way: it is not masked
+    with pytest.raises(RuntimeError, match="a bug"):
+        p.stop()
+    store.close()

@@ -17,7 +17,7 @@ from presspack.errors import NoReleaseWritten, NothingToRelease, ReleaseExists
 from presspack.extras.diff import ReleaseDiff, diff_releases
 from presspack.extras.versions import VERSIONS_FILE, bump_version, latest_release, record_release, version_key
 from presspack.orchestrate.result import TMP_PREFIX, BuildResult
-from presspack.orchestrate.run import build, check_version, seal_into_place, write_failure
+from presspack.orchestrate.run import build, check_version, seal_into_place, write_failure, writing
 from presspack.package.jsonio import write_json
 from presspack.progress import NO_PROGRESS, Progress
 
@@ -102,7 +102,8 @@ def promote(candidate: Path, out: Path, version: str, quality: dict[str, Any] | 
         for name in ("manifest.json", "datapackage.json"):
             data = json.loads((candidate / name).read_text(encoding="utf-8"))
             data["version"] = version
-            write_json(candidate / name, data)
+            with writing(candidate / name):
+                write_json(candidate / name, data)
         seal_into_place(candidate, final, quality, progress or NO_PROGRESS)  # the same extras, seal and rename as build()
     except OSError as e:
         failed = write_failure(e, candidate, final)
