@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup dataset test clean-venv chromium
+.PHONY: setup dataset test lint clean-venv chromium
 
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ chromium:              ## opt-in, as root: Debian's chromium for the browser tes
 
 test: $(STAMP)         ## run the test suite (the browser tests skip, saying so, when chromium is missing)
 	$(VENV)/bin/pytest -q
+
+lint: $(STAMP)         ## ruff over the sources, tests, scripts and benchmarks (rules: pyproject.toml [tool.ruff.lint])
+	$(VENV)/bin/ruff check src tests scripts benchmarks
 
 clean-venv:
 	rm -rf $(VENV)

@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 
 from presspack import claims as claims_mod
-from presspack.entities import mentions as ent_mod
-from presspack.nlp import sentences as sent_mod
 from presspack.config import load_config
-from presspack.ingest.types import Reject
+from presspack.entities import mentions as ent_mod
 from presspack.ingest import discover, reader_for
+from presspack.ingest.types import Reject
+from presspack.nlp import sentences as sent_mod
 from presspack.nlp.pipeline import load_pipeline
 from presspack.normalize.text import normalize
 

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import load_corpus, machine, write_corpus  # noqa: E402
 
 from presspack.annotate import batch, executors  # noqa: E402
-from presspack.orchestrate import run as build_run  # noqa: E402
 from presspack.config import load_config  # noqa: E402
 from presspack.nlp import pipeline  # noqa: E402
 from presspack.normalize import dedup, language  # noqa: E402
+from presspack.orchestrate import run as build_run  # noqa: E402
 from presspack.package import tables  # noqa: E402
 
 SPENT: dict[str, float] = defaultdict(float)

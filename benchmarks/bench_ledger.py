@@ -54,10 +54,11 @@ def _rss_kb() -> int:
 def child(n: int, traced: bool, spill_after: int | None, one_file: bool = False) -> dict[str, float]:
     import tracemalloc
 
-    from presspack.orchestrate import intake, ledger as ledger_mod
-    from presspack.normalize import dedup
     from presspack.config import load_config
     from presspack.ingest.types import InputFile, RawArticle
+    from presspack.normalize import dedup
+    from presspack.orchestrate import intake
+    from presspack.orchestrate import ledger as ledger_mod
 
     if spill_after is not None:
         ledger_mod.SPILL_AFTER = spill_after

@@ -22,8 +22,8 @@ import spacy
 from presspack.config import load_config
 from presspack.ingest.types import RawArticle
 from presspack.nlp.pipeline import load_pipeline, resolve_model_name
-from presspack.normalize.text import normalize
 from presspack.nlp.sentences import sentence_rows
+from presspack.normalize.text import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from _common import LAST_CPU, PRESSPACK, env_without_cache, load_corpus, machine, median, run, write_corpus
 
-
 EXPORT, COLD, WARM = ("export --to sqlite", "serve, first answer, no database (export included)",
                       "serve, first answer, cached database")
 

@@ -20,10 +20,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LAST_CPU, PRESSPACK, env_without_cache, load_corpus, machine, median, run, same_files, write_corpus  # noqa: E402
 
-from presspack.orchestrate.intake import accepted_articles  # noqa: E402
-from presspack.orchestrate.ledger import Ledger  # noqa: E402
 from presspack.config import load_config  # noqa: E402
 from presspack.nlp.pipeline import resolve_model_name  # noqa: E402
+from presspack.orchestrate.intake import accepted_articles  # noqa: E402
+from presspack.orchestrate.ledger import Ledger  # noqa: E402
 
 
 def main() -> None:

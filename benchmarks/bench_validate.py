@@ -31,10 +31,10 @@ import time
 from pathlib import Path
 
 from presspack.config import DatasetMeta
-from presspack.package.tables import TableWriter, datapackage, resource_descriptor
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import write_json
 from presspack.package.seal import write_seal
+from presspack.package.tables import TableWriter, datapackage, resource_descriptor
 
 WORDS = "the council said on Monday that new rules for river transport would take effect next year".split()
 NAMES = ["Anna Berg", "Jonas Weber", "Maria Lopez", "Kofi Mensah", "Élodie Durand", "Łukasz Nowak"]

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from presspack.config import load_config
 from presspack.errors import InputRejected
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import reader_for
+from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.normalize.text import normalize
 
 SEEDS = {

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from presspack.orchestrate.run import build
 from presspack.config import load_config
+from presspack.orchestrate.run import build
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -21,8 +21,8 @@ from presspack.audit import labelstudio, quality, sample, score, show, tables
 from presspack.audit.gold import GoldError
 from presspack.audit.load import load_gold
 from presspack.audit.model import Annotations, Claim, one
-from presspack.orchestrate import build
 from presspack.cli import main
+from presspack.orchestrate import build
 
 DATA = Path(__file__).resolve().parent / "data" / "audit"
 NEWS = DATA / "news.jsonl"

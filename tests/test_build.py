@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from presspack.package import schemas
-from presspack.orchestrate.run import build
 from presspack.errors import NoReleaseWritten, ReleaseExists
+from presspack.orchestrate.run import build
+from presspack.package import schemas
 from presspack.validate.run import validate
 
 ARTICLE = (

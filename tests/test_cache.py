@@ -12,13 +12,13 @@ import pytest
 
 from presspack.annotate import cache as cache_mod
 from presspack.annotate import executors
+from presspack.annotate.batch import annotate_batch
+from presspack.config import load_config
+from presspack.nlp.pipeline import model_identity
 from presspack.normalize import language
 from presspack.orchestrate import build
 from presspack.orchestrate.intake import accepted_articles
 from presspack.orchestrate.ledger import Ledger
-from presspack.config import load_config
-from presspack.annotate.batch import annotate_batch
-from presspack.nlp.pipeline import model_identity
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
 

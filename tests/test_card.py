@@ -14,8 +14,8 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from presspack.package import schemas
 from presspack.extras.card import dataset_card
+from presspack.package import schemas
 
 SECTIONS = ["Motivation", "Composition", "Collection", "Preprocessing", "Uses and limits", "Distribution", "Maintenance", "Data dictionary"]
 

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from bibtexparser.middlewares import SeparateCoAuthors, SplitNameParts
 
-from presspack.extras.cite import apa, bibtex, cite, validate_cff
 from presspack.config import load_config
+from presspack.extras.cite import apa, bibtex, cite, validate_cff
 from presspack.release.publish import release
 
 CONFIG = """
@@ -165,8 +165,8 @@ def test_croissant_cites_the_version(releases):
 
 
 def test_bad_doi_is_a_config_error(tmp_path, nlp):
-    from presspack.orchestrate.run import build
     from presspack.errors import ConfigError
+    from presspack.orchestrate.run import build
 
     (tmp_path / "p.toml").write_text('[dataset]\ndoi = "not-a-doi"\n', encoding="utf-8")
     src = tmp_path / "in"

@@ -55,6 +55,7 @@ def calls(monkeypatch):
     monkeypatch.setattr("rich.console.Console", Printer)
     monkeypatch.setattr("presspack.explore.serve.make_datasette", recorder("make_datasette", returns=("app", "x.db", False)))
     monkeypatch.setattr("presspack.explore.serve.run", recorder("run"))
+    monkeypatch.setattr("presspack.explore.serve.check_port", lambda host, port: None)
     monkeypatch.setattr("presspack.explore.sqlite.export_sqlite", recorder("export_sqlite"))
     monkeypatch.setattr("presspack.explore.duckdb.export_duckdb", recorder("export_duckdb"))
     return seen
@@ -121,6 +122,8 @@ CASES = [
     ("serve", ["serve", "r", "--host", "0.0.0.0"], "--host", lambda c: c[-1] == ("run", ("app", "0.0.0.0", 8001), {})),
     ("serve", ["serve", "r", "--db", "my.db"], "--db", lambda c: c[0] == ("make_datasette", ("r",), {"db": "my.db"})),
     ("export", ["export", "r", "--to", "duckdb", "o.duckdb"], "--to", lambda c: c[-1] == ("export_duckdb", ("r", "o.duckdb"), {})),
+    ("validate", ["validate", "r", "--quiet"], "--quiet", lambda c: c[-1][2]["progress"] is None),
+    ("export", ["export", "r", "--to", "duckdb", "o.duckdb", "--quiet"], "--quiet", lambda c: c[-1][0] == "export_duckdb"),
 ]
 
 

@@ -8,8 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-from presspack.orchestrate import build
 from presspack.extras.versions import version_key
+from presspack.orchestrate import build
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "dataset"

@@ -8,8 +8,8 @@ import random
 import pandas as pd
 import pytest
 
-from presspack.normalize import dedup
 from presspack.config import load_config
+from presspack.normalize import dedup
 from presspack.normalize.dedup import Deduplicator, bands_for
 
 ORIGINAL = (

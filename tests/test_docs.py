@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from presspack.package import schemas
 from presspack.cli import COMMANDS
+from presspack.package import schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

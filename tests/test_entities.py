@@ -8,10 +8,10 @@ import json
 import pandas as pd
 import pytest
 
+from presspack.annotate.batch import annotate
 from presspack.config import load_config
 from presspack.entities.mentions import repair_span
 from presspack.ingest.types import RawArticle
-from presspack.annotate.batch import annotate
 from presspack.normalize.text import normalize
 from presspack.validate.run import validate
 

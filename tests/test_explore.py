@@ -22,8 +22,8 @@ import lxml.html
 import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
+from test_report import _chromium
 
-from presspack.orchestrate.run import build
 from presspack.cli import main
 from presspack.errors import ExploreError
 from presspack.explore.article import article_html
@@ -36,6 +36,7 @@ from presspack.explore.serve import make_datasette
 from presspack.explore.pages import every_month, highlighted, search, words_query
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
+from presspack.orchestrate.run import build
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key, span_columns, table_schema
 
 ROOT = Path(__file__).resolve().parent.parent

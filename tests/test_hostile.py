@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from hostile import SECRET, write_cases
 
-from presspack.orchestrate.run import build
 from presspack.config import DedupSettings, Limits
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import reader_for
+from presspack.ingest.types import InputFile, RawArticle, Reject
+from presspack.orchestrate.run import build
 from presspack.validate.run import validate
 
 LIMITS = Limits(max_record_bytes=4_000_000, max_article_chars=20_000)

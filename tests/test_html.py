@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from presspack.config import Config, Limits
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import html as html_reader
 from presspack.ingest import html_body
+from presspack.ingest.types import InputFile, RawArticle, Reject
 
 BODY = [
     "The harbour authority in Eastport approved a plan on Tuesday to deepen the main shipping channel, "

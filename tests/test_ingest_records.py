@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from presspack.config import load_config
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest.records import read_csv, read_jsonl
+from presspack.ingest.types import InputFile, RawArticle, Reject
 
 CONFIG = load_config(None)
 

@@ -150,3 +150,26 @@ def test_an_unpacked_copy_of_the_model_gives_the_same_identifier(tmp_path, monke
         assert langmodel.copies_bytes(tmp_path) == 0
     finally:
         langmodel.keep_unpacked_copy_in(None)
+
+
+def test_function_words_of_an_unreadable_stop_word_list_are_none_and_bugs_surface(monkeypatch):
+    from presspack.normalize import language
+
+    assert "the" in language._function_words("en") and language._function_words("zzz") == frozenset()
+
+    def broken(loader, module):
+        raise ValueError("a bug")
+
+    language._function_words.cache_clear()
+    monkeypatch.setattr("importlib.machinery.SourceFileLoader.exec_module", broken)
+    try:
+        with pytest.raises(ValueError, match="a bug"):
+            language._function_words("fr")
+
+        def unreadable(loader, module):
+            raise SyntaxError("not a plain list")
+
+        monkeypatch.setattr("importlib.machinery.SourceFileLoader.exec_module", unreadable)
+        assert language._function_words("it") == frozenset()
+    finally:
+        language._function_words.cache_clear()

@@ -5,9 +5,9 @@ import tracemalloc
 
 import pytest
 
-from presspack.package.manifest import manifest_files, manifest_files_streamed, read_manifest
 from presspack.errors import ReleaseNotFound
 from presspack.package.jsonio import STREAMED, write_json_streamed
+from presspack.package.manifest import manifest_files, manifest_files_streamed, read_manifest
 
 N_FILES = 30_000
 
@@ -104,8 +104,8 @@ def test_a_file_with_more_records_than_a_spool_holds_gives_the_same_release(tmp_
     move to temporary files past SPOOL_AFTER items: the release is byte-identical."""
     import dataclasses
 
-    from presspack.package import jsonio as package
     from presspack.orchestrate.run import build
+    from presspack.package import jsonio as package
 
     src = tmp_path / "in"
     src.mkdir()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from presspack.annotate import executors
-from presspack.orchestrate.run import build
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.nlp.pipeline import deferred_components as nlp_deferred
 from presspack.normalize.text import Article
+from presspack.orchestrate.run import build
 
 NEWS = Path(__file__).resolve().parent / "data" / "news"
 FILES = ["bridge.txt", "harvest.txt", "museum.txt", "startup.txt", "storm.txt", "strike.txt"]

@@ -11,13 +11,13 @@ import pyarrow.parquet as pq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presspack.package import schemas
+from presspack.annotate.batch import annotate
 from presspack.errors import InputRejected
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import reader_for
 from presspack.ingest.decode import decode_bytes
-from presspack.annotate.batch import annotate
+from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.normalize.text import normalize
+from presspack.package import schemas
 from presspack.package.tables import TableWriter
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

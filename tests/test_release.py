@@ -11,14 +11,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from presspack.extras.diff import diff_releases
 from presspack.errors import NothingToRelease, ReleaseExists
+from presspack.extras.diff import diff_releases
+from presspack.extras.finish import write_extras
+from presspack.extras.versions import bump_version, read_versions, record_release, tree_hash, version_key
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import write_json
-from presspack.extras.versions import bump_version, read_versions, record_release, tree_hash, version_key
 from presspack.release.provenance import provenance, provenance_json
 from presspack.release.publish import release
-from presspack.extras.finish import write_extras
 from presspack.validate.run import validate
 
 ART_A = {"id": "a", "title": "Council approves budget", "url": "https://news.example.org/budget", "published": "2025-03-04",
@@ -252,7 +252,7 @@ def test_diff_output_and_cli(history):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout) == json.loads(json.dumps(d.to_dict()))
     proc = subprocess.run([sys.executable, "-m", "presspack", "diff", str(a), str(ds / "nope")], capture_output=True, text=True)
-    assert proc.returncode == 1 and "not a release" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "not a release" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_info_prints_provenance(history):

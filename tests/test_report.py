@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from presspack.orchestrate.run import build
 from presspack.extras.report import ACCENT, COLOR, Stats, charts, report_html, short, ticks
+from presspack.orchestrate.run import build
 
 CHART_TITLES = ["Articles per source", "Articles over time", "Language mix", "Sentences per article",
                 "Top entities per label", "Top speakers", "Claims per article", "Direct vs indirect claims"]

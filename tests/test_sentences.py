@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from presspack.annotate.batch import annotate
 from presspack.config import load_config
 from presspack.ingest.types import RawArticle
-from presspack.annotate.batch import annotate
-from presspack.normalize.text import normalize
 from presspack.nlp.sentences import refine
+from presspack.normalize.text import normalize
 
 CASES = {
     "titles": (
@@ -179,3 +179,20 @@ def test_rules_never_split_a_spaced_ellipsis():
     first = text.index(". . .")
     bad = [first + 4, text.index(". . . The") + 2, text.index("came") + 9]  # a splitter's cuts between the dots
     assert _split(text, bad) == ["It was weakened . . . and then dropped.", ". . . The end came . . . .", "Nobody stayed."]
+
+
+def test_openers_of_a_language_spacy_lacks_are_none_and_other_errors_surface(monkeypatch):
+    from presspack.nlp import sentences
+
+    assert sentences._openers("en") and sentences._openers("xx-no-such") == frozenset()
+
+    def broken(lang):
+        raise ValueError("not an unknown language: a bug")
+
+    sentences._openers.cache_clear()
+    monkeypatch.setattr("spacy.util.get_lang_class", broken)
+    try:
+        with pytest.raises(ValueError, match="a bug"):
+            sentences._openers("de")
+    finally:
+        sentences._openers.cache_clear()

@@ -11,18 +11,17 @@ import random
 import pytest
 
 from presspack.annotate import cache as cache_mod
-from presspack.normalize import dedup
+from presspack.config import EntityOptions
 from presspack.entities import finish as entity_finish
 from presspack.entities import index as entity_index
-from presspack.orchestrate import build
-from presspack.orchestrate.ledger import FileLog, SeenIds
-from presspack.orchestrate.prescan import Prescan
-from presspack.config import EntityOptions
+from presspack.normalize import dedup
 from presspack.normalize.dedup import Deduplicator
-from presspack.package.jsonio import STREAMED, write_json, write_json_streamed
-
+from presspack.orchestrate import build
 from presspack.orchestrate import ledger as build_ledger  # noqa: E402
 from presspack.orchestrate import prescan as build_prescan  # noqa: E402
+from presspack.orchestrate.ledger import FileLog, SeenIds
+from presspack.orchestrate.prescan import Prescan
+from presspack.package.jsonio import STREAMED, write_json, write_json_streamed
 
 WATER = (
     "The regional water board announced on Thursday that households in the northern districts must cut their use by a fifth "
@@ -372,3 +371,22 @@ def test_write_behind_inserts_in_batches_and_at_flush():
     w.flush()  # nothing pending: no write
     assert db.execute("SELECT count(*) FROM t").fetchone() == (WRITE_BEHIND,)
     assert db.execute("SELECT v FROM t WHERE k = 'k0'").fetchone() == (100,)
+
+
+def test_a_bug_in_the_prescan_is_raised_in_the_build_not_lost_in_its_thread(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Title\n\nAn article.\n", encoding="utf-8")
+
+    store = cache_mod.NLPCache(tmp_path / "cache", "f" * 64)
+
+    def broken(config_sha256, sha256):
+        raise RuntimeError("a bug")
+
+    store.input_key = broken
+    p = Prescan([src], store, "c" * 64)
+    p.thread.join()
+    p.stop(check=False)  # while another error is on its way: it is not masked
+    with pytest.raises(RuntimeError, match="a bug"):
+        p.stop()
+    store.close()

@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from presspack.package import schemas
-from presspack.package.tables import PARQUET_OPTIONS
 from presspack.package.hashing import sha256_file
 from presspack.package.seal import SEAL_NAME, write_seal
+from presspack.package.tables import PARQUET_OPTIONS
 from presspack.validate.run import validate
 
 

@@ -12,8 +12,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from presspack.config import Config, Limits
-from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.ingest import warc as warc_reader
+from presspack.ingest.types import InputFile, RawArticle, Reject
 
 STORY_A = [
     "Rail workers in the northern province walked out on Monday after talks over a new wage agreement collapsed late on Sunday night.",

@@ -34,6 +34,7 @@ class CacheError(PresspackError):
 class ExecutorError(PresspackError):
     """The NLP stage cannot run on the chosen executor (e.g. no Dask, no scheduler)."""
 
+
 class ReleaseNotFound(PresspackError):
     """A path given as a release is not a release directory (no datapackage.json / manifest.json)."""
 
@@ -44,3 +45,27 @@ class NothingToRelease(PresspackError):
 
 class ExploreError(PresspackError):
     """A release cannot be explored: Datasette is not installed, or the database path is taken."""
+
+
+class UsageError(PresspackError):
+    """A path given cannot be used as asked; nothing was done (the CLI exits 2)."""
+
+
+class InputNotFound(UsageError):
+    """An input path does not exist."""
+
+
+class OutputNotUsable(UsageError):
+    """An output directory is a file, or lies inside a release (releases are never written into)."""
+
+
+class NotARelease(UsageError, ReleaseNotFound):
+    """A path given as a release does not exist or holds no release."""
+
+
+class WriteFailed(NoReleaseWritten):
+    """A file of the release could not be written (e.g. the disk is full); nothing was released."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"cannot write {path}: {reason}; nothing was released")

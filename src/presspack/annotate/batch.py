@@ -1,7 +1,10 @@
 """annotate(batch): the rows of each article from its spaCy Doc.
 
-annotate() is a pure function of (articles, pipeline, config): the same in a test, a
-worker process and on a Dask worker, and the unit the NLP cache stores. Batches run in
+annotate()'s rows depend only on (articles, pipeline, config): the same in a test, a
+worker process and on a Dask worker, and the unit the NLP cache stores. It is not pure:
+it keeps, per process, how many characters each pipeline has run outside memory zones
+(_WARMED), and spaCy's vocabulary and tokenizer cache grow as it runs; neither changes
+the rows. Batches run in
 parts of bounded text inside spaCy memory zones; each Doc gives sentences, entities
 (entities.mentions) and claims (claims), as plain picklable rows.
 """
@@ -46,8 +49,9 @@ def annotate(
     Doc. Articles in another language go through that language's pipeline when one is
     configured (`pipelines`), else pass through without NLP.
 
-    This is the unit of work of every executor (inline, worker processes, Dask): a pure
-    function of the articles and the pipeline, giving plain picklable rows.
+    This is the unit of work of every executor (inline, worker processes, Dask): its rows
+    depend only on the articles and the pipeline (plain picklable rows); the state it
+    keeps (_WARMED, spaCy's caches) changes memory and speed, never rows.
 
     The pipeline's deferred_components() (rule-based) run after the others, through
     run_deferred (same Doc, a fraction of the time)."""

@@ -24,8 +24,21 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from presspack.audit.gold import Gold, GoldError, Resolver, check_label, check_span, layers_of
-from presspack.audit.model import ATTRIBUTION, CLAIMS, ENTITIES, ROLES, SENTENCE, SENTENCES
-from presspack.audit.model import Annotations, Article, Claim, Span, entity_labels, one, span_text
+from presspack.audit.model import (
+    ATTRIBUTION,
+    CLAIMS,
+    ENTITIES,
+    ROLES,
+    SENTENCE,
+    SENTENCES,
+    Annotations,
+    Article,
+    Claim,
+    Span,
+    entity_labels,
+    one,
+    span_text,
+)
 
 _NEWLINES = re.compile(r"\n+")
 IGNORED = ("#", "A", "M", "N", "R", "*")

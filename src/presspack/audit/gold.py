@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from presspack.package.hashing import sha256_text
 from presspack.audit import tables
 from presspack.audit.model import CLAIMS, ENTITIES, LAYERS, SENTENCES, Annotations, Article, Claim, Span, entity_labels, span_text
 from presspack.errors import PresspackError
+from presspack.package.hashing import sha256_text
 
 FORMATS = ("labelstudio", "brat", "jsonl")
 

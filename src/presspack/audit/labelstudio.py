@@ -26,8 +26,19 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from presspack.audit.gold import Gold, GoldError, Resolver, check_label, check_span, layers_of
-from presspack.audit.model import CLAIMS, ENTITIES, ROLES, SENTENCE, SENTENCES
-from presspack.audit.model import Annotations, Article, Claim, Span, entity_labels, one
+from presspack.audit.model import (
+    CLAIMS,
+    ENTITIES,
+    ROLES,
+    SENTENCE,
+    SENTENCES,
+    Annotations,
+    Article,
+    Claim,
+    Span,
+    entity_labels,
+    one,
+)
 
 TEXT = "text"
 CONTROLS = {"sentence": (SENTENCE,), "claim": ROLES}  # and "entity": the entity labels

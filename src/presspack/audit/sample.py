@@ -92,7 +92,7 @@ def draw(release: str | Path, n: int, seed: int = 0, by: str | None = None) -> S
     quota = allocate(dict(sizes), n)
     taken: Counter[str] = Counter()
     chosen = []
-    for key, aid, sha, st in rows:
+    for _key, aid, sha, st in rows:
         if taken[st] < quota[st]:
             taken[st] += 1
             chosen.append({"article_id": aid, "sha256": sha, **({"stratum": st} if by else {})})

@@ -14,9 +14,29 @@ import sys
 from typing import Any
 
 from presspack._version import __version__
-from presspack.cli.options import EXIT_FAIL, EXIT_OK, EXIT_USAGE  # noqa: F401 - EXIT_OK is part of the CLI's API
+from presspack.cli.options import (  # noqa: F401 - EXIT_OK is part of the CLI's API
+    EXIT_BUG,
+    EXIT_FAIL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
 from presspack.cli.table import COMMANDS
-from presspack.errors import PresspackError
+from presspack.errors import (
+    NothingToRelease,
+    OutputNotUsable,
+    PresspackError,
+    ReleaseExists,
+    UsageError,
+)
+
+# what to change on the command line, after the library's plain words: (command, error class)
+HINTS: dict[tuple[str, type[PresspackError]], str] = {
+    ("build", ReleaseExists): "choose a new --version",
+    ("release", ReleaseExists): "give a higher --version, or leave --version out to bump the latest release",
+    ("release", NothingToRelease): "pass --bump patch to release anyway",
+    **{(c, OutputNotUsable): "choose another --out" for c in ("build", "release", "sample")},
+}
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -47,11 +67,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command].handler(args)
     except PresspackError as e:
-        print(f"presspack {args.command}: error: {e}", file=sys.stderr)
-        return EXIT_FAIL
+        hint = next((h for (c, kind), h in HINTS.items() if c == args.command and isinstance(e, kind)), None)
+        print(f"presspack {args.command}: error: {e}" + (f": {hint}" if hint else ""), file=sys.stderr)
+        return EXIT_USAGE if isinstance(e, UsageError) else EXIT_FAIL
     except KeyboardInterrupt:
         print(f"presspack {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except OSError as e:  # the system refused: a file that exists, a full disk, no permission
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"presspack {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+        return EXIT_FAIL
     except Exception as e:  # noqa: BLE001 - last line of defence: one line, no traceback
         print(f"presspack {args.command}: unexpected error: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
-        return EXIT_FAIL
+        return EXIT_BUG

@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+# exit codes (docs/cli.md, "Exit codes"): done; failed (the reason on stderr); the command
+# line cannot be used as given (an option, or a path that does not exist or is not what
+# the command needs); interrupted (128 + SIGINT); a bug (please report it)
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BUG = 0, 1, 2, 130, 3
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 from presspack.cli.options import EXIT_FAIL, EXIT_OK
+from presspack.cli.progress import progress_for
 
 
 def _config(args: argparse.Namespace) -> Any:
@@ -19,19 +19,6 @@ def _config(args: argparse.Namespace) -> Any:
     return load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
                        executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
                        cache=False if args.no_cache else None, exclude=args.exclude)
-
-
-
-def _progress(args: argparse.Namespace) -> Callable[[int, str], None] | None:
-    """The build's progress callback: one status line on stderr, rewritten for each input
-    file read (on a terminal, unless --quiet)."""
-    if args.quiet or not sys.stderr.isatty():
-        return None
-
-    def report(files_read: int, current: str) -> None:
-        print(f"\r\033[Kpresspack: {files_read} files read ({current[-50:]})", end="", file=sys.stderr, flush=True)
-
-    return report
 
 
 
@@ -52,7 +39,8 @@ def _print_problems(result: Any) -> None:
 def build_cli(args: argparse.Namespace) -> int:
     from presspack.orchestrate import build
 
-    result = build(args.sources, args.out, args.version, _config(args), progress=_progress(args))
+    with progress_for(args) as progress:
+        result = build(args.sources, args.out, args.version, _config(args), progress=progress)
     if args.json:
         print(json.dumps({"release": str(result.release_dir), "counts": result.counts, "rows": result.rows, "cache": result.cache}))
     else:
@@ -66,7 +54,8 @@ def validate_cli(args: argparse.Namespace) -> int:
     from presspack.validate import validate
 
     fl = True if args.frictionless else False if args.no_frictionless else None
-    report = validate(args.release, frictionless=fl)
+    with progress_for(args) as progress:
+        report = validate(args.release, frictionless=fl, progress=progress)
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -109,8 +98,9 @@ def release_cli(args: argparse.Namespace) -> int:
     from presspack.release import release
 
     quality = load_quality(args.quality) if args.quality else None
-    result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=_progress(args),
-                     quality=quality)
+    with progress_for(args) as progress:
+        result = release(args.sources, args.out, bump=args.bump, version=args.version, config=_config(args), progress=progress,
+                         quality=quality)
     if args.json:
         print(json.dumps({"release": str(result.build.release_dir), "version": result.build.version, "previous": result.previous,
                           "bump": result.bump, "counts": result.build.counts, "rows": result.build.rows}))

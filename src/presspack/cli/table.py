@@ -47,7 +47,8 @@ COMMANDS: dict[str, Command] = {
         (RELEASE_ARG,
          opt("--json", action="store_true", help="machine-readable report"),
          opt("--frictionless", action="store_true", group="fl", help="also run frictionless validate (slow; default: only on releases of up to 50,000 rows)"),
-         opt("--no-frictionless", action="store_true", group="fl", help="never run frictionless")),
+         opt("--no-frictionless", action="store_true", group="fl", help="never run frictionless"),
+         QUIET),
     ),
     "cache": Command(
         cache_cli,
@@ -138,6 +139,7 @@ COMMANDS: dict[str, Command] = {
         "Example:\n  presspack export dataset/1.0.0 --to sqlite sample.db\n  presspack export dataset/1.0.0 --to duckdb sample.duckdb",
         (RELEASE_ARG,
          opt("--to", required=True, choices=["sqlite", "duckdb"], help="database format"),
-         opt("out", metavar="OUT", help="database file to write (replaced if it exists)")),
+         opt("out", metavar="OUT", help="database file to write (replaced if it exists)"),
+         QUIET),
     ),
 }

@@ -9,11 +9,14 @@ import sys
 from typing import Any
 
 from presspack.cli.options import EXIT_OK
+from presspack.cli.progress import progress_for
 
 
 def sample_cli(args: argparse.Namespace) -> int:
     from presspack.audit.sample import draw, export
+    from presspack.package.seal import check_output_dir
 
+    check_output_dir(args.out)  # a file, or inside a release: one line, before the sample is drawn
     s = draw(args.release, args.n, args.seed, args.by)
     paths = export(args.release, s, args.out)
     if args.json:
@@ -85,8 +88,9 @@ def serve_cli(args: argparse.Namespace) -> int:
     from presspack.explore import require_extra
 
     require_extra("datasette", "sqlite_utils")
-    from presspack.explore.serve import make_datasette, run
+    from presspack.explore.serve import check_port, make_datasette, run
 
+    check_port(args.host, args.port)  # before anything says "serving"
     datasette, path, generated = make_datasette(args.release, db=args.db)
     print(f"{'generated' if generated else 'using'} {path}", file=sys.stderr)
     print(f"serving {args.release} at http://{args.host}:{args.port}/ (Ctrl-C stops)", file=sys.stderr, flush=True)
@@ -103,5 +107,9 @@ def export_cli(args: argparse.Namespace) -> int:
         from presspack.explore.sqlite import export_sqlite as export
     else:
         from presspack.explore.duckdb import export_duckdb as export
-    print(export(args.release, args.out))
+    with progress_for(args) as progress:
+        if progress is not None:
+            progress.stage(f"export to {args.to}")
+        written = export(args.release, args.out)
+    print(written)
     return EXIT_OK

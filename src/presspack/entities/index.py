@@ -203,7 +203,7 @@ class EntityIndex(SpillToDisk):
         for key, group in itertools.groupby(cur, key=lambda r: r[0]):
             counts: dict[str, int] = {}
             n_mentions = 0
-            for _, value, n, n_mentions in group:
+            for _, value, n, n_mentions in group:  # noqa: B007 - the last row's total is the key's
                 counts[value] = n
             yield key, _top(counts), n_mentions
 

@@ -97,7 +97,7 @@ def _openers(lang: str) -> frozenset[str]:
         from spacy.util import get_lang_class
 
         return frozenset(w.lower() for w in get_lang_class(lang).Defaults.stop_words)
-    except Exception:  # noqa: BLE001 - unknown language: no openers
+    except ImportError:  # spaCy has no such language (E048): no openers
         return frozenset()
 
 

@@ -99,9 +99,9 @@ def _function_words(code: str) -> frozenset[str]:
     try:
         module = importlib.util.module_from_spec(module_spec)
         module_spec.loader.exec_module(module)
-        return frozenset(w.lower() for w in module.STOP_WORDS)
-    except Exception:  # noqa: BLE001 - an unexpected file: no function words
+    except (OSError, ImportError, SyntaxError):  # unreadable, or not the plain list it should be: no function words
         return frozenset()
+    return frozenset(w.lower() for w in getattr(module, "STOP_WORDS", ()))
 
 
 def function_word_vote(text: str) -> dict[str, float]:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from presspack.orchestrate.ledger import Ledger
 from presspack.config import Config
 from presspack.errors import InputRejected
 from presspack.ingest import discover, reader_for
@@ -17,20 +16,24 @@ from presspack.ingest.types import RawArticle, Reject
 from presspack.normalize import language as default_language
 from presspack.normalize.dedup import Deduplicator
 from presspack.normalize.text import Article, normalize
+from presspack.orchestrate.ledger import Ledger
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import Spool
+from presspack.progress import NO_PROGRESS, Progress
 
 
-def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger, progress: Any, language: Any = None) -> Iterator[Article]:
+def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger, progress: Progress | None, language: Any = None) -> Iterator[Article]:
     """Every accepted, de-duplicated article, in sorted input order; the ledger records
-    everything else. `language` identifies languages (default: presspack.normalize.language)."""
+    everything else. `progress` (presspack.progress.Progress, or None) advances by one as
+    each input file is opened; `language` identifies languages (default:
+    presspack.normalize.language)."""
     if language is None:
         language = default_language
+    progress = progress or NO_PROGRESS
 
-    for n, f in enumerate(discover(sources, config.exclude), 1):
+    for f in discover(sources, config.exclude):
         entry = ledger.open_file(f)
-        if progress is not None:
-            progress(n, f.rel)
+        progress.advance()
         if f.status is not None:  # excluded by a pattern (discover): not read
             entry.update(status=f.status, reason=f.reason)
             continue
@@ -46,12 +49,7 @@ def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger,
             continue
         reader = reader_for(f.format)
         if reader is None:
-            reason = (
-                f"{f.format.upper()} input is not supported in this version"
-                if f.format in ("html", "warc")
-                else f"unsupported file type {Path(f.rel).suffix or '(no extension)'!r}"
-            )
-            entry.update(status="rejected", reason=reason)
+            entry.update(status="rejected", reason=f"unsupported file type {Path(f.rel).suffix or '(no extension)'!r}")
             ledger.counts["rejected"] += 1
             continue
         try:
@@ -71,7 +69,6 @@ def accepted_articles(sources: list[str | Path], config: Config, ledger: Ledger,
             ledger.counts["rejected"] += 1
         finally:
             ledger.close_file(entry, f)
-
 
 
 def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger: Ledger, language: Any) -> Article | None:
@@ -94,7 +91,6 @@ def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger:
         ledger.counts["duplicate"] += 1
         return None
     if config.dedup.enabled:
-
         ledger.dedup = ledger.dedup or Deduplicator.from_settings(config.dedup, ledger.signatures)
         dup = ledger.dedup.check(art.article_id, art.text)
         if dup is not None:
@@ -108,7 +104,6 @@ def accept_item(item: RawArticle, config: Config, entry: dict[str, Any], ledger:
         entry.setdefault("notes", Spool()).append({"article_id": art.article_id, "origin": art.origin, "note": n})
     ledger.counts["accepted"] += 1
     return art
-
 
 
 def _internal(e: Exception) -> str:

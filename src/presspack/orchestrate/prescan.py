@@ -34,6 +34,7 @@ class Prescan:
         self.exclude = exclude  # the build's exclude patterns: excluded files are not read
         self.need = threading.Event()
         self.stopped = False
+        self.error: Exception | None = None  # what went wrong in the thread, raised by stop()
         self.thread = threading.Thread(target=self._run, name="presspack-prescan", daemon=True)
         self.thread.start()
 
@@ -58,10 +59,12 @@ class Prescan:
             yield self.cache.input_key(self.config_sha256, sha)
 
     def _run(self) -> None:
-
         try:
             known = inputs_known(self.cache.directory, self._keys(), stop=lambda: self.stopped)
-        except Exception:  # noqa: BLE001 - only a hint: the build starts the workers at the first miss anyway
+        except OSError:  # only a hint (inputs_known answers sqlite errors itself): the build starts the workers at the first miss anyway
+            return
+        except Exception as e:  # noqa: BLE001 - a bug: kept for the build's thread to raise (stop), not lost in this one
+            self.error = e
             return
         if not known:
             self.need.set()
@@ -78,6 +81,9 @@ class Prescan:
                 return
             yield art
 
-    def stop(self) -> None:
+    def stop(self, *, check: bool = True) -> None:
+        """Stop the thread; with `check`, raise what went wrong in it, if anything did."""
         self.stopped = True
         self.thread.join()
+        if check and self.error is not None:
+            raise self.error

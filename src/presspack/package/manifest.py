@@ -13,17 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from presspack.errors import ReleaseNotFound
+from presspack.errors import NotARelease, ReleaseNotFound
 
 
 @contextmanager
 def _release_json(path: Path, invalid: tuple[type[Exception], ...] = (json.JSONDecodeError,)) -> Iterator[None]:
-    """Reading a release's JSON file `path`: ReleaseNotFound when it is missing, or not
-    JSON (`invalid`: the parser's errors) or not UTF-8."""
+    """Reading a release's JSON file `path`: NotARelease (a ReleaseNotFound) when it is
+    missing, ReleaseNotFound when it is not JSON (`invalid`: the parser's errors) or not
+    UTF-8."""
     try:
         yield
     except FileNotFoundError:
-        raise ReleaseNotFound(f"{path.parent} is not a release: no {path.name}") from None
+        raise NotARelease(f"{path.parent} is not a release: no {path.name}") from None
     except (*invalid, UnicodeDecodeError) as e:
         raise ReleaseNotFound(f"{path} is not valid JSON: {e}") from None
 

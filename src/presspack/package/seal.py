@@ -10,9 +10,30 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from presspack.errors import OutputNotUsable
 from presspack.package.hashing import sha256_file
 
 SEAL_NAME = "SHA256SUMS"
+
+
+def is_release_dir(path: Path) -> bool:
+    """Whether `path` holds a release: its seal, or both its manifest.json and its
+    datapackage.json (one of these alone is too common a name to say so)."""
+    return (path / SEAL_NAME).is_file() or ((path / "manifest.json").is_file() and (path / "datapackage.json").is_file())
+
+
+def check_output_dir(out: str | Path) -> Path:
+    """OUT as a Path when new files may go there; OutputNotUsable when OUT or a folder
+    above it is a file, or when OUT is a release or lies inside one."""
+    out = Path(out)
+    here = out.resolve()
+    for p in (here, *here.parents):
+        if p.exists() and not p.is_dir():
+            raise OutputNotUsable(f"{out} is a file, not a directory" if p == here else f"{out}: {p} is a file, not a directory")
+        if is_release_dir(p):
+            where = "is a release" if p == here else f"is inside the release {p}"
+            raise OutputNotUsable(f"{out} {where}: releases are never written into")
+    return out
 
 
 def release_files(root: Path) -> list[str]:

@@ -1,4 +1,6 @@
-"""Writing a release: Parquet tables (schema-driven), manifest.json and datapackage.json."""
+"""Writing a release's tables: Parquet files with schemas from schemas/*.json
+(TableWriter), and their descriptions in datapackage.json (resource_descriptor,
+datapackage); manifest.json is written by the build (orchestrate.run)."""
 
 from __future__ import annotations
 

@@ -12,37 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from presspack.orchestrate.result import TMP_PREFIX, BuildResult
-from presspack.orchestrate.run import build
 from presspack.config import Config, load_config
-from presspack.errors import (
-    NoReleaseWritten,
-    NothingToRelease,
-    ReleaseExists,
-)
+from presspack.errors import NoReleaseWritten, NothingToRelease, ReleaseExists
 from presspack.extras.diff import ReleaseDiff, diff_releases
-from presspack.extras.finish import finish_release
-from presspack.extras.versions import (
-    SEMVER,
-    VERSIONS_FILE,
-    bump_version,
-    latest_release,
-    record_release,
-    version_key,
-)
+from presspack.extras.versions import VERSIONS_FILE, bump_version, latest_release, record_release, version_key
+from presspack.orchestrate.result import TMP_PREFIX, BuildResult
+from presspack.orchestrate.run import build, check_version, seal_into_place, write_failure, writing
 from presspack.package.jsonio import write_json
-from presspack.package.seal import fsync_dir, write_seal
+from presspack.progress import NO_PROGRESS, Progress
 
 BUMPS = ("auto", "major", "minor", "patch")
 FIRST_VERSION = "1.0.0"
-
-
-
-
-
-
-
-
 
 
 @dataclass
@@ -65,7 +45,7 @@ def release(
     version: str | None = None,
     config: Config | None = None,
     nlp: Any = None,
-    progress: Any = None,
+    progress: Progress | None = None,
     quality: dict[str, Any] | None = None,
 ) -> ReleaseResult:
     """Build the next version of the dataset in OUT.
@@ -78,13 +58,12 @@ def release(
     card, the report and datapackage.json.
     """
     if bump not in BUMPS:
-        raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
+        raise NoReleaseWritten(f"bump {bump!r} is not one of {', '.join(BUMPS)}")
     config = config or load_config()
     out = Path(out)
     previous = latest_release(out)
     if version is not None:
-        if not SEMVER.fullmatch(version):
-            raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
+        check_version(version)
         if previous and version_key(version) <= version_key(previous):
             raise ReleaseExists(f"version {version} is not above the latest release {previous}; released versions are immutable")
     if previous is None or version is not None or bump != "auto":
@@ -98,11 +77,12 @@ def release(
     shutil.rmtree(stage, ignore_errors=True)
     try:
         result = build(sources, stage, bump_version(previous, "patch"), config, progress=progress, nlp=nlp)
+        (progress or NO_PROGRESS).stage(f"compare with {previous}")
         d = diff_releases(out / previous, result.release_dir)
         if d.bump is None:
-            raise NothingToRelease(f"nothing changed since {previous}: no release written (pass --bump patch to release anyway)")
+            raise NothingToRelease(f"nothing changed since {previous}: no release written")
         version = bump_version(previous, d.bump)
-        final = promote(result.release_dir, out, version, quality)
+        final = promote(result.release_dir, out, version, quality, progress)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     result.release_dir, result.version = final, version
@@ -111,55 +91,24 @@ def release(
     return ReleaseResult(result, previous, d.bump, d)
 
 
-def promote(candidate: Path, out: Path, version: str, quality: dict[str, Any] | None = None) -> Path:
+def promote(candidate: Path, out: Path, version: str, quality: dict[str, Any] | None = None,
+            progress: Progress | None = None) -> Path:
     """Give a built candidate release its version, regenerate its extras and move it to OUT/VERSION."""
     final = out / version
     if final.exists():
         raise ReleaseExists(f"release {final} already exists; releases are immutable")
     (candidate.parent / VERSIONS_FILE).unlink(missing_ok=True)  # the staging index: the candidate is not released yet
-    for name in ("manifest.json", "datapackage.json"):
-        data = json.loads((candidate / name).read_text(encoding="utf-8"))
-        data["version"] = version
-        write_json(candidate / name, data)
-    finish_release(candidate, out, quality)
-
-    write_seal(candidate)  # SHA256SUMS over the final files, then the atomic rename
-    os.rename(candidate, final)
-    fsync_dir(out)
+    try:
+        for name in ("manifest.json", "datapackage.json"):
+            data = json.loads((candidate / name).read_text(encoding="utf-8"))
+            data["version"] = version
+            with writing(candidate / name):
+                write_json(candidate / name, data)
+        seal_into_place(candidate, final, quality, progress or NO_PROGRESS)  # the same extras, seal and rename as build()
+    except OSError as e:
+        failed = write_failure(e, candidate, final)
+        if failed is None:
+            raise
+        raise failed from None
     record_release(out, final)
     return final
-
-
-# -- the build hook --------------------------------------------------------------------
-
-
-
-
-
-
-# -- versions.json and immutability ------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# -- provenance ---------------------------------------------------------------------------
-
-
-
-
-
-
