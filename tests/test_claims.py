@@ -7,10 +7,10 @@ import re
 
 import pytest
 
+from presspack.annotate.batch import annotate
 from presspack.claims import quote_spans
 from presspack.config import load_config
 from presspack.ingest.types import RawArticle
-from presspack.annotate.batch import annotate
 from presspack.normalize.text import normalize
 
 

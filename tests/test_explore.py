@@ -22,18 +22,17 @@ import lxml.html
 import pyarrow.parquet as pq
 import pytest
 import sqlite_utils
-from test_report import _chromium
 
 from presspack.cli import main
 from presspack.errors import ExploreError
+from presspack.explore import pages
 from presspack.explore.article import article_html
 from presspack.explore.duckdb import export_duckdb
-from presspack.explore import pages
 from presspack.explore.metadata import QUERIES, datasette_metadata
 from presspack.explore.order import reading_order, reorder
+from presspack.explore.pages import every_month, highlighted, search, words_query
 from presspack.explore.plugin import inline_code
 from presspack.explore.serve import make_datasette
-from presspack.explore.pages import every_month, highlighted, search, words_query
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
 from presspack.orchestrate.run import build

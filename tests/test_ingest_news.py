@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 from presspack.config import Limits
-from presspack.ingest import discover, reader_for
-from presspack.ingest import sgml
+from presspack.ingest import discover, reader_for, sgml
 from presspack.ingest.types import InputFile, RawArticle, Reject
 from presspack.normalize.text import normalize
 

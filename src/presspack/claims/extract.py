@@ -7,6 +7,8 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from presspack.claims.assemble import assemble
+from presspack.claims.candidates import Candidate
 from presspack.claims.cues import VERB_PHRASE_HEADS, is_cue_verb, lexicon
 from presspack.claims.layouts import (
     block_quote_rows,
@@ -17,8 +19,6 @@ from presspack.claims.layouts import (
 from presspack.claims.phrases import according_to_rows, evidential_rows, in_source_rows
 from presspack.claims.predicates import SEEM, adjective_claim, noun_claim, raised_claim
 from presspack.claims.quotes import quote_spans
-from presspack.claims.assemble import assemble
-from presspack.claims.candidates import Candidate
 from presspack.claims.verbs import verb_claim
 from presspack.normalize.text import Article
 

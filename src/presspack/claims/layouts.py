@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from presspack.claims.candidates import Candidate, propose
 from presspack.claims.cues import cue_tokens, is_cue_verb, lexicon
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, open_at
-from presspack.claims.candidates import Candidate, propose
 from presspack.claims.speakers import speaker_tokens, subject
 from presspack.claims.syntax import token_span, trim
 from presspack.normalize.text import Article

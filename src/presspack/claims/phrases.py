@@ -10,8 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from presspack.claims.cues import content_child, is_cue_verb, lexicon
 from presspack.claims.candidates import Candidate, propose
+from presspack.claims.cues import content_child, is_cue_verb, lexicon
 from presspack.claims.speakers import speaker_tokens
 from presspack.claims.syntax import token_span, trim
 from presspack.normalize.text import Article

@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
+from presspack.claims.candidates import Candidate, propose
 from presspack.claims.cues import content_child, cue_tokens, is_cue_verb, lexicon
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, group_quotes
-from presspack.claims.candidates import Candidate, propose
 from presspack.claims.speakers import (
     described_speaker,
     noun_before,
