@@ -16,9 +16,27 @@ def _config(args: argparse.Namespace) -> Any:
     """The Config of a pipeline command: presspack.toml overridden by the PIPELINE options."""
     from presspack.config import load_config
 
-    return load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
-                       executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
-                       cache=False if args.no_cache else None)
+    config = load_config(args.config, sources=args.sources, model=args.model, jobs=args.jobs, batch_size=args.batch_size,
+                         profile=args.profile, executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
+                         cache=False if args.no_cache else None)
+    _announce_config(args.command, config)
+    return config
+
+
+def _announce_config(command: str, config: Any) -> None:
+    """Name the presspack.toml a build uses, and warn when its citation metadata is missing."""
+    from dataclasses import asdict
+
+    from presspack.config import missing_citation_fields
+
+    where = f"[dataset] of {config.source_path}" if config.source_path else "[dataset]: no presspack.toml found"
+    if config.source_path:
+        print(f"presspack {command}: using config {config.source_path}", file=sys.stderr)
+    missing = missing_citation_fields(asdict(config.dataset))
+    if missing:
+        print(f"presspack {command}: warning: no {', '.join(missing)} in {where}; the release's dataset card, CITATION.cff "
+              "and datapackage.json will say \"not specified\" and carry no licence. `presspack init` writes a "
+              "presspack.toml to fill in (or pass --config FILE).", file=sys.stderr)
 
 
 

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from presspack.config import CONFIG_NAME
 from presspack.ingest.types import InputFile
 
 
@@ -66,6 +67,8 @@ def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
         yield InputFile(path=d, rel=_rel(d, root), format="unsupported", error=f"cannot list directory: {e.strerror}")
         return
     for e in entries:
+        if d == root and e.name == CONFIG_NAME:  # a SOURCE directory's presspack.toml is configuration, not an input
+            continue
         p = Path(e.path)
         try:
             is_dir = e.is_dir(follow_symlinks=True)

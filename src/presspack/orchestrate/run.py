@@ -76,7 +76,7 @@ def build(
     `presspack score --json` result) adds a "Measured accuracy" section to the extras.
     """
 
-    config = config or load_config()
+    config = config or load_config(sources=sources)
     if not SEMVER.fullmatch(version):
         raise NoReleaseWritten(f"version {version!r} is not semantic (X.Y.Z)")
     out = Path(out)

@@ -79,7 +79,7 @@ def release(
     """
     if bump not in BUMPS:
         raise NoReleaseWritten(f"--bump must be one of {', '.join(BUMPS)}")
-    config = config or load_config()
+    config = config or load_config(sources=sources)
     out = Path(out)
     previous = latest_release(out)
     if version is not None:
