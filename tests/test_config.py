@@ -131,3 +131,15 @@ def test_build_names_its_config_and_warns_about_what_is_missing(project, seen, c
     err = capsys.readouterr().err
     assert "presspack release: using config" in err and "warning" not in err
     assert seen[-1].dataset.license == "CC0-1.0"
+
+
+def test_build_says_which_of_two_configs_it_does_not_use(project, seen, capsys):
+    (project / "in" / "presspack.toml").write_text(FULL, encoding="utf-8")
+    (project / "presspack.toml").write_text(FULL, encoding="utf-8")
+    cli.main(["build", "in", "--out", "o", "--version", "1.0.0"])
+    err = capsys.readouterr().err
+    beside = Path("in") / "presspack.toml"
+    assert "using config presspack.toml\n" in err and f"note: {beside} is not used (--config {beside} would use it)" in err
+    cli.main(["build", "in", "--out", "o", "--version", "1.0.0", "--config", str(beside)])
+    err = capsys.readouterr().err
+    assert f"using config {beside}\n" in err and "not used" not in err

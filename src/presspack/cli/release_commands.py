@@ -19,19 +19,24 @@ def _config(args: argparse.Namespace) -> Any:
     config = load_config(args.config, sources=args.sources, model=args.model, jobs=args.jobs, batch_size=args.batch_size,
                          profile=args.profile, executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
                          cache=False if args.no_cache else None)
-    _announce_config(args.command, config)
+    _announce_config(args.command, config, args.sources)
     return config
 
 
-def _announce_config(command: str, config: Any) -> None:
-    """Name the presspack.toml a build uses, and warn when its citation metadata is missing."""
+def _announce_config(command: str, config: Any, sources: list[str]) -> None:
+    """Name the presspack.toml a build uses (and one beside the inputs it does not use),
+    and warn when its citation metadata is missing."""
     from dataclasses import asdict
+    from pathlib import Path
 
-    from presspack.config import missing_citation_fields
+    from presspack.config import CONFIG_NAME, missing_citation_fields
 
     where = f"[dataset] of {config.source_path}" if config.source_path else "[dataset]: no presspack.toml found"
     if config.source_path:
         print(f"presspack {command}: using config {config.source_path}", file=sys.stderr)
+        beside = Path(sources[0]) / CONFIG_NAME if len(sources) == 1 else None
+        if beside is not None and beside.is_file() and beside.resolve() != Path(config.source_path).resolve():
+            print(f"presspack {command}: note: {beside} is not used (--config {beside} would use it)", file=sys.stderr)
     missing = missing_citation_fields(asdict(config.dataset))
     if missing:
         print(f"presspack {command}: warning: no {', '.join(missing)} in {where}; the release's dataset card, CITATION.cff "
