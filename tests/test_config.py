@@ -143,3 +143,10 @@ def test_build_says_which_of_two_configs_it_does_not_use(project, seen, capsys):
     cli.main(["build", "in", "--out", "o", "--version", "1.0.0", "--config", str(beside)])
     err = capsys.readouterr().err
     assert f"using config {beside}\n" in err and "not used" not in err
+
+
+def test_warning_names_only_what_is_missing(project, seen, capsys):
+    (project / "in" / "presspack.toml").write_text('[dataset]\nlicense = "CC0-1.0"\n', encoding="utf-8")
+    cli.main(["build", "in", "--out", "o", "--version", "1.0.0"])
+    err = capsys.readouterr().err
+    assert "warning: no title, authors in" in err and "licence" not in err

@@ -13,6 +13,6 @@ def init_cli(args: argparse.Namespace) -> int:
 
     path = write_config_template(args.directory)
     here = Path(args.directory).resolve() == Path.cwd().resolve()
-    reads = "builds run from this directory read it" if here else f"builds run from {args.directory} or of the SOURCE {args.directory} read it"
+    reads = "builds run from this directory read it" if here else f"a build of the SOURCE {args.directory} (or run from it) reads it"
     print(f"wrote {path}: fill in title, authors and license under [dataset] (they describe your data in the release); {reads}")
     return EXIT_OK

@@ -39,9 +39,10 @@ def _announce_config(command: str, config: Any, sources: list[str]) -> None:
             print(f"presspack {command}: note: {beside} is not used (--config {beside} would use it)", file=sys.stderr)
     missing = missing_citation_fields(asdict(config.dataset))
     if missing:
+        licence = " and carry no licence" if "license" in missing else ""
         print(f"presspack {command}: warning: no {', '.join(missing)} in {where}; the release's dataset card, CITATION.cff "
-              "and datapackage.json will say \"not specified\" and carry no licence. `presspack init` writes a "
-              "presspack.toml to fill in (or pass --config FILE).", file=sys.stderr)
+              f"and datapackage.json will say \"not specified\"{licence}. `presspack init` writes a presspack.toml to fill "
+              "in (or pass --config FILE).", file=sys.stderr)
 
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from presspack.cli.init_command import init_cli
 from presspack.cli.options import (
     CACHE_DIR,
     CONFIG,
@@ -22,7 +23,6 @@ from presspack.cli.release_commands import (
     release_cli,
     validate_cli,
 )
-from presspack.cli.init_command import init_cli
 from presspack.cli.tool_commands import (
     export_cli,
     sample_cli,
