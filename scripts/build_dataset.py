@@ -1,4 +1,5 @@
-"""Build the sample dataset dataset/<VERSION> from examples/, or verify it.
+"""Build the sample dataset dataset/<VERSION> from examples/ with its configuration
+examples/presspack.toml (its title, authors, licence), or verify it.
 
 VERSION defaults to the latest release in dataset/versions.json. When that version is
 already committed, rebuild it in a temporary directory (beside copies of the earlier
@@ -24,6 +25,7 @@ from pathlib import Path
 from presspack.extras.versions import version_key
 
 ROOT = Path(__file__).resolve().parent.parent
+CONFIG = "examples/presspack.toml"  # the sample dataset's metadata, kept beside its inputs
 
 
 def run(*args: str) -> int:
@@ -40,14 +42,14 @@ def main() -> int:
     exe = str(Path(sys.executable).parent / "presspack")
     release = ROOT / "dataset" / args.version
     if not release.exists():
-        if run(exe, "build", "examples/", "--out", "dataset/", "--version", args.version):
+        if run(exe, "build", "examples/", "--config", CONFIG, "--out", "dataset/", "--version", args.version):
             return 1
     else:
         with tempfile.TemporaryDirectory() as tmp:
             for p in (ROOT / "dataset").iterdir():
                 if p.is_dir() and version_key(p.name) < version_key(args.version):
                     shutil.copytree(p, Path(tmp) / p.name)
-            if run(exe, "build", "examples/", "--out", tmp, "--version", args.version, "--quiet"):
+            if run(exe, "build", "examples/", "--config", CONFIG, "--out", tmp, "--version", args.version, "--quiet"):
                 return 1
             fresh = Path(tmp) / args.version
             names = sorted(p.name for p in fresh.iterdir())

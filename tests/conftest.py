@@ -30,7 +30,7 @@ def nlp():
 
 @pytest.fixture(scope="session")
 def config():
-    return load_config(ROOT / "presspack.toml")
+    return load_config(ROOT / "examples" / "presspack.toml")
 
 
 @pytest.fixture(scope="session")

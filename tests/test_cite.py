@@ -194,3 +194,81 @@ def test_zenodo_derived_from_configured_sources(releases, tmp_path):
     assert ("isNewVersionOf", "10.5281/zenodo.1111111", "doi") in rel  # configured previous DOI wins
     assert [r for r in rel if r[0] == "isDerivedFrom"] == [
         ("isDerivedFrom", "10.1234/corpus.v2", "doi"), ("isDerivedFrom", "https://archive.example.org/feed", "url")]
+
+
+# -- a release whose builder gave no title, authors or licence ------------------------------
+
+
+@pytest.fixture(scope="module")
+def unspecified(tmp_path_factory, nlp):
+    """(release built from a presspack.toml without [dataset], release whose [dataset] has a title and authors only)."""
+    from presspack.orchestrate.run import build
+
+    base = tmp_path_factory.mktemp("unspecified")
+    src = base / "in"
+    src.mkdir()
+    (src / "news.jsonl").write_text(json.dumps(ARTICLES[0]) + "\n", encoding="utf-8")
+    (base / "empty.toml").write_text("[build]\nbatch_size = 8\n", encoding="utf-8")
+    (base / "partial.toml").write_text('[dataset]\ntitle = "Port notes"\nauthors = [{ name = "Dock Desk" }]\n', encoding="utf-8")
+    return tuple(build([src], base / name, "1.0.0", load_config(base / f"{name}.toml"), nlp=nlp).release_dir
+                 for name in ("empty", "partial"))
+
+
+def test_unspecified_metadata_is_said_never_invented(unspecified):
+    from presspack.config import NO_AUTHORS, UNTITLED
+
+    rel = unspecified[0]
+    note = "Not specified when this release was built: title, authors, licence"
+    cff_text = (rel / "CITATION.cff").read_text(encoding="utf-8")
+    assert validate_cff(cff_text) == []
+    cff = yaml.safe_load(cff_text)
+    assert "license" not in cff and cff["title"] == UNTITLED and cff["authors"] == [{"name": NO_AUTHORS}]
+    assert note in cff["message"]
+    dp = json.loads((rel / "datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in dp and "contributors" not in dp and dp["title"] == UNTITLED and note in dp["description"]
+    z = json.loads((rel / ".zenodo.json").read_text(encoding="utf-8"))
+    assert "license" not in z and z["creators"] == [{"name": NO_AUTHORS}] and note in z["notes"]
+    cr = json.loads((rel / "croissant.json").read_text(encoding="utf-8"))
+    assert "license" not in cr and "creator" not in cr and note in cr["description"]
+    card = (rel / "README.md").read_text(encoding="utf-8")
+    front = yaml.safe_load(card.split("---\n")[1])
+    assert front["license"] == "unknown" and front["pretty_name"] == UNTITLED
+    assert note in card and "licence not specified" in card and "- Licence: not specified." in card
+    f = {x.key: x.value for x in _parse(bibtex(rel)).fields}
+    assert f["author"][0].last == [f"{{{NO_AUTHORS}}}"]
+    assert apa(rel).startswith(f"{NO_AUTHORS}. (")
+    for p in rel.iterdir():  # no default licence or author anywhere
+        if p.suffix in {".cff", ".json", ".md", ".html"} or p.name == ".zenodo.json":
+            text = p.read_text(encoding="utf-8")
+            assert "CC-BY" not in text and "Unknown" not in text, p.name
+
+
+def test_unspecified_release_still_validates(unspecified):
+    from presspack.validate import validate
+
+    for rel in unspecified:
+        report = validate(rel, frictionless=True)
+        assert report.valid, [p.line() for p in report.problems]
+        assert {"citation", "croissant", "frictionless"} <= set(report.checks)
+
+
+def test_unspecified_croissant_loads(unspecified):
+    mlc = pytest.importorskip("mlcroissant")
+    ds = mlc.Dataset(jsonld=str(unspecified[0] / "croissant.json"))
+    issues = ds.metadata.ctx.issues
+    assert not issues.errors, issues.errors
+    assert all("license" in w for w in issues.warnings), issues.warnings  # recommended, and rightly absent
+    assert len(list(ds.records(record_set="articles"))) == 1
+
+
+def test_only_the_missing_field_is_not_specified(unspecified):
+    rel = unspecified[1]
+    cff = yaml.safe_load((rel / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["title"] == "Port notes" and cff["authors"] == [{"name": "Dock Desk"}] and "license" not in cff
+    assert cff["message"].endswith("Not specified when this release was built: licence (not set under [dataset] in presspack.toml). "
+                                   "No licence is implied.")
+    dp = json.loads((rel / "datapackage.json").read_text(encoding="utf-8"))
+    assert dp["title"] == "Port notes" and dp["contributors"] == [{"title": "Dock Desk", "roles": ["creator"]}]
+    assert "licenses" not in dp
+    card = (rel / "README.md").read_text(encoding="utf-8")
+    assert "# Port notes (version 1.0.0)" in card and "not specified" in card and "title not specified" not in card

@@ -71,7 +71,7 @@ def test_dask_executor_without_dask_is_one_line_naming_the_extra(tmp_path):
         capture_output=True, text=True, env=env, timeout=120,
     )
     assert proc.returncode == 1
-    assert proc.stderr.strip().splitlines() == [
+    assert [line for line in proc.stderr.strip().splitlines() if ": warning: " not in line] == [  # no presspack.toml: a warning
         "presspack build: error: the dask executor needs dask.distributed: pip install 'presspack[dask]'"
     ]
     assert "Traceback" not in proc.stdout + proc.stderr

@@ -30,7 +30,7 @@ DOCS = ROOT / "docs"
 LATER_PAGES = ("docs/accuracy.md", "docs/explore.md")
 PAGES = sorted({"README.md", *(f"docs/{p.name}" for p in DOCS.glob("*.md")), *LATER_PAGES})
 # What an example may use, copied into its page's temporary directory.
-COPIED = ("examples", "dataset", "presspack.toml", "schemas", "scripts", "docs")
+COPIED = ("examples", "dataset", "schemas", "scripts", "docs")  # examples/ holds the sample's presspack.toml
 RUN_LANGS = ("sh", "bash", "console")
 FENCE = re.compile(r"^```(\S*)[^\n]*\n(.*?)^```[ \t]*$", re.M | re.S)
 

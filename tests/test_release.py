@@ -349,7 +349,7 @@ def test_release_cli(copy_of, tmp_path, capsys):
 
     out = copy_of("1.0.0", "1.1.0", "1.2.0")
     src = write_inputs(tmp_path / "cli-in", ART_B, ART_C)
-    cfg = str(Path(__file__).resolve().parent.parent / "presspack.toml")
+    cfg = str(Path(__file__).resolve().parent.parent / "examples" / "presspack.toml")
     assert main(["release", str(src), "--out", str(out), "--config", cfg, "--quiet"]) == 1
     assert "nothing changed since 1.2.0" in capsys.readouterr().err
     assert main(["release", str(src), "--out", str(out), "--config", cfg, "--bump", "patch", "--json"]) == 0

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,11 @@ from presspack.errors import ConfigError
 from presspack.package.hashing import sha256_file
 
 CONFIG_NAME = "presspack.toml"
+# Citation metadata only the user can give: without it the build warns and the release says NOT_SPECIFIED.
+CITATION_FIELDS = ("title", "authors", "license")
+NOT_SPECIFIED = "not specified"
+UNTITLED = "Untitled dataset (title not specified)"
+NO_AUTHORS = "Authors not specified"
 # Where and how the build runs, never what it writes: left out of provenance and fingerprints.
 RUNTIME_FIELDS = ("jobs", "executor", "scheduler", "cache_dir", "cache")
 
@@ -93,9 +99,9 @@ class DatasetMeta:
     """Metadata of the dataset written into datapackage.json and the release extras."""
 
     name: str = "presspack-dataset"
-    title: str = "A presspack news dataset"
+    title: str | None = None  # no default: a missing title, author or licence is "not specified" in the release
     description: str = ""
-    license: str = "CC-BY-4.0"
+    license: str | None = None  # an SPDX id; never a default (the texts belong to their publishers)
     authors: tuple[dict[str, str], ...] = ()
     keywords: tuple[str, ...] = ()
     date: str | None = None  # release date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH, else today
@@ -105,6 +111,18 @@ class DatasetMeta:
     publisher: str | None = None  # who publishes the dataset (e.g. "Zenodo"), for citations
     previous_doi: str | None = None  # DOI of the previous version (else read from the previous release)
     sources: tuple[str, ...] = ()  # DOIs or URLs the articles derive from (else the article sites)
+
+
+def missing_citation_fields(dataset: dict[str, Any]) -> list[str]:
+    """Which of CITATION_FIELDS a [dataset] table (or its record in a manifest) leaves empty."""
+    return [k for k in CITATION_FIELDS if not dataset.get(k)]
+
+
+def not_specified_note(missing: list[str]) -> str:
+    """The sentence every release file with free text carries when citation metadata is missing."""
+    words = {"license": "licence"}
+    note = f"Not specified when this release was built: {', '.join(words.get(k, k) for k in missing)} (not set under [dataset] in presspack.toml)."
+    return note + (" No licence is implied." if "license" in missing else "")
 
 
 @dataclass(frozen=True)
@@ -208,15 +226,45 @@ def _exclude_patterns(value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
-    """Read presspack.toml (the given path, else ./presspack.toml when present) and apply overrides.
+def find_config(path: str | Path | None = None, sources: Sequence[str | Path] = ()) -> Path | None:
+    """The presspack.toml a build uses: PATH when given; else ./presspack.toml; else the
+    presspack.toml in the SOURCE directory when there is exactly one SOURCE (the sample
+    dataset keeps its configuration beside its inputs, in examples/); else none."""
+    if path is not None:
+        return Path(path)
+    if Path(CONFIG_NAME).is_file():
+        return Path(CONFIG_NAME)
+    if len(sources) == 1 and (Path(sources[0]) / CONFIG_NAME).is_file():
+        return Path(sources[0]) / CONFIG_NAME
+    return None
+
+
+class ConfigExists(ConfigError):
+    """`presspack init` found a presspack.toml where it would write one."""
+
+
+def write_config_template(directory: str | Path = ".") -> Path:
+    """Write DIRECTORY/presspack.toml, a commented configuration to fill in; never overwrite one."""
+    path = Path(directory) / CONFIG_NAME
+    text = resources.files("presspack").joinpath("data/config_template.toml").read_text(encoding="utf-8")
+    try:
+        with open(path, "x", encoding="utf-8") as fh:
+            fh.write(text)
+    except FileExistsError:
+        raise ConfigExists(f"{path} already exists; not overwritten (edit it, or remove it first)") from None
+    except OSError as e:
+        raise ConfigError(f"cannot write {path}: {e.strerror or e}") from None
+    return path
+
+
+def load_config(path: str | Path | None = None, *, sources: Sequence[str | Path] = (), **overrides: Any) -> Config:
+    """Read presspack.toml (the given path, else the one `find_config` finds for SOURCES) and apply overrides.
 
     Overrides whose value is None are ignored, so CLI options can be passed straight in.
     """
     data: dict[str, Any] = {}
     src: str | None = None
-    if path is None and Path(CONFIG_NAME).is_file():
-        path = CONFIG_NAME
+    path = find_config(path, sources)
     if path is not None:
         p = Path(path)
         try:
@@ -225,6 +273,8 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             raise ConfigError(f"config file not found: {p}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"cannot read config {p}: {e}") from None
+        except OSError as e:
+            raise ConfigError(f"cannot read config {p}: {e.strerror or e}") from None
         src = str(p)
     build = dict(data.get("build", {}))
     for k, v in overrides.items():

@@ -21,7 +21,7 @@ from presspack.cli.options import (  # noqa: F401 - EXIT_OK is part of the CLI's
     EXIT_OK,
     EXIT_USAGE,
 )
-from presspack.cli.table import COMMANDS
+from presspack.cli.table import COMMANDS, HELP_EPILOG, WORKFLOW
 from presspack.errors import (
     NothingToRelease,
     OutputNotUsable,
@@ -43,11 +43,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="presspack",
         description="Turn news articles into a versioned, citable Parquet dataset.",
+        epilog=HELP_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"presspack {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, cmd in COMMANDS.items():
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands, in the order of a workflow")
+    for name in sorted(COMMANDS, key=lambda n: WORKFLOW.index(n) if n in WORKFLOW else len(WORKFLOW)):
+        cmd = COMMANDS[name]
         p = sub.add_parser(name, help=cmd.help.replace("%", "%%"), description=cmd.help, epilog=cmd.example,
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         groups: dict[str, Any] = {}

@@ -55,7 +55,7 @@ QUIET = opt("--quiet", action="store_true", help="no progress output")
 
 
 
-CONFIG = opt("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml when present)")
+CONFIG = opt("--config", metavar="FILE", help="presspack.toml to use (default: ./presspack.toml, else the one in a single SOURCE directory)")
 
 
 

@@ -16,9 +16,34 @@ def _config(args: argparse.Namespace) -> Any:
     """The Config of a pipeline command: presspack.toml overridden by the PIPELINE options."""
     from presspack.config import load_config
 
-    return load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
-                       executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
-                       cache=False if args.no_cache else None, exclude=args.exclude)
+    config = load_config(args.config, sources=args.sources, model=args.model, jobs=args.jobs, batch_size=args.batch_size,
+                         profile=args.profile, executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
+                         cache=False if args.no_cache else None, exclude=args.exclude)
+    _announce_config(args.command, config, args.sources)
+    return config
+
+
+def _announce_config(command: str, config: Any, sources: list[str]) -> None:
+    """Name the presspack.toml a build uses (and one beside the inputs it does not use),
+    and warn when its citation metadata is missing."""
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from presspack.config import CONFIG_NAME, missing_citation_fields
+
+    where = f"[dataset] of {config.source_path}" if config.source_path else "[dataset]: no presspack.toml found"
+    if config.source_path:
+        print(f"presspack {command}: using config {config.source_path}", file=sys.stderr)
+        beside = Path(sources[0]) / CONFIG_NAME if len(sources) == 1 else None
+        if beside is not None and beside.is_file() and beside.resolve() != Path(config.source_path).resolve():
+            print(f"presspack {command}: note: {beside} is not used (--config {beside} would use it)", file=sys.stderr)
+    missing = missing_citation_fields(asdict(config.dataset))
+    if missing:
+        licence = " and carry no licence" if "license" in missing else ""
+        print(f"presspack {command}: warning: no {', '.join(missing)} in {where}; the release's dataset card, CITATION.cff "
+              f"and datapackage.json will say \"not specified\"{licence}. `presspack init` writes a presspack.toml to fill "
+              "in (or pass --config FILE).", file=sys.stderr)
+
 
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from presspack.cli.init_command import init_cli
 from presspack.cli.options import (
     CACHE_DIR,
     CONFIG,
@@ -30,7 +31,24 @@ from presspack.cli.tool_commands import (
     show_cli,
 )
 
+# The order `presspack --help` lists the commands in: a researcher's workflow.
+WORKFLOW = ("init", "build", "release", "validate", "info", "diff", "cite", "sample", "score", "show", "serve", "export", "cache")
+HELP_EPILOG = """Example (a first release of your articles):
+  presspack init          # writes presspack.toml: fill in title, authors and license
+  presspack build articles/ --out mydata/ --version 1.0.0
+  presspack validate mydata/1.0.0
+
+presspack COMMAND --help shows a command's options and examples. Documentation: docs/cli.md
+(every command and option, exit codes) and docs/ in the presspack source; README.md lists them."""
+
 COMMANDS: dict[str, Command] = {
+    "init": Command(
+        init_cli,
+        "Write a commented presspack.toml to fill in: the title, authors and licence of your dataset, and build options.",
+        "Example:\n  presspack init\n  presspack init articles/",
+        (opt("directory", nargs="?", default=".", metavar="DIR",
+             help="where to write presspack.toml (default: the current directory); an existing one is never overwritten"),),
+    ),
     "build": Command(
         build_cli,
         "Build a release (Parquet tables, manifest, datapackage.json) from SOURCE files or directories.",

@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from presspack.audit.quality import markdown
+from presspack.config import NOT_SPECIFIED, not_specified_note
 from presspack.extras.cite import bibtex, dump_yaml, release_meta, url_of
 from presspack.extras.diff import ReleaseDiff
 from presspack.package import schemas
@@ -74,8 +75,7 @@ def _front_matter(meta: dict[str, Any], tables: list[dict[str, Any]], languages:
 
     size = next((label for limit, label in SIZE_CATEGORIES if n_articles < limit), "n>100M")
     fm: dict[str, Any] = {"pretty_name": meta["title"]}
-    if meta["license"]:
-        fm["license"] = str(meta["license"]).lower()
+    fm["license"] = str(meta["license"]).lower() if meta["license"] else "unknown"  # the Hub's value for "not specified"
     if languages:
         fm["language"] = languages
     if meta["keywords"]:
@@ -123,8 +123,11 @@ def dataset_card(release_dir: str | Path, quality: dict[str, Any] | None = None)
     L += [f"# {meta['title']} (version {meta['version']})", ""]
     if meta["description"]:
         L += [meta["description"], ""]
+    if meta["missing"]:
+        L += [f"> **{not_specified_note(meta['missing'])}** Ask whoever built this release before reusing it; "
+              "they can fill in `[dataset]` in a presspack.toml (`presspack init` writes one) and rebuild.", ""]
     L += [
-        f"Released {meta['date']}" + (f" · {url}" if url else "") + (f" · licence {meta['license']}" if meta["license"] else "")
+        f"Released {meta['date']}" + (f" · {url}" if url else "") + f" · licence {meta['license'] or NOT_SPECIFIED}"
         + f" · built with presspack {meta['presspack']}.", "",
         "| table | rows | file |", "|---|---:|---|",
         *[f"| {r['name']} | {r.get('rows', 0)} | `{r['path']}` |" for r in tables], "",
@@ -173,7 +176,7 @@ def dataset_card(release_dir: str | Path, quality: dict[str, Any] | None = None)
         "- Article texts belong to their publishers; the licence below covers the annotations. "
         "Respect the publishers' terms when redistributing texts.", "",
         "## Distribution", "",
-        f"- Licence: {meta['license'] or 'not stated'}." + (f" DOI: [{meta['doi']}](https://doi.org/{meta['doi']})." if meta["doi"] else "")
+        f"- Licence: {meta['license'] or NOT_SPECIFIED}." + (f" DOI: [{meta['doi']}](https://doi.org/{meta['doi']})." if meta["doi"] else "")
         + (f" All versions: [{meta['concept_doi']}](https://doi.org/{meta['concept_doi']})." if meta["concept_doi"] else ""),
         "- Parquet tables (zstd) with Frictionless `datapackage.json` (sha256 per table), Croissant `croissant.json`, "
         "`CITATION.cff`, `.zenodo.json` and a visual `report.html`.",

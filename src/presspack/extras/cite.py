@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pyarrow.parquet as pq
 
+from presspack.config import NO_AUTHORS, UNTITLED, missing_citation_fields, not_specified_note
 from presspack.errors import ConfigError
 from presspack.package.jsonio import write_json
 from presspack.package.manifest import read_manifest
@@ -35,7 +36,8 @@ def release_meta(release_dir: str | Path) -> dict[str, Any]:
     ds = dict(prov.get("config", {}).get("dataset", {}))
     return {
         "name": ds.get("name") or "dataset",
-        "title": ds.get("title") or ds.get("name") or "dataset",
+        "title": ds.get("title") or UNTITLED,
+        "missing": missing_citation_fields(ds),  # of title, authors, license: said "not specified", never defaulted
         "description": ds.get("description") or "",
         "license": ds.get("license") or None,
         "authors": [dict(a) for a in ds.get("authors") or []],
@@ -104,14 +106,14 @@ def _software_reference(meta: dict[str, Any]) -> dict[str, Any]:
 def citation_cff(release_dir: str | Path) -> dict[str, Any]:
     meta = release_meta(release_dir)
     authors = []
-    for a in meta["authors"] or [{"name": meta["publisher"] or "Unknown"}]:
+    for a in meta["authors"] or [{"name": meta["publisher"] or NO_AUTHORS}]:
         giv, fam = _person(a)
         if fam:
             p = {"family-names": fam}
             if giv:
                 p["given-names"] = giv
         else:
-            p = {"name": str(a.get("name") or "Unknown")}
+            p = {"name": str(a.get("name") or NO_AUTHORS)}
         if _orcid(a):
             p["orcid"] = f"https://orcid.org/{_orcid(a)}"
         if a.get("affiliation"):
@@ -119,7 +121,8 @@ def citation_cff(release_dir: str | Path) -> dict[str, Any]:
         authors.append(p)
     cff: dict[str, Any] = {
         "cff-version": CFF_VERSION,
-        "message": "If you use this dataset, please cite this version of it as below.",
+        "message": "If you use this dataset, please cite this version of it as below."
+        + (f" {not_specified_note(meta['missing'])}" if meta["missing"] else ""),
         "type": "dataset",
         "title": meta["title"],
         "version": str(meta["version"]),
@@ -224,9 +227,9 @@ def previous_doi(meta: dict[str, Any], previous: str | Path | None) -> str | Non
 def zenodo_json(release_dir: str | Path, previous: str | Path | None = None) -> dict[str, Any]:
     meta = release_meta(release_dir)
     creators = []
-    for a in meta["authors"] or [{"name": meta["publisher"] or "Unknown"}]:
+    for a in meta["authors"] or [{"name": meta["publisher"] or NO_AUTHORS}]:
         giv, fam = _person(a)
-        c: dict[str, Any] = {"name": f"{fam}, {giv}" if fam and giv else (fam or str(a.get("name") or "Unknown"))}
+        c: dict[str, Any] = {"name": f"{fam}, {giv}" if fam and giv else (fam or str(a.get("name") or NO_AUTHORS))}
         if _orcid(a):
             c["orcid"] = _orcid(a)
         if a.get("affiliation"):
@@ -259,6 +262,8 @@ def zenodo_json(release_dir: str | Path, previous: str | Path | None = None) -> 
     if related:
         z["related_identifiers"] = related
     z["notes"] = f"Built with presspack {meta['presspack']}."
+    if meta["missing"]:  # Zenodo applies its own default licence to an upload without one: say so
+        z["notes"] += f" {not_specified_note(meta['missing'])} Set a licence before publishing: Zenodo would otherwise apply its default."
     return z
 
 
@@ -287,7 +292,7 @@ def bibtex(release_dir: str | Path) -> str:
     year = meta["date"][:4]
     key = re.sub(r"[^A-Za-z0-9]+", "_", f"{meta['name']}_{year}_v{meta['version']}").strip("_")
     fields: list[tuple[str, str]] = [
-        ("author", " and ".join(names) or "{" + _tex(meta["publisher"] or "Unknown") + "}"),
+        ("author", " and ".join(names) or "{" + _tex(meta["publisher"] or NO_AUTHORS) + "}"),
         ("title", "{" + _tex(meta["title"]) + "}"),
         ("year", year),
         ("version", _tex(str(meta["version"]))),
@@ -315,7 +320,7 @@ def apa(release_dir: str | Path) -> str:
         else:
             names.append(str(a.get("name") or ""))
     if not names:
-        names = [meta["publisher"] or "Unknown"]
+        names = [meta["publisher"] or NO_AUTHORS]
     who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
     parts = [f"{who}{'' if who.endswith('.') else '.'} ({meta['date'][:4]}).", f"{meta['title']} (Version {meta['version']}) [Data set]."]
     if meta["publisher"]:

@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from presspack.config import not_specified_note
 from presspack.extras.cite import bibtex, release_meta, url_of
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import write_json
@@ -127,7 +128,7 @@ def croissant_metadata(release_dir: str | Path) -> dict[str, Any]:
         "conformsTo": CONFORMS_TO,
         "name": meta["name"],
         "alternateName": meta["title"],
-        "description": meta["description"] or meta["title"],
+        "description": " ".join([meta["description"] or meta["title"], *([not_specified_note(meta["missing"])] if meta["missing"] else [])]),
         "version": str(meta["version"]),
         "datePublished": meta["date"],
         "keywords": meta["keywords"],
@@ -135,6 +136,8 @@ def croissant_metadata(release_dir: str | Path) -> dict[str, Any]:
         "creator": creators,
         "isAccessibleForFree": True,
     }
+    if not creators:  # authors not specified: none invented
+        del doc["creator"]
     if meta["license"]:
         doc["license"] = f"https://spdx.org/licenses/{meta['license']}.html"
     if url_of(meta):

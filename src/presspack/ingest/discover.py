@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 
+from presspack.config import CONFIG_NAME
 from presspack.ingest.sidecar import metadata_format
 from presspack.ingest.types import InputFile
 
@@ -104,6 +105,8 @@ def _walk(root: Path, d: Path, seen: set[str]) -> Iterator[InputFile]:
         return
     names = {e.name for e in entries}
     for e in entries:
+        if d == root and e.name == CONFIG_NAME:  # a SOURCE directory's presspack.toml is configuration, not an input
+            continue
         p = Path(e.path)
         try:
             is_dir = e.is_dir(follow_symlinks=True)

@@ -90,7 +90,7 @@ def build(
     version that exists. After: NoReleaseWritten when no article was accepted (with the
     most frequent reasons), WriteFailed when a file of the release cannot be written.
     """
-    config = config or load_config()
+    config = config or load_config(sources=sources)
     progress = progress or NO_PROGRESS
     check_version(version)
     check_inputs(sources)

@@ -11,6 +11,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from presspack.config import UNTITLED, missing_citation_fields, not_specified_note
 from presspack.package import schemas
 
 ROW_GROUP_SIZE = 65_536
@@ -129,7 +130,7 @@ def datapackage(meta: Any, version: str, created: str, resources: list[dict[str,
     dp: dict[str, Any] = {
         "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
         "name": meta.name,
-        "title": meta.title,
+        "title": meta.title or UNTITLED,
         "version": version,
         "created": f"{created}T00:00:00Z" if len(created) == 10 else created,
         "licenses": [{"name": meta.license, "path": f"https://spdx.org/licenses/{meta.license}.html"}],
@@ -138,8 +139,14 @@ def datapackage(meta: Any, version: str, created: str, resources: list[dict[str,
         "keywords": list(meta.keywords),
         "resources": resources,
     }
-    if meta.description:
-        dp["description"] = meta.description
+    if not meta.license:  # never a default licence
+        del dp["licenses"]
+    if not contributors:
+        del dp["contributors"]
+    missing = missing_citation_fields(vars(meta))
+    description = " ".join(x for x in (meta.description, not_specified_note(missing) if missing else "") if x)
+    if description:
+        dp["description"] = description
     if meta.homepage:
         dp["homepage"] = meta.homepage
     if meta.doi:

@@ -59,7 +59,7 @@ def release(
     """
     if bump not in BUMPS:
         raise NoReleaseWritten(f"bump {bump!r} is not one of {', '.join(BUMPS)}")
-    config = config or load_config()
+    config = config or load_config(sources=sources)
     out = Path(out)
     previous = latest_release(out)
     if version is not None:
