@@ -26,4 +26,7 @@ def load_gold(path: str | Path, release: str | Path, fmt: str | None = None,
     gold = readers[fmt](path, resolve, labels)
     if not gold.docs:
         raise GoldError(f"{path}: no annotated article in the gold")
+    if (note := resolve.stats.note()) is not None:
+        gold.notes.append(note)
+        gold.alignment = resolve.stats.to_dict()
     return gold

@@ -245,7 +245,7 @@ def score_report(release: str | Path, gold: Gold, *, annotator: str | None = Non
         "presspack_score": 1,
         "release": {**tables.release_info(release), "path": Path(release).as_posix()},
         "gold": {"path": Path(gold.path).as_posix(), "format": gold.format, "articles": len(gold.docs),
-                 "layers": list(figures), "notes": gold.notes},
+                 "layers": list(figures), "notes": gold.notes, **({"alignment": gold.alignment} if gold.alignment else {})},
         "annotator": annotator,
         "date": date,
         "bootstrap": {"samples": samples, "seed": seed, "confidence": CONFIDENCE, "unit": "article"},
