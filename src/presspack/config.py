@@ -148,6 +148,7 @@ class Config:
     source_path: str | None = None
     models: dict[str, str] = field(default_factory=dict)  # language code -> spaCy pipeline
     entities: EntityOptions = field(default_factory=EntityOptions)
+    claims_model: str | None = None  # a claims model directory (presspack train claims), relative to the working directory
 
     def fingerprint_dict(self) -> dict[str, Any]:
         """What changes NLP output (for provenance and caches)."""
@@ -156,6 +157,9 @@ class Config:
         d.pop("source_path")
         for k in RUNTIME_FIELDS:
             d.pop(k)
+        d["claims_model"] = _claims_model_sha256(self.claims_model)
+        if self.claims_model is None:  # left out: a build without a model keeps the fingerprint it had
+            d.pop("claims_model")
         return d
 
     def to_dict(self) -> dict[str, Any]:
@@ -165,6 +169,9 @@ class Config:
         for k in RUNTIME_FIELDS:
             d.pop(k)
         d["config_file"] = None
+        d.pop("claims_model")
+        if self.claims_model is not None:
+            d["claims_model"] = {"name": Path(self.claims_model).name, "sha256": _claims_model_sha256(self.claims_model)}
         if src:
             p = Path(src)
             d["config_file"] = {"name": p.name, "sha256": sha256_file(p)}
@@ -173,6 +180,15 @@ class Config:
     def sha256(self) -> str:
         blob = json.dumps(self.fingerprint_dict(), sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _claims_model_sha256(path: str | None) -> str | None:
+    """What identifies a claims model: the sha256 of its model.json (which holds its CRF
+    file's), not where it lies; None without a model or without that file."""
+    if path is None:
+        return None
+    meta = Path(path) / "model.json"
+    return sha256_file(meta) if meta.is_file() else None
 
 
 def _text_rules(user: dict[str, Any]) -> TextRules:
@@ -222,13 +238,15 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
     for k, v in overrides.items():
         if v is not None:
             build[k] = v
-    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models"}
+    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models", "claims_model"}
     unknown = set(build) - known
     if unknown:
         raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
     models = build.get("models", {})
     if not isinstance(models, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items()):
         raise ConfigError('[build] models must map language codes to pipelines, e.g. { de = "de_core_news_sm" }')
+    if build.get("claims_model") is not None and not isinstance(build["claims_model"], str):
+        raise ConfigError("[build] claims_model must be the path of a claims model directory (presspack train claims)")
     if build.get("profile", "full") not in ("full", "fast"):
         raise ConfigError("profile must be 'full' or 'fast'")
     if build.get("executor", "local") not in ("local", "dask"):

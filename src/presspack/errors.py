@@ -44,3 +44,11 @@ class NothingToRelease(PresspackError):
 
 class ExploreError(PresspackError):
     """A release cannot be explored: Datasette is not installed, or the database path is taken."""
+
+
+class ClaimsModelError(PresspackError):
+    """A claims model directory cannot be used: missing, damaged, or from another presspack or spaCy version."""
+
+
+class TrainingError(PresspackError):
+    """A claims model cannot be trained from this gold (too few claims, no text, no trainer installed)."""

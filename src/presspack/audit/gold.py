@@ -55,6 +55,7 @@ class Gold:
     format: str
     notes: list[str] = field(default_factory=list)
     alignment: dict[str, int] = field(default_factory=dict)  # AlignStats.to_dict() when texts were aligned
+    articles: dict[str, Any] = field(default_factory=dict)  # without a release: the normalized Articles
 
 
 

@@ -70,4 +70,5 @@ PIPELINE = (
     opt("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default with --executor dask: a local cluster of --jobs workers)"),
     CACHE_DIR,
     opt("--no-cache", action="store_true", help="neither read nor write the NLP cache"),
+    opt("--claims-model", metavar="MODEL_DIR", help="claims from a trained claims model (presspack train claims) as well as the rules"),
 )

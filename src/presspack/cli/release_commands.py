@@ -18,7 +18,7 @@ def _config(args: argparse.Namespace) -> Any:
 
     return load_config(args.config, model=args.model, jobs=args.jobs, batch_size=args.batch_size, profile=args.profile,
                        executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
-                       cache=False if args.no_cache else None)
+                       cache=False if args.no_cache else None, claims_model=args.claims_model)
 
 
 

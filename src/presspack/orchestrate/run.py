@@ -27,6 +27,7 @@ from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import NoReleaseWritten, ReleaseExists
 from presspack.extras.finish import finish_release
 from presspack.extras.versions import SEMVER, record_release
+from presspack.learn import model_provenance
 from presspack.nlp import pipeline as nlp_mod
 from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
@@ -221,6 +222,7 @@ def _write_package(tmp: Path, writers: dict[str, Any], entries: Iterator[dict[st
             "sources": [Path(str(s)).name for s in sources],
             "gazetteers": gazetteer.files if gazetteer is not None else [],
             "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
+            **({"claims_model": model_provenance(config.claims_model)} if config.claims_model else {}),
         },
         "files": STREAMED,  # streamed from the ledger (write_json_streamed): not held in memory
         "checksums": SEAL_NAME,  # written last, over every file (package.seal); validate requires it
