@@ -95,6 +95,17 @@ def test_labels_are_bio_with_cue_over_source_over_content(nlp, tmp_path):
     got = {w: t for w, t in zip(words, tags)}
     assert got["Rosa"] == "B-SRC" and got["Lind"] == "I-SRC" and got["said"] == "B-CUE"
     assert got["that"] == "B-CON" and got["June"] == "I-CON" and got["Monday"] == "O"
+    # the rules' claims are features: given by the caller, or found by presspack.claims
+    t = g.article.text
+    c = t.index("that the bridge")
+    given = Candidate(content=(c, len(t) - 1), finder="rules", cue=(t.index("said"), t.index("said") + 4))
+    (ruled,) = list(sequences(doc, g.article, [given]))
+    marks = {w: [x for x in f if x.startswith(("r=", "rB=", "rI="))] for w, f in zip(words, ruled.features)}
+    assert "rB=CON" in marks["that"] and "r=CON" in marks["June"] and "rB=CUE" in marks["said"] and marks["Rosa"] == []
+    (none,) = list(sequences(doc, g.article, []))
+    assert not any(x.startswith("r=") for f in none.features for x in f)
+    (found,) = list(sequences(doc, g.article))  # the rules themselves find this one
+    assert any("r=CON" in f for f in found.features)
     nested = [GoldClaim(content=((0, len(g.article.text)),), cue=g.claims[0].cue)]
     assert labels(seq, nested)[words.index("said")] == "B-CUE"  # the cue cuts the content
     assert labels(seq, nested)[words.index("said") + 1] == "B-CON"

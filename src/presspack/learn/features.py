@@ -8,7 +8,9 @@ and suffix; its entity type; whether its lemma is in the cue lexicon
 (presspack.claims.cues.lexicon()) and how it hangs from the nearest cue above it in the
 parse (the dependency of the child of that cue on the path: `ccomp` for a reported
 clause, `nsubj` for a speaker); whether it is inside quotation marks or is one; its
-position in the sentence and the paragraph; and the words and tags of its neighbours.
+position in the sentence and the paragraph; the words and tags of its neighbours; and
+what the rules (presspack.claims) found there: the role of the rule claim the token is
+in (content, cue, source), so the model learns where to trust and where to correct them.
 
 FEATURES_VERSION changes whenever the features do: a model records the version it was
 trained with, and loading refuses another.
@@ -21,10 +23,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from presspack.claims import lexicon, quote_spans
+from presspack.claims import claim_rows, lexicon, quote_claim_rows, quote_spans
+from presspack.claims.candidates import Candidate
+from presspack.entities.mentions import mention_rows
+from presspack.nlp.sentences import sentence_rows
 from presspack.normalize.text import Article
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 ROLES = ("SRC", "CUE", "CON")  # source, cue, content: the tags are O, B-ROLE, I-ROLE
 QUOTE_CHARS = frozenset('"\u201c\u201d\u201e\u00ab\u00bb')
 Pieces = tuple[tuple[int, int], ...]
@@ -45,6 +50,38 @@ class Sequence:
 
     spans: list[tuple[int, int]]
     features: list[list[str]]
+
+
+RuleSpans = list[tuple[str, tuple[int, int]]]  # (role, (start, end)) of the rules' claims
+
+
+def rule_spans(doc: Any, article: Article, rules: list[Any] | None = None) -> RuleSpans:
+    """The spans of the rules' claims of an article: from RULES (claims rows or
+    Candidates the build already has), else found here with presspack.claims."""
+    if rules is None:
+        sents = sentence_rows(doc, article)
+        ments = mention_rows(doc, article, sents)
+        rules = (claim_rows if doc.has_annotation("DEP") else quote_claim_rows)(doc, article, sents, ments)
+    out: RuleSpans = []
+    for r in rules:
+        if isinstance(r, Candidate):
+            parts = (("CON", r.content), ("CUE", r.cue), ("SRC", r.source))
+        else:
+            parts = tuple((role, (r.get(f"{p}_start"), r.get(f"{p}_end"))) for role, p in (("CON", "content"), ("CUE", "cue"), ("SRC", "speaker")))
+        out += [(role, span) for role, span in parts if span is not None and span[0] is not None and span[1] is not None]
+    return out
+
+
+def _rule_tags(spans: list[tuple[int, int]], found: RuleSpans) -> list[list[str]]:
+    tags: list[list[str]] = [[] for _ in spans]
+    for role, (s, e) in found:
+        first = True
+        for ti, (ts, te) in enumerate(spans):
+            if ts < e and s < te:
+                tags[ti].append(f"r{'B' if first else 'I'}={role}")
+                tags[ti].append(f"r={role}")
+                first = False
+    return tags
 
 
 def _cue_words() -> tuple[frozenset[str], frozenset[str]]:
@@ -114,16 +151,18 @@ def _with_neighbours(own: list[list[str]], toks: list[Any], in_q: list[bool]) ->
                 f.append(f"{k}p={t.pos_}")
                 if abs(k) == 1:
                     f += [f"{k}w={t.lower_}", f"{k}d={t.dep_}", f"{k}q={int(in_q[j])}"]
-                    f += [x.replace("cue", f"{k}cue", 1) for x in own[j] if x.startswith("cue") or x == "qmark"]
+                    f += [f"{k}{x}" for x in own[j] if x.startswith(("cue", "r=")) or x == "qmark"]
             else:
                 f.append(f"{k}=edge")
         out.append(f)
     return out
 
 
-def sequences(doc: Any, article: Article) -> Iterator[Sequence]:
-    """One Sequence per paragraph of ARTICLE (tokens of DOC, whose text is article.text)."""
+def sequences(doc: Any, article: Article, rules: list[Any] | None = None) -> Iterator[Sequence]:
+    """One Sequence per paragraph of ARTICLE (tokens of DOC, whose text is article.text);
+    RULES: the rules' claims of the article, when the caller has them (rule_spans)."""
     verbs, other = _cue_words()
+    found = rule_spans(doc, article, rules)
     quotes = quote_spans(article.text)
     q_starts = [s for s, _ in quotes]
     tokens = [t for t in doc if not t.is_space]
@@ -139,10 +178,11 @@ def sequences(doc: Any, article: Article) -> Iterator[Sequence]:
         if not toks:
             continue
         in_q = [inside(t.idx) for t in toks]
-        own = [_token_features(t, verbs, other, q) for t, q in zip(toks, in_q)]
+        spans = [(t.idx, t.idx + len(t.text)) for t in toks]
+        own = [_token_features(t, verbs, other, q) + r for t, q, r in zip(toks, in_q, _rule_tags(spans, found))]
         own[0].append("pstart")
         own[-1].append("pend")
-        yield Sequence([(t.idx, t.idx + len(t.text)) for t in toks], _with_neighbours(own, toks, in_q))
+        yield Sequence(spans, _with_neighbours(own, toks, in_q))
 
 
 def labels(seq: Sequence, claims: list[GoldClaim]) -> list[str]:

@@ -128,10 +128,12 @@ class ClaimsModel:
         tags = list(self._tagger.tag(features))
         return tags, [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
 
-    def candidates(self, doc: Any, article: Article) -> list[Candidate]:
-        """The model's Candidates for one article (DOC is the build's Doc of article.text)."""
+    def candidates(self, doc: Any, article: Article, rules: list[Any] | None = None) -> list[Candidate]:
+        """The model's Candidates for one article (DOC is the build's Doc of article.text).
+        The rules' claims are features: pass RULES (the article's claims rows or rule
+        Candidates) when the caller has them, else they are found here."""
         out: list[Candidate] = []
-        for seq in sequences(doc, article):
+        for seq in sequences(doc, article, rules):
             tags, scores = self.tag(seq.features)
             out.extend(decode_candidates(seq, tags, scores))
         return out
