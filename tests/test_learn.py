@@ -222,3 +222,17 @@ def test_build_records_the_claims_model(trained, make_release, config, capsys):
     assert "Claims by model `tiny`" in card and "trained on 12 annotated articles (13 claims), dev content F1" in card
     assert main(["info", str(res.release_dir)]) == 0
     assert "claims    model tiny (sha256" in capsys.readouterr().out
+
+
+def test_refine_takes_the_models_boundaries_of_the_rules_claims():
+    from presspack.learn import refine
+
+    rules = [Candidate(content=(10, 40), finder="rules", cue=(5, 9), source=(0, 4)),
+             Candidate(content=(60, 80), finder="rules", cue=(55, 59))]
+    model = [Candidate(content=(12, 44), finder="model", cue=(5, 9)),  # the first claim, other bounds
+             Candidate(content=(62, 66), finder="model"),  # too small a part of the second
+             Candidate(content=(90, 99), finder="model")]  # no rule claim: left out
+    got = refine(rules, model)
+    assert [c.content for c in got] == [(12, 44), (60, 80)]
+    assert got[0].cue == (5, 9) and got[0].source == (0, 4) and got[0].finder == "rules"
+    assert refine(rules, model, finder="model")[0].finder == "model" and refine(rules, [])[1] == rules[1]
