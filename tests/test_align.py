@@ -96,7 +96,7 @@ def test_score_aligns_gold_on_the_original_text(original_release, tmp_path, caps
     report = score.score_report(rel, gold)
     assert report["gold"]["alignment"]["spans_aligned"] == 9
     assert main(["score", str(rel), "--gold", str(gold_path)]) == 0
-    assert "1 article(s) were annotated on a text that differs" in capsys.readouterr().err
+    assert "1 article(s) were annotated on a text that normalization changed: 9 span(s) aligned to the release's text, 0 refused" in capsys.readouterr().err
 
 
 def test_another_text_is_still_refused(original_release, tmp_path):

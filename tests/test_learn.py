@@ -187,6 +187,10 @@ def test_model_pickles(trained):
 
 
 def test_train_cli_summary_and_json(gold_files, tmp_path, capsys):
+    nbsp = tmp_path / "nbsp.jsonl"  # annotated on a text the normalizer changes: aligned to the normalized text
+    _write(nbsp, [(t.replace("said", "said\u00a0", 1), c) for t, c in NEWS])
+    assert main(["train", "claims", "--gold", str(nbsp), "--out", str(tmp_path / "nbsp-model"), "--seed", "1"]) == 0
+    assert "aligned to the normalized text, 0 refused" in capsys.readouterr().err
     out = tmp_path / "cli-model"
     assert main(["train", "claims", "--gold", str(gold_files[0]), "--dev", str(gold_files[1]), "--out", str(out), "--seed", "1"]) == 0
     got = capsys.readouterr()

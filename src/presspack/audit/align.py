@@ -138,12 +138,13 @@ class AlignStats:
     refused: int = 0  # spans that could not be mapped (left out)
     claims_dropped: int = 0  # claims left out because one of their spans was refused
     examples: list[str] = field(default_factory=list)
+    target: str = "the release's"  # whose text the spans were aligned to
 
     def note(self) -> str | None:
         if not self.articles:
             return None
-        out = (f"{self.articles} article(s) were annotated on a text that differs from the release's (normalization): "
-               f"{self.spans} span(s) aligned to the release's text, {self.refused} refused")
+        out = (f"{self.articles} article(s) were annotated on a text that normalization changed: "
+               f"{self.spans} span(s) aligned to {self.target} text, {self.refused} refused")
         if self.claims_dropped:
             out += f" ({self.claims_dropped} claim(s) left out)"
         if self.examples:

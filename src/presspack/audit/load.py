@@ -29,7 +29,7 @@ class TextResolver(Resolver):
         self.config = config or load_config()
         self.normalized: dict[str, NormalizedArticle] = {}
         self.repeats: list[str] = []  # ids given to texts seen before (left out of the gold)
-        self.stats = AlignStats()
+        self.stats = AlignStats(target="the normalized")
 
     def __call__(self, where: str, article_id: str | None, text: str | None, sha256: str | None = None,
                  external_id: Any = None) -> Article:
