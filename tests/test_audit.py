@@ -319,7 +319,7 @@ def test_bad_labelstudio_gold(rel, tmp_path):
     with pytest.raises(GoldError, match=r"Cue region 'c1-cue' has no relation to a Content region"):
         load_gold(p, rel)
     tasks = json.loads(LS_EXPORT.read_text(encoding="utf-8"))
-    tasks[2]["data"]["text"] = tasks[2]["data"]["text"] + " More."
+    tasks[2]["data"]["text"] = tasks[2]["data"]["text"].replace("the", "teh", 1)  # a changed word (an addition at the end would be aligned)
     p.write_text(json.dumps(tasks, indent=1), encoding="utf-8")
     with pytest.raises(GoldError, match="task 3 .*differs from the release's"):
         load_gold(p, rel)

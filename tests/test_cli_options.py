@@ -30,6 +30,8 @@ def calls(monkeypatch):
 
     class Gold:
         notes: list[str] = []
+        format = "jsonl"
+        docs: dict = {}
 
     class Printer:
         def __init__(self, **kwargs):
@@ -58,6 +60,11 @@ def calls(monkeypatch):
     monkeypatch.setattr("presspack.explore.serve.check_port", lambda host, port: None)
     monkeypatch.setattr("presspack.explore.sqlite.export_sqlite", recorder("export_sqlite"))
     monkeypatch.setattr("presspack.explore.duckdb.export_duckdb", recorder("export_duckdb"))
+    monkeypatch.setattr("presspack.audit.training.gold_articles", lambda gold: [])
+    monkeypatch.setattr("presspack.audit.training.gold_digest", lambda path: "0" * 64)
+    monkeypatch.setattr("presspack.learn.train.check_gold", lambda train: 5)
+    monkeypatch.setattr("presspack.nlp.pipeline.load_pipeline", recorder("load_pipeline", returns="nlp"))
+    monkeypatch.setattr("presspack.learn.train_claims", recorder("train_claims"))
     return seen
 
 
@@ -78,6 +85,7 @@ PIPELINE = [
     ("--cache-dir", ["--cache-dir", "/tmp/pp-cache"], lambda c: config_of(c).cache_dir == "/tmp/pp-cache"),
     ("--no-cache", ["--no-cache"], lambda c: config_of(c).cache is False),
     ("--exclude", ["--exclude", "README.TXT", "--exclude", "*.md"], lambda c: config_of(c).exclude == ("README.TXT", "*.md")),
+    ("--claims-model", ["--claims-model", "models/m1"], lambda c: config_of(c).claims_model == "models/m1"),
     ("--quiet", ["--quiet"], lambda c: c[-1][2].get("progress") is None),
     ("--json", ["--json"], lambda c: True),  # the output format: checked by the CLI tests on real releases
 ]
@@ -121,6 +129,19 @@ CASES = [
     ("serve", ["serve", "r", "--port", "8123"], "--port", lambda c: c[-1] == ("run", ("app", "127.0.0.1", 8123), {})),
     ("serve", ["serve", "r", "--host", "0.0.0.0"], "--host", lambda c: c[-1] == ("run", ("app", "0.0.0.0", 8001), {})),
     ("serve", ["serve", "r", "--db", "my.db"], "--db", lambda c: c[0] == ("make_datasette", ("r",), {"db": "my.db"})),
+    ("train", ["train", "claims", "--gold", "g.jsonl", "b/", "--out", "m"], "--gold",
+     lambda c: [x[1][:2] for x in c if x[0] == "load_gold"] == [("g.jsonl", None), ("b/", None)]),
+    ("train", ["train", "claims", "--gold", "g", "--format", "brat", "--out", "m"], "--format", lambda c: c[0][1][2] == "brat"),
+    ("train", ["train", "claims", "--gold", "g", "--dev", "d.jsonl", "--out", "m"], "--dev",
+     lambda c: c[1][1][:2] == ("d.jsonl", None) and c[-1][2]["dev"] == []),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m"], "--out", lambda c: c[-1][0] == "train_claims" and c[-1][1][1] == "m"),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m", "--seed", "4"], "--seed", lambda c: c[-1][2]["seed"] == 4),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m", "--model", "my_pipe"], "--model",
+     lambda c: ("load_pipeline", ("my_pipe",), {}) in c),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m", "--config", "presspack.toml"], "--config",
+     lambda c: c[0][2]["config"].source_path == "presspack.toml"),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m", "--quiet"], "--quiet", lambda c: c[-1][2]["progress"] is None),
+    ("train", ["train", "claims", "--gold", "g", "--out", "m", "--json"], "--json", lambda c: True),
     ("export", ["export", "r", "--to", "duckdb", "o.duckdb"], "--to", lambda c: c[-1] == ("export_duckdb", ("r", "o.duckdb"), {})),
     ("validate", ["validate", "r", "--quiet"], "--quiet", lambda c: c[-1][2]["progress"] is None),
     ("export", ["export", "r", "--to", "duckdb", "o.duckdb", "--quiet"], "--quiet", lambda c: c[-1][0] == "export_duckdb"),

@@ -167,6 +167,7 @@ class Config:
     models: dict[str, str] = field(default_factory=dict)  # language code -> spaCy pipeline
     entities: EntityOptions = field(default_factory=EntityOptions)
     exclude: tuple[str, ...] = ()  # glob patterns of input paths not read (listed in the manifest as excluded)
+    claims_model: str | None = None  # a claims model directory (presspack train claims), relative to the working directory
 
     def fingerprint_dict(self) -> dict[str, Any]:
         """What changes NLP output (for provenance and caches)."""
@@ -176,6 +177,9 @@ class Config:
         d.pop("exclude")  # which files are read, not how: the manifest lists the excluded ones
         for k in RUNTIME_FIELDS:
             d.pop(k)
+        d["claims_model"] = _claims_model_sha256(self.claims_model)
+        if self.claims_model is None:  # left out: a build without a model keeps the fingerprint it had
+            d.pop("claims_model")
         return d
 
     def to_dict(self) -> dict[str, Any]:
@@ -185,6 +189,9 @@ class Config:
         for k in RUNTIME_FIELDS:
             d.pop(k)
         d["config_file"] = None
+        d.pop("claims_model")
+        if self.claims_model is not None:
+            d["claims_model"] = {"name": Path(self.claims_model).name, "sha256": _claims_model_sha256(self.claims_model)}
         if src:
             p = Path(src)
             d["config_file"] = {"name": p.name, "sha256": sha256_file(p)}
@@ -193,6 +200,15 @@ class Config:
     def sha256(self) -> str:
         blob = json.dumps(self.fingerprint_dict(), sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()
+
+
+def _claims_model_sha256(path: str | None) -> str | None:
+    """What identifies a claims model: the sha256 of its model.json (which holds its CRF
+    file's), not where it lies; None without a model or without that file."""
+    if path is None:
+        return None
+    meta = Path(path) / "model.json"
+    return sha256_file(meta) if meta.is_file() else None
 
 
 def _text_rules(user: dict[str, Any]) -> TextRules:
@@ -281,7 +297,7 @@ def load_config(path: str | Path | None = None, *, sources: Sequence[str | Path]
         if v is not None:
             extend = k == "exclude" and isinstance(build.get(k, []), list)  # --exclude adds to [build] exclude
             build[k] = [*build.get(k, []), *v] if extend else v
-    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models", "exclude"}
+    known = {"model", "batch_size", "jobs", "profile", "executor", "scheduler", "cache_dir", "cache", "models", "exclude", "claims_model"}
     unknown = set(build) - known
     if unknown:
         raise ConfigError(f"unknown [build] option(s): {', '.join(sorted(unknown))}")
@@ -289,6 +305,8 @@ def load_config(path: str | Path | None = None, *, sources: Sequence[str | Path]
     if not isinstance(models, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in models.items()):
         raise ConfigError('[build] models must map language codes to pipelines, e.g. { de = "de_core_news_sm" }')
     build["exclude"] = _exclude_patterns(build.get("exclude", []))
+    if build.get("claims_model") is not None and not isinstance(build["claims_model"], str):
+        raise ConfigError("[build] claims_model must be the path of a claims model directory (presspack train claims)")
     if build.get("profile", "full") not in ("full", "fast"):
         raise ConfigError("profile must be 'full' or 'fast'")
     if build.get("executor", "local") not in ("local", "dask"):

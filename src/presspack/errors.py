@@ -69,3 +69,9 @@ class WriteFailed(NoReleaseWritten):
     def __init__(self, path: str, reason: str) -> None:
         self.path, self.reason = path, reason
         super().__init__(f"cannot write {path}: {reason}; nothing was released")
+class ClaimsModelError(PresspackError):
+    """A claims model directory cannot be used: missing, damaged, or from another presspack or spaCy version."""
+
+
+class TrainingError(PresspackError):
+    """A claims model cannot be trained from this gold (too few claims, no text, no trainer installed)."""

@@ -44,6 +44,7 @@ def annotate(
     n_process: int = 1,
     gazetteer: Any = None,
     pipelines: dict[str, Any] | None = None,
+    claims_model: Any = None,
 ) -> Iterator[AnnotatedArticle]:
     """Run the pipeline over a stream of articles, lazily, and derive every row from each
     Doc. Articles in another language go through that language's pipeline when one is
@@ -54,7 +55,8 @@ def annotate(
     keeps (_WARMED, spaCy's caches) changes memory and speed, never rows.
 
     The pipeline's deferred_components() (rule-based) run after the others, through
-    run_deferred (same Doc, a fraction of the time)."""
+    run_deferred (same Doc, a fraction of the time). `claims_model` (presspack.learn's
+    ClaimsModel) draws the content boundaries of the rules' claims (learn.refine)."""
     lang = nlp.lang
     pipelines = pipelines or {}
 
@@ -79,12 +81,12 @@ def annotate(
             own = pipe.make_doc(art.text)
             own.user_data["presspack_paragraphs"] = art.paragraphs
             doc = pipe(own)
-        yield derive(doc, art, pipe=pipe, gazetteer=gazetteer)
+        yield derive(doc, art, pipe=pipe, gazetteer=gazetteer, claims_model=claims_model if pipe is nlp else None)
 
 
 
 def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, gazetteer: Any = None,
-                   pipelines: dict[str, Any] | None = None) -> list[AnnotatedArticle]:
+                   pipelines: dict[str, Any] | None = None, claims_model: Any = None) -> list[AnnotatedArticle]:
     """annotate() over one batch, as a list: what a worker runs and the cache stores."""
     longest = max((len(a.text) for a in articles), default=0)
     for p in (nlp, *(pipelines or {}).values()):
@@ -95,7 +97,8 @@ def annotate_batch(articles: list[Article], nlp: Any, *, batch_size: int = 32, g
     warming = done < WARM_CHARS
     with one_blas_thread(), nullcontext() if warming else memory_zones(nlp, *(pipelines or {}).values()):
         for part in _bounded(articles, MAX_BATCH_CHARS):
-            out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines))
+            out.extend(annotate(part, nlp, batch_size=batch_size, gazetteer=gazetteer, pipelines=pipelines,
+                                claims_model=claims_model))
     if warming:
         _WARMED[nlp] = done + sum(len(a.text) for a in articles)
     return out
@@ -135,13 +138,23 @@ def _bounded(articles: list[Article], max_chars: int) -> Iterator[list[Article]]
 
 
 
-def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None) -> AnnotatedArticle:
-    """Every row of one article from its Doc."""
+def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None, claims_model: Any = None) -> AnnotatedArticle:
+    """Every row of one article from its Doc (with a claims model, the rules' candidates
+    take the model's content boundaries before they are assembled)."""
 
     sents = sent_mod.sentence_rows(doc, art)
     ents = ent_mod.mention_rows(doc, art, sents, nlp=pipe, gazetteer=gazetteer)
-    extract = claims_mod.claim_rows if "parser" in pipe.pipe_names else claims_mod.quote_claim_rows
-    clms = extract(doc, art, sents, ents)
+    if "parser" not in pipe.pipe_names:
+        clms = claims_mod.quote_claim_rows(doc, art, sents, ents)
+    elif claims_model is not None:
+        from presspack.learn import refine
+
+        def with_model(rules: list[Any]) -> list[Any]:
+            return refine(rules, claims_model.candidates(doc, art, rules), finder="model")
+
+        clms = claims_mod.claim_rows(doc, art, sents, ents, refine=with_model)
+    else:
+        clms = claims_mod.claim_rows(doc, art, sents, ents)
     row = art.row()
     row["n_sentences"] = len(sents)
     row["n_tokens"] = sum(1 for t in doc if not t.is_space)

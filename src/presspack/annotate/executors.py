@@ -38,27 +38,39 @@ class PipelineSpec:
     batch_size: int = 32
     gazetteers: tuple[str, ...] = ()  # absolute paths of the user's gazetteer files
     models: tuple[tuple[str, str], ...] = ()  # other languages: (language code, pipeline)
+    claims_model: str | None = None  # absolute path of a claims model directory (presspack train claims)
 
 
 # One loaded pipeline per spec and process (worker processes inherit the parent's by fork).
 _PIPELINES: dict[PipelineSpec, Any] = {}
-_EXTRAS: dict[PipelineSpec, tuple[Any, dict[str, Any]]] = {}
+_EXTRAS: dict[PipelineSpec, tuple[Any, dict[str, Any], Any]] = {}
 _LOAD_LOCK = threading.Lock()
 
 
-def extras_for(spec: PipelineSpec, nlp: Any) -> tuple[Any, dict[str, Any]]:
-    """The gazetteer and the other languages' pipelines for `spec`, loaded once per process."""
+def extras_for(spec: PipelineSpec, nlp: Any) -> tuple[Any, dict[str, Any], Any]:
+    """The gazetteer, the other languages' pipelines and the claims model for `spec`,
+    loaded once per process."""
 
     with _LOAD_LOCK:
         got = _EXTRAS.get(spec)
         if got is None:
-            got = _EXTRAS[spec] = (load_gazetteers(list(spec.gazetteers)), language_pipelines(dict(spec.models), nlp, profile=spec.profile))
+            got = _EXTRAS[spec] = (load_gazetteers(list(spec.gazetteers)), language_pipelines(dict(spec.models), nlp, profile=spec.profile),
+                                   _claims_model(spec.claims_model))
         return got
 
 
+def _claims_model(path: str | None) -> Any:
+    if path is None:
+        return None
+    from presspack.learn import load_claims_model
+
+    return load_claims_model(path)
+
+
 def _annotate(spec: PipelineSpec, nlp: Any, articles: list[Article]) -> list[AnnotatedArticle]:
-    gazetteer, pipelines = extras_for(spec, nlp)
-    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines)
+    gazetteer, pipelines, claims_model = extras_for(spec, nlp)
+    return annotate_batch(articles, nlp, batch_size=spec.batch_size, gazetteer=gazetteer, pipelines=pipelines,
+                          claims_model=claims_model)
 
 
 def pipeline_for(spec: PipelineSpec) -> Any:
@@ -292,7 +304,12 @@ def make_executor(config: Any, nlp: Any = None, *, scheduler: Any = None) -> Exe
 
     base = Path(config.source_path).resolve().parent if config.source_path else Path.cwd()
     gazetteers = tuple(str(p if Path(p).is_absolute() else base / p) for p in config.entities.gazetteers)
-    spec = PipelineSpec(config.model, config.profile, config.batch_size, gazetteers, tuple(sorted(config.models.items())))
+    claims_model = getattr(config, "claims_model", None)
+    if claims_model is not None:
+        claims_model = str(Path(claims_model).resolve())
+        _claims_model(claims_model)  # a damaged or foreign model is a one-line error before any work
+    spec = PipelineSpec(config.model, config.profile, config.batch_size, gazetteers, tuple(sorted(config.models.items())),
+                        claims_model)
     kind = getattr(config, "executor", "local") or "local"
     if kind not in EXECUTORS:
         raise ConfigError(f"executor must be one of {', '.join(EXECUTORS)}, not {kind!r}")

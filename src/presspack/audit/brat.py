@@ -183,9 +183,10 @@ def read_brat(path: Path, resolve: Resolver, labels: tuple[str, ...]) -> Gold:
         if not txt.is_file():
             raise GoldError(f"{ann_path}:1: no {txt.name} next to it (BRAT needs the text)")
         text = txt.read_text(encoding="utf-8")
-        art = resolve(f"{txt}:1", ann_path.stem, text)
+        art = resolve(f"{txt}:1", ann_path.stem, text, external_id=ann_path.stem)
         if art.article_id in docs:
             raise GoldError(f"{ann_path}:1: article {art.article_id} is annotated twice")
-        docs[art.article_id], layers = _read_ann(ann_path, text, labels)
+        ann, layers = _read_ann(ann_path, text, labels)
+        docs[art.article_id] = resolve.to_release(str(ann_path), art.article_id, ann)
         present |= layers
     return Gold(docs, layers_of(present), str(path), "brat")

@@ -1,11 +1,15 @@
 """Gold annotations: reading them in any supported format, checking them against the
 release, and the presspack JSONL format.
 
-Every gold article must be an article of the release with the same text: it is found
-by its article id (checked against the text's sha256) or, when the gold gives no id of
-the release, by the sha256 of its text. Offsets must lie inside the text (and match the
-span text when the gold repeats it), labels must be known. Any problem is a GoldError
-whose message is one line naming the file and line.
+Every gold article must be an article of the release: it is found by its article id
+(checked against the text's sha256) or, when the gold gives no id of the release, by
+the sha256 of its text. Gold annotated on the original input text (before the
+normalizer changed spaces, line breaks, invisible characters) is found by its id, its
+external id or its text up to whitespace, and its spans are aligned to the release's
+text (align.py); spans that cannot be mapped are refused and counted in the notes.
+Offsets must lie inside the gold's text (and match the span text when the gold repeats
+it), labels must be known. Any problem is a GoldError whose message is one line naming
+the file and line.
 
 presspack JSONL (one article per line; every key but the id or text optional; a layer
 key that is present means "annotated", so [] is "none in this article"):
@@ -29,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from presspack.audit import tables
+from presspack.audit.align import Alignment, AlignStats, align_annotations, skeleton_sha256
 from presspack.audit.model import CLAIMS, ENTITIES, LAYERS, SENTENCES, Annotations, Article, Claim, Span, entity_labels, span_text
 from presspack.errors import PresspackError
 from presspack.package.hashing import sha256_text
@@ -49,11 +54,18 @@ class Gold:
     path: str
     format: str
     notes: list[str] = field(default_factory=list)
+    alignment: dict[str, int] = field(default_factory=dict)  # AlignStats.to_dict() when texts were aligned
+    articles: dict[str, Any] = field(default_factory=dict)  # without a release: the normalized Articles
 
 
 
 class Resolver:
-    """Finds the release's article for a gold document; GoldError when there is none."""
+    """Finds the release's article for a gold document; GoldError when there is none.
+
+    A gold text that differs from the release's (annotated on the original input,
+    before normalization) is found by the article id, the external id or the sha256 of
+    its skeleton (align.skeleton_sha256), and its spans are then aligned to the
+    release's text by `to_release`."""
 
     def __init__(self, release: str | Path) -> None:
         self.release = Path(release)
@@ -63,11 +75,41 @@ class Resolver:
             self.by_id[r["article_id"]] = r["sha256"]
             self.by_hash.setdefault(r["sha256"], r["article_id"])
         self.articles: dict[str, Article] = {}
+        self.alignments: dict[str, Alignment] = {}
+        self.stats = AlignStats()
+        self._by_skeleton: dict[str, str] | None = None
+        self._by_external: dict[str, str] | None = None
 
-    def __call__(self, where: str, article_id: str | None, text: str | None, sha256: str | None = None) -> Article:
+    def _article(self, aid: str) -> Article:
+        if aid not in self.articles:
+            self.articles.update(tables.articles(self.release, [aid]))
+        return self.articles[aid]
+
+    def _loose(self, text: str, external_id: Any) -> str | None:
+        """The release's article for a text that normalization changed, or None."""
+        if self._by_skeleton is None:
+            self._by_skeleton, self._by_external = {}, {}
+            for r in tables.article_rows(self.release, ("text", "external_id")):
+                self._by_skeleton.setdefault(skeleton_sha256(r["text"]), r["article_id"])
+                if r.get("external_id") is not None:
+                    self._by_external.setdefault(str(r["external_id"]), r["article_id"])
+        assert self._by_external is not None
+        if external_id is not None and str(external_id) in self._by_external:
+            return self._by_external[str(external_id)]
+        return self._by_skeleton.get(skeleton_sha256(text))
+
+    def _aligned(self, where: str, aid: str, text: str) -> bool:
+        al = Alignment(text, self._article(aid).text)
+        if not al.covers:
+            return False
+        self.alignments[aid] = al
+        return True
+
+    def __call__(self, where: str, article_id: str | None, text: str | None, sha256: str | None = None,
+                 external_id: Any = None) -> Article:
         digest = sha256_text(text) if text is not None else sha256
         if article_id in self.by_id:
-            if digest is not None and digest != self.by_id[article_id]:
+            if digest is not None and digest != self.by_id[article_id] and not (text is not None and self._aligned(where, article_id, text)):
                 raise GoldError(f"{where}: the text of article {article_id} differs from the release's "
                                 f"(sha256 {digest[:12]}…, release {self.by_id[article_id][:12]}…): gold must annotate the release's text")
             aid = article_id
@@ -75,12 +117,18 @@ class Resolver:
             aid = self.by_hash[digest]
         elif article_id is not None and digest is None:
             raise GoldError(f"{where}: article {article_id} is not in the release {self.release}")
+        elif text is not None and (found := self._loose(text, external_id)) and self._aligned(where, found, text):
+            aid = found
         else:
             raise GoldError(f"{where}: this text is not an article of the release {self.release} "
-                            f"(no article has sha256 {str(digest)[:12]}…): gold must annotate the release's texts")
-        if aid not in self.articles:
-            self.articles.update(tables.articles(self.release, [aid]))
-        return self.articles[aid]
+                            f"(no article has sha256 {str(digest)[:12]}…, nor the same text up to whitespace): "
+                            "gold must annotate the release's texts")
+        return self._article(aid)
+
+    def to_release(self, where: str, aid: str, ann: Annotations) -> Annotations:
+        """ANN, annotated on the gold's text, with offsets into the release's text."""
+        al = self.alignments.get(aid)
+        return ann if al is None else align_annotations(al, ann, self.stats, where)
 
 
 def check_span(where: str, text: str, span: Span, given: str | None = None, what: str = "span") -> Span:
@@ -128,8 +176,8 @@ def _jsonl_doc(where: str, rec: Any, resolve: Resolver, labels: tuple[str, ...])
     aid = rec.get("article_id")
     if aid is None and rec.get("text") is None:
         raise GoldError(f"{where}: a record needs article_id or text")
-    art = resolve(where, aid, rec.get("text"), rec.get("sha256"))
-    text, ann = art.text, Annotations()
+    art = resolve(where, aid, rec.get("text"), rec.get("sha256"), rec.get("external_id", rec.get("id")))
+    text, ann = rec.get("text") if isinstance(rec.get("text"), str) else art.text, Annotations()
     layers = {k for k in LAYERS if k in rec} | ({CLAIMS} if "attributions" in rec else set())
     for x in rec.get(SENTENCES) or []:
         if not isinstance(x, list | tuple) or len(x) != 2:
@@ -142,7 +190,7 @@ def _jsonl_doc(where: str, rec: Any, resolve: Resolver, labels: tuple[str, ...])
         if not isinstance(x, dict):
             raise GoldError(f"{where}: a claim must be an object with source, cue and content")
         ann.claims.append(Claim(*(_jsonl_span(where, text, x.get(k), k) for k in ("source", "cue", "content"))))
-    return art.article_id, ann, layers
+    return art.article_id, resolve.to_release(where, art.article_id, ann), layers
 
 
 def read_jsonl(path: Path, resolve: Resolver, labels: tuple[str, ...]) -> Gold:

@@ -228,7 +228,9 @@ def read_labelstudio(path: Path, resolve: Resolver, labels: tuple[str, ...]) -> 
         art = resolve(where(None), d.get("article_id"), d.get(TEXT), d.get("sha256"))
         if art.article_id in docs:
             raise GoldError(f"{where(None)}: article {art.article_id} is annotated twice")
-        docs[art.article_id], layers = _task_gold(where, art.text, a.get("result") or [], labels)
+        text = d[TEXT] if isinstance(d.get(TEXT), str) else art.text
+        ann, layers = _task_gold(where, text, a.get("result") or [], labels)
+        docs[art.article_id] = resolve.to_release(where(None), art.article_id, ann)
         present |= layers
     notes = [f"{skipped} task(s) without an annotation were skipped"] if skipped else []
     if not docs:

@@ -104,7 +104,7 @@ def entity_counts(gold: Annotations, pred: Annotations) -> Counts:
     return res
 
 
-class _Tokens:
+class Tokens:
     """Word-token indices of spans of one text."""
 
     def __init__(self, text: str) -> None:
@@ -127,7 +127,7 @@ def _touch(a: Span | None, b: Span | None) -> bool:
 
 
 def claim_counts(text: str, gold: Annotations, pred: Annotations) -> Counts:
-    tok = _Tokens(text)
+    tok = Tokens(text)
     G, P = gold.claims, pred.claims
     gt, pt = [tok(c.content) for c in G], [tok(c.content) for c in P]
     def size(g: frozenset[int], p: frozenset[int]) -> int:
@@ -190,7 +190,7 @@ def bootstrap_weights(n: int, samples: int = SAMPLES, seed: int = SEED) -> np.nd
     return np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=samples)
 
 
-def _layer(per_article: list[Counts], weights: np.ndarray) -> dict[str, dict[str, Any]]:
+def layer_figures(per_article: list[Counts], weights: np.ndarray) -> dict[str, dict[str, Any]]:
     names = list(dict.fromkeys(m for c in per_article for m in c))  # the counters' order (deterministic)
     return {m: figure(np.array([c.get(m, (0, 0, 0)) for c in per_article], dtype=np.int64).reshape(-1, 3), weights)
             for m in names}
@@ -227,11 +227,11 @@ def score(release: str | Path, gold: Gold, *, layers: tuple[str, ...] | None = N
     weights = bootstrap_weights(len(ids), samples, seed)
     out: dict[str, Any] = {}
     if SENTENCES in layers:
-        out[SENTENCES] = _layer([sentence_counts(texts[i], gold.docs[i], preds[i]) for i in ids], weights)
+        out[SENTENCES] = layer_figures([sentence_counts(texts[i], gold.docs[i], preds[i]) for i in ids], weights)
     if ENTITIES in layers:
-        out[ENTITIES] = _entities(_layer([entity_counts(gold.docs[i], preds[i]) for i in ids], weights))
+        out[ENTITIES] = _entities(layer_figures([entity_counts(gold.docs[i], preds[i]) for i in ids], weights))
     if CLAIMS in layers:
-        out[CLAIMS] = _layer([claim_counts(texts[i], gold.docs[i], preds[i]) for i in ids], weights)
+        out[CLAIMS] = layer_figures([claim_counts(texts[i], gold.docs[i], preds[i]) for i in ids], weights)
     return out
 
 
@@ -245,7 +245,7 @@ def score_report(release: str | Path, gold: Gold, *, annotator: str | None = Non
         "presspack_score": 1,
         "release": {**tables.release_info(release), "path": Path(release).as_posix()},
         "gold": {"path": Path(gold.path).as_posix(), "format": gold.format, "articles": len(gold.docs),
-                 "layers": list(figures), "notes": gold.notes},
+                 "layers": list(figures), "notes": gold.notes, **({"alignment": gold.alignment} if gold.alignment else {})},
         "annotator": annotator,
         "date": date,
         "bootstrap": {"samples": samples, "seed": seed, "confidence": CONFIDENCE, "unit": "article"},

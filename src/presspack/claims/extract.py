@@ -79,11 +79,14 @@ def quote_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]], 
 
 
 def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]],
-               extra: Iterable[Candidate] = ()) -> list[dict[str, Any]]:
-    """Every claim of one article: the rules' candidates (and `extra` ones, e.g. a
-    model's), assembled into rows."""
+               extra: Iterable[Candidate] = (), refine: Callable[[list[Candidate]], list[Candidate]] | None = None) -> list[dict[str, Any]]:
+    """Every claim of one article: the rules' candidates (passed through `refine`, e.g. a
+    model drawing their boundaries, and with `extra` ones), assembled into rows."""
     quotes = quote_spans(article.text)
-    candidates = rule_candidates(doc, article, quotes) + list(extra)
+    candidates = rule_candidates(doc, article, quotes)
+    if refine is not None:
+        candidates = refine(candidates)
+    candidates += list(extra)
     return assemble(doc, article, sentences, mentions, candidates, quotes)
 
 

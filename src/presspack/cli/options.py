@@ -75,4 +75,5 @@ PIPELINE = (
     opt("--no-cache", action="store_true", help="neither read nor write the NLP cache"),
     opt("--exclude", action="append", metavar="GLOB", help="do not read input files matching GLOB (a file or folder name, or a path "
         "relative to the SOURCE; repeatable; adds to [build] exclude): the manifest lists them as excluded"),
+    opt("--claims-model", metavar="MODEL_DIR", help="claims from a trained claims model (presspack train claims) as well as the rules"),
 )

@@ -18,7 +18,8 @@ def _config(args: argparse.Namespace) -> Any:
 
     config = load_config(args.config, sources=args.sources, model=args.model, jobs=args.jobs, batch_size=args.batch_size,
                          profile=args.profile, executor=args.executor, scheduler=args.scheduler, cache_dir=args.cache_dir,
-                         cache=False if args.no_cache else None, exclude=args.exclude)
+                         cache=False if args.no_cache else None, exclude=args.exclude,
+                         claims_model=args.claims_model)
     _announce_config(args.command, config, args.sources)
     return config
 

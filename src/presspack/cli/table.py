@@ -23,6 +23,7 @@ from presspack.cli.release_commands import (
     release_cli,
     validate_cli,
 )
+from presspack.cli.train_commands import train_cli
 from presspack.cli.tool_commands import (
     export_cli,
     sample_cli,
@@ -132,6 +133,20 @@ COMMANDS: dict[str, Command] = {
          opt("--samples", type=int, default=1000, metavar="B", help="bootstrap resamples (default 1000)"),
          opt("--seed", type=int, default=0, metavar="S", help="bootstrap seed (default 0)"),
          JSON),
+    ),
+    "train": Command(
+        train_cli,
+        "Train a claims model from gold annotations (Label Studio export, BRAT directory, presspack JSONL with its text), "
+        "for build --claims-model (needs presspack[train]).",
+        "Example:\n  presspack train claims --gold audit/brat --dev audit/dev.jsonl --out models/claims-v1",
+        (opt("what", choices=["claims"], help="what to train (claims: a tagger of source, cue and content spans)"),
+         opt("--gold", required=True, nargs="+", metavar="PATH", help="gold annotations to learn from, each in a format presspack score reads"),
+         opt("--format", choices=["labelstudio", "brat", "jsonl"], help="gold format (default: from each PATH, as in score)"),
+         opt("--dev", metavar="PATH", help="gold to measure the model on (not learned from): dev scores with 95% bootstrap CIs in the summary"),
+         opt("--out", required=True, metavar="MODEL_DIR", help="directory for the model (model.json and claims.crfsuite)"),
+         opt("--seed", type=int, default=0, metavar="N", help="seed of the training order (default 0): the same gold, seed and versions give the same bytes"),
+         opt("--model", metavar="NAME", help="spaCy pipeline whose parses the model learns from (default: as build)"),
+         CONFIG, JSON, QUIET),
     ),
     "show": Command(
         show_cli,

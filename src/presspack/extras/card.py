@@ -97,6 +97,19 @@ def _dictionary(resource: dict[str, Any]) -> list[dict[str, str]]:
             for f in resource.get("schema", {}).get("fields", [])]
 
 
+def claims_model_card_line(cm: dict[str, Any]) -> str:
+    """The card's line about a claims model (provenance `claims_model`): "claims by model
+    X, trained on N annotated articles, dev F1 ..."."""
+    t = cm.get("training") or {}
+    dev = t.get("dev") or {}
+    f = (dev.get("scores") or {}).get("content") or {}
+    ci = f.get("ci", {}).get("f1")
+    score = (f", dev content F1 {f['f1']:.3f}" + (f" (95% CI {ci[0]:.3f}-{ci[1]:.3f})" if ci else "")
+             + f" on {dev.get('articles')} held-out articles") if f.get("f1") is not None else ", no dev scores"
+    return (f"6. Claims by model `{_md(cm.get('name'))}` (sha256 `{str(cm.get('sha256'))[:16]}`, method `{cm.get('finder', 'model')}`), "
+            f"trained on {t.get('articles')} annotated articles ({t.get('claims')} claims){score}.")
+
+
 def dataset_card(release_dir: str | Path, quality: dict[str, Any] | None = None) -> str:
     """The release's README.md. Long because it is the card's one template, read top to
     bottom in the order of the sections it writes; splitting it would scatter them."""
@@ -166,6 +179,7 @@ def dataset_card(release_dir: str | Path, quality: dict[str, Any] | None = None)
         "pronouns and descriptions resolved to a named speaker where possible."
         if cfg.get("profile") != "fast"
         else "5. Claims: quotations with a nearby speaker only (profile `fast`: no dependency parse).",
+        *([claims_model_card_line(prov["claims_model"])] if prov.get("claims_model") else []),
         f"- Versions: presspack {prov.get('presspack')}, Python {prov.get('python')}, {libs}.",
         f"- Configuration fingerprint `{prov.get('config_sha256')}`; `presspack info` prints the full provenance.", "",
         "## Uses and limits", "",

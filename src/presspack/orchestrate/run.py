@@ -31,6 +31,7 @@ from presspack.errors import InputNotFound, NoReleaseWritten, ReleaseExists, Wri
 from presspack.extras.finish import finish_release
 from presspack.extras.versions import SEMVER, record_release
 from presspack.ingest import discover
+from presspack.learn import model_provenance
 from presspack.nlp import pipeline as nlp_mod
 from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
@@ -366,6 +367,7 @@ class Build:
             "sources": [Path(str(s)).name for s in self.sources],
             "gazetteers": self.gazetteer.files if self.gazetteer is not None else [],
             "language_models": {lang: nlp_mod.model_identity(name)["name"] for lang, name in sorted(config.models.items())},
+            **({"claims_model": model_provenance(config.claims_model)} if config.claims_model else {}),
         }
 
 

@@ -37,6 +37,7 @@ def provenance(release_dir: str | Path) -> dict[str, Any]:
         "python": prov.get("python"),
         "libraries": prov.get("libraries", {}),
         "model": prov.get("model", {}),
+        **({"claims_model": prov["claims_model"]} if prov.get("claims_model") else {}),
         "config": prov.get("config", {}),
         "config_sha256": prov.get("config_sha256"),
         "inputs": {
@@ -59,6 +60,15 @@ def provenance_json(p: dict[str, Any]) -> Iterator[str]:
 
 
 
+def claims_model_line(cm: dict[str, Any]) -> str:
+    """`presspack info`'s line about the claims model a release was built with."""
+    t = cm.get("training") or {}
+    dev = (t.get("dev") or {}).get("scores", {}).get("content", {})
+    score = f", dev content F1 {dev['f1']:.3f}" if dev.get("f1") is not None else ""
+    return (f"claims    model {cm.get('name')} (sha256 {str(cm.get('sha256'))[:16]}…), trained on {t.get('articles')} "
+            f"annotated articles ({t.get('claims')} claims){score}")
+
+
 def format_provenance(p: dict[str, Any]) -> str:
     model = p["model"]
     cfg = p["config"]
@@ -69,6 +79,7 @@ def format_provenance(p: dict[str, Any]) -> str:
         "libraries " + ", ".join(f"{k} {v}" for k, v in p["libraries"].items()),
         f"model     {model.get('name')} {model.get('version')} (pipeline: {', '.join(model.get('pipeline', []))}; "
         f"sentences: {model.get('sentence_splitter')})",
+        *([claims_model_line(p["claims_model"])] if p.get("claims_model") else []),
         f"config    profile={cfg.get('profile')} batch_size={cfg.get('batch_size')} model={cfg.get('model')} "
         f"file={cfile.get('name')} sha256={cfile.get('sha256')}; fingerprint {p['config_sha256']}",
         f"inputs    {p['inputs']['files']} file(s) from {', '.join(p['inputs']['sources'])}; sha256 {p['inputs']['inputs_sha256']}",
