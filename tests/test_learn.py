@@ -240,3 +240,24 @@ def test_refine_takes_the_models_boundaries_of_the_rules_claims():
     assert [c.content for c in got] == [(12, 44), (60, 80)]
     assert got[0].cue == (5, 9) and got[0].source == (0, 4) and got[0].finder == "rules"
     assert refine(rules, model, finder="model")[0].finder == "model" and refine(rules, [])[1] == rules[1]
+
+
+def test_build_with_the_model_draws_the_rules_claims_boundaries(trained, tmp_path, nlp, config):
+    """A build with --claims-model: the rules' claims whose boundaries the model drew say
+    method 'model'; the rows are the same with two worker processes and without the cache."""
+    import dataclasses
+
+    import pyarrow.parquet as pq
+
+    from presspack.orchestrate import build
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, item in enumerate(DEV + NEWS[:4]):
+        (src / f"a{i}.txt").write_text("Harbour news\n\n" + item[0] + "\n", encoding="utf-8")
+    cfg = dataclasses.replace(config, claims_model=str(trained.path), cache=False)
+    one = build([src], tmp_path / "one", "1.0.0", cfg, nlp=nlp).release_dir
+    two = build([src], tmp_path / "two", "1.0.0", dataclasses.replace(cfg, jobs=2)).release_dir
+    rows = pq.read_table(one / "claims.parquet").to_pylist()
+    assert rows and {r["method"] for r in rows} & {"model"}
+    assert (one / "claims.parquet").read_bytes() == (two / "claims.parquet").read_bytes()
