@@ -31,6 +31,7 @@ from presspack.nlp import pipeline as nlp_mod
 from presspack.normalize import langmodel
 from presspack.normalize import language as language_mod
 from presspack.normalize.text import Article
+from presspack.quotations.finish import finish as finish_quotations
 from presspack.package import schemas
 from presspack.package.hashing import sha256_file
 from presspack.package.jsonio import STREAMED, Spool, write_json, write_json_streamed
@@ -130,6 +131,7 @@ def _build_with(ledger: Ledger, tmp: Path, sources: list[str | Path], version: s
         ledger.dedup.close()  # its index is not needed any more
     ledger.seen_ids.close()
     writers["entity_index"] = finish_entity_index(tmp, index, writers, ROW_GROUPS.get("entities", 65_536))
+    writers["quotations"] = finish_quotations(tmp, writers, ROW_GROUPS.get("claims", 65_536))  # after the speaker keys are final
     problems: list[dict[str, Any]] = []
     manifest, rows = _write_package(tmp, writers, _manifest_entries(ledger, notes, problems), ledger, n_files, version,
                                     config, sources, info, gazetteer)

@@ -1,0 +1,247 @@
+"""The corpus-wide quotation index: every mention (the quoted words of a claim) in a
+private SQLite database on disk (package.spill.ScratchDB), clustered without comparing
+all pairs.
+
+- A form is a distinct word sequence; a node is what may become a quotation on its own:
+  a form of SHINGLE (8) words or more, or a shorter form together with its resolved
+  speaker (else its article), so that two people saying "no comment" stay apart.
+- Nodes of 8 words or more are joined when they share a shingle (a run of 8 consecutive
+  words): postings (shingle hash, node) in SQLite, grouped by an index, each shared
+  shingle giving edges to its first node; union-find over node numbers.
+- A shorter node with a resolved speaker joins the quotation that contains its words
+  when exactly one quotation with a mention by that speaker does (hash windows of the
+  speaker's long forms against the fragments' hashes, numpy).
+
+Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
+short node with a resolved speaker), one batch of forms, and one quotation's mentions
+while its row is assembled; everything else is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from presspack.package.spill import ScratchDB
+from presspack.quotations import words as W
+
+BATCH = 4096
+DDL = (
+    "CREATE TABLE arts (aid TEXT PRIMARY KEY, source TEXT, published TEXT) WITHOUT ROWID",
+    "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, PRIMARY KEY (fh, nw)) WITHOUT ROWID",
+    "CREATE TABLE mentions (mid INTEGER PRIMARY KEY, aid TEXT NOT NULL, skey TEXT, sname TEXT, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, node INTEGER)",
+    "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT)",
+    "CREATE TABLE shingles (h INTEGER NOT NULL, nid INTEGER NOT NULL)",
+    "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL)",
+    "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
+)
+
+
+def speaker_hash(key: str) -> np.uint64:
+    return np.uint64(int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8, person=b"speaker").digest(), "little"))
+
+
+def node_tag(nw: int, skey: str | None, aid: str) -> str:
+    """'' for a form of 8 words or more; else the speaker ('s:key') or the article ('a:id')."""
+    if nw >= W.SHINGLE:
+        return ""
+    return f"s:{skey}" if skey else f"a:{aid}"
+
+
+def quotation_id(words: str, tag: str) -> str:
+    """`q` + 16 hex digits of the SHA-256 of the anchor node's words (and tag)."""
+    key = words if not tag else f"{words}\x1f{tag}"
+    return "q" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class UnionFind:
+    """Disjoint sets over 1..n; the root of a set is its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = array("q", range(n + 1))
+
+    def find(self, x: int) -> int:
+        p = self.parent
+        root = x
+        while p[root] != root:
+            root = p[root]
+        while p[x] != root:
+            p[x], x = root, p[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[hi] = lo
+
+
+class QuotationIndex:
+    """Mentions in, clusters out. add_articles / add_mentions while the tables are read,
+    then cluster(), then quotations() and claim_links()."""
+
+    def __init__(self) -> None:
+        self.db = ScratchDB(*DDL)
+        self.hasher = W.WordHasher()
+        self.uf: UnionFind | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_articles(self, rows: list[tuple[str, str | None, str | None]]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO arts VALUES (?, ?, ?)", rows)
+
+    def add_mentions(self, rows: Iterator[tuple[int, str, str | None, str | None, str, str]]) -> None:
+        """(row number in claims, article_id, speaker_key, speaker_name, content, kind)."""
+        forms, mentions = [], []
+        for mid, aid, skey, sname, content, kind in rows:
+            pieces = W.quoted_pieces(content, kind)
+            ws = W.normalize(pieces)
+            if not ws:
+                continue
+            fh = W.to_signed(W.seq_hash(self.hasher(ws)))
+            display = W.PIECE_GAP.join(p.strip() for p in pieces)
+            forms.append((fh, len(ws), " ".join(ws), display))
+            mentions.append((mid, aid, skey, sname, fh, len(ws), node_tag(len(ws), skey, aid)))
+        self.db.executemany("INSERT OR IGNORE INTO forms VALUES (?, ?, ?, ?)", forms)
+        self.db.executemany("INSERT INTO mentions (mid, aid, skey, sname, fh, nw, tag) VALUES (?, ?, ?, ?, ?, ?, ?)", mentions)
+        self.db.commit()
+
+    def cluster(self) -> None:
+        """Nodes, shingle joins, fragment joins; the root of every node written back."""
+        db = self.db
+        db.execute("INSERT INTO nodes (fh, nw, tag, nm) SELECT fh, nw, tag, count(*) FROM mentions GROUP BY fh, nw, tag ORDER BY min(mid)")
+        db.execute("CREATE UNIQUE INDEX nodes_key ON nodes (fh, nw, tag)")
+        db.execute("UPDATE mentions SET node = (SELECT nid FROM nodes n WHERE n.fh = mentions.fh AND n.nw = mentions.nw AND n.tag = mentions.tag)")
+        db.execute("CREATE INDEX mentions_node ON mentions (node)")
+        db.commit()
+        n = int(db.execute("SELECT count(*) FROM nodes").fetchone()[0])
+        self.uf = UnionFind(n)
+        self._shingles()
+        self._write_roots()
+        self._fragments()
+        self._write_roots()
+        db.execute("CREATE TABLE canon AS SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
+                   "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
+        db.commit()
+
+    def _long_forms(self) -> Iterator[list[tuple[int, str]]]:
+        cur = self.db.execute("SELECT n.nid, f.words FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw WHERE n.tag = '' ORDER BY n.nid")
+        while batch := cur.fetchmany(BATCH):
+            yield batch
+
+    def _shingles(self) -> None:
+        db, uf = self.db, self.uf
+        assert uf is not None
+        for batch in self._long_forms():
+            rows: list[tuple[int, int]] = []
+            for nid, ws in batch:
+                hs = np.unique(W.windows(self.hasher(ws.split(" ")), W.SHINGLE))
+                rows.extend((h, nid) for h in W.signed(hs).tolist())
+            db.executemany("INSERT INTO shingles VALUES (?, ?)", rows)
+        db.commit()
+        db.execute("CREATE INDEX shingles_h ON shingles (h, nid)")
+        edges = db.execute("SELECT s.nid, g.m FROM (SELECT h, min(nid) AS m FROM shingles GROUP BY h HAVING count(*) > 1) g "
+                           "JOIN shingles s ON s.h = g.h AND s.nid > g.m")
+        while batch := edges.fetchmany(BATCH):
+            for a, b in batch:
+                uf.union(a, b)
+
+    def _write_roots(self) -> None:
+        uf = self.uf
+        assert uf is not None
+        self.db.executemany("UPDATE nodes SET root = ? WHERE nid = ?", ((uf.find(i), i) for i in range(1, len(uf.parent))))
+        self.db.commit()
+
+    def _fragment_keys(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Sorted keys (fragment hash XOR speaker hash) of the short nodes with a resolved
+        speaker, their node numbers, and the fragment lengths present."""
+        keys, nids, lengths = [], [], set()
+        for nid, fh, nw, tag in self.db.execute("SELECT nid, fh, nw, tag FROM nodes WHERE tag LIKE 's:%'"):
+            keys.append(np.uint64(fh & W._MASK) ^ speaker_hash(tag[2:]))
+            nids.append(nid)
+            lengths.add(nw)
+        k = np.array(keys, dtype=np.uint64)
+        order = np.argsort(k, kind="stable")
+        return k[order], np.array(nids, dtype=np.int64)[order], sorted(lengths)
+
+    def _fragments(self) -> None:
+        """Join each short node with a resolved speaker to the one long quotation of that
+        speaker containing its words (none, or several: it stays on its own)."""
+        keys, nids, lengths = self._fragment_keys()
+        if not len(keys):
+            return
+        db = self.db
+        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT n.root AS root, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
+                   "WHERE n.tag = '' AND m.skey IS NOT NULL")
+        db.execute("CREATE INDEX cs_root ON cs (root)")
+        cur = db.execute("SELECT n.nid, n.root, f.words, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+                         "JOIN cs ON cs.root = n.root WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
+        while batch := cur.fetchmany(BATCH):
+            hits: list[tuple[int, int]] = []
+            for _nid, root, ws, skeys in batch:
+                h = self.hasher(ws.split(" "))
+                wins = [W.windows(h, k) for k in lengths if k <= len(h)]
+                if not wins:
+                    continue
+                allw = np.unique(np.concatenate(wins))
+                for skey in skeys.split("\x1f"):
+                    probe = allw ^ speaker_hash(skey)
+                    at = np.searchsorted(keys, probe)
+                    at[at >= len(keys)] = 0
+                    found = np.unique(nids[at[keys[at] == probe]])
+                    hits.extend((int(f), root) for f in found)
+            self.db.executemany("INSERT INTO hits VALUES (?, ?)", hits)
+        db.commit()
+        uf = self.uf
+        assert uf is not None
+        for fnid, root in db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1").fetchall():
+            uf.union(fnid, root)
+
+    def node_words(self, nid: int) -> tuple[list[str], str, str]:
+        words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+                                              "WHERE n.nid = ?", (nid,)).fetchone()
+        return words.split(" "), display, tag
+
+    def cluster_rows(self) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+        """(root, its mentions as (node, aid, skey, sname, source, published, mid)),
+        quotations in the order of their first node, mentions earliest first."""
+        cur = self.db.execute(
+            "SELECT n.root, m.node, m.aid, m.skey, m.sname, a.source, a.published, m.mid FROM mentions m JOIN nodes n ON n.nid = m.node "
+            "LEFT JOIN arts a ON a.aid = m.aid ORDER BY n.root, a.published IS NULL, a.published, m.aid, m.mid")
+        group: list[tuple[Any, ...]] = []
+        current = None
+        while batch := cur.fetchmany(BATCH):
+            for row in batch:
+                if row[0] != current and group:
+                    yield current, group  # type: ignore[misc]
+                    group = []
+                current = row[0]
+                group.append(row[1:])
+        if group:
+            yield current, group  # type: ignore[misc]
+
+    def canonical_rows(self) -> Iterator[tuple[int, int, str, str, str]]:
+        """(root, node, words, display, tag) of every quotation's canonical form (most words,
+        then most mentions, then first), in the order of cluster_rows."""
+        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag FROM canon c JOIN nodes n ON n.nid = c.nid "
+                              "JOIN forms f ON f.fh = n.fh AND f.nw = n.nw ORDER BY c.root")
+        while batch := cur.fetchmany(64):
+            yield from batch
+
+    def record(self, root: int, qid: str, variants: dict[int, str]) -> None:
+        self.db.execute("INSERT INTO qids VALUES (?, ?)", (root, qid))
+        if variants:
+            self.db.executemany("UPDATE nodes SET variant = ? WHERE nid = ?", [(v, k) for k, v in variants.items()])
+        self.db.wrote()
+
+    def claim_links(self) -> Iterator[tuple[int, str, str | None]]:
+        """(claims row number, quotation_id, variant) in row order."""
+        self.db.commit()
+        cur = self.db.execute("SELECT m.mid, q.qid, n.variant FROM mentions m JOIN nodes n ON n.nid = m.node JOIN qids q ON q.root = n.root ORDER BY m.mid")
+        while batch := cur.fetchmany(BATCH):
+            yield from batch

@@ -1,0 +1,129 @@
+"""The words of a quotation: the quoted passages of a claim's content, normalized to a
+word sequence (quote marks, case, punctuation and ellipses gone), their hashes, the
+8-word shingles the index joins on, and the word-level difference of a variant.
+
+Hashes: each word is the first 8 bytes of its BLAKE2b digest; a word sequence (a form,
+a shingle, a fragment) is the polynomial hash of its word hashes modulo 2**64, so the
+hash of every window of a longer form is one vectorized numpy expression (`windows`)
+and equals the hash of the same words quoted on their own.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, quote_spans
+
+SHINGLE = 8  # words: mentions sharing a run of this many consecutive words are one quotation
+MAX_WORDS = 20_000  # words of one mention kept (longer quoted passages are cut: docs/quotations.md)
+PIECE_GAP = " […] "  # joins the quoted pieces of one mention in its display text
+MAX_VARIANT_CHARS = 200
+_WORD = re.compile(r"\w+")
+_BASE = np.uint64(0x100000001B3)  # odd multiplier of the polynomial hash (the FNV prime)
+_MASK = (1 << 64) - 1
+
+
+def quoted_pieces(content: str, kind: str) -> list[str]:
+    """The quoted passages of a claim's content, as written. A direct claim's content is
+    the quotation itself (its marks are outside the span); a quote run ("A," he said.
+    "B.") keeps its quoted parts only. Other kinds: the passages between quote marks."""
+    if kind == "direct":
+        spans = quote_spans(QUOTE_OPEN[0] + content + QUOTE_CLOSE[0])
+        inner = sum(e - s for s, e in spans)
+        if spans and inner * 2 >= len(content):
+            return [content[s - 1:e - 1] for s, e in spans]
+        return [content.strip()] if content.strip() else []
+    return [content[s:e] for s, e in quote_spans(content)]
+
+
+def normalize(pieces: Sequence[str]) -> list[str]:
+    """The words of the pieces: lower-cased (casefold) runs of letters and digits, so
+    quote marks, punctuation, case and ellipses ("...", "[...]") do not count."""
+    out: list[str] = []
+    for p in pieces:
+        out.extend(w.casefold() for w in _WORD.findall(p))
+        if len(out) >= MAX_WORDS:
+            return out[:MAX_WORDS]
+    return out
+
+
+class WordHasher:
+    """Word -> uint64 hash, with a bounded memo (the frequent words of a corpus)."""
+
+    def __init__(self, memo: int = 200_000) -> None:
+        self.memo: dict[str, int] = {}
+        self.limit = memo
+
+    def __call__(self, words: Sequence[str]) -> np.ndarray:
+        out = np.empty(len(words), dtype=np.uint64)
+        memo = self.memo
+        for i, w in enumerate(words):
+            h = memo.get(w)
+            if h is None:
+                h = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
+                if len(memo) < self.limit:
+                    memo[w] = h
+            out[i] = h
+        return out
+
+
+def seq_hash(h: np.ndarray) -> int:
+    """The hash of a whole word sequence (its word hashes `h`): the window of its length."""
+    acc = 0
+    base = int(_BASE)
+    for x in h.tolist():
+        acc = (acc * base + x) & _MASK
+    return acc
+
+
+def windows(h: np.ndarray, k: int) -> np.ndarray:
+    """The hashes of every run of `k` consecutive words (uint64, len(h) - k + 1 of them):
+    sum of h[i + j] * BASE**(k - 1 - j), wrapping modulo 2**64."""
+    n = len(h) - k + 1
+    if n <= 0:
+        return np.empty(0, dtype=np.uint64)
+    acc = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(k):
+            acc = acc * _BASE + h[j:j + n]
+    return acc
+
+
+def signed(a: np.ndarray) -> np.ndarray:
+    """uint64 hashes as the int64 SQLite stores (same bits)."""
+    return a.view(np.int64)
+
+
+def to_signed(x: int) -> int:
+    return x - (1 << 64) if x >= 1 << 63 else x
+
+
+def variant(words: Sequence[str], canonical: Sequence[str]) -> str | None:
+    """How `words` differ from `canonical` inside the part they quote: the difflib
+    opcodes of the two word lists with the canonical words before the first and after
+    the last matched word left out (an excerpt is no variant). None when they match."""
+    if list(words) == list(canonical):
+        return None
+    sm = difflib.SequenceMatcher(None, canonical, words, autojunk=False)
+    ops = sm.get_opcodes()
+    while ops and ops[0][0] == "delete":
+        ops = ops[1:]
+    while ops and ops[-1][0] == "delete":
+        ops = ops[:-1]
+    parts = []
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "delete":
+            parts.append("-" + " ".join(canonical[i1:i2]))
+        elif tag == "insert":
+            parts.append("+" + " ".join(words[j1:j2]))
+        elif tag == "replace":
+            parts.append("~" + " ".join(canonical[i1:i2]) + ">" + " ".join(words[j1:j2]))
+    if not parts:
+        return None
+    out = "; ".join(parts)
+    return out if len(out) <= MAX_VARIANT_CHARS else out[:MAX_VARIANT_CHARS - 1] + "…"
