@@ -206,3 +206,24 @@ def test_quotation_ids_stay_when_articles_are_added(tram_builds):
     assert ids < set(more)
     tram = next(r for r in more.values() if "tram line that connects" in r["text"])
     assert tram["quotation_id"] in ids and tram["n_articles"] == 4 and tram["last_source"] == "northfield-herald.example"
+
+
+def test_diff_reports_quotations_added_and_removed(tram_builds):
+    from presspack.extras.diff import diff_releases
+
+    d = diff_releases(tram_builds["one"], tram_builds["more"])
+    more = {r["quotation_id"]: r for r in pq.read_table(tram_builds["more"] / "quotations.parquet").to_pylist()}
+    assert d.quotations_added and not d.quotations_removed
+    assert any("most expensive promise" in more[q]["text"] for q in d.quotations_added)
+    assert d.to_dict()["quotations"]["added"] == d.quotations_added
+    assert f"quotations added: {len(d.quotations_added)}" in d.summary()
+    back = diff_releases(tram_builds["more"], tram_builds["one"])
+    assert back.quotations_removed == d.quotations_added and not back.quotations_added
+    assert not diff_releases(tram_builds["one"], tram_builds["two"]).quotations_added
+
+
+def test_report_lists_the_most_repeated_quotations(tram_builds):
+    page = (tram_builds["more"] / "report.html").read_text(encoding="utf-8")
+    assert "Most repeated quotations" in page and "tram line that connects" in page
+    section = page[page.index("Most repeated quotations"):]
+    assert "most expensive promise" not in section  # quoted by one article only

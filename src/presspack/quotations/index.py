@@ -32,7 +32,8 @@ from presspack.quotations import words as W
 BATCH = 4096
 DDL = (
     "CREATE TABLE arts (aid TEXT PRIMARY KEY, source TEXT, published TEXT) WITHOUT ROWID",
-    "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, PRIMARY KEY (fh, nw)) WITHOUT ROWID",
+    "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, hashes BLOB NOT NULL, "
+    "PRIMARY KEY (fh, nw)) WITHOUT ROWID",
     "CREATE TABLE mentions (mid INTEGER PRIMARY KEY, aid TEXT NOT NULL, skey TEXT, sname TEXT, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, node INTEGER)",
     "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT)",
     "CREATE TABLE shingles (h INTEGER NOT NULL, nid INTEGER NOT NULL)",
@@ -103,11 +104,12 @@ class QuotationIndex:
             ws = W.normalize(pieces)
             if not ws:
                 continue
-            fh = W.to_signed(W.seq_hash(self.hasher(ws)))
+            hs = self.hasher(ws)
+            fh = W.to_signed(W.seq_hash(hs))
             display = W.PIECE_GAP.join(p.strip() for p in pieces)
-            forms.append((fh, len(ws), " ".join(ws), display))
+            forms.append((fh, len(ws), " ".join(ws), display, hs.tobytes()))
             mentions.append((mid, aid, skey, sname, fh, len(ws), node_tag(len(ws), skey, aid)))
-        self.db.executemany("INSERT OR IGNORE INTO forms VALUES (?, ?, ?, ?)", forms)
+        self.db.executemany("INSERT OR IGNORE INTO forms VALUES (?, ?, ?, ?, ?)", forms)
         self.db.executemany("INSERT INTO mentions (mid, aid, skey, sname, fh, nw, tag) VALUES (?, ?, ?, ?, ?, ?, ?)", mentions)
         self.db.commit()
 
@@ -129,20 +131,14 @@ class QuotationIndex:
                    "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
         db.commit()
 
-    def _long_forms(self) -> Iterator[list[tuple[int, str]]]:
-        cur = self.db.execute("SELECT n.nid, f.words FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw WHERE n.tag = '' ORDER BY n.nid")
-        while batch := cur.fetchmany(BATCH):
-            yield batch
-
     def _shingles(self) -> None:
         db, uf = self.db, self.uf
         assert uf is not None
-        for batch in self._long_forms():
-            rows: list[tuple[int, int]] = []
-            for nid, ws in batch:
-                hs = np.unique(W.windows(self.hasher(ws.split(" ")), W.SHINGLE))
-                rows.extend((h, nid) for h in W.signed(hs).tolist())
-            db.executemany("INSERT INTO shingles VALUES (?, ?)", rows)
+        cur = self.db.execute("SELECT n.nid, f.hashes FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw WHERE n.tag = '' ORDER BY n.nid")
+        while batch := cur.fetchmany(BATCH):
+            win, owner = W.batch_windows([np.frombuffer(b, dtype=np.uint64) for _, b in batch], W.SHINGLE)
+            node = np.array([nid for nid, _ in batch], dtype=np.int64)[owner]
+            db.executemany("INSERT INTO shingles VALUES (?, ?)", zip(W.signed(win).tolist(), node.tolist(), strict=True))
         db.commit()
         db.execute("CREATE INDEX shingles_h ON shingles (h, nid)")
         edges = db.execute("SELECT s.nid, g.m FROM (SELECT h, min(nid) AS m FROM shingles GROUP BY h HAVING count(*) > 1) g "
@@ -160,14 +156,14 @@ class QuotationIndex:
     def _fragment_keys(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
         """Sorted keys (fragment hash XOR speaker hash) of the short nodes with a resolved
         speaker, their node numbers, and the fragment lengths present."""
-        keys, nids, lengths = [], [], set()
+        keys, nids, lengths = array("Q"), array("q"), set()
         for nid, fh, nw, tag in self.db.execute("SELECT nid, fh, nw, tag FROM nodes WHERE tag LIKE 's:%'"):
-            keys.append(np.uint64(fh & W._MASK) ^ speaker_hash(tag[2:]))
+            keys.append(int(np.uint64(fh & W._MASK) ^ speaker_hash(tag[2:])))
             nids.append(nid)
             lengths.add(nw)
-        k = np.array(keys, dtype=np.uint64)
+        k = np.frombuffer(keys, dtype=np.uint64) if keys else np.empty(0, dtype=np.uint64)
         order = np.argsort(k, kind="stable")
-        return k[order], np.array(nids, dtype=np.int64)[order], sorted(lengths)
+        return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths)
 
     def _fragments(self) -> None:
         """Join each short node with a resolved speaker to the one long quotation of that
@@ -179,28 +175,41 @@ class QuotationIndex:
         db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT n.root AS root, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
                    "WHERE n.tag = '' AND m.skey IS NOT NULL")
         db.execute("CREATE INDEX cs_root ON cs (root)")
-        cur = db.execute("SELECT n.nid, n.root, f.words, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+        cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
                          "JOIN cs ON cs.root = n.root WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
         while batch := cur.fetchmany(BATCH):
-            hits: list[tuple[int, int]] = []
-            for _nid, root, ws, skeys in batch:
-                h = self.hasher(ws.split(" "))
-                wins = [W.windows(h, k) for k in lengths if k <= len(h)]
-                if not wins:
-                    continue
-                allw = np.unique(np.concatenate(wins))
-                for skey in skeys.split("\x1f"):
-                    probe = allw ^ speaker_hash(skey)
-                    at = np.searchsorted(keys, probe)
-                    at[at >= len(keys)] = 0
-                    found = np.unique(nids[at[keys[at] == probe]])
-                    hits.extend((int(f), root) for f in found)
-            self.db.executemany("INSERT INTO hits VALUES (?, ?)", hits)
+            self._fragment_hits(batch, keys, nids, lengths)
         db.commit()
         uf = self.uf
         assert uf is not None
-        for fnid, root in db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1").fetchall():
-            uf.union(fnid, root)
+        joins = db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1")
+        while batch := joins.fetchmany(BATCH):
+            for fnid, root in batch:
+                uf.union(fnid, root)
+
+    def _fragment_hits(self, batch: list[tuple[int, bytes, str]], keys: np.ndarray, nids: np.ndarray, lengths: list[int]) -> None:
+        """Record (fragment node, root) for every window of the long forms in `batch`
+        ((root, word hashes, its speakers)) that is a fragment of one of its speakers."""
+        arrays = [np.frombuffer(b, dtype=np.uint64) for _, b, _ in batch]
+        roots = np.array([r for r, _, _ in batch], dtype=np.int64)
+        spk = [[speaker_hash(k) for k in sk.split("\x1f")] for _, _, sk in batch]
+        count = np.array([len(x) for x in spk], dtype=np.int64)
+        first = np.cumsum(count) - count  # where each form's speakers start in `flat`
+        flat = np.array([h for x in spk for h in x], dtype=np.uint64)
+        for k in lengths:
+            win, owner = W.batch_windows(arrays, k)
+            if not len(win):
+                continue
+            reps = count[owner]
+            rep_owner = np.repeat(owner, reps)
+            within = np.arange(len(rep_owner)) - np.repeat(np.cumsum(reps) - reps, reps)
+            probe = np.repeat(win, reps) ^ flat[first[rep_owner] + within]
+            at = np.searchsorted(keys, probe)
+            at[at >= len(keys)] = 0
+            hit = keys[at] == probe
+            if hit.any():
+                pairs = np.unique(np.stack([nids[at[hit]], roots[rep_owner[hit]]], axis=1), axis=0)
+                self.db.executemany("INSERT INTO hits VALUES (?, ?)", pairs.tolist())
 
     def node_words(self, nid: int) -> tuple[list[str], str, str]:
         words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "

@@ -46,7 +46,7 @@ def normalize(pieces: Sequence[str]) -> list[str]:
     quote marks, punctuation, case and ellipses ("...", "[...]") do not count."""
     out: list[str] = []
     for p in pieces:
-        out.extend(w.casefold() for w in _WORD.findall(p))
+        out.extend(_WORD.findall(p.casefold()))
         if len(out) >= MAX_WORDS:
             return out[:MAX_WORDS]
     return out
@@ -60,16 +60,15 @@ class WordHasher:
         self.limit = memo
 
     def __call__(self, words: Sequence[str]) -> np.ndarray:
-        out = np.empty(len(words), dtype=np.uint64)
         memo = self.memo
-        for i, w in enumerate(words):
-            h = memo.get(w)
-            if h is None:
-                h = int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-                if len(memo) < self.limit:
-                    memo[w] = h
-            out[i] = h
-        return out
+        try:
+            return np.array([memo[w] for w in words], dtype=np.uint64)
+        except KeyError:
+            pass
+        fresh = {w: int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little") for w in set(words) - memo.keys()}
+        if len(memo) + len(fresh) <= self.limit:
+            memo.update(fresh)
+        return np.array([memo[w] if w in memo else fresh[w] for w in words], dtype=np.uint64)
 
 
 def seq_hash(h: np.ndarray) -> int:
@@ -92,6 +91,19 @@ def windows(h: np.ndarray, k: int) -> np.ndarray:
         for j in range(k):
             acc = acc * _BASE + h[j:j + n]
     return acc
+
+
+def batch_windows(arrays: list[np.ndarray], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `windows` of k words of every array of word hashes at once: (hashes, index of
+    the array each comes from), without the windows that would cross two arrays."""
+    lens = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    if not len(arrays) or int(lens.max()) < k:
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
+    win = windows(np.concatenate(arrays), k)
+    owner = np.repeat(np.arange(len(arrays)), lens)[: len(win)]
+    starts = np.cumsum(lens) - lens
+    ok = np.arange(len(win)) - starts[owner] <= lens[owner] - k
+    return win[ok], owner[ok]
 
 
 def signed(a: np.ndarray) -> np.ndarray:
