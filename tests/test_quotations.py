@@ -35,6 +35,7 @@ def test_normalize_drops_marks_case_punctuation_and_ellipses(pieces, expected):
     ("We are ready,” she said. “We always were", "direct", ["We are ready", "We always were"]),
     ("the plan was “a stupid wall” and “a disgrace”", "partial", ["a stupid wall", "a disgrace"]),
     ("no quote marks at all", "indirect", []),
+    ("that “we are in this together", "partial", ["we are in this together"]),  # the content ends inside its quote
 ])
 def test_quoted_pieces(content, kind, expected):
     assert W.quoted_pieces(content, kind) == expected
@@ -46,6 +47,9 @@ def test_quoted_pieces(content, kind, expected):
     ("a c", "a b c", "-b"),
     ("a b x c", "a b c", "+x"),
     ("a y c", "a b c", "~b>y"),
+    ("x b c d e", "a b c d e", "~a>x"),
+    ("b c d e f g h i", "a b c d e", None),  # a different passage going on beyond the canonical text
+    ("though the people are here", "if she wins although the people are here", "~although>though"),
 ])
 def test_variant_is_the_word_level_difference_inside_the_quoted_part(words, canonical, expected):
     assert W.variant(words.split(), canonical.split()) == expected
@@ -87,7 +91,7 @@ def test_merging_rules(tmp_path):
     claims = [
         _claim("a1", 1, WALL),
         _claim("a2", 1, "we will build a GREAT wall along the border [...] and Mexico is going to pay for that wall!"),  # ellipsis, case
-        _claim("a2", 2, "he promised “a great wall” for the country", "partial"),  # a fragment of the same speaker
+        _claim("a2", 2, "he promised “a great wall along the border” for the country", "partial"),  # a fragment, same speaker
         _claim("a3", 1, "the American people deserve far better than this broken government", speaker=("person:hillary-clinton", "Hillary Clinton")),
         _claim("a3", 2, "the American people are tired of politicians who never listen to them"),  # shares 3 words only
         _claim("a3", 3, WALL.lower(), speaker=("person:bernie-sanders", "Bernie Sanders")),  # another speaker
@@ -109,19 +113,20 @@ def test_merging_rules(tmp_path):
 
 
 def test_short_fragments_join_only_one_quotation_of_their_speaker(tmp_path):
-    other = "a great wall of paperwork is all this administration has ever built for us"
+    other = "nobody will build a great wall along the river in this town ever again"  # 7 words in common
     claims = [
         _claim("a1", 1, WALL),
         _claim("a1", 2, other),
-        _claim("a2", 1, "it would be “a great wall”", "partial"),  # in two quotations of the speaker: on its own
+        _claim("a2", 1, "it would “build a great wall along the”", "partial"),  # in two quotations of the speaker: on its own
         _claim("a2", 2, "“Mexico is going to pay,” he said", "partial"),  # in one: joins it
         _claim("a3", 1, "“Mexico is going to pay,” she said", "partial", speaker=("person:jane-doe", "Jane Doe")),  # not her quotation
         _claim("a3", 2, "“Mexico is going to pay,” someone said", "partial", speaker=(None, None)),  # unresolved
+        _claim("a3", 3, "it was “a great wall”", "partial"),  # fewer than MIN_FRAGMENT words: stays in its article
     ]
     _, cl = _quotations(tmp_path / "r", ARTS, claims)
     assert cl["a2-c2"]["quotation_id"] == cl["a1-c1"]["quotation_id"]
-    ids = [cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a3-c1", "a3-c2")]
-    assert len(set(ids)) == 5
+    ids = [cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a3-c1", "a3-c2", "a3-c3")]
+    assert len(set(ids)) == 6
 
 
 def test_variants_record_the_changed_words(tmp_path):

@@ -8,9 +8,9 @@ all pairs.
 - Nodes of 8 words or more are joined when they share a shingle (a run of 8 consecutive
   words): postings (shingle hash, node) in SQLite, grouped by an index, each shared
   shingle giving edges to its first node; union-find over node numbers.
-- A shorter node with a resolved speaker joins the quotation that contains its words
-  when exactly one quotation with a mention by that speaker does (hash windows of the
-  speaker's long forms against the fragments' hashes, numpy).
+- A node of MIN_FRAGMENT (5) to 7 words with a resolved speaker joins the quotation
+  whose forms attributed to that speaker contain its words, when exactly one quotation
+  does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
 
 Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
 short node with a resolved speaker), one batch of forms, and one quotation's mentions
@@ -47,10 +47,11 @@ def speaker_hash(key: str) -> np.uint64:
 
 
 def node_tag(nw: int, skey: str | None, aid: str) -> str:
-    """'' for a form of 8 words or more; else the speaker ('s:key') or the article ('a:id')."""
+    """'' for a form of 8 words or more; else the speaker ('s:key') for a form of 4 to 7
+    words with a resolved speaker, or the article ('a:id')."""
     if nw >= W.SHINGLE:
         return ""
-    return f"s:{skey}" if skey else f"a:{aid}"
+    return f"s:{skey}" if skey and nw >= W.MIN_FRAGMENT else f"a:{aid}"
 
 
 def quotation_id(words: str, tag: str) -> str:
@@ -166,17 +167,18 @@ class QuotationIndex:
         return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths)
 
     def _fragments(self) -> None:
-        """Join each short node with a resolved speaker to the one long quotation of that
-        speaker containing its words (none, or several: it stays on its own)."""
+        """Join each short node with a resolved speaker to the one long quotation with a
+        form that the same speaker is quoted saying and that contains its words (none,
+        or several quotations: it stays on its own)."""
         keys, nids, lengths = self._fragment_keys()
         if not len(keys):
             return
         db = self.db
-        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT n.root AS root, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
+        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT m.node AS nid, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
                    "WHERE n.tag = '' AND m.skey IS NOT NULL")
-        db.execute("CREATE INDEX cs_root ON cs (root)")
+        db.execute("CREATE INDEX cs_nid ON cs (nid)")
         cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
-                         "JOIN cs ON cs.root = n.root WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
+                         "JOIN cs ON cs.nid = n.nid WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
         while batch := cur.fetchmany(BATCH):
             self._fragment_hits(batch, keys, nids, lengths)
         db.commit()

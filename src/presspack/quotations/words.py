@@ -14,15 +14,18 @@ import difflib
 import hashlib
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, quote_spans
 
 SHINGLE = 8  # words: mentions sharing a run of this many consecutive words are one quotation
+MIN_FRAGMENT = 5  # words: a shorter quote ("soft", "a disaster") never leaves its article
 MAX_WORDS = 20_000  # words of one mention kept (longer quoted passages are cut: docs/quotations.md)
 PIECE_GAP = " […] "  # joins the quoted pieces of one mention in its display text
 MAX_VARIANT_CHARS = 200
+END_WORDS = 3  # words of its own at an end of a mention still count as a change (more: another passage)
 _WORD = re.compile(r"\w+")
 _BASE = np.uint64(0x100000001B3)  # odd multiplier of the polynomial hash (the FNV prime)
 _MASK = (1 << 64) - 1
@@ -31,14 +34,15 @@ _MASK = (1 << 64) - 1
 def quoted_pieces(content: str, kind: str) -> list[str]:
     """The quoted passages of a claim's content, as written. A direct claim's content is
     the quotation itself (its marks are outside the span); a quote run ("A," he said.
-    "B.") keeps its quoted parts only. Other kinds: the passages between quote marks."""
+    "B.") keeps its quoted parts only. Other kinds: the passages between quote marks,
+    the last one possibly closed only after the content's end."""
     if kind == "direct":
         spans = quote_spans(QUOTE_OPEN[0] + content + QUOTE_CLOSE[0])
         inner = sum(e - s for s, e in spans)
         if spans and inner * 2 >= len(content):
             return [content[s - 1:e - 1] for s, e in spans]
         return [content.strip()] if content.strip() else []
-    return [content[s:e] for s, e in quote_spans(content)]
+    return [content[s:e] for s, e in quote_spans(content + QUOTE_CLOSE[0])]  # a content may end inside its quote
 
 
 def normalize(pieces: Sequence[str]) -> list[str]:
@@ -115,18 +119,52 @@ def to_signed(x: int) -> int:
     return x - (1 << 64) if x >= 1 << 63 else x
 
 
+def _opcodes(words: Sequence[str], canonical: Sequence[str]) -> list[list[Any]]:
+    """difflib's opcodes (canonical -> words), adjacent changes and a one-word match
+    between two changes merged into one change (a different passage is not aligned on
+    its "the"s)."""
+    raw = difflib.SequenceMatcher(None, canonical, words, autojunk=False).get_opcodes()
+    ops: list[list[Any]] = []
+    for k, (tag, i1, i2, j1, j2) in enumerate(raw):
+        changing = bool(ops) and ops[-1][0] != "equal"
+        if changing and (tag != "equal" or (i2 - i1 == 1 and k + 1 < len(raw))):
+            prev = ops[-1]
+            prev[2], prev[4] = i2, j2
+            prev[0] = "replace" if prev[2] > prev[1] and prev[4] > prev[3] else ("delete" if prev[2] > prev[1] else "insert")
+            continue
+        ops.append([tag, i1, i2, j1, j2])
+    for end, nxt in ((0, 1), (-1, -2)):  # a one-word match at an end, next to another passage, is part of it
+        if len(ops) > 1 and ops[end][0] == "equal" and ops[end][2] - ops[end][1] == 1 and ops[nxt][4] - ops[nxt][3] > END_WORDS:
+            a, b = (ops[0], ops[1]) if end == 0 else (ops[-2], ops[-1])
+            ops[end] = ["replace", a[1], b[2], a[3], b[4]]
+            ops.pop(nxt)
+    return ops
+
+
+def _trim_ends(ops: list[list[Any]]) -> list[list[Any]]:
+    """At the ends of a mention: canonical words it leaves out are an excerpt's edge,
+    not a change, and more than END_WORDS words of its own are another passage."""
+    for end in (0, -1):
+        while ops and ops[end][0] != "equal":
+            tag, i1, i2, j1, j2 = ops[end]
+            if tag == "delete" or j2 - j1 > END_WORDS:
+                ops.pop(end)
+                continue
+            if tag == "replace" and i2 - i1 > j2 - j1:  # keep the canonical words next to the match
+                ops[end] = ["replace", i2 - (j2 - j1), i2, j1, j2] if end == 0 else ["replace", i1, i1 + (j2 - j1), j1, j2]
+            break
+    return ops
+
+
 def variant(words: Sequence[str], canonical: Sequence[str]) -> str | None:
-    """How `words` differ from `canonical` inside the part they quote: the difflib
-    opcodes of the two word lists with the canonical words before the first and after
-    the last matched word left out (an excerpt is no variant). None when they match."""
+    """How `words` differ from `canonical` inside the part they quote, as "-dropped",
+    "+added", "~old>new" operations. None when they match, or when `words` is an
+    excerpt of `canonical` (only its ends differ)."""
     if list(words) == list(canonical):
         return None
-    sm = difflib.SequenceMatcher(None, canonical, words, autojunk=False)
-    ops = sm.get_opcodes()
-    while ops and ops[0][0] == "delete":
-        ops = ops[1:]
-    while ops and ops[-1][0] == "delete":
-        ops = ops[:-1]
+    ops = _trim_ends(_opcodes(words, canonical))
+    if not any(op[0] == "equal" for op in ops):
+        return None  # nothing in common left: another passage of a longer quotation
     parts = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "delete":
