@@ -232,3 +232,15 @@ def test_report_lists_the_most_repeated_quotations(tram_builds):
     assert "Most repeated quotations" in page and "tram line that connects" in page
     section = page[page.index("Most repeated quotations"):]
     assert "most expensive promise" not in section  # quoted by one article only
+
+
+def test_bench_quotations_runs_and_prints_its_ratios(tmp_path):
+    import subprocess
+    import sys
+
+    bench = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_quotations.py"
+    proc = subprocess.run([sys.executable, str(bench), "--quotations", "400", "--factor", "2", "--work", str(tmp_path)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "time 2x / 1x:" in proc.stdout and "peak RSS 2x / 1x:" in proc.stdout
+    assert not list(tmp_path.iterdir())  # scratch removed

@@ -28,7 +28,8 @@ TEMPLATE = "presspack_article.html"
 CELL_LINKS = {"claims": ("content_text", "claim_id"), "entities": ("text", "mention_id"),
               "sentences": ("text", "sentence_id"), "articles": ("title", None)}
 # query result column -> (canned query, its parameter) that the column's values link to
-KEY_QUERIES = {"speaker_key": ("claims_by_speaker", "speaker"), "entity_key": ("articles_mentioning", "entity")}
+KEY_QUERIES = {"speaker_key": ("claims_by_speaker", "speaker"), "entity_key": ("articles_mentioning", "entity"),
+               "quotation_id": ("quotation_mentions", "quotation")}
 FIRST_OFFSET = "min(" + ", ".join(f"coalesce({start}, content_start)" for _, start, _ in claim_parts()) + ")"
 
 
