@@ -21,7 +21,7 @@ def top_quotations(release_dir: Path, n: int = TOP_QUOTATIONS) -> list[dict]:
     if not path.is_file():
         return []
     best: list[tuple[int, int, str, dict]] = []
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=8_192, columns=list(COLUMNS)):
+    for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=8_192, columns=list(COLUMNS)):
         for row in batch.to_pylist():
             if row["n_articles"] < 2:
                 continue

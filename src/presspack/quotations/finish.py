@@ -52,12 +52,12 @@ def finish(tmp: Path, writers: dict[str, Any], row_group_size: int) -> TableWrit
 
 
 def _read(tmp: Path, index: QuotationIndex) -> None:
-    arts = pq.ParquetFile(tmp / "articles.parquet")
-    for b in arts.iter_batches(batch_size=4096, columns=["article_id", "source", "published"]):
+    arts = pq.ParquetFile(tmp / "articles.parquet", pre_buffer=False)  # pre-buffering holds every row group read
+    for b in arts.iter_batches(batch_size=4096, columns=["article_id", "source", "published"], use_threads=False):
         index.add_articles(list(zip(*(b.column(c).to_pylist() for c in ("article_id", "source", "published")), strict=True)))
     offset = 0
-    claims = pq.ParquetFile(tmp / "claims.parquet")
-    for b in claims.iter_batches(batch_size=4096, columns=CLAIM_COLUMNS):
+    claims = pq.ParquetFile(tmp / "claims.parquet", pre_buffer=False)
+    for b in claims.iter_batches(batch_size=4096, columns=CLAIM_COLUMNS, use_threads=False):  # threads' heaps grow RSS
         cols = [b.column(c).to_pylist() for c in CLAIM_COLUMNS]
         index.add_mentions((offset + i, *r) for i, r in enumerate(zip(*cols, strict=True)))
         offset += b.num_rows
@@ -104,7 +104,7 @@ def link_claims(path: Path, writer: TableWriter, links: Iterator[tuple[int, str,
     `links` ((row number, quotation_id, variant), in row order)."""
     pending = next(links, None)
     offset = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=writer.row_group_size):
+    for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=writer.row_group_size, use_threads=False):
         n = batch.num_rows
         qids: list[str | None] = [None] * n
         variants: list[str | None] = [None] * n
