@@ -31,7 +31,6 @@ from pathlib import Path
 
 from presspack.audit.load import load_gold
 from presspack.audit.training import dev_scores, gold_articles
-from presspack.learn.decode import FINDER
 from presspack.learn.decode import candidates as decode_candidates
 from presspack.learn.features import Sequence, labels, sequences
 from presspack.learn.model import crfsuite

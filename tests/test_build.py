@@ -114,7 +114,8 @@ def test_two_builds_are_byte_identical(mixed, nlp, config, tmp_path):
     second = build([src], tmp_path, "0.1.0", config, nlp=nlp)
     names = sorted(p.name for p in first.release_dir.iterdir())
     assert names == [".zenodo.json", "CHANGELOG.md", "CITATION.cff", "README.md", "SHA256SUMS", "articles.parquet", "claim_entities.parquet", "claims.parquet", "croissant.json",
-                     "datapackage.json", "entities.parquet", "entity_index.parquet", "manifest.json", "report.html", "sentences.parquet"]
+                     "datapackage.json", "entities.parquet", "entity_index.parquet", "manifest.json", "quotations.parquet", "report.html",
+                     "sentences.parquet"]
     for n in names:
         assert (first.release_dir / n).read_bytes() == (second.release_dir / n).read_bytes(), n
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".presspack-tmp")]

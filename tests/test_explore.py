@@ -212,7 +212,7 @@ def test_metadata_describes_every_column_and_the_canned_queries_run(release, db)
         for table, meta in tables.items():  # a facet on a missing column would break the table's page
             assert set(meta.get("facets", [])) <= set(pages.table_columns(con, table)), table
         con.row_factory = sqlite3.Row
-        results = {name: [dict(r) for r in con.execute(q["sql"], {"speaker": "Samuel Okafor", "entity": "Rotterdam"})]
+        results = {name: [dict(r) for r in con.execute(q["sql"], {"speaker": "Samuel Okafor", "entity": "Rotterdam", "quotation": ""})]
                    for name, q in QUERIES.items()}
     assert any("Okafor" in (r["speaker_name"] or "") for r in results["top_speakers"])
     assert {r["title"] for r in results["articles_mentioning"]} == {"Harbour reopens", "Harbour budget"}

@@ -18,7 +18,7 @@ MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 # Stages in data-flow order: a stage imports only the ones before it (and the foundation).
 FOUNDATION = ("_version", "errors", "config", "progress", "package")
-STAGES = ("ingest", "normalize", "nlp", "entities", "claims", "learn", "annotate", "audit", "extras", "orchestrate", "release", "validate", "explore", "cli")
+STAGES = ("ingest", "normalize", "nlp", "entities", "claims", "quotations", "learn", "annotate", "audit", "extras", "orchestrate", "release", "validate", "explore", "cli")
 
 
 def _modules() -> dict[str, Path]:

@@ -23,7 +23,6 @@ from presspack.cli.release_commands import (
     release_cli,
     validate_cli,
 )
-from presspack.cli.train_commands import train_cli
 from presspack.cli.tool_commands import (
     export_cli,
     sample_cli,
@@ -31,6 +30,7 @@ from presspack.cli.tool_commands import (
     serve_cli,
     show_cli,
 )
+from presspack.cli.train_commands import train_cli
 
 # The order `presspack --help` lists the commands in: a researcher's workflow.
 WORKFLOW = ("init", "build", "release", "validate", "info", "diff", "cite", "sample", "score", "show", "serve", "export", "cache")

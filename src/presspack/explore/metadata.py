@@ -22,8 +22,9 @@ FACETS = {
     "claims": ["speaker_name", "speaker_type", "kind", "method", MONTH],
     "entities": ["label"],
     "entity_index": ["label"],
+    "quotations": ["speaker_name", "n_speakers", "first_source"],
 }
-LABEL_COLUMNS = {"articles": "title", "entity_index": "canonical"}
+LABEL_COLUMNS = {"articles": "title", "entity_index": "canonical", "quotations": "text"}
 
 QUERIES: dict[str, dict[str, str]] = {
     "top_speakers": {
@@ -59,6 +60,23 @@ group by content_text
 having count(distinct article_id) > 1
 order by articles desc, claims desc, content_text
 limit 200""",
+    },
+    "most_repeated_quotations": {
+        "title": "Most repeated quotations",
+        "description": "Quotations (merged across articles, docs/quotations.md) by the number of articles quoting them.",
+        "sql": """select quotation_id, text, speaker_name, speakers, n_articles, n_sources, n_variants, first_source, first_published, last_published
+from quotations
+where n_articles > 1
+order by n_articles desc, n_sources desc, quotation_id
+limit 200""",
+    },
+    "quotation_mentions": {
+        "title": "Mentions of a quotation",
+        "description": "Every claim quoting one quotation (its quotation_id), by date and outlet, with how its words differ (variant).",
+        "sql": """select a.published, a.source, c.claim_id, c.speaker_name, c.quotation_variant, c.content_text, a.title
+from claims c join articles a on a.article_id = c.article_id
+where c.quotation_id = :quotation
+order by a.published, a.source, c.claim_id""",
     },
 }
 

@@ -44,7 +44,7 @@ HOME_TEMPLATE, SPEAKER_TEMPLATE = "presspack_home.html", "presspack_speaker.html
 CELL_LINKS = {"claims": ("content_text", "claim_id"), "entities": ("text", "mention_id"),
               "sentences": ("text", "sentence_id"), "articles": ("title", None)}
 # query result column -> (canned query, its parameter) that the column's values link to
-KEY_QUERIES = {"entity_key": ("articles_mentioning", "entity")}
+KEY_QUERIES = {"entity_key": ("articles_mentioning", "entity"), "quotation_id": ("quotation_mentions", "quotation")}
 TABLE_ORDER = available_tables()  # the front page lists the tables in the schemas' order
 
 

@@ -29,6 +29,7 @@ ARTICLES = "articles"
 ENTITY_INDEX = "entity_index"
 NAME_OF = {"entity_key": "canonical", "speaker_key": "speaker_name"}  # a key column -> its display name column
 _RENAMED = "\x00renamed"  # stands for a renamed name in a row's digest (text never holds NUL)
+QUOTATIONS = "quotations"  # corpus-wide: compared by quotation_id, not per article
 MAX_LISTED = 10  # ids shown per category in the human summary
 _MASK = (1 << 64) - 1
 
@@ -64,6 +65,8 @@ class ReleaseDiff:
     renamed: list[dict[str, str]] = field(default_factory=list)  # {entity_key, before, after}, by key
     rows: dict[str, dict[str, int | None]] = field(default_factory=dict)
     schema: list[SchemaChange] = field(default_factory=list)
+    quotations_added: list[str] = field(default_factory=list)
+    quotations_removed: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> list[str]:
@@ -72,7 +75,7 @@ class ReleaseDiff:
 
     @property
     def identical(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.schema or self.renamed) and all(
+        return not (self.added or self.removed or self.changed or self.schema or self.renamed or self.quotations_added or self.quotations_removed) and all(
             r["a"] == r["b"] for r in self.rows.values()
         )
 
@@ -103,6 +106,7 @@ class ReleaseDiff:
                 "annotations_changed": self.annotations_changed,
             },
             "entities": {"renamed": self.renamed},
+            "quotations": {"added": self.quotations_added, "removed": self.quotations_removed},
             "rows": self.rows,
             "schema": [{**c.__dict__, "compatible": c.compatible} for c in self.schema],
         }
@@ -116,6 +120,8 @@ class ReleaseDiff:
             ("  text changed", self.text_changed),
             ("  metadata changed", self.metadata_changed),
             ("  annotations changed", self.annotations_changed),
+            ("quotations added", self.quotations_added),
+            ("quotations removed", self.quotations_removed),
         ):
             more = f" …and {len(ids) - MAX_LISTED} more" if len(ids) > MAX_LISTED else ""
             shown = (": " + ", ".join(ids[:MAX_LISTED]) + more) if ids else ""
@@ -149,6 +155,9 @@ def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:
     d.schema = schema_changes(ra, rb)
     names = [*ra, *(n for n in rb if n not in ra)]
     d.rows = {n: {"a": ra.get(n, {}).get("rows"), "b": rb.get(n, {}).get("rows")} for n in names}
+    if ra.get(QUOTATIONS, {}).get("hash") != rb.get(QUOTATIONS, {}).get("hash"):
+        qa, qb = _quotation_ids(a, ra), _quotation_ids(b, rb)
+        d.quotations_added, d.quotations_removed = sorted(qb - qa), sorted(qa - qb)
     same_tables = all(ra[n].get("hash") == rb.get(n, {}).get("hash") for n in ra) and set(ra) == set(rb)
     if same_tables or ARTICLES not in ra or ARTICLES not in rb:
         return d
@@ -167,7 +176,7 @@ def diff_releases(a: str | Path, b: str | Path) -> ReleaseDiff:
     before = {k: v[0] for k, v in renamed.items()}
     after = {k: v[1] for k, v in renamed.items()}
     annotated: set[str] = set()
-    for name in sorted(set(ra) & set(rb) - {ARTICLES}):
+    for name in sorted(set(ra) & set(rb) - {ARTICLES, QUOTATIONS}):
         if ra[name].get("hash") == rb[name].get("hash"):
             continue
         fa, fb = _article_fk(ra[name]), _article_fk(rb[name])
@@ -272,3 +281,11 @@ def _rows_per_article(path: Path, fk: str, renamed: dict[str, str] | None = None
                     row = (*row[:ni], _RENAMED, *row[ni + 1 :])
             out[key] = (get(key, 0) + _digest((names, row))) & _MASK
     return out
+
+
+def _quotation_ids(release: Path, resources: dict[str, Any]) -> set[str]:
+    """The quotation_ids of a release (none before releases had a quotations table)."""
+    if QUOTATIONS not in resources:
+        return set()
+    table = pq.read_table(release / resources[QUOTATIONS]["path"], columns=["quotation_id"])
+    return set(table.column("quotation_id").to_pylist())

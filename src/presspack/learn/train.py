@@ -21,7 +21,6 @@ from typing import Any
 from presspack._version import __version__
 from presspack.claims.candidates import Candidate
 from presspack.errors import TrainingError
-from presspack.learn.decode import FINDER
 from presspack.learn.decode import candidates as decode_candidates
 from presspack.learn.features import FEATURES_VERSION, GoldClaim, Sequence, labels, sequences
 from presspack.learn.model import FORMAT, META_FILE, MODEL_FILE, ClaimsModel, crfsuite, meta_bytes, spacy_version

@@ -46,6 +46,7 @@ from presspack.package.jsonio import STREAMED, Spool, write_json, write_json_str
 from presspack.package.seal import SEAL_NAME, check_output_dir, fsync_dir, write_seal
 from presspack.package.tables import TableWriter, datapackage, resource_descriptor
 from presspack.progress import NO_PROGRESS, Progress
+from presspack.quotations.finish import finish as finish_quotations
 
 
 def _clean_stale(out: Path) -> None:
@@ -237,6 +238,9 @@ class Build:
         self.progress.stage("entity index")
         with writing(self.tmp / "entity_index.parquet"):
             self.writers["entity_index"] = finish_entity_index(self.tmp, self.index, self.writers, ROW_GROUPS.get("entities", 65_536))
+        self.progress.stage("quotations")
+        with writing(self.tmp / "quotations.parquet"):  # after the speaker keys are final
+            self.writers["quotations"] = finish_quotations(self.tmp, self.writers, ROW_GROUPS.get("claims", 65_536))
         self.progress.stage("manifest", n_files, "files")
         manifest, rows = self.write_package(self.manifest_entries(), n_files, info)
         return BuildResult(release_dir=self.tmp, version=self.version, counts=self.ledger.counts, rows=rows,

@@ -1,0 +1,258 @@
+"""The corpus-wide quotation index: every mention (the quoted words of a claim) in a
+private SQLite database on disk (package.spill.ScratchDB), clustered without comparing
+all pairs.
+
+- A form is a distinct word sequence; a node is what may become a quotation on its own:
+  a form of SHINGLE (8) words or more, or a shorter form together with its resolved
+  speaker (else its article), so that two people saying "no comment" stay apart.
+- Nodes of 8 words or more are joined when they share a shingle (a run of 8 consecutive
+  words): postings (shingle hash, node) in SQLite, grouped by an index, each shared
+  shingle giving edges to its first node; union-find over node numbers.
+- A node of MIN_FRAGMENT (5) to 7 words with a resolved speaker joins the quotation
+  whose forms attributed to that speaker contain its words, when exactly one quotation
+  does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
+
+Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
+short node with a resolved speaker), one batch of forms, and one quotation's mentions
+while its row is assembled; everything else is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from array import array
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from presspack.package.spill import ScratchDB
+from presspack.quotations import words as W
+
+BATCH = 4096
+DDL = (
+    "CREATE TABLE arts (aid TEXT PRIMARY KEY, source TEXT, published TEXT) WITHOUT ROWID",
+    "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, hashes BLOB NOT NULL, "
+    "PRIMARY KEY (fh, nw)) WITHOUT ROWID",
+    "CREATE TABLE mentions (mid INTEGER PRIMARY KEY, aid TEXT NOT NULL, skey TEXT, sname TEXT, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, node INTEGER)",
+    "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT)",
+    "CREATE TABLE shingles (h INTEGER NOT NULL, nid INTEGER NOT NULL)",
+    "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL)",
+    "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
+)
+
+
+def speaker_hash(key: str) -> np.uint64:
+    return np.uint64(int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8, person=b"speaker").digest(), "little"))
+
+
+def node_tag(nw: int, skey: str | None, aid: str) -> str:
+    """'' for a form of 8 words or more; else the speaker ('s:key') for a form of 4 to 7
+    words with a resolved speaker, or the article ('a:id')."""
+    if nw >= W.SHINGLE:
+        return ""
+    return f"s:{skey}" if skey and nw >= W.MIN_FRAGMENT else f"a:{aid}"
+
+
+def quotation_id(words: str, tag: str) -> str:
+    """`q` + 16 hex digits of the SHA-256 of the anchor node's words (and tag)."""
+    key = words if not tag else f"{words}\x1f{tag}"
+    return "q" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+class UnionFind:
+    """Disjoint sets over 1..n; the root of a set is its smallest member."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = array("q", range(n + 1))
+
+    def find(self, x: int) -> int:
+        p = self.parent
+        root = x
+        while p[root] != root:
+            root = p[root]
+        while p[x] != root:
+            p[x], x = root, p[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[hi] = lo
+
+
+class QuotationIndex:
+    """Mentions in, clusters out. add_articles / add_mentions while the tables are read,
+    then cluster(), then quotations() and claim_links()."""
+
+    def __init__(self) -> None:
+        self.db = ScratchDB(*DDL)
+        self.hasher = W.WordHasher()
+        self.uf: UnionFind | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_articles(self, rows: list[tuple[str, str | None, str | None]]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO arts VALUES (?, ?, ?)", rows)
+
+    def add_mentions(self, rows: Iterator[tuple[int, str, str | None, str | None, str, str]]) -> None:
+        """(row number in claims, article_id, speaker_key, speaker_name, content, kind)."""
+        forms, mentions = [], []
+        for mid, aid, skey, sname, content, kind in rows:
+            pieces = W.quoted_pieces(content, kind)
+            ws = W.normalize(pieces)
+            if not ws:
+                continue
+            hs = self.hasher(ws)
+            fh = W.to_signed(W.seq_hash(hs))
+            display = W.PIECE_GAP.join(p.strip() for p in pieces)
+            forms.append((fh, len(ws), " ".join(ws), display, hs.tobytes()))
+            mentions.append((mid, aid, skey, sname, fh, len(ws), node_tag(len(ws), skey, aid)))
+        self.db.executemany("INSERT OR IGNORE INTO forms VALUES (?, ?, ?, ?, ?)", forms)
+        self.db.executemany("INSERT INTO mentions (mid, aid, skey, sname, fh, nw, tag) VALUES (?, ?, ?, ?, ?, ?, ?)", mentions)
+        self.db.commit()
+
+    def cluster(self) -> None:
+        """Nodes, shingle joins, fragment joins; the root of every node written back."""
+        db = self.db
+        db.execute("INSERT INTO nodes (fh, nw, tag, nm) SELECT fh, nw, tag, count(*) FROM mentions GROUP BY fh, nw, tag ORDER BY min(mid)")
+        db.execute("CREATE UNIQUE INDEX nodes_key ON nodes (fh, nw, tag)")
+        db.execute("UPDATE mentions SET node = (SELECT nid FROM nodes n WHERE n.fh = mentions.fh AND n.nw = mentions.nw AND n.tag = mentions.tag)")
+        db.execute("CREATE INDEX mentions_node ON mentions (node)")
+        db.commit()
+        n = int(db.execute("SELECT count(*) FROM nodes").fetchone()[0])
+        self.uf = UnionFind(n)
+        self._shingles()
+        self._write_roots()
+        self._fragments()
+        self._write_roots()
+        db.execute("CREATE TABLE canon AS SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
+                   "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
+        db.commit()
+
+    def _shingles(self) -> None:
+        db, uf = self.db, self.uf
+        assert uf is not None
+        cur = self.db.execute("SELECT n.nid, f.hashes FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw WHERE n.tag = '' ORDER BY n.nid")
+        while batch := cur.fetchmany(BATCH):
+            win, owner = W.batch_windows([np.frombuffer(b, dtype=np.uint64) for _, b in batch], W.SHINGLE)
+            node = np.array([nid for nid, _ in batch], dtype=np.int64)[owner]
+            db.executemany("INSERT INTO shingles VALUES (?, ?)", zip(W.signed(win).tolist(), node.tolist(), strict=True))
+        db.commit()
+        db.execute("CREATE INDEX shingles_h ON shingles (h, nid)")
+        edges = db.execute("SELECT s.nid, g.m FROM (SELECT h, min(nid) AS m FROM shingles GROUP BY h HAVING count(*) > 1) g "
+                           "JOIN shingles s ON s.h = g.h AND s.nid > g.m")
+        while batch := edges.fetchmany(BATCH):
+            for a, b in batch:
+                uf.union(a, b)
+
+    def _write_roots(self) -> None:
+        uf = self.uf
+        assert uf is not None
+        self.db.executemany("UPDATE nodes SET root = ? WHERE nid = ?", ((uf.find(i), i) for i in range(1, len(uf.parent))))
+        self.db.commit()
+
+    def _fragment_keys(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Sorted keys (fragment hash XOR speaker hash) of the short nodes with a resolved
+        speaker, their node numbers, and the fragment lengths present."""
+        keys, nids, lengths = array("Q"), array("q"), set()
+        for nid, fh, nw, tag in self.db.execute("SELECT nid, fh, nw, tag FROM nodes WHERE tag LIKE 's:%'"):
+            keys.append(int(np.uint64(fh & W._MASK) ^ speaker_hash(tag[2:])))
+            nids.append(nid)
+            lengths.add(nw)
+        k = np.frombuffer(keys, dtype=np.uint64) if keys else np.empty(0, dtype=np.uint64)
+        order = np.argsort(k, kind="stable")
+        return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths)
+
+    def _fragments(self) -> None:
+        """Join each short node with a resolved speaker to the one long quotation with a
+        form that the same speaker is quoted saying and that contains its words (none,
+        or several quotations: it stays on its own)."""
+        keys, nids, lengths = self._fragment_keys()
+        if not len(keys):
+            return
+        db = self.db
+        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT m.node AS nid, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
+                   "WHERE n.tag = '' AND m.skey IS NOT NULL")
+        db.execute("CREATE INDEX cs_nid ON cs (nid)")
+        cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+                         "JOIN cs ON cs.nid = n.nid WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
+        while batch := cur.fetchmany(BATCH):
+            self._fragment_hits(batch, keys, nids, lengths)
+        db.commit()
+        uf = self.uf
+        assert uf is not None
+        joins = db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1")
+        while batch := joins.fetchmany(BATCH):
+            for fnid, root in batch:
+                uf.union(fnid, root)
+
+    def _fragment_hits(self, batch: list[tuple[int, bytes, str]], keys: np.ndarray, nids: np.ndarray, lengths: list[int]) -> None:
+        """Record (fragment node, root) for every window of the long forms in `batch`
+        ((root, word hashes, its speakers)) that is a fragment of one of its speakers."""
+        arrays = [np.frombuffer(b, dtype=np.uint64) for _, b, _ in batch]
+        roots = np.array([r for r, _, _ in batch], dtype=np.int64)
+        spk = [[speaker_hash(k) for k in sk.split("\x1f")] for _, _, sk in batch]
+        count = np.array([len(x) for x in spk], dtype=np.int64)
+        first = np.cumsum(count) - count  # where each form's speakers start in `flat`
+        flat = np.array([h for x in spk for h in x], dtype=np.uint64)
+        for k in lengths:
+            win, owner = W.batch_windows(arrays, k)
+            if not len(win):
+                continue
+            reps = count[owner]
+            rep_owner = np.repeat(owner, reps)
+            within = np.arange(len(rep_owner)) - np.repeat(np.cumsum(reps) - reps, reps)
+            probe = np.repeat(win, reps) ^ flat[first[rep_owner] + within]
+            at = np.searchsorted(keys, probe)
+            at[at >= len(keys)] = 0
+            hit = keys[at] == probe
+            if hit.any():
+                pairs = np.unique(np.stack([nids[at[hit]], roots[rep_owner[hit]]], axis=1), axis=0)
+                self.db.executemany("INSERT INTO hits VALUES (?, ?)", pairs.tolist())
+
+    def node_words(self, nid: int) -> tuple[list[str], str, str]:
+        words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+                                              "WHERE n.nid = ?", (nid,)).fetchone()
+        return words.split(" "), display, tag
+
+    def cluster_rows(self) -> Iterator[tuple[int, list[tuple[Any, ...]]]]:
+        """(root, its mentions as (node, aid, skey, sname, source, published, mid)),
+        quotations in the order of their first node, mentions earliest first."""
+        cur = self.db.execute(
+            "SELECT n.root, m.node, m.aid, m.skey, m.sname, a.source, a.published, m.mid FROM mentions m JOIN nodes n ON n.nid = m.node "
+            "LEFT JOIN arts a ON a.aid = m.aid ORDER BY n.root, a.published IS NULL, a.published, m.aid, m.mid")
+        group: list[tuple[Any, ...]] = []
+        current = None
+        while batch := cur.fetchmany(BATCH):
+            for row in batch:
+                if row[0] != current and group:
+                    yield current, group  # type: ignore[misc]
+                    group = []
+                current = row[0]
+                group.append(row[1:])
+        if group:
+            yield current, group  # type: ignore[misc]
+
+    def canonical_rows(self) -> Iterator[tuple[int, int, str, str, str]]:
+        """(root, node, words, display, tag) of every quotation's canonical form (most words,
+        then most mentions, then first), in the order of cluster_rows."""
+        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag FROM canon c JOIN nodes n ON n.nid = c.nid "
+                              "JOIN forms f ON f.fh = n.fh AND f.nw = n.nw ORDER BY c.root")
+        while batch := cur.fetchmany(64):
+            yield from batch
+
+    def record(self, root: int, qid: str, variants: dict[int, str]) -> None:
+        self.db.execute("INSERT INTO qids VALUES (?, ?)", (root, qid))
+        if variants:
+            self.db.executemany("UPDATE nodes SET variant = ? WHERE nid = ?", [(v, k) for k, v in variants.items()])
+        self.db.wrote()
+
+    def claim_links(self) -> Iterator[tuple[int, str, str | None]]:
+        """(claims row number, quotation_id, variant) in row order."""
+        self.db.commit()
+        cur = self.db.execute("SELECT m.mid, q.qid, n.variant FROM mentions m JOIN nodes n ON n.nid = m.node JOIN qids q ON q.root = n.root ORDER BY m.mid")
+        while batch := cur.fetchmany(BATCH):
+            yield from batch
