@@ -43,7 +43,8 @@ def _article(i: int, rng: random.Random) -> dict:
 
 def _claim(j: int, aid: str, content: str, kind: str, speaker: int) -> dict:
     return {"claim_id": f"{aid}-c{j}", "article_id": aid, "sentence_id": f"{aid}-s{j}", "content_text": content, "content_start": 0,
-            "content_end": len(content), "kind": kind, "speaker_key": f"person:p{speaker}", "speaker_name": f"P {speaker}"}
+            "content_end": len(content), "kind": kind, "speaker_key": f"person:p{speaker}", "speaker_name": f"P {speaker}",
+            "speaker_type": "person", "method": "quote"}
 
 
 def mention(rng: random.Random, vocab: list[str], said: list[tuple[list[str], int]]) -> tuple[str, str, int]:

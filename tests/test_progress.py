@@ -61,7 +61,7 @@ def test_build_reports_its_stages_and_never_prints(news, tmp_path, nlp, config, 
     rec = Recorder()
     real_build([news], tmp_path / "out", "1.0.0", config, nlp=nlp, progress=rec)
     assert capsys.readouterr() == ("", "")
-    assert rec.stages() == [("read and annotate", 3, "files"), ("entity index", None, "items"), ("manifest", 3, "files"),
+    assert rec.stages() == [("read and annotate", 3, "files"), ("entity index", None, "items"), ("quotations", None, "items"), ("manifest", 3, "files"),
                             ("extras", None, "items"), ("seal", None, "items")]
     assert rec.advanced("read and annotate") == 3 and rec.advanced("manifest") == 3
     assert ("done",) not in rec.events  # the caller ends it (a release goes on after its build)

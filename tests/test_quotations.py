@@ -68,7 +68,8 @@ def _article(aid: str, source: str | None, published: str | None) -> dict:
 
 def _claim(aid: str, i: int, content: str, kind: str = "direct", speaker: tuple[str | None, str | None] = TRUMP) -> dict:
     return {"claim_id": f"{aid}-c{i}", "article_id": aid, "sentence_id": f"{aid}-s{i}", "content_text": content, "content_start": 0,
-            "content_end": len(content), "kind": kind, "speaker_key": speaker[0], "speaker_name": speaker[1]}
+            "content_end": len(content), "kind": kind, "speaker_key": speaker[0], "speaker_name": speaker[1],
+            "speaker_type": "person" if speaker[0] else "unknown", "method": "quote"}
 
 
 def _quotations(tmp: Path, articles: list[dict], claims: list[dict]) -> tuple[list[dict], dict[str, dict]]:

@@ -277,6 +277,7 @@ def load_config(path: str | Path | None = None, *, sources: Sequence[str | Path]
     """Read presspack.toml (the given path, else the one `find_config` finds for SOURCES) and apply overrides.
 
     Overrides whose value is None are ignored, so CLI options can be passed straight in.
+    Long because each [build] key is checked where it is read, with its own message.
     """
     data: dict[str, Any] = {}
     src: str | None = None

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 
 from presspack import claims as claims_mod
 from presspack.entities import mentions as ent_mod
+from presspack.learn import refine
 from presspack.nlp import sentences as sent_mod
 from presspack.nlp.pipeline import deferred_components, memory_zones, one_blas_thread, pipeline_language, run_deferred
 from presspack.normalize.text import Article
@@ -147,8 +148,6 @@ def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None, claims_m
     if "parser" not in pipe.pipe_names:
         clms = claims_mod.quote_claim_rows(doc, art, sents, ents)
     elif claims_model is not None:
-        from presspack.learn import refine
-
         def with_model(rules: list[Any]) -> list[Any]:
             return refine(rules, claims_model.candidates(doc, art, rules), finder="model")
 

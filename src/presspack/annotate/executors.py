@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from presspack.annotate.batch import AnnotatedArticle, annotate_batch
 from presspack.entities.gazetteer import load_gazetteers
 from presspack.errors import ConfigError, ExecutorError
+from presspack.learn import load_claims_model
 from presspack.nlp.heap import keep_arrays_in_heap
 from presspack.nlp.pipeline import language_pipelines, load_pipeline, model_identity, model_info
 from presspack.normalize.text import Article
@@ -60,11 +61,7 @@ def extras_for(spec: PipelineSpec, nlp: Any) -> tuple[Any, dict[str, Any], Any]:
 
 
 def _claims_model(path: str | None) -> Any:
-    if path is None:
-        return None
-    from presspack.learn import load_claims_model
-
-    return load_claims_model(path)
+    return None if path is None else load_claims_model(path)
 
 
 def _annotate(spec: PipelineSpec, nlp: Any, articles: list[Article]) -> list[AnnotatedArticle]:

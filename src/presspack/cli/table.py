@@ -33,7 +33,7 @@ from presspack.cli.tool_commands import (
 from presspack.cli.train_commands import train_cli
 
 # The order `presspack --help` lists the commands in: a researcher's workflow.
-WORKFLOW = ("init", "build", "release", "validate", "info", "diff", "cite", "sample", "score", "show", "serve", "export", "cache")
+WORKFLOW = ("init", "build", "release", "validate", "info", "diff", "cite", "sample", "score", "train", "show", "serve", "export", "cache")
 HELP_EPILOG = """Example (a first release of your articles):
   presspack init          # writes presspack.toml: fill in title, authors and license
   presspack build articles/ --out mydata/ --version 1.0.0
@@ -142,7 +142,7 @@ COMMANDS: dict[str, Command] = {
         (opt("what", choices=["claims"], help="what to train (claims: a tagger of source, cue and content spans)"),
          opt("--gold", required=True, nargs="+", metavar="PATH", help="gold annotations to learn from, each in a format presspack score reads"),
          opt("--format", choices=["labelstudio", "brat", "jsonl"], help="gold format (default: from each PATH, as in score)"),
-         opt("--dev", metavar="PATH", help="gold to measure the model on (not learned from): dev scores with 95% bootstrap CIs in the summary"),
+         opt("--dev", metavar="PATH", help="gold to measure the model on (not learned from): dev scores with 95%% bootstrap CIs in the summary"),
          opt("--out", required=True, metavar="MODEL_DIR", help="directory for the model (model.json and claims.crfsuite)"),
          opt("--seed", type=int, default=0, metavar="N", help="seed of the training order (default 0): the same gold, seed and versions give the same bytes"),
          opt("--model", metavar="NAME", help="spaCy pipeline whose parses the model learns from (default: as build)"),
