@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from presspack.cli.options import EXIT_OK
+from presspack.cli.progress import progress_for
 
 SHOWN = ("content", "content_exact", "source", "cue", "triple", "tokens_content")
 
@@ -65,8 +66,9 @@ def train_cli(args: argparse.Namespace) -> int:
     check_gold(train)
     say(f"{len(train)} articles, {sum(len(g.claims) for g in train)} claims; loading the spaCy pipeline")
     nlp = load_pipeline(config.model)
-    model = train_claims(train, args.out, nlp=nlp, seed=args.seed, dev=dev, evaluate=dev_scores, progress=progress,
-                         gold=described)
+    with progress_for(args) as stages:
+        model = train_claims(train, args.out, nlp=nlp, seed=args.seed, dev=dev, evaluate=dev_scores, progress=progress,
+                             gold=described, stages=stages)
     if args.json:
         print(json.dumps(model.meta, indent=2, ensure_ascii=False))
     else:

@@ -27,6 +27,8 @@ from presspack.learn.model import FORMAT, META_FILE, MODEL_FILE, ClaimsModel, cr
 from presspack.nlp.pipeline import deferred_components, model_identity, run_deferred
 from presspack.normalize.text import Article
 from presspack.package.hashing import sha256_file
+from presspack.progress import NO_PROGRESS
+from presspack.progress import Progress as StageProgress
 
 MIN_CLAIMS = 5
 PARAMS: dict[str, Any] = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True,
@@ -112,10 +114,14 @@ def fit(items: Iterable[tuple[list[list[str]], list[str]]], path: Path, params: 
 
 def train_claims(train: list[GoldArticle], out: str | Path, *, nlp: Any, seed: int = 0, dev: list[GoldArticle] | None = None,
                  name: str | None = None, evaluate: Evaluate | None = None, progress: Progress | None = None,
-                 gold: Iterable[dict[str, Any]] = (), params: dict[str, Any] | None = None) -> ClaimsModel:
+                 gold: Iterable[dict[str, Any]] = (), params: dict[str, Any] | None = None,
+                 stages: StageProgress | None = None) -> ClaimsModel:
     """Train a claims model on TRAIN into directory OUT and return it loaded. With DEV and
     EVALUATE, the dev scores (EVALUATE's dict) go into the training summary. GOLD
-    describes the gold files (name, format, sha256) for the summary."""
+    describes the gold files (name, format, sha256) for the summary. `progress` hears
+    lines (features, each iteration's loss); `stages` (presspack.progress.Progress) the
+    stages with their totals (features of N articles, training, dev scores)."""
+    stages = stages or NO_PROGRESS
     out = Path(out)
     n_claims = check_gold(train)
     if out.exists() and any(p.name not in (MODEL_FILE, META_FILE) for p in out.iterdir()):
@@ -126,8 +132,11 @@ def train_claims(train: list[GoldArticle], out: str | Path, *, nlp: Any, seed: i
     random.Random(seed).shuffle(order)  # the seed fixes the order the trainer sees the articles in
     counted = {"tokens": 0}
 
+    stages.stage("features", len(order), "articles")
+
     def items() -> Iterator[tuple[list[list[str]], list[str]]]:
         for k, (doc, g) in enumerate(parsed(order, nlp), start=1):
+            stages.advance()
             for seq in sequences(doc, g.article):
                 counted["tokens"] += len(seq.spans)
                 yield seq.features, labels(seq, g.claims)
@@ -135,7 +144,8 @@ def train_claims(train: list[GoldArticle], out: str | Path, *, nlp: Any, seed: i
                 progress(f"features: {k}/{len(order)} articles, {counted['tokens']} tokens")
 
     model_path = out / MODEL_FILE
-    fit(items(), model_path, params, progress)
+    fit(items(), model_path, params, progress)  # the features stage ends when the trainer has them all
+    stages.stage("dev scores" if dev and evaluate is not None else "model")
     tokens = counted["tokens"]
     summary: dict[str, Any] = {"articles": len(train), "claims": n_claims, "tokens": tokens, "seed": seed,
                                "gold": list(gold), "dev": None}
