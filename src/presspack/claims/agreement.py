@@ -4,10 +4,11 @@ data/cues.toml [speakers]), and a role phrase as written."""
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from presspack.claims.cues import lexicon
+from presspack.entities.names import name_rules
 
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
 
@@ -65,14 +66,21 @@ def phrase(tokens: Any) -> str | None:
 
 @cache
 def gender_lexicon() -> dict[str, frozenset[str]]:
-    data = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))
+    data = name_rules()
     return {k: frozenset(data[k]) for k in ("male_titles", "female_titles", "male_given_names", "female_given_names")}
 
 
 @cache
+def honorifics() -> frozenset[str]:
+    """Titles that are no role ("Mr", "Lady", "Dr"): left out of a speaker's role."""
+    lex = gender_lexicon()
+    return lex["male_titles"] | lex["female_titles"] | {"dr", "prof", "rev", "st"}
+
+
+@cache
 def speaker_nouns() -> dict[str, frozenset[str]]:
-    data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))["speakers"]
-    titles = tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))["person_titles"]
-    out = {k: frozenset(v) for k, v in data.items()}
-    out["person"] = out["person"] | {t.split()[-1] for t in titles}
+    """cues.toml [speakers]: document, anonymous, person and organisation nouns; the person
+    nouns with the last word of each person title (names.toml)."""
+    out = {k: frozenset(v) for k, v in lexicon()["speakers"].items()}
+    out["person"] = out["person"] | {t.split()[-1] for t in name_rules()["person_titles"]}
     return out

@@ -24,9 +24,8 @@ class Candidate:
 
     `content` is required; `cue` and `source` are None when the finder found none.
     `continues` marks a quote with no speaker of its own: the assembler gives it the
-    speaker of the claim before it in text order (a quote paragraph going on), or none.
-    `merge` marks a quote that goes on with the claim right before it: its content
-    grows to take this one in. `score` ranks candidates for the same content (higher
+    speaker of the claim before it in text order (a quote paragraph going on), or none
+    (or merges it into that claim's content). `score` ranks candidates for the same content (higher
     wins); rules give 1.0, a model its probability."""
 
     content: Span
@@ -36,7 +35,6 @@ class Candidate:
     kind: str | None = None
     score: float = 1.0
     continues: bool = False
-    merge: bool = False
 
     def __post_init__(self) -> None:
         for name in ("content", "cue", "source"):

@@ -11,12 +11,12 @@ from presspack.claims.assemble import assemble
 from presspack.claims.candidates import Candidate
 from presspack.claims.cues import VERB_PHRASE_HEADS, is_cue_verb, lexicon
 from presspack.claims.layouts import (
-    block_quote_rows,
+    block_quote_candidates,
     quote_claim,
     short_speech,
-    transcript_rows,
+    transcript_candidates,
 )
-from presspack.claims.phrases import according_to_rows, evidential_rows, in_source_rows
+from presspack.claims.phrases import according_to_candidates, evidential_candidates, in_source_candidates
 from presspack.claims.predicates import SEEM, adjective_claim, noun_claim, raised_claim
 from presspack.claims.quotes import quote_spans
 from presspack.claims.verbs import verb_claim
@@ -27,27 +27,47 @@ from presspack.normalize.text import Article
 # not matter (the assembler puts candidates in text order); the quote finder runs last
 # because it proposes only the quotes no other candidate's content covers.
 def _cue_words(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return _cue_word_candidates(doc, article, quotes)
+    """The claims of the tokens a rule can start from, in text order: a raising or passive
+    verb's, else a cue verb's; an attitude adjective's; a cue noun's."""
+    tokens = _start_tokens(doc)  # Token objects are costly: only for lemmas a rule can start from
+    is_cue = [is_cue_verb(t) for t in tokens]
+    cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
+    lex = lexicon()
+    out: list[Candidate] = []
+    for tok, tok_is_cue in zip(tokens, is_cue):
+        found = None
+        if tok_is_cue or tok.lemma_ in SEEM:
+            found = raised_claim(tok, article)
+        if found is None:
+            if tok_is_cue:
+                found = verb_claim(tok, article, quotes, cue_starts)
+            elif tok.pos_ == "ADJ":
+                found = adjective_claim(tok, article)
+            elif tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex["nouns"] or tok.lemma_.lower() in lex["noun_preps"]):
+                found = noun_claim(tok, article)
+        if found is not None:
+            out.append(found)
+    return out
 
 
 def _transcripts(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return transcript_rows(doc, article)
+    return transcript_candidates(doc, article)
 
 
 def _block_quotes(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return block_quote_rows(doc, article)
+    return block_quote_candidates(doc, article)
 
 
 def _according_to(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return according_to_rows(doc, article)
+    return according_to_candidates(doc, article)
 
 
 def _evidential(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return evidential_rows(doc, article)
+    return evidential_candidates(doc, article)
 
 
 def _in_source(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    return in_source_rows(doc, article)
+    return in_source_candidates(doc, article)
 
 
 FINDERS: tuple[Callable[[Any, Article, list[tuple[int, int]]], list[Candidate]], ...] = (
@@ -79,14 +99,13 @@ def quote_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]], 
 
 
 def claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]], mentions: list[dict[str, Any]],
-               extra: Iterable[Candidate] = (), refine: Callable[[list[Candidate]], list[Candidate]] | None = None) -> list[dict[str, Any]]:
+               refine: Callable[[list[Candidate]], list[Candidate]] | None = None) -> list[dict[str, Any]]:
     """Every claim of one article: the rules' candidates (passed through `refine`, e.g. a
-    model drawing their boundaries, and with `extra` ones), assembled into rows."""
+    model drawing their boundaries), assembled into rows."""
     quotes = quote_spans(article.text)
     candidates = rule_candidates(doc, article, quotes)
     if refine is not None:
         candidates = refine(candidates)
-    candidates += list(extra)
     return assemble(doc, article, sentences, mentions, candidates, quotes)
 
 
@@ -98,31 +117,7 @@ def quote_claim_rows(doc: Any, article: Article, sentences: list[dict[str, Any]]
     return assemble(doc, article, sentences, mentions, found, quotes)
 
 
-def _cue_word_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> list[Candidate]:
-    """The claims of the tokens a rule can start from, in text order: a raising or passive
-    verb's, else a cue verb's; an attitude adjective's; a cue noun's."""
-    tokens = _candidates(doc)  # Token objects are costly: only for lemmas a rule can start from
-    is_cue = [is_cue_verb(t) for t in tokens]
-    cue_starts = [t.idx for t, c in zip(tokens, is_cue) if c]
-    lex = lexicon()
-    out: list[Candidate] = []
-    for tok, tok_is_cue in zip(tokens, is_cue):
-        row = None
-        if tok_is_cue or tok.lemma_ in SEEM:
-            row = raised_claim(tok, article)
-        if row is None:
-            if tok_is_cue:
-                row = verb_claim(tok, article, quotes, cue_starts)
-            elif tok.pos_ == "ADJ":
-                row = adjective_claim(tok, article)
-            elif tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex["nouns"] or tok.lemma_.lower() in lex["noun_preps"]):
-                row = noun_claim(tok, article)
-        if row is not None:
-            out.append(row)
-    return out
-
-
-def _candidates(doc: Any) -> list[Any]:
+def _start_tokens(doc: Any) -> list[Any]:
     """The tokens whose lemma is in the lexicon (cue verbs, cue nouns, seem/appear), in order."""
     from spacy.attrs import (
         LEMMA,  # (heavy: spaCy is loaded only once there is a Doc, see the package docstring)

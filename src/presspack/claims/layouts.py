@@ -20,7 +20,7 @@ from presspack.normalize.text import Article
 _TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
 
 
-def transcript_rows(doc: Any, article: Article) -> list[Candidate]:
+def transcript_candidates(doc: Any, article: Article) -> list[Candidate]:
     """Interview and debate transcripts and headlines: a paragraph opening with `NAME: ...`
     (the name in capitals, a person or organization the parser recognised, a source noun:
     "Poll: ...", or proper nouns opening the article: its headline)."""
@@ -46,7 +46,7 @@ def transcript_rows(doc: Any, article: Article) -> list[Candidate]:
     return out
 
 
-def block_quote_rows(doc: Any, article: Article) -> list[Candidate]:
+def block_quote_candidates(doc: Any, article: Article) -> list[Candidate]:
     """A paragraph introduced by a report whose verb ends it with a colon ("The governor
     added:", "Ana Ruiz wrote:") and given without quote marks (a block quote whose marks
     the page did not have): the paragraph is the content, the report's verb the cue."""

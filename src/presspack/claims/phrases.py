@@ -19,7 +19,7 @@ from presspack.normalize.text import Article
 _ACCORDING = re.compile(r"\baccording\b", re.IGNORECASE)
 
 
-def according_to_rows(doc: Any, article: Article) -> list[Candidate]:
+def according_to_candidates(doc: Any, article: Article) -> list[Candidate]:
     """"according to X": X is the speaker; the content is the clause the phrase
     modifies (or the rest of the sentence when it modifies the whole sentence)."""
     out: list[Candidate] = []
@@ -90,7 +90,7 @@ def _evidential_pattern() -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(sorted(lexicon()["evidential_adverbs"])) + r")\b", re.IGNORECASE)
 
 
-def evidential_rows(doc: Any, article: Article) -> list[Candidate]:
+def evidential_candidates(doc: Any, article: Article) -> list[Candidate]:
     """"The mayor reportedly left the city", "Reportedly, he had been warned": an evidential
     adverb (cues.toml evidential_adverbs) is the cue of the clause it modifies, whose
     source is unnamed."""
@@ -114,7 +114,7 @@ def evidential_rows(doc: Any, article: Article) -> list[Candidate]:
 _FINDINGS = frozenset({"poll", "survey"})
 
 
-def in_source_rows(doc: Any, article: Article) -> list[Candidate]:
+def in_source_candidates(doc: Any, article: Article) -> list[Candidate]:
     """"In a new poll, the mayor leads by ten points" / "... leads by ten points in the
     latest survey": a finding reported in a poll, survey, study or report (the source), the
     clause the phrase modifies being the content."""

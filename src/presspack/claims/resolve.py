@@ -27,7 +27,7 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from presspack.claims.agreement import DETERMINERS, gender_lexicon, is_person, phrase, read_gender, speaker_nouns
+from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, read_gender, speaker_nouns
 from presspack.normalize.text import Article
 
 PERSON_LABELS = ("PERSON", "PER")
@@ -46,9 +46,6 @@ GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
-
-
-_HONORIFICS = frozenset({"dr", "prof", "rev", "st"})
 
 
 @dataclass(frozen=True)
@@ -81,12 +78,14 @@ class SpeakerResolver:
         self.mentions = sorted((m for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
                                key=lambda m: (m["start"], m["end"]))
         self.starts = [m["start"] for m in self.mentions]
-        self.history: list[tuple[int, Speaker]] = []  # (position, speaker) of resolved person speakers, in text order
+        self.history: list[tuple[int, Speaker]] = []  # (position, speaker) of resolved persons and organisations, in text order
         self._gender: dict[str, str | None] = {}
 
     # -- the entry point -------------------------------------------------------------
 
-    def resolve(self, source: tuple[int, int] | None, *, cue: tuple[int, int] | None = None, method: str = "") -> Speaker:
+    def resolve(self, source: tuple[int, int] | None, *, method: str = "") -> Speaker:
+        """Who speaks at SOURCE (the speaker as written; None: the claim names none, then
+        an evidential METHOD's source is anonymous)."""
         if source is None:
             return Speaker(type="anonymous" if method == "evidential" else "unknown")
         ss, se = source
@@ -110,8 +109,6 @@ class SpeakerResolver:
             if m["start"] == se + 2 and is_person(m):
                 return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
         return None
-
-
 
     # -- how ---------------------------------------------------------------------------
 
@@ -153,10 +150,10 @@ class SpeakerResolver:
                 return self._description(span, target, target.idx)
         return Speaker()
 
-    def _pronoun(self, low: str, s: int, head: Any = None) -> Speaker:
+    def _pronoun(self, low: str, s: int, head: Any) -> Speaker:
         if low in MALE_PRONOUNS or low in FEMALE_PRONOUNS:
             gender = "m" if low in MALE_PRONOUNS else "f"
-            topic = self._topic_before(head, gender) if head is not None else None
+            topic = self._topic_before(head, gender)
             if topic is not None:
                 return Speaker(topic["entity_key"], topic["canonical"], "person")
             return self._person_before(s, gender)
@@ -333,8 +330,7 @@ class SpeakerResolver:
         Shadow Secretary of State for the Family, Theresa May,")."""
         doc = self.doc
         before = [t for t in span if t.idx < m["start"]]
-        honorifics = gender_lexicon()["male_titles"] | gender_lexicon()["female_titles"] | _HONORIFICS
-        words = [t for t in before if not (t.lower_ in DETERMINERS or t.lower_.rstrip(".") in honorifics
+        words = [t for t in before if not (t.lower_ in DETERMINERS or t.lower_.rstrip(".") in honorifics()
                                            or t.is_punct and t.text not in "-–")]
         if words and any(t.pos_ in ("NOUN", "PROPN") for t in words):
             return phrase(words)

@@ -69,7 +69,7 @@ _SEPARATOR = re.compile(r",\s+|\s+\(|\s+[-–—]\s+|\s+vs?\.?\s+|\s+at\s+")
 
 
 @cache
-def _name_rules() -> dict[str, Any]:
+def name_rules() -> dict[str, Any]:
     return tomllib.loads(resources.files("presspack").joinpath("data/names.toml").read_text(encoding="utf-8"))
 
 
@@ -83,14 +83,14 @@ def known_places() -> dict[str, str]:
 
 @cache
 def _titles_re() -> re.Pattern[str]:
-    titles = sorted(_name_rules()["person_titles"], key=len, reverse=True)
+    titles = sorted(name_rules()["person_titles"], key=len, reverse=True)
     return re.compile(r"^(?:(?:" + "|".join(re.escape(t) for t in titles) + r")\.?\s+)+", re.IGNORECASE)
 
 
 
 @cache
 def _dotted_abbrev() -> re.Pattern[str]:
-    words = sorted(_name_rules()["name_abbreviations"], key=len, reverse=True)
+    words = sorted(name_rules()["name_abbreviations"], key=len, reverse=True)
     return re.compile(r"(?:(?<![^\W\d_])(?:[^\W\d_]\.){2,}|\b(?:" + "|".join(re.escape(w) for w in words) + r")\.)$")
 
 
@@ -150,7 +150,7 @@ def repair_span(text: str, start: int, end: int, *, sentence_start: bool, label:
         end -= len(m.group(0))
     span = text[start:end]
     if span.lower().startswith("the ") and len(span) > 4:
-        keep = span[0] == "T" and (not sentence_start or any(span.startswith(n) for n in _name_rules()["the_names"]))
+        keep = span[0] == "T" and (not sentence_start or any(span.startswith(n) for n in name_rules()["the_names"]))
         if not keep:
             start += 4
     if label in PROPER_LABELS:
