@@ -35,6 +35,11 @@ CASES = {
         "The company earned $10.5 billion in 2023. Profit rose 3.5 percent to $1.2 million.",
         ["The company earned $10.5 billion in 2023.", "Profit rose 3.5 percent to $1.2 million."],
     ),
+    "units before a full stop": (
+        "The resort could cost $40m. Between 10 and 12 hotels closed. Sales fell 3m. Output rose at 5 p.m. on Friday.",
+        ["The resort could cost $40m.", "Between 10 and 12 hotels closed.", "Sales fell 3m.",
+         "Output rose at 5 p.m. on Friday."],
+    ),
     "ellipses": (
         "I waited... Nobody came. He paused ... and then left.",
         ["I waited...", "Nobody came.", "He paused ... and then left."],

@@ -79,7 +79,24 @@ def load_pipeline(name: str | None = None, *, profile: str = "full") -> Any:
     except OSError as e:
         raise ModelNotFound(f"cannot load spaCy pipeline {resolved!r} ({str(e).splitlines()[0][:160]}): {INSTALL_HINT}") from None
     add_boundary_component(nlp)
+    split_unit_periods(nlp)
     return nlp
+
+
+def split_unit_periods(nlp: Any) -> None:
+    """English tokenizer exceptions keep a lower-case letter and its period together
+    ("a." ... "z."), so the sentence-closing period of "cost $40m." or "rose 3m." is
+    glued to the unit: the sentence does not end there and the next one runs on into it.
+    News writes such units far more often than lower-case initials, so those exceptions
+    go (upper-case initials, "p.m.", "e.g." and the other abbreviations stay)."""
+    if nlp.lang != "en":
+        return
+    rules = dict(nlp.tokenizer.rules)
+    drop = [k for k in rules if len(k) == 2 and k[1] == "." and k[0].islower()]
+    if drop:
+        for k in drop:
+            del rules[k]
+        nlp.tokenizer.rules = rules
 
 
 def matmul() -> str:
