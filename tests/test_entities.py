@@ -228,15 +228,24 @@ def test_sports_result_lines_are_teams(nlp):
 
 def _labels_after_place_rules(text, mentions):
     """Run the label-consistency step on hand-placed mentions [(name, occurrence, label)]."""
-    from presspack.entities.mentions import _consistent_labels, _place_evidence
+    from presspack.entities.mentions import _consistent_labels, _person_evidence, _place_evidence
 
     raw, pos = [], {}
     for name, label in mentions:
         s = text.index(name, pos.get(name, 0))
         pos[name] = s + len(name)
         raw.append((s, s + len(name), label))
-    out = _consistent_labels(text, raw, places=_place_evidence(text, raw))
+    out = _consistent_labels(text, raw, places=_place_evidence(text, raw), people=_person_evidence(text, raw))
     return [(text[s:e], label) for s, e, label in out]
+
+
+def test_a_name_after_a_persons_role_is_a_person():
+    text = ("The woman's lawyer, Susan K Marlow, said her client would sue. Party leader Nicola Brand welcomed it. "
+            "John Lewis opened a store and the retailer, Thomas Cook, sold holidays.")
+    got = _labels_after_place_rules(text, [
+        ("Susan K Marlow", "ORG"), ("Nicola Brand", "ORG"), ("John Lewis", "ORG"), ("Thomas Cook", "ORG"),
+    ])
+    assert got == [("Susan K Marlow", "PERSON"), ("Nicola Brand", "PERSON"), ("John Lewis", "ORG"), ("Thomas Cook", "ORG")]
 
 
 def test_place_context_turns_misread_names_into_places():

@@ -79,8 +79,9 @@ def honorifics() -> frozenset[str]:
 
 @cache
 def speaker_nouns() -> dict[str, frozenset[str]]:
-    """cues.toml [speakers]: document, anonymous, person and organisation nouns; the person
-    nouns with the last word of each person title (names.toml)."""
+    """cues.toml [speakers]: document, anonymous and organisation nouns; person nouns:
+    names.toml's person_roles and the last word of each person title."""
     out = {k: frozenset(v) for k, v in lexicon()["speakers"].items()}
-    out["person"] = out["person"] | {t.split()[-1] for t in name_rules()["person_titles"]}
+    names = name_rules()
+    out["person"] = frozenset(names["person_roles"]) | {t.split()[-1] for t in names["person_titles"]}
     return out

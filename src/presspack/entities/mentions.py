@@ -30,6 +30,7 @@ from presspack.entities.names import (
     entity_key,
     fold,
     known_places,
+    name_rules,
     repair_span,
     split_span,
     strip_title,
@@ -170,7 +171,7 @@ def mention_rows(
     raw = _result_lines(text, article, raw)
     raw, fixed = (gazetteer if gazetteer is not None else builtin_gazetteer()).apply(match_text, raw)
     raw = _propagate(match_text, raw)
-    raw = _consistent_labels(text, raw, fixed, places=_place_evidence(text, raw))
+    raw = _consistent_labels(text, raw, fixed, places=_place_evidence(text, raw), people=_person_evidence(text, raw))
     canon = _canonical_names(text, raw)
     rows = []
     seen = set()
@@ -306,16 +307,39 @@ def _place_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
     return out
 
 
+_ROLE_BEFORE = re.compile(r"\b([a-z][a-z-]+),? $")
+
+
+def _person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
+    """Names (folded) the NER took for an organisation that are a person's: two to four
+    capitalised words opening with a given name, right after a person's role ("the
+    woman's lawyer, Dolores M Troiani,", "party leader Ana Ruiz")."""
+    rules = name_rules()
+    given = set(rules["male_given_names"]) | set(rules["female_given_names"])
+    roles = set(rules["person_roles"]) | {t.split()[-1] for t in rules["person_titles"]}
+    out: set[str] = set()
+    for s, e, label in raw:
+        words = text[s:e].split()
+        if label != "ORG" or not 2 <= len(words) <= 4 or words[0].lower() not in given or not all(w[:1].isupper() for w in words):
+            continue
+        role = _ROLE_BEFORE.search(text, max(0, s - 30), s)
+        if role is not None and role.group(1) in roles:
+            out.add(fold(text[s:e]))
+    return out
+
+
 def _consistent_labels(
     text: str,
     raw: list[tuple[int, int, str]],
     fixed: dict[str, tuple[str, str, str | None]] | None = None,
     *,
     places: set[str] | frozenset[str] = frozenset(),
+    people: set[str] | frozenset[str] = frozenset(),
 ) -> list[tuple[int, int, str]]:
     """One label per name within an article: the majority label of its mentions
     (PERSON wins ties, a surname of a person is a person, gazetteer labels win), except
-    that a one-word name found in a place context is a place (`_place_evidence`)."""
+    that a one-word name found in a place context is a place (`_place_evidence`) and an
+    organisation's name set off after a person's role is a person (`_person_evidence`)."""
     fixed = fixed or {}
     in_person_names: set[str] = set()  # "putin" of "Vladimir Putin" stays a person
     for s, e, label in raw:
@@ -327,6 +351,8 @@ def _consistent_labels(
         name = fold(text[s:e])
         if name in places and label in _PLACE_FLIPS:
             label = "GPE"
+        if name in people and label == "ORG":
+            label = "PERSON"
         if label in NAME_LABELS:
             votes[name][label] += 1
     persons = {n for n, c in votes.items() if c["PERSON"] >= max(c.values())}
