@@ -129,6 +129,37 @@ ORDER_TEXT = ("“We will rebuild the station,” said Maria Lopez, the mayor. �
               "and its leader Tom Okafor said: “Nobody wants this.”\n\nShe reportedly left the city.")
 
 
+# (text, content words, speaker name or None, speaker type): roles and unnamed speakers
+# resolved to whom the text says, and no further
+DESCRIBED = [
+    # the role is named right after ("the economy minister" ... "economy minister X")
+    ('"The economy is at a pause," the economy minister said. "Growth will be gentle but the recovery will continue," '
+     "said economy minister Kenji Watanabe.", "The economy is at a pause", "Kenji Watanabe", "person"),
+    # an unnamed spokesman named in the next sentence with the same role
+    ("The cost could wipe out growth, according to a government spokesman. "
+     '"Our nation is in peril," said Ahmed Rasheed, the chief government spokesman.', "wipe out growth", "Ahmed Rasheed", "person"),
+    # a deputy mayor is not "the mayor"
+    ("Deputy Mayor Nicola Grant told reporters the mayor would apologise. "
+     "The mayor said he regretted nothing about the remarks.", "he regretted nothing", None, "person"),
+    # "she" after an unnamed spokeswoman is that spokeswoman, not the man named in her claim
+    ("A Treasury spokeswoman said Mr Hale had agreed to the plan. "
+     '"The dispute is a narrow one," she said.', "The dispute is a narrow one", None, "anonymous"),
+    # "the newspaper" is the paper that spoke (the NER takes "the Sunday Courier" for a person)
+    ("The Sunday Courier said the bank's plan was evidence of its ambition. Both Acme Bank and Zenith Bank held talks. "
+     "The newspaper also claimed the chief executive was frustrated.", "the chief executive was frustrated", None, "organisation"),
+]
+
+
+@pytest.mark.parametrize("text,content,name,kind", DESCRIBED)
+def test_described_speakers(claims_of, text, content, name, kind):
+    c = by_content(claims_of(text), content)
+    assert c["speaker_type"] == kind, c
+    if name is None:
+        assert c["speaker_name"] is None or kind == "organisation" and "Bank" not in c["speaker_name"], c
+    else:
+        assert c["speaker_name"] is not None and name in c["speaker_name"], c
+
+
 def test_rows_do_not_depend_on_the_finders_order(nlp, monkeypatch):
     """The same article with the rule families run in reverse order, and their candidates
     handed to the assembler reversed, gives the same rows."""

@@ -24,6 +24,7 @@ chancellor").
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,6 +47,43 @@ GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
+
+
+# words before a role that make it another role ("deputy mayor" is not "the mayor")
+_RANKS = frozenset({"deputy", "vice", "assistant", "acting", "former", "ex", "shadow", "junior", "associate", "interim",
+                    "co", "under", "sub", "lieutenant", "second", "elect"})
+
+
+_THE_BEFORE = re.compile(r"\b[Tt]he (?:([A-Z][\w'’-]*) )?$")
+
+
+def _titled(m: dict[str, Any], text: str) -> dict[str, Any]:
+    """A mention the NER took for a person but that follows "the" ("the Sunday Telegraph",
+    "the Guardian"): people are not written so, organisations are (a title between, "the
+    Reverend ...", keeps the person)."""
+    if m["label"] not in PERSON_LABELS:
+        return m
+    before = _THE_BEFORE.search(text, max(0, m["start"] - 30), m["start"])
+    if before is None or before.group(1) and before.group(1).lower().rstrip(".") in honorifics() | speaker_nouns()["person"]:
+        return m
+    return {**m, "label": "ORG"}
+
+
+def _speaker_noun(span: Any) -> Any | None:
+    """The unnamed speaker noun a phrase ends with when the parser made the organisation
+    before it the head ("A Department for Work spokeswoman": "Department"), else None."""
+    last = span[-1]
+    if len(span) < 3 or last.i == span.root.i or last.tag_ != "NN" or not any(t.ent_type_ for t in span[:-1]):
+        return None
+    lex = speaker_nouns()
+    return last if last.lemma_.lower() in lex["anonymous"] or last.lower_ in lex["anonymous"] else None
+
+
+def _noun_gender(noun: str) -> str | None:
+    """"f" for a -woman noun, "m" for a -man noun, else None."""
+    if noun.endswith("woman"):
+        return "f"
+    return "m" if noun.endswith("man") and noun != "human" else None
 
 
 @dataclass(frozen=True)
@@ -75,10 +113,11 @@ class SpeakerResolver:
     def __init__(self, doc: Any, article: Article, mentions: list[dict[str, Any]]) -> None:
         self.doc = doc
         self.text = article.text
-        self.mentions = sorted((m for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
+        self.mentions = sorted((_titled(m, self.text) for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
                                key=lambda m: (m["start"], m["end"]))
         self.starts = [m["start"] for m in self.mentions]
         self.history: list[tuple[int, Speaker]] = []  # (position, speaker) of resolved persons and organisations, in text order
+        self.unnamed: list[tuple[int, Speaker, str | None]] = []  # (position, speaker, gender) of unnamed speakers ("a spokeswoman")
         self._gender: dict[str, str | None] = {}
 
     # -- the entry point -------------------------------------------------------------
@@ -95,6 +134,8 @@ class SpeakerResolver:
         speaker = self._named_after(span, se) or self._resolve(span, ss)
         if speaker.type in ("person", "organisation") and speaker.key is not None:
             self.history.append((ss, speaker))
+        elif speaker.type == "anonymous" and span.root.tag_ in ("NN", "NNP"):
+            self.unnamed.append((ss, speaker, _noun_gender(span.root.lower_)))
         return speaker
 
     def _named_after(self, span: Any, se: int) -> Speaker | None:
@@ -113,7 +154,7 @@ class SpeakerResolver:
     # -- how ---------------------------------------------------------------------------
 
     def _resolve(self, span: Any, s: int) -> Speaker:
-        head = span.root
+        head = _speaker_noun(span) or span.root
         m = self._at(head.idx, head.idx + len(head.text))
         if m is not None:
             return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self._role(span, head, m))
@@ -156,7 +197,7 @@ class SpeakerResolver:
             topic = self._topic_before(head, gender)
             if topic is not None:
                 return Speaker(topic["entity_key"], topic["canonical"], "person")
-            return self._person_before(s, gender)
+            return self._unnamed_before(s, gender) or self._person_before(s, gender)
         if low in FIRST_PERSON:
             return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
         if low in GROUP_PRONOUNS:
@@ -207,6 +248,18 @@ class SpeakerResolver:
             return Speaker(last["entity_key"], last["canonical"], "person")
         return Speaker(type="unknown")
 
+    def _unnamed_before(self, s: int, gender: str) -> Speaker | None:
+        """"A ministry spokeswoman said ... She added": the unnamed speaker who spoke last,
+        when its noun agrees and no agreeing person was named or spoke since (anonymous,
+        with that speaker's role: the pronoun is a person, not the ministry)."""
+        pos, speaker, noun_gender = next(((p, sp, g) for p, sp, g in reversed(self.unnamed) if p < s), (-1, None, None))
+        if speaker is None or s - pos > self.CONTINUITY_CHARS or noun_gender not in (gender, None):
+            return None
+        last = self._previous(s, PERSON_LABELS, gender)
+        if last is not None and last["start"] > pos or any(pos < p < s and sp.type == "person" for p, sp in self.history):
+            return None
+        return Speaker(type="anonymous", role=speaker.role)  # a person, but not the organisation it speaks for
+
     def gender(self, key: str | None) -> str | None:
         """"m", "f" or None (the article does not say) for a person's entity key: from a
         title written before any of its mentions, else its given name."""
@@ -233,11 +286,14 @@ class SpeakerResolver:
             issuer = self._named_inside(span, head)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
         if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
+            named = self._named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
+            if named is not None:  # "according to a government spokesman. “…,” said Ana Ruiz, the chief government spokesman"
+                return Speaker(named["entity_key"], named["canonical"], "person", role)
             org = self._named_inside(span, head)
             return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
         wants = PERSON_LABELS if lemma in lex["person"] else INSTITUTION_LABELS if lemma in lex["organisation"] else SPEAKER_LABELS
         if det not in _INDEFINITE and not plural:
-            m = self._given_role(noun, s, wants)
+            m = self._given_role(noun, s, wants, role) or self._named_next(noun, span.end_char, wants, role)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
             if lemma in lex["organisation"]:
@@ -246,8 +302,9 @@ class SpeakerResolver:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
             if lemma in lex["person"]:
-                gender = "f" if noun.endswith("woman") else "m" if noun.endswith("man") and noun != "human" else None
-                found = self._person_before(s, gender)
+                found = self._person_before(s, _noun_gender(noun))
+                if found.key is not None and self._other_rank(found.key, noun, role):
+                    return Speaker(type="person", role=role)  # "Deputy Mayor X ... the mayor said": someone else
                 return Speaker(found.key, found.name, "person", role)
         if plural or det in _INDEFINITE:
             return Speaker(type="group", role=None)
@@ -269,7 +326,7 @@ class SpeakerResolver:
         the latest organisation that spoke (within CONTINUITY_CHARS), else the
         organisation mentioned most often before `s` (the nearest of those)."""
         for pos, sp in reversed(self.history):
-            if pos < s and s - pos <= self.CONTINUITY_CHARS and sp.type == "organisation" and sp.key and sp.key.startswith("org"):
+            if pos < s and s - pos <= self.CONTINUITY_CHARS and sp.type == "organisation" and sp.key and not sp.key.startswith(("place", "group")):
                 m = next((m for m in self.mentions if m["entity_key"] == sp.key), None)
                 if m is not None:
                     return m
@@ -296,23 +353,60 @@ class SpeakerResolver:
                     return m
         return None
 
-    def _given_role(self, noun: str, s: int, labels: tuple[str, ...]) -> dict[str, Any] | None:
+    def _given_role(self, noun: str, s: int, labels: tuple[str, ...], role: str | None = None) -> dict[str, Any] | None:
         """The entity before `s` that the article gave this role: the noun in the few
         words before its mention ("Russian President Vladimir Putin") or in an apposition
-        after it ("Vladimir Putin, the Russian president,")."""
+        after it ("Vladimir Putin, the Russian president,"); not a lesser rank of it
+        ("Deputy Mayor Ana Ruiz" is not "the mayor")."""
         k = bisect.bisect_left(self.starts, s) - 1
         while k >= 0:
             m = self.mentions[k]
             k -= 1
-            if m["end"] > s or m["label"] not in labels:
-                continue
-            before = self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]
-            after = self.text[m["end"]:m["end"] + 60].lower()
-            appos = after.startswith(", ") and noun in after[2:].replace(",", " ").split()[:6]
-            right = after.split()[:1]
-            if noun in [w.strip(",.'’s") for w in before] or appos or right and right[0].strip(",.") == noun:
+            if m["end"] <= s and m["label"] in labels and self._has_role(m, noun, role):
                 return m
         return None
+
+    def _named_next(self, noun: str, e: int, labels: tuple[str, ...], role: str | None) -> dict[str, Any] | None:
+        """The entity the text names with this role right after the speaker phrase (within
+        NAMED_NEXT_CHARS, not past the next paragraph): "the economy minister said. “…,” said
+        economy minister Heizo Takenaka"."""
+        limit = self.text.find("\n\n", e)
+        limit = e + self.NAMED_NEXT_CHARS if limit < 0 else min(limit, e + self.NAMED_NEXT_CHARS)
+        k = bisect.bisect_left(self.starts, e)
+        while k < len(self.mentions) and self.mentions[k]["start"] < limit:
+            m = self.mentions[k]
+            k += 1
+            if m["label"] in labels and self._has_role(m, noun, role):
+                return m
+        return None
+
+    NAMED_NEXT_CHARS = 300
+
+    def _other_rank(self, key: str, noun: str, role: str | None) -> bool:
+        """Whether the article gives person `key` a rank of this role that the speaker
+        phrase does not have ("Deputy Mayor X" for "the mayor")."""
+        ranks = {self._role_rank(m, noun) for m in self.mentions if m["entity_key"] == key}
+        return any(r and r not in (role or "").lower().split() for r in ranks)
+
+    def _role_rank(self, m: dict[str, Any], noun: str) -> str | None:
+        """The rank word before `noun` where the text gives mention `m` that role ("" for
+        none, None when it does not give it)."""
+        before = [w.strip(",.'’s") for w in self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]]
+        after = self.text[m["end"]:m["end"] + 60].lower()
+        words = [w.strip(".;:") for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
+        right = [w.strip(",.") for w in after.split()[:1]]
+        for given in (before, words, right):
+            if noun in given:
+                i = given.index(noun)
+                return given[i - 1] if i > 0 and given[i - 1] in _RANKS else ""
+        return None
+
+    def _has_role(self, m: dict[str, Any], noun: str, role: str | None) -> bool:
+        """Whether the text gives mention `m` the role `noun`: in the words before it, the
+        word after it, or an apposition; a rank ("deputy", "former", "shadow") that the
+        speaker's own phrase `role` does not have says another role."""
+        rank = self._role_rank(m, noun)
+        return rank is not None and (rank == "" or rank in (role or "").lower().split())
 
     def _named_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
         """An organisation named in the speaker phrase itself ("a Lufthansa spokesman",
