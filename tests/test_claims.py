@@ -301,6 +301,16 @@ def test_quote_run_around_the_cue_is_one_content(claims_of):
     assert find(claims, "We tested it twice this week.") is None
 
 
+def test_cue_before_a_colon_opens_only_the_quote_after_it(claims_of):
+    text = ("He argued: “The subject may be too political for a judge to touch.” "
+            "He told the MPs: “Anything that undermines the courts worries me.”")
+    full, claims = claims_of(text)
+    told = [c for c in claims if c["cue_text"] == "told"]
+    assert len(told) == 1 and told[0]["content_text"] == "Anything that undermines the courts worries me"
+    argued = [c for c in claims if c["cue_text"] == "argued"]
+    assert len(argued) == 1 and "too political" in argued[0]["content_text"] and "Anything" not in argued[0]["content_text"]
+
+
 def test_quote_run_goes_on_after_an_interruption(claims_of):
     text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
     full, claims = claims_of(text)

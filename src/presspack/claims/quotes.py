@@ -98,6 +98,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+def _opens(text: str, gap_s: int, gap_e: int, cue: tuple[int, int] | None) -> bool:
+    """The cue in the gap opens the quote after it ("“A.” He told MPs: “B.”"): the quote
+    before the gap is not part of its content."""
+    return cue is not None and gap_s <= cue[0] < gap_e and text[gap_s:gap_e].rstrip(" \n" + QUOTE_OPEN).endswith(":")
+
+
 def group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
                   cue_starts: list[int] | None = None) -> tuple[int, int, bool]:
     """Extend a content that is (part of) a quote to the run of quotes around it in the
@@ -133,7 +139,7 @@ def group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue
     lo = hi = k
     while hi + 1 < len(quotes) and joins(quotes[hi][1], quotes[hi + 1][0]) and whole(hi + 1):
         hi += 1
-    while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]):
+    while lo > 0 and joins(quotes[lo - 1][1], quotes[lo][0]) and not _opens(text, quotes[lo - 1][1], quotes[lo][0], cue):
         lo -= 1
     qs, qe = quotes[lo][0], quotes[hi][1]
     if cs < qs and not text[cs:qs].strip(" " + QUOTE_OPEN):
