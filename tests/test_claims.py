@@ -49,6 +49,9 @@ MUST_FIND = [
     ("The senator called for an inquiry into the contracts.", "The senator", "called for", "an inquiry into the contracts", "indirect"),
     ("The governor proposed a new tax on sugary drinks.", "The governor", "proposed", "a new tax on sugary drinks", "indirect"),
     ("Critics called the plan a disaster.", "Critics", "called", "the plan a disaster", "indirect"),
+    # a passive object verb with its agent: the agent speaks, the passive subject is the content
+    ("The new stadium plan has been endorsed by dozens of local papers.", "dozens of local papers", "endorsed",
+     "The new stadium plan", "indirect"),
     ("The report, the auditors argued, was written in haste.", "the auditors", "argued", "The report, the auditors argued, was written in haste", "indirect"),
     ("“We will rebuild the station,” said Maria Lopez.", "Maria Lopez", "said", "We will rebuild the station", "direct"),
     ("The coach said the team was “ready for anything” after the win.", "The coach", "said", "the team was “ready for anything” after the win", "partial"),

@@ -276,9 +276,18 @@ def _object_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[A
     return None
 
 
+def _passive_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:
+    """"The nominee has been endorsed by dozens of papers": a passive object verb with its
+    agent; the passive subject is what was endorsed, criticised or proposed."""
+    if lemma not in lexicon()["object_verbs"] or verb.tag_ != "VBN" or not any(c.dep_ == "agent" for c in kids):
+        return None
+    subj = next((c for c in kids if c.dep_ == "nsubjpass" and c.i < verb.i and c.pos_ in ("NOUN", "PROPN")), None)
+    return (subj, []) if subj is not None else None
+
+
 # in this order: the first that finds a content wins
 _CONTENT_PATTERNS = (_clause_content, _question_content, _infinitive_content, _predicate_content, _as_content,
-                     _prep_content, _object_content)
+                     _prep_content, _object_content, _passive_content)
 
 
 def _inserted_after(verb: Any, clause: Any) -> bool:

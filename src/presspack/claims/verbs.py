@@ -70,6 +70,8 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
         return ctoks, []
     if extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].i > content.i and extra_cue[0].left_edge.lower_ == "as"):
         return list(content.subtree) + list(extra_cue[0].subtree), []
+    if content.dep_ == "nsubjpass":  # "X was endorsed by Y": X alone
+        return list(content.subtree), []
     ctoks = clause_tokens(content)
     ctoks = _cut_second_report(verb, content, ctoks)
     if ctoks:
