@@ -235,6 +235,7 @@ MUST_NOT_FIND = [
     "Many clubs survived by offering family-friendly activities.",  # giving what is not said
     "As he left the room, the crowd cheered.",  # an 'as' clause without a cue
     "The senator slid in the polls after the debate.",  # the polls at large are no source
+    "The vote was close. It shows the public do not care.",  # an outcome, not a document speaking
 ]
 
 

@@ -69,7 +69,8 @@ _PERCEPTION_OR_OUTCOME = frozenset({"see", "show", "expect"})
 def _states_something(tok: Any, lemma: str) -> bool:
     """Whether a perception, outcome or forecast verb is a cue here: "see" only as an
     opinion ("voters see the plan as a tax", active, with its 'as'); "show" only with a
-    document speaking ("the survey showed that ...", "figures show a fall"); "expect"
+    document speaking ("the survey showed that ...", "figures show a fall", "a poll which
+    showed ...", not "it shows"); "expect"
     only as what someone expects ("she expects that ...", "analysts expect a rise"), not
     as a forecast nobody states ("the deal is expected to close", "the expected rise")."""
     kids = list(tok.children)
@@ -84,8 +85,9 @@ def _states_something(tok: Any, lemma: str) -> bool:
             subj = tok.head  # "a poll showing that ..."
         elif subj is None and tok.dep_ in ("advcl", "xcomp", "conj", "relcl"):
             subj = tok.head if tok.dep_ == "relcl" else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
-        return subj is not None and (subj.lemma_.lower() in _document_nouns() or subj.lower_ in _document_nouns()
-                                     or subj.lower_ in ("it", "that", "which") and any(c.dep_ == "ccomp" for c in kids))
+        if subj is not None and subj.lower_ in ("that", "which") and tok.dep_ == "relcl":
+            subj = tok.head  # "a survey which showed that ...": the document the clause is about
+        return subj is not None and (subj.lemma_.lower() in _document_nouns() or subj.lower_ in _document_nouns())
     return not passive and tok.dep_ != "amod" and any(c.dep_ in ("nsubj", "csubj") for c in kids)
 
 
