@@ -147,6 +147,19 @@ DESCRIBED = [
     # "the newspaper" is the paper that spoke (the NER takes "the Sunday Courier" for a person)
     ("The Sunday Courier said the bank's plan was evidence of its ambition. Both Acme Bank and Zenith Bank held talks. "
      "The newspaper also claimed the chief executive was frustrated.", "the chief executive was frustrated", None, "organisation"),
+    # a bare role the article never gave: the person who speaks in its first sentence ...
+    ("Michael Harlow has denied his party was split over the plan. The Tory leader said the team had agreed.",
+     "the team had agreed", "Michael Harlow", "person"),
+    # ... not a person the first sentence only mentions, nor one given another role
+    ("Tony Blair faces questions after a week of talk about Gordon Brown. Meanwhile, the chancellor said the economy was strong.",
+     "the economy was strong", None, "person"),
+    ("Foreign Secretary Jack Straw said the rebate was safe. The chancellor said the budget would balance.",
+     "the budget would balance", None, "person"),
+    # someone's adviser is not that someone
+    ("Chancellor Gordon Brown has said he will meet his rule. His former economic adviser said the margin was thin.",
+     "the margin was thin", None, "person"),
+    # a person named inside a phrase whose head the parser made the title after the name
+    ("Former welfare minister Frank Field MP said the plan was a mess.", "the plan was a mess", "Frank Field", "person"),
 ]
 
 

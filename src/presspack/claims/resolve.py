@@ -26,9 +26,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, read_gender, speaker_nouns
+from presspack.claims.cues import is_cue_verb
+from presspack.entities.names import name_rules
 from presspack.normalize.text import Article
 
 PERSON_LABELS = ("PERSON", "PER")
@@ -77,6 +80,25 @@ def _speaker_noun(span: Any) -> Any | None:
         return None
     lex = speaker_nouns()
     return last if last.lemma_.lower() in lex["anonymous"] or last.lower_ in lex["anonymous"] else None
+
+
+# nouns for anyone ("the man says"): no role to read a person from
+_GENERIC_PEOPLE = frozenset({"man", "woman", "person", "boy", "girl", "people", "friend", "victim"})
+
+
+@cache
+def _TITLE_WORDS() -> frozenset[str]:
+    """Words of a title written before a name ("Acting Detective Superintendent")."""
+    return frozenset(w for t in name_rules()["person_titles"] for w in t.split()) | honorifics() | speaker_nouns()["person"] | _RANKS
+
+
+def _bare_role(span: Any, head: Any) -> bool:
+    """A role with nothing that makes it someone else's: no possessive ("his adviser",
+    "Pakistan's envoy", "our correspondent") and no complement ("the mayor of Frankfurt",
+    "the head of the unit")."""
+    if any(t.tag_ in ("PRP$", "POS") or t.dep_ == "poss" for t in span):
+        return False
+    return not any(c.dep_ == "prep" and c.i > head.i for c in head.children)
 
 
 def _noun_gender(noun: str) -> str | None:
@@ -140,14 +162,17 @@ class SpeakerResolver:
 
     def _named_after(self, span: Any, se: int) -> Speaker | None:
         """"according to its Paris lawyer, Emmanuel Gaillard," / "a government spokesman,
-        Ana Ruiz, said": a person named in apposition right after the speaker phrase."""
+        Ana Ruiz, said" / "The head of the unit, Acting Detective Superintendent Ana Ruiz,":
+        a person named in apposition right after the speaker phrase, titles allowed between."""
         text = self.text
         if text[se:se + 2] != ", ":
             return None
         k = bisect.bisect_left(self.starts, se + 2)
         if k < len(self.mentions):
             m = self.mentions[k]
-            if m["start"] == se + 2 and is_person(m):
+            between = text[se + 2:m["start"]].split()
+            if (m["start"] - se < 60 and is_person(m) and len(between) <= 4
+                    and all(w[:1].isupper() and w.rstrip(".").lower() in _TITLE_WORDS() for w in between)):
                 return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
         return None
 
@@ -248,6 +273,43 @@ class SpeakerResolver:
             return Speaker(last["entity_key"], last["canonical"], "person")
         return Speaker(type="unknown")
 
+    def _protagonist(self, s: int, gender: str | None) -> dict[str, Any] | None:
+        """Whom a bare role ("the Tory leader", "the singer") means when the article never
+        gave it: the person the article opens with speaking ("X has denied ... . The Tory
+        leader said"), else the one it names far more than anyone else (at least three
+        times, twice as often as the next), agreeing with the noun's gender and given no
+        other role; never someone named in the speaker's own sentence; else no one."""
+        here = self.doc.char_span(s, s + 1, alignment_mode="expand")
+        sent_start = here.sent.start_char if here is not None else s
+        ok = [m for m in self.mentions if m["end"] <= sent_start and is_person(m)
+              and (gender is None or self.gender(m["entity_key"]) in (gender, None))]
+        if not ok:
+            return None
+        lead = self._lead_subject()
+        if lead is not None:
+            return next((m for m in ok if m["entity_key"] == lead), None)
+        counts: dict[str, int] = {}
+        for m in ok:
+            counts[m["entity_key"]] = counts.get(m["entity_key"], 0) + 1
+        ranked = sorted(counts.values(), reverse=True)
+        best = max(counts, key=lambda k: counts[k])
+        if ranked[0] >= 3 and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1]):
+            return next(m for m in ok if m["entity_key"] == best)
+        return None
+
+    def _lead_subject(self) -> str | None:
+        """The entity key of the person who speaks in the article's first sentence, as the
+        subject of its reporting verb ("X has denied ...", "..., X said")."""
+        first = next(iter(self.doc.sents), None)
+        if first is None or not is_cue_verb(first.root):
+            return None
+        for t in first:
+            if t.dep_ == "nsubj" and t.head.i == first.root.i:
+                m = self._at(t.idx, t.idx + len(t.text))
+                if m is not None and is_person(m):
+                    return m["entity_key"]
+        return None
+
     def _unnamed_before(self, s: int, gender: str) -> Speaker | None:
         """"A ministry spokeswoman said ... She added": the unnamed speaker who spoke last,
         when its noun agrees and no agreeing person was named or spoke since (anonymous,
@@ -277,7 +339,7 @@ class SpeakerResolver:
         det = span[0].lower_ if span[0].lower_ in DETERMINERS | _INDEFINITE else ""
         plural = head.tag_ in ("NNS", "NNPS")
         lex = speaker_nouns()
-        named = self._named_apposition(head)
+        named = self._named_apposition(head) or self._person_inside(span, head)
         if named is not None:
             return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
         if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
@@ -302,10 +364,12 @@ class SpeakerResolver:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
             if lemma in lex["person"]:
-                found = self._person_before(s, _noun_gender(noun))
-                if found.key is not None and self._other_rank(found.key, noun, role):
+                if not _bare_role(span, head):
+                    return Speaker(type="person", role=role)  # "his adviser", "the mayor of Frankfurt": not named here
+                found = self._protagonist(s, _noun_gender(noun)) if noun not in _GENERIC_PEOPLE else None
+                if found is None or self._other_rank(found["entity_key"], noun, role) or self._other_role(found["entity_key"], noun):
                     return Speaker(type="person", role=role)  # "Deputy Mayor X ... the mayor said": someone else
-                return Speaker(found.key, found.name, "person", role)
+                return Speaker(found["entity_key"], found["canonical"], "person", role)
         if plural or det in _INDEFINITE:
             return Speaker(type="group", role=None)
         return Speaker(type="unknown", role=role)
@@ -382,6 +446,20 @@ class SpeakerResolver:
 
     NAMED_NEXT_CHARS = 300
 
+    def _other_role(self, key: str, noun: str) -> bool:
+        """Whether the article gives person `key` roles, none of them `noun` ("Foreign
+        Secretary Jack Straw" is not "the chancellor")."""
+        lex = speaker_nouns()["person"]
+        given: set[str] = set()
+        for m in self.mentions:
+            if m["entity_key"] != key:
+                continue
+            before = [w.strip(",.'’s").lower() for w in self.text[max(0, m["start"] - 40):m["start"]].split()[-3:]]
+            after = self.text[m["end"]:m["end"] + 60]
+            words = [w.strip(".;:").lower() for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
+            given.update(w for w in before + words if w in lex and w not in _GENERIC_PEOPLE and w not in honorifics())
+        return bool(given) and noun not in given
+
     def _other_rank(self, key: str, noun: str, role: str | None) -> bool:
         """Whether the article gives person `key` a rank of this role that the speaker
         phrase does not have ("Deputy Mayor X" for "the mayor")."""
@@ -407,6 +485,15 @@ class SpeakerResolver:
         speaker's own phrase `role` does not have says another role."""
         rank = self._role_rank(m, noun)
         return rank is not None and (rank == "" or rank in (role or "").lower().split())
+
+    def _person_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
+        """"Former welfare minister Frank Field MP": a person named inside a phrase whose
+        head the parser made the title after the name."""
+        if head.lower_ not in speaker_nouns()["person"] or head.i != span[-1].i:
+            return None
+        found = [m for t in span[:-1] if (m := self._at(t.idx, t.idx + len(t.text))) is not None and is_person(m)]
+        keys = {m["entity_key"] for m in found}
+        return found[0] if len(keys) == 1 else None
 
     def _named_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
         """An organisation named in the speaker phrase itself ("a Lufthansa spokesman",
