@@ -158,6 +158,10 @@ DESCRIBED = [
     # someone's adviser is not that someone
     ("Chancellor Gordon Brown has said he will meet his rule. His former economic adviser said the margin was thin.",
      "the margin was thin", None, "person"),
+    # a lead that describes before it names
+    ("The country's top judge has revealed he clashed with ministers.\n\nLord Harwood said he would keep his veto.",
+     "he clashed with ministers", "Harwood", "person"),
+    ("The Tory leader has said taxes will fall. But Gordon Brown said that was nonsense.", "taxes will fall", None, "person"),
     # a person named inside a phrase whose head the parser made the title after the name
     ("Former welfare minister Frank Field MP said the plan was a mess.", "the plan was a mess", "Frank Field", "person"),
 ]

@@ -297,6 +297,27 @@ class SpeakerResolver:
             return next(m for m in ok if m["entity_key"] == best)
         return None
 
+    def _named_in_next_sentence(self, span: Any, head: Any) -> dict[str, Any] | None:
+        """A lead that describes before it names ("The UK's top judge has revealed ... .
+        Lord Woolf said ..."): the article's first sentence has the description as the
+        subject of its reporting verb, and the next sentence has a person, named in full
+        or with a title, as the subject of its own."""
+        first = next(iter(self.doc.sents), None)
+        if first is None or head.sent.start != first.start or head.dep_ != "nsubj" or head.head.i != first.root.i:
+            return None
+        if first.end >= len(self.doc) or any(t.tag_ == "PRP$" for t in span):
+            return None  # "his adviser" is someone else's
+        nxt = self.doc[first.end].sent
+        if nxt[0].lower_ in ("but", "however", "yet", "meanwhile", "instead"):
+            return None  # someone answering the lead
+        subj = next((t for t in nxt if t.dep_ == "nsubj" and t.head.i == nxt.root.i and is_cue_verb(nxt.root)), None)
+        if subj is None:
+            return None
+        m = self._at(subj.idx, subj.idx + len(subj.text))
+        if m is None or not is_person(m) or len(list(subj.subtree)) < 2 or self._other_role(m["entity_key"], head.lower_):
+            return None
+        return m
+
     def _lead_subject(self) -> str | None:
         """The entity key of the person who speaks in the article's first sentence, as the
         subject of its reporting verb ("X has denied ...", "..., X said")."""
@@ -364,6 +385,9 @@ class SpeakerResolver:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
             if lemma in lex["person"]:
+                lead = self._named_in_next_sentence(span, head) if noun not in _GENERIC_PEOPLE else None
+                if lead is not None:
+                    return Speaker(lead["entity_key"], lead["canonical"], "person", role)
                 if not _bare_role(span, head):
                     return Speaker(type="person", role=role)  # "his adviser", "the mayor of Frankfurt": not named here
                 found = self._protagonist(s, _noun_gender(noun)) if noun not in _GENERIC_PEOPLE else None
@@ -454,9 +478,11 @@ class SpeakerResolver:
         for m in self.mentions:
             if m["entity_key"] != key:
                 continue
-            before = [w.strip(",.'’s").lower() for w in self.text[max(0, m["start"] - 40):m["start"]].split()[-3:]]
+            lead_in = re.split(r"[.!?\n]", self.text[max(0, m["start"] - 40):m["start"]])[-1]
+            before = [w for w in (w.strip(",'’").lower() for w in reversed(lead_in.split()[-3:])) if w not in honorifics()][:1]
             after = self.text[m["end"]:m["end"] + 60]
-            words = [w.strip(".;:").lower() for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
+            appos = after[2:].replace(",", " ").split()[:6] if after.startswith(", ") else []
+            words = [w.strip(".;:").lower() for w in appos] if appos[:1] and appos[0].lower() in ("the", "a", "an") else []
             given.update(w for w in before + words if w in lex and w not in _GENERIC_PEOPLE and w not in honorifics())
         return bool(given) and noun not in given
 
