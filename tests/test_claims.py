@@ -285,6 +285,14 @@ def test_report_inside_a_content_is_not_a_claim_of_its_own(claims_of):
     assert [(c["speaker_text"], c["content_text"]) for c in claims] == [("The mayor", "the council believes the plan will fail")]
 
 
+def test_a_hedged_report_is_the_report(claims_of):
+    _, claims = claims_of("Unions for the staff have reportedly expressed fears that 300 jobs would move to London.")
+    assert [(c["speaker_text"], c["cue_text"], c["method"]) for c in claims] == [("Unions for the staff", "expressed", "cue_verb")]
+    assert "300 jobs would move to London" in claims[0]["content_text"]
+    _, claims = claims_of("The minister reportedly resigned on Friday.")
+    assert [(c["cue_text"], c["speaker_type"]) for c in claims] == [("reportedly", "anonymous")]
+
+
 def test_according_to_on_a_reported_clause(claims_of):
     _, claims = claims_of("The two delegates pledged to support the senator, according to the party.")
     assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
