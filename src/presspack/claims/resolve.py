@@ -11,7 +11,8 @@ resolver only ever looks back at what the article said before the speaker:
   group or place), else the nearest such entity mentioned before it, else no one;
 - a role or description ("the lord chancellor", "the Russian President", "the company")
   to the entity the article gave that role ("Lord Chancellor Lord Falconer", "Vladimir
-  Putin, the Russian president"), else the nearest organisation for an organisation noun;
+  Putin, the Russian president"; what the article says about roles is read in
+  claims/roles.py), else the nearest organisation for an organisation noun;
 - an unnamed speaker ("a spokesman", "sources close to the talks", "critics", "the
   report") is typed anonymous, group or document and keeps no name unless the phrase names
   the organisation it speaks for ("a Lufthansa spokesman", "an IMF official").
@@ -24,14 +25,11 @@ chancellor").
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, read_gender, speaker_nouns
-from presspack.claims.cues import is_cue_verb
-from presspack.entities.names import name_rules
+from presspack.claims.agreement import DETERMINERS, is_person, phrase, read_gender, speaker_nouns
+from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, title_words, titled
 from presspack.normalize.text import Article
 
 PERSON_LABELS = ("PERSON", "PER")
@@ -50,62 +48,6 @@ GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
-
-
-# words before a role that make it another role ("deputy mayor" is not "the mayor")
-_RANKS = frozenset({"deputy", "vice", "assistant", "acting", "former", "ex", "shadow", "junior", "associate", "interim",
-                    "co", "under", "sub", "lieutenant", "second", "elect"})
-
-
-_THE_BEFORE = re.compile(r"\b[Tt]he (?:([A-Z][\w'’-]*) )?$")
-
-
-def _titled(m: dict[str, Any], text: str) -> dict[str, Any]:
-    """A mention the NER took for a person but that follows "the" ("the Sunday Telegraph",
-    "the Guardian"): people are not written so, organisations are (a title between, "the
-    Reverend ...", keeps the person)."""
-    if m["label"] not in PERSON_LABELS:
-        return m
-    before = _THE_BEFORE.search(text, max(0, m["start"] - 30), m["start"])
-    if before is None or before.group(1) and before.group(1).lower().rstrip(".") in honorifics() | speaker_nouns()["person"]:
-        return m
-    return {**m, "label": "ORG"}
-
-
-def _speaker_noun(span: Any) -> Any | None:
-    """The unnamed speaker noun a phrase ends with when the parser made the organisation
-    before it the head ("A Department for Work spokeswoman": "Department"), else None."""
-    last = span[-1]
-    if len(span) < 3 or last.i == span.root.i or last.tag_ != "NN" or not any(t.ent_type_ for t in span[:-1]):
-        return None
-    lex = speaker_nouns()
-    return last if last.lemma_.lower() in lex["anonymous"] or last.lower_ in lex["anonymous"] else None
-
-
-# nouns for anyone ("the man says"): no role to read a person from
-_GENERIC_PEOPLE = frozenset({"man", "woman", "person", "boy", "girl", "people", "friend", "victim"})
-
-
-@cache
-def _TITLE_WORDS() -> frozenset[str]:
-    """Words of a title written before a name ("Acting Detective Superintendent")."""
-    return frozenset(w for t in name_rules()["person_titles"] for w in t.split()) | honorifics() | speaker_nouns()["person"] | _RANKS
-
-
-def _bare_role(span: Any, head: Any) -> bool:
-    """A role with nothing that makes it someone else's: no possessive ("his adviser",
-    "Pakistan's envoy", "our correspondent") and no complement ("the mayor of Frankfurt",
-    "the head of the unit")."""
-    if any(t.tag_ in ("PRP$", "POS") or t.dep_ == "poss" for t in span):
-        return False
-    return not any(c.dep_ == "prep" and c.i > head.i for c in head.children)
-
-
-def _noun_gender(noun: str) -> str | None:
-    """"f" for a -woman noun, "m" for a -man noun, else None."""
-    if noun.endswith("woman"):
-        return "f"
-    return "m" if noun.endswith("man") and noun != "human" else None
 
 
 @dataclass(frozen=True)
@@ -135,12 +77,13 @@ class SpeakerResolver:
     def __init__(self, doc: Any, article: Article, mentions: list[dict[str, Any]]) -> None:
         self.doc = doc
         self.text = article.text
-        self.mentions = sorted((_titled(m, self.text) for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
+        self.mentions = sorted((titled(m, self.text) for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
                                key=lambda m: (m["start"], m["end"]))
         self.starts = [m["start"] for m in self.mentions]
         self.history: list[tuple[int, Speaker]] = []  # (position, speaker) of resolved persons and organisations, in text order
         self.unnamed: list[tuple[int, Speaker, str | None]] = []  # (position, speaker, gender) of unnamed speakers ("a spokeswoman")
         self._gender: dict[str, str | None] = {}
+        self.roles = Roles(doc, self.text, self.mentions, self._at, self.gender)
 
     # -- the entry point -------------------------------------------------------------
 
@@ -157,7 +100,7 @@ class SpeakerResolver:
         if speaker.type in ("person", "organisation") and speaker.key is not None:
             self.history.append((ss, speaker))
         elif speaker.type == "anonymous" and span.root.tag_ in ("NN", "NNP"):
-            self.unnamed.append((ss, speaker, _noun_gender(span.root.lower_)))
+            self.unnamed.append((ss, speaker, noun_gender(span.root.lower_)))
         return speaker
 
     def _named_after(self, span: Any, se: int) -> Speaker | None:
@@ -172,17 +115,17 @@ class SpeakerResolver:
             m = self.mentions[k]
             between = text[se + 2:m["start"]].split()
             if (m["start"] - se < 60 and is_person(m) and len(between) <= 4
-                    and all(w[:1].isupper() and w.rstrip(".").lower() in _TITLE_WORDS() for w in between)):
+                    and all(w[:1].isupper() and w.rstrip(".").lower() in title_words() for w in between)):
                 return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
         return None
 
     # -- how ---------------------------------------------------------------------------
 
     def _resolve(self, span: Any, s: int) -> Speaker:
-        head = _speaker_noun(span) or span.root
+        head = speaker_noun(span) or span.root
         m = self._at(head.idx, head.idx + len(head.text))
         if m is not None:
-            return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self._role(span, head, m))
+            return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self.roles.role_of(span, head, m))
         low = head.lower_
         if head.tag_ in ("WP", "WDT") or low in RELATIVE:
             return self._relative(head)
@@ -273,64 +216,6 @@ class SpeakerResolver:
             return Speaker(last["entity_key"], last["canonical"], "person")
         return Speaker(type="unknown")
 
-    def _protagonist(self, s: int, gender: str | None) -> dict[str, Any] | None:
-        """Whom a bare role ("the Tory leader", "the singer") means when the article never
-        gave it: the person the article opens with speaking ("X has denied ... . The Tory
-        leader said"), else the one it names far more than anyone else (at least three
-        times, twice as often as the next), agreeing with the noun's gender and given no
-        other role; never someone named in the speaker's own sentence; else no one."""
-        here = self.doc.char_span(s, s + 1, alignment_mode="expand")
-        sent_start = here.sent.start_char if here is not None else s
-        ok = [m for m in self.mentions if m["end"] <= sent_start and is_person(m)
-              and (gender is None or self.gender(m["entity_key"]) in (gender, None))]
-        if not ok:
-            return None
-        lead = self._lead_subject()
-        if lead is not None:
-            return next((m for m in ok if m["entity_key"] == lead), None)
-        counts: dict[str, int] = {}
-        for m in ok:
-            counts[m["entity_key"]] = counts.get(m["entity_key"], 0) + 1
-        ranked = sorted(counts.values(), reverse=True)
-        best = max(counts, key=lambda k: counts[k])
-        if ranked[0] >= 3 and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1]):
-            return next(m for m in ok if m["entity_key"] == best)
-        return None
-
-    def _named_in_next_sentence(self, span: Any, head: Any) -> dict[str, Any] | None:
-        """A lead that describes before it names ("The UK's top judge has revealed ... .
-        Lord Woolf said ..."): the article's first sentence has the description as the
-        subject of its reporting verb, and the next sentence has a person, named in full
-        or with a title, as the subject of its own."""
-        first = next(iter(self.doc.sents), None)
-        if first is None or head.sent.start != first.start or head.dep_ != "nsubj" or head.head.i != first.root.i:
-            return None
-        if first.end >= len(self.doc) or any(t.tag_ == "PRP$" for t in span):
-            return None  # "his adviser" is someone else's
-        nxt = self.doc[first.end].sent
-        if nxt[0].lower_ in ("but", "however", "yet", "meanwhile", "instead"):
-            return None  # someone answering the lead
-        subj = next((t for t in nxt if t.dep_ == "nsubj" and t.head.i == nxt.root.i and is_cue_verb(nxt.root)), None)
-        if subj is None:
-            return None
-        m = self._at(subj.idx, subj.idx + len(subj.text))
-        if m is None or not is_person(m) or len(list(subj.subtree)) < 2 or self._other_role(m["entity_key"], head.lower_):
-            return None
-        return m
-
-    def _lead_subject(self) -> str | None:
-        """The entity key of the person who speaks in the article's first sentence, as the
-        subject of its reporting verb ("X has denied ...", "..., X said")."""
-        first = next(iter(self.doc.sents), None)
-        if first is None or not is_cue_verb(first.root):
-            return None
-        for t in first:
-            if t.dep_ == "nsubj" and t.head.i == first.root.i:
-                m = self._at(t.idx, t.idx + len(t.text))
-                if m is not None and is_person(m):
-                    return m["entity_key"]
-        return None
-
     def _unnamed_before(self, s: int, gender: str) -> Speaker | None:
         """"A ministry spokeswoman said ... She added": the unnamed speaker who spoke last,
         when its noun agrees and no agreeing person was named or spoke since (anonymous,
@@ -369,14 +254,14 @@ class SpeakerResolver:
             issuer = self._named_inside(span, head)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
         if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
-            named = self._named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
+            named = self.roles.named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
             if named is not None:  # "according to a government spokesman. “…,” said Ana Ruiz, the chief government spokesman"
                 return Speaker(named["entity_key"], named["canonical"], "person", role)
             org = self._named_inside(span, head)
             return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
         wants = PERSON_LABELS if lemma in lex["person"] else INSTITUTION_LABELS if lemma in lex["organisation"] else SPEAKER_LABELS
         if det not in _INDEFINITE and not plural:
-            m = self._given_role(noun, s, wants, role) or self._named_next(noun, span.end_char, wants, role)
+            m = self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
             if lemma in lex["organisation"]:
@@ -385,13 +270,13 @@ class SpeakerResolver:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
             if lemma in lex["person"]:
-                lead = self._named_in_next_sentence(span, head) if noun not in _GENERIC_PEOPLE else None
+                lead = self.roles.named_in_next_sentence(span, head) if noun not in GENERIC_PEOPLE else None
                 if lead is not None:
                     return Speaker(lead["entity_key"], lead["canonical"], "person", role)
-                if not _bare_role(span, head):
+                if not bare_role(span, head):
                     return Speaker(type="person", role=role)  # "his adviser", "the mayor of Frankfurt": not named here
-                found = self._protagonist(s, _noun_gender(noun)) if noun not in _GENERIC_PEOPLE else None
-                if found is None or self._other_rank(found["entity_key"], noun, role) or self._other_role(found["entity_key"], noun):
+                found = self.roles.protagonist(s, noun_gender(noun)) if noun not in GENERIC_PEOPLE else None
+                if found is None or self.roles.other_rank(found["entity_key"], noun, role) or self.roles.other_role(found["entity_key"], noun):
                     return Speaker(type="person", role=role)  # "Deputy Mayor X ... the mayor said": someone else
                 return Speaker(found["entity_key"], found["canonical"], "person", role)
         if plural or det in _INDEFINITE:
@@ -441,77 +326,6 @@ class SpeakerResolver:
                     return m
         return None
 
-    def _given_role(self, noun: str, s: int, labels: tuple[str, ...], role: str | None = None) -> dict[str, Any] | None:
-        """The entity before `s` that the article gave this role: the noun in the few
-        words before its mention ("Russian President Vladimir Putin") or in an apposition
-        after it ("Vladimir Putin, the Russian president,"); not a lesser rank of it
-        ("Deputy Mayor Ana Ruiz" is not "the mayor")."""
-        k = bisect.bisect_left(self.starts, s) - 1
-        while k >= 0:
-            m = self.mentions[k]
-            k -= 1
-            if m["end"] <= s and m["label"] in labels and self._has_role(m, noun, role):
-                return m
-        return None
-
-    def _named_next(self, noun: str, e: int, labels: tuple[str, ...], role: str | None) -> dict[str, Any] | None:
-        """The entity the text names with this role right after the speaker phrase (within
-        NAMED_NEXT_CHARS, not past the next paragraph): "the economy minister said. “…,” said
-        economy minister Heizo Takenaka"."""
-        limit = self.text.find("\n\n", e)
-        limit = e + self.NAMED_NEXT_CHARS if limit < 0 else min(limit, e + self.NAMED_NEXT_CHARS)
-        k = bisect.bisect_left(self.starts, e)
-        while k < len(self.mentions) and self.mentions[k]["start"] < limit:
-            m = self.mentions[k]
-            k += 1
-            if m["label"] in labels and self._has_role(m, noun, role):
-                return m
-        return None
-
-    NAMED_NEXT_CHARS = 300
-
-    def _other_role(self, key: str, noun: str) -> bool:
-        """Whether the article gives person `key` roles, none of them `noun` ("Foreign
-        Secretary Jack Straw" is not "the chancellor")."""
-        lex = speaker_nouns()["person"]
-        given: set[str] = set()
-        for m in self.mentions:
-            if m["entity_key"] != key:
-                continue
-            lead_in = re.split(r"[.!?\n]", self.text[max(0, m["start"] - 40):m["start"]])[-1]
-            before = [w for w in (w.strip(",'’").lower() for w in reversed(lead_in.split()[-3:])) if w not in honorifics()][:1]
-            after = self.text[m["end"]:m["end"] + 60]
-            appos = after[2:].replace(",", " ").split()[:6] if after.startswith(", ") else []
-            words = [w.strip(".;:").lower() for w in appos] if appos[:1] and appos[0].lower() in ("the", "a", "an") else []
-            given.update(w for w in before + words if w in lex and w not in _GENERIC_PEOPLE and w not in honorifics())
-        return bool(given) and noun not in given
-
-    def _other_rank(self, key: str, noun: str, role: str | None) -> bool:
-        """Whether the article gives person `key` a rank of this role that the speaker
-        phrase does not have ("Deputy Mayor X" for "the mayor")."""
-        ranks = {self._role_rank(m, noun) for m in self.mentions if m["entity_key"] == key}
-        return any(r and r not in (role or "").lower().split() for r in ranks)
-
-    def _role_rank(self, m: dict[str, Any], noun: str) -> str | None:
-        """The rank word before `noun` where the text gives mention `m` that role ("" for
-        none, None when it does not give it)."""
-        before = [w.strip(",.'’s") for w in self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]]
-        after = self.text[m["end"]:m["end"] + 60].lower()
-        words = [w.strip(".;:") for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
-        right = [w.strip(",.") for w in after.split()[:1]]
-        for given in (before, words, right):
-            if noun in given:
-                i = given.index(noun)
-                return given[i - 1] if i > 0 and given[i - 1] in _RANKS else ""
-        return None
-
-    def _has_role(self, m: dict[str, Any], noun: str, role: str | None) -> bool:
-        """Whether the text gives mention `m` the role `noun`: in the words before it, the
-        word after it, or an apposition; a rank ("deputy", "former", "shadow") that the
-        speaker's own phrase `role` does not have says another role."""
-        rank = self._role_rank(m, noun)
-        return rank is not None and (rank == "" or rank in (role or "").lower().split())
-
     def _person_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
         """"Former welfare minister Frank Field MP": a person named inside a phrase whose
         head the parser made the title after the name."""
@@ -528,27 +342,4 @@ class SpeakerResolver:
             m = self._at(t.idx, t.idx + len(t.text))
             if m is not None and m["label"] in INSTITUTION_LABELS:
                 return m
-        return None
-
-    def _role(self, span: Any, head: Any, m: dict[str, Any]) -> str | None:
-        """The title or role the article gives a named speaker here: words before the
-        name in the speaker phrase ("Tory co-chairman Liam Fox"), an apposition ("Liam Fox,
-        the Tory co-chairman,"), or the phrase the name stands in apposition to ("The
-        Shadow Secretary of State for the Family, Theresa May,")."""
-        doc = self.doc
-        before = [t for t in span if t.idx < m["start"]]
-        words = [t for t in before if not (t.lower_ in DETERMINERS or t.lower_.rstrip(".") in honorifics()
-                                           or t.is_punct and t.text not in "-–")]
-        if words and any(t.pos_ in ("NOUN", "PROPN") for t in words):
-            return phrase(words)
-        ent_end = m["end"]
-        for c in head.children:
-            if c.dep_ == "appos" and c.idx >= ent_end and c.pos_ in ("NOUN", "PROPN") and self._at(c.idx, c.idx + len(c.text)) is None:
-                toks = [t for t in c.subtree if not t.is_punct or t.text in "-–'’"]
-                return phrase(toks)
-        if head.dep_ == "appos" and head.head.i < head.i and head.head.pos_ == "NOUN":
-            h = head.head
-            toks = [t for t in doc[h.left_edge.i:h.i + 1]] + [t for t in h.subtree if h.i < t.i < head.left_edge.i]
-            toks = [t for t in toks if not t.is_punct or t.text in "-–'’"]
-            return phrase(toks)
         return None
