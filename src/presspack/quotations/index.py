@@ -11,9 +11,12 @@ all pairs.
 - A node of MIN_FRAGMENT (5) to 7 words with a resolved speaker joins the quotation
   whose forms attributed to that speaker contain its words, when exactly one quotation
   does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
+- Then a node of MIN_SHORT (2) to 4 words whose mentions all have one resolved speaker
+  joins the quotation whose forms of 5 words or more attributed to that speaker contain
+  its words, when exactly one quotation does. One-word quotes never join.
 
 Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
-short node with a resolved speaker), one batch of forms, and one quotation's mentions
+fragment, at most KEY_CHUNK at once), one batch of forms, and one quotation's mentions
 while its row is assembled; everything else is on disk.
 """
 
@@ -30,6 +33,13 @@ from presspack.package.spill import ScratchDB
 from presspack.quotations import words as W
 
 BATCH = 4096
+KEY_CHUNK = 2_000_000  # fragment keys held at once (16 bytes each); more: the sources are scanned again
+# fragments of 5 to 7 words: the node's tag is its speaker
+FRAGMENTS = "SELECT nid, fh, nw, substr(tag, 3) AS skey FROM nodes WHERE tag LIKE 's:%' AND nid > ? ORDER BY nid"
+# fragments of 2 to 4 words: nodes of one article whose mentions all have the same resolved speaker
+SHORT_FRAGMENTS = (f"SELECT n.nid, n.fh, n.nw, min(m.skey) AS skey FROM nodes n JOIN mentions m ON m.node = n.nid "
+                   f"WHERE n.nw BETWEEN {W.MIN_SHORT} AND {W.MIN_FRAGMENT - 1} AND n.nid > ? GROUP BY n.nid "
+                   f"HAVING count(m.skey) = count(*) AND min(m.skey) = max(m.skey) ORDER BY n.nid")
 DDL = (
     "CREATE TABLE arts (aid TEXT PRIMARY KEY, source TEXT, published TEXT) WITHOUT ROWID",
     "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, hashes BLOB NOT NULL, "
@@ -126,7 +136,9 @@ class QuotationIndex:
         self.uf = UnionFind(n)
         self._shingles()
         self._write_roots()
-        self._fragments()
+        self._fragments(FRAGMENTS, "n.tag = ''")
+        self._write_roots()
+        self._fragments(SHORT_FRAGMENTS, "n.tag NOT LIKE 'a:%'")
         self._write_roots()
         db.execute("CREATE TABLE canon AS SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
                    "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
@@ -154,33 +166,45 @@ class QuotationIndex:
         self.db.executemany("UPDATE nodes SET root = ? WHERE nid = ?", ((uf.find(i), i) for i in range(1, len(uf.parent))))
         self.db.commit()
 
-    def _fragment_keys(self) -> tuple[np.ndarray, np.ndarray, list[int]]:
-        """Sorted keys (fragment hash XOR speaker hash) of the short nodes with a resolved
-        speaker, their node numbers, and the fragment lengths present."""
+    def _fragment_keys(self, sql: str, after: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Sorted keys (fragment hash XOR speaker hash) of at most KEY_CHUNK fragments of
+        `sql` ((nid, fh, nw, speaker key) by nid) after node `after`, their node numbers,
+        and the fragment lengths present."""
         keys, nids, lengths = array("Q"), array("q"), set()
-        for nid, fh, nw, tag in self.db.execute("SELECT nid, fh, nw, tag FROM nodes WHERE tag LIKE 's:%'"):
-            keys.append(int(np.uint64(fh & W._MASK) ^ speaker_hash(tag[2:])))
+        for nid, fh, nw, skey in self.db.execute(f"{sql} LIMIT ?", (after, KEY_CHUNK)):
+            keys.append(int(np.uint64(fh & W._MASK) ^ speaker_hash(skey)))
             nids.append(nid)
             lengths.add(nw)
         k = np.frombuffer(keys, dtype=np.uint64) if keys else np.empty(0, dtype=np.uint64)
         order = np.argsort(k, kind="stable")
         return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths)
 
-    def _fragments(self) -> None:
-        """Join each short node with a resolved speaker to the one long quotation with a
-        form that the same speaker is quoted saying and that contains its words (none,
-        or several quotations: it stays on its own)."""
-        keys, nids, lengths = self._fragment_keys()
-        if not len(keys):
-            return
+    def _fragments(self, fragments: str, sources: str) -> None:
+        """Join each fragment node of `fragments` (SQL: nid, fh, nw, its one resolved
+        speaker, by nid, from node ?) to the one quotation with a source form (nodes
+        `sources`, a condition on n) that the same speaker is quoted saying and that
+        holds its words in a row (none, or several quotations: it stays on its own).
+        A fragment joins nothing else, so it never links two quotations. The fragment
+        keys are read KEY_CHUNK at a time, the sources scanned once per chunk."""
         db = self.db
+        db.execute("DELETE FROM hits")
+        db.execute(f"CREATE TEMP TABLE fspk AS SELECT DISTINCT skey FROM ({fragments})", (0,))
+        db.execute("CREATE UNIQUE INDEX fspk_key ON fspk (skey)")
         db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT m.node AS nid, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
-                   "WHERE n.tag = '' AND m.skey IS NOT NULL")
+                   f"WHERE ({sources}) AND m.skey IN (SELECT skey FROM fspk)")
         db.execute("CREATE INDEX cs_nid ON cs (nid)")
-        cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
-                         "JOIN cs ON cs.nid = n.nid WHERE n.tag = '' GROUP BY n.nid ORDER BY n.nid")
-        while batch := cur.fetchmany(BATCH):
-            self._fragment_hits(batch, keys, nids, lengths)
+        after = 0
+        while True:
+            keys, nids, lengths = self._fragment_keys(fragments, after)
+            if not len(keys):
+                break
+            after = int(nids.max())
+            cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+                             f"JOIN cs ON cs.nid = n.nid WHERE ({sources}) GROUP BY n.nid ORDER BY n.nid")
+            while batch := cur.fetchmany(BATCH):
+                self._fragment_hits(batch, keys, nids, lengths)
+        db.execute("DROP TABLE cs")
+        db.execute("DROP TABLE fspk")
         db.commit()
         uf = self.uf
         assert uf is not None
