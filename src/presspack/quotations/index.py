@@ -6,8 +6,9 @@ all pairs.
   a form of SHINGLE (8) words or more, or a shorter form together with its resolved
   speaker (else its article), so that two people saying "no comment" stay apart.
 - Nodes of 8 words or more are joined when they share a shingle (a run of 8 consecutive
-  words): postings (shingle hash, node) in SQLite, grouped by an index, each shared
-  shingle giving edges to its first node; union-find over node numbers.
+  words): postings (shingle hash, node) in hash partitions on disk, each sorted alone
+  (quotations.shingles), each shared shingle giving edges to its first node; union-find
+  over node numbers.
 - A node of MIN_FRAGMENT (5) to 7 words with a resolved speaker joins the quotation
   whose forms attributed to that speaker contain its words, when exactly one quotation
   does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
@@ -31,8 +32,10 @@ import numpy as np
 
 from presspack.package.spill import ScratchDB
 from presspack.quotations import words as W
+from presspack.quotations.shingles import HashPartitions
 
 BATCH = 4096
+CACHE_KB = 16_384  # SQLite page cache of the index (KiB): bounded; the default 2 MB made every lookup in a large index a read
 KEY_CHUNK = 2_000_000  # fragment keys held at once (16 bytes each); more: the sources are scanned again
 # fragments of 5 to 7 words: the node's tag is its speaker
 FRAGMENTS = "SELECT nid, fh, nw, substr(tag, 3) AS skey FROM nodes WHERE tag LIKE 's:%' AND nid > ? ORDER BY nid"
@@ -42,11 +45,13 @@ SHORT_FRAGMENTS = (f"SELECT n.nid, n.fh, n.nw, min(m.skey) AS skey FROM nodes n 
                    f"HAVING count(m.skey) = count(*) AND min(m.skey) = max(m.skey) ORDER BY n.nid")
 DDL = (
     "CREATE TABLE arts (aid TEXT PRIMARY KEY, source TEXT, published TEXT) WITHOUT ROWID",
-    "CREATE TABLE forms (fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, hashes BLOB NOT NULL, "
-    "PRIMARY KEY (fh, nw)) WITHOUT ROWID",
+    # forms in the order they are first seen (rows appended, not scattered by hash), found by their key
+    "CREATE TABLE forms (fid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, words TEXT NOT NULL, display TEXT NOT NULL, "
+    "hashes BLOB NOT NULL)",
+    "CREATE UNIQUE INDEX forms_key ON forms (fh, nw)",
     "CREATE TABLE mentions (mid INTEGER PRIMARY KEY, aid TEXT NOT NULL, skey TEXT, sname TEXT, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, node INTEGER)",
-    "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT)",
-    "CREATE TABLE shingles (h INTEGER NOT NULL, nid INTEGER NOT NULL)",
+    "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT, "
+    "fid INTEGER NOT NULL)",
     "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL)",
     "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
 )
@@ -98,6 +103,7 @@ class QuotationIndex:
 
     def __init__(self) -> None:
         self.db = ScratchDB(*DDL)
+        self.db.execute(f"PRAGMA cache_size = -{CACHE_KB}")
         self.hasher = W.WordHasher()
         self.uf: UnionFind | None = None
 
@@ -120,14 +126,15 @@ class QuotationIndex:
             display = W.PIECE_GAP.join(p.strip() for p in pieces)
             forms.append((fh, len(ws), " ".join(ws), display, hs.tobytes()))
             mentions.append((mid, aid, skey, sname, fh, len(ws), node_tag(len(ws), skey, aid)))
-        self.db.executemany("INSERT OR IGNORE INTO forms VALUES (?, ?, ?, ?, ?)", forms)
+        self.db.executemany("INSERT OR IGNORE INTO forms (fh, nw, words, display, hashes) VALUES (?, ?, ?, ?, ?)", forms)
         self.db.executemany("INSERT INTO mentions (mid, aid, skey, sname, fh, nw, tag) VALUES (?, ?, ?, ?, ?, ?, ?)", mentions)
         self.db.commit()
 
     def cluster(self) -> None:
         """Nodes, shingle joins, fragment joins; the root of every node written back."""
         db = self.db
-        db.execute("INSERT INTO nodes (fh, nw, tag, nm) SELECT fh, nw, tag, count(*) FROM mentions GROUP BY fh, nw, tag ORDER BY min(mid)")
+        db.execute("INSERT INTO nodes (fh, nw, tag, nm, fid) SELECT g.fh, g.nw, g.tag, g.c, f.fid FROM (SELECT fh, nw, tag, count(*) AS c, "
+                   "min(mid) AS m FROM mentions GROUP BY fh, nw, tag) g JOIN forms f ON f.fh = g.fh AND f.nw = g.nw ORDER BY g.m")
         db.execute("CREATE UNIQUE INDEX nodes_key ON nodes (fh, nw, tag)")
         db.execute("UPDATE mentions SET node = (SELECT nid FROM nodes n WHERE n.fh = mentions.fh AND n.nw = mentions.nw AND n.tag = mentions.tag)")
         db.execute("CREATE INDEX mentions_node ON mentions (node)")
@@ -140,25 +147,29 @@ class QuotationIndex:
         self._write_roots()
         self._fragments(SHORT_FRAGMENTS, "n.tag NOT LIKE 'a:%'")
         self._write_roots()
-        db.execute("CREATE TABLE canon AS SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
+        db.execute("CREATE TABLE canon (root INTEGER PRIMARY KEY, nid INTEGER NOT NULL)")  # read in root order without a sort
+        db.execute("INSERT INTO canon SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
                    "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
         db.commit()
 
     def _shingles(self) -> None:
+        """Union the long nodes that share a shingle: their (shingle, node) pairs through
+        hash partitions on disk (quotations.shingles), each node to the first of each
+        shingle it shares."""
         db, uf = self.db, self.uf
         assert uf is not None
-        cur = self.db.execute("SELECT n.nid, f.hashes FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw WHERE n.tag = '' ORDER BY n.nid")
-        while batch := cur.fetchmany(BATCH):
-            win, owner = W.batch_windows([np.frombuffer(b, dtype=np.uint64) for _, b in batch], W.SHINGLE)
-            node = np.array([nid for nid, _ in batch], dtype=np.int64)[owner]
-            db.executemany("INSERT INTO shingles VALUES (?, ?)", zip(W.signed(win).tolist(), node.tolist(), strict=True))
-        db.commit()
-        db.execute("CREATE INDEX shingles_h ON shingles (h, nid)")
-        edges = db.execute("SELECT s.nid, g.m FROM (SELECT h, min(nid) AS m FROM shingles GROUP BY h HAVING count(*) > 1) g "
-                           "JOIN shingles s ON s.h = g.h AND s.nid > g.m")
-        while batch := edges.fetchmany(BATCH):
-            for a, b in batch:
-                uf.union(a, b)
+        total = db.execute(f"SELECT coalesce(sum(nw - {W.SHINGLE - 1}), 0) FROM nodes WHERE tag = ''").fetchone()[0]
+        parts = HashPartitions(int(total))
+        try:
+            cur = db.execute("SELECT n.nid, f.hashes FROM nodes n JOIN forms f ON f.fid = n.fid WHERE n.tag = '' ORDER BY n.nid")
+            while batch := cur.fetchmany(BATCH):
+                win, owner = W.batch_windows([np.frombuffer(b, dtype=np.uint64) for _, b in batch], W.SHINGLE)
+                parts.add(win, np.array([nid for nid, _ in batch], dtype=np.int64)[owner])
+            for nodes, firsts in parts.edges():
+                for a, b in zip(nodes, firsts, strict=True):
+                    uf.union(a, b)
+        finally:
+            parts.close()
 
     def _write_roots(self) -> None:
         uf = self.uf
@@ -192,15 +203,16 @@ class QuotationIndex:
         db.execute("CREATE UNIQUE INDEX fspk_key ON fspk (skey)")
         db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT m.node AS nid, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
                    f"WHERE ({sources}) AND m.skey IN (SELECT skey FROM fspk)")
-        db.execute("CREATE INDEX cs_nid ON cs (nid)")
+        db.execute("CREATE INDEX cs_nid ON cs (nid, skey)")
         after = 0
         while True:
             keys, nids, lengths = self._fragment_keys(fragments, after)
             if not len(keys):
                 break
             after = int(nids.max())
-            cur = db.execute("SELECT n.root, f.hashes, group_concat(cs.skey, char(31)) FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
-                             f"JOIN cs ON cs.nid = n.nid WHERE ({sources}) GROUP BY n.nid ORDER BY n.nid")
+            # speakers grouped first (in nid order, by the index); no ORDER BY, so that no sort carries the forms' hashes
+            cur = db.execute("SELECT n.root, f.hashes, s.sk FROM (SELECT nid, group_concat(skey, char(31)) AS sk FROM cs GROUP BY nid) s "
+                             "JOIN nodes n ON n.nid = s.nid JOIN forms f ON f.fid = n.fid")
             while batch := cur.fetchmany(BATCH):
                 self._fragment_hits(batch, keys, nids, lengths)
         db.execute("DROP TABLE cs")
@@ -238,7 +250,7 @@ class QuotationIndex:
                 self.db.executemany("INSERT INTO hits VALUES (?, ?)", pairs.tolist())
 
     def node_words(self, nid: int) -> tuple[list[str], str, str]:
-        words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fh = n.fh AND f.nw = n.nw "
+        words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fid = n.fid "
                                               "WHERE n.nid = ?", (nid,)).fetchone()
         return words.split(" "), display, tag
 
@@ -264,7 +276,7 @@ class QuotationIndex:
         """(root, node, words, display, tag) of every quotation's canonical form (most words,
         then most mentions, then first), in the order of cluster_rows."""
         cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag FROM canon c JOIN nodes n ON n.nid = c.nid "
-                              "JOIN forms f ON f.fh = n.fh AND f.nw = n.nw ORDER BY c.root")
+                              "JOIN forms f ON f.fid = n.fid ORDER BY c.root")
         while batch := cur.fetchmany(64):
             yield from batch
 
