@@ -14,7 +14,8 @@ all pairs.
   does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
 - Then a node of MIN_SHORT (2) to 4 words whose mentions all have one resolved speaker
   joins the quotation whose forms of 5 words or more attributed to that speaker contain
-  its words, when exactly one quotation does. One-word quotes never join.
+  its words, when exactly one quotation does and no other quotation holds them, whoever
+  said them (a phrase many people use is no evidence). One-word quotes never join.
 
 Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
 fragment, at most KEY_CHUNK at once), one batch of forms, and one quotation's mentions
@@ -52,9 +53,12 @@ DDL = (
     "CREATE TABLE mentions (mid INTEGER PRIMARY KEY, aid TEXT NOT NULL, skey TEXT, sname TEXT, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, node INTEGER)",
     "CREATE TABLE nodes (nid INTEGER PRIMARY KEY, fh INTEGER NOT NULL, nw INTEGER NOT NULL, tag TEXT NOT NULL, nm INTEGER, root INTEGER, variant TEXT, "
     "fid INTEGER NOT NULL)",
-    "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL)",
+    "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL, anyone INTEGER NOT NULL)",
     "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
 )
+
+
+ANYONE = np.uint64(0x9E3779B97F4A7C15)  # the "speaker" of a fragment's words alone, whoever said them
 
 
 def speaker_hash(key: str) -> np.uint64:
@@ -145,7 +149,7 @@ class QuotationIndex:
         self._write_roots()
         self._fragments(FRAGMENTS, "n.tag = ''")
         self._write_roots()
-        self._fragments(SHORT_FRAGMENTS, "n.tag NOT LIKE 'a:%'")
+        self._fragments(SHORT_FRAGMENTS, "n.tag NOT LIKE 'a:%'", anyone=True)
         self._write_roots()
         db.execute("CREATE TABLE canon (root INTEGER PRIMARY KEY, nid INTEGER NOT NULL)")  # read in root order without a sort
         db.execute("INSERT INTO canon SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
@@ -177,26 +181,34 @@ class QuotationIndex:
         self.db.executemany("UPDATE nodes SET root = ? WHERE nid = ?", ((uf.find(i), i) for i in range(1, len(uf.parent))))
         self.db.commit()
 
-    def _fragment_keys(self, sql: str, after: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    def _fragment_keys(self, sql: str, after: int, anyone: bool) -> tuple[np.ndarray, np.ndarray, list[int], int]:
         """Sorted keys (fragment hash XOR speaker hash) of at most KEY_CHUNK fragments of
-        `sql` ((nid, fh, nw, speaker key) by nid) after node `after`, their node numbers,
-        and the fragment lengths present."""
-        keys, nids, lengths = array("Q"), array("q"), set()
+        `sql` ((nid, fh, nw, speaker key) by nid) after node `after`, their node numbers
+        (negative for the keys of the fragment's words alone, XOR ANYONE, when `anyone`),
+        the fragment lengths present and the last node read."""
+        keys, nids, lengths, last = array("Q"), array("q"), set(), after
         for nid, fh, nw, skey in self.db.execute(f"{sql} LIMIT ?", (after, KEY_CHUNK)):
-            keys.append(int(np.uint64(fh & W._MASK) ^ speaker_hash(skey)))
+            h = np.uint64(fh & W._MASK)
+            keys.append(int(h ^ speaker_hash(skey)))
             nids.append(nid)
+            if anyone:
+                keys.append(int(h ^ ANYONE))
+                nids.append(-nid)
             lengths.add(nw)
+            last = nid
         k = np.frombuffer(keys, dtype=np.uint64) if keys else np.empty(0, dtype=np.uint64)
         order = np.argsort(k, kind="stable")
-        return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths)
+        return k[order], (np.frombuffer(nids, dtype=np.int64) if nids else np.empty(0, dtype=np.int64))[order], sorted(lengths), last
 
-    def _fragments(self, fragments: str, sources: str) -> None:
+    def _fragments(self, fragments: str, sources: str, anyone: bool = False) -> None:
         """Join each fragment node of `fragments` (SQL: nid, fh, nw, its one resolved
         speaker, by nid, from node ?) to the one quotation with a source form (nodes
         `sources`, a condition on n) that the same speaker is quoted saying and that
         holds its words in a row (none, or several quotations: it stays on its own).
-        A fragment joins nothing else, so it never links two quotations. The fragment
-        keys are read KEY_CHUNK at a time, the sources scanned once per chunk."""
+        With `anyone`, also no other quotation may hold its words, whoever said them (a
+        phrase many people use is no evidence of one statement). A fragment joins
+        nothing else, so it never links two quotations. The fragment keys are read
+        KEY_CHUNK at a time, the sources scanned once per chunk."""
         db = self.db
         db.execute("DELETE FROM hits")
         db.execute(f"CREATE TEMP TABLE fspk AS SELECT DISTINCT skey FROM ({fragments})", (0,))
@@ -206,31 +218,36 @@ class QuotationIndex:
         db.execute("CREATE INDEX cs_nid ON cs (nid, skey)")
         after = 0
         while True:
-            keys, nids, lengths = self._fragment_keys(fragments, after)
+            keys, nids, lengths, after = self._fragment_keys(fragments, after, anyone)
             if not len(keys):
                 break
-            after = int(nids.max())
-            # speakers grouped first (in nid order, by the index); no ORDER BY, so that no sort carries the forms' hashes
-            cur = db.execute("SELECT n.root, f.hashes, s.sk FROM (SELECT nid, group_concat(skey, char(31)) AS sk FROM cs GROUP BY nid) s "
-                             "JOIN nodes n ON n.nid = s.nid JOIN forms f ON f.fid = n.fid")
+            if anyone:  # every source form, its speakers (if any) from cs by the index, in nid order
+                cur = db.execute("SELECT n.root, f.hashes, (SELECT group_concat(skey, char(31)) FROM cs WHERE cs.nid = n.nid) FROM nodes n "
+                                 f"JOIN forms f ON f.fid = n.fid WHERE ({sources})")
+            else:  # speakers grouped first (in nid order, by the index); no ORDER BY, so that no sort carries the forms' hashes
+                cur = db.execute("SELECT n.root, f.hashes, s.sk FROM (SELECT nid, group_concat(skey, char(31)) AS sk FROM cs GROUP BY nid) s "
+                                 "JOIN nodes n ON n.nid = s.nid JOIN forms f ON f.fid = n.fid")
             while batch := cur.fetchmany(BATCH):
-                self._fragment_hits(batch, keys, nids, lengths)
+                self._fragment_hits(batch, keys, nids, lengths, anyone)
         db.execute("DROP TABLE cs")
         db.execute("DROP TABLE fspk")
         db.commit()
         uf = self.uf
         assert uf is not None
-        joins = db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1")
+        joins = db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1 AND min(anyone) = 0")
         while batch := joins.fetchmany(BATCH):
             for fnid, root in batch:
                 uf.union(fnid, root)
 
-    def _fragment_hits(self, batch: list[tuple[int, bytes, str]], keys: np.ndarray, nids: np.ndarray, lengths: list[int]) -> None:
-        """Record (fragment node, root) for every window of the long forms in `batch`
-        ((root, word hashes, its speakers)) that is a fragment of one of its speakers."""
+    def _fragment_hits(self, batch: list[tuple[int, bytes, str | None]], keys: np.ndarray, nids: np.ndarray, lengths: list[int],
+                       anyone: bool) -> None:
+        """Record (fragment node, root, 0) for every window of the long forms in `batch`
+        ((root, word hashes, its speakers)) that is a fragment of one of its speakers,
+        and with `anyone` (fragment node, root, 1) for every window that is a fragment's
+        words, whoever said them."""
         arrays = [np.frombuffer(b, dtype=np.uint64) for _, b, _ in batch]
         roots = np.array([r for r, _, _ in batch], dtype=np.int64)
-        spk = [[speaker_hash(k) for k in sk.split("\x1f")] for _, _, sk in batch]
+        spk = [[speaker_hash(k) for k in (sk.split("\x1f") if sk else [])] + ([ANYONE] if anyone else []) for _, _, sk in batch]
         count = np.array([len(x) for x in spk], dtype=np.int64)
         first = np.cumsum(count) - count  # where each form's speakers start in `flat`
         flat = np.array([h for x in spk for h in x], dtype=np.uint64)
@@ -246,8 +263,9 @@ class QuotationIndex:
             at[at >= len(keys)] = 0
             hit = keys[at] == probe
             if hit.any():
-                pairs = np.unique(np.stack([nids[at[hit]], roots[rep_owner[hit]]], axis=1), axis=0)
-                self.db.executemany("INSERT INTO hits VALUES (?, ?)", pairs.tolist())
+                found = nids[at[hit]]
+                pairs = np.unique(np.stack([np.abs(found), roots[rep_owner[hit]], (found < 0).astype(np.int64)], axis=1), axis=0)
+                self.db.executemany("INSERT INTO hits VALUES (?, ?, ?)", pairs.tolist())
 
     def node_words(self, nid: int) -> tuple[list[str], str, str]:
         words, display, tag = self.db.execute("SELECT f.words, f.display, n.tag FROM nodes n JOIN forms f ON f.fid = n.fid "
