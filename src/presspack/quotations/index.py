@@ -141,15 +141,15 @@ class QuotationIndex:
                    "min(mid) AS m FROM mentions GROUP BY fh, nw, tag) g JOIN forms f ON f.fh = g.fh AND f.nw = g.nw ORDER BY g.m")
         db.execute("CREATE UNIQUE INDEX nodes_key ON nodes (fh, nw, tag)")
         db.execute("UPDATE mentions SET node = (SELECT nid FROM nodes n WHERE n.fh = mentions.fh AND n.nw = mentions.nw AND n.tag = mentions.tag)")
-        db.execute("CREATE INDEX mentions_node ON mentions (node)")
+        db.execute("CREATE INDEX mentions_node ON mentions (node, skey)")  # covering: a node's speakers without reading its mentions
         db.commit()
         n = int(db.execute("SELECT count(*) FROM nodes").fetchone()[0])
         self.uf = UnionFind(n)
         self._shingles()
         self._write_roots()
-        self._fragments(FRAGMENTS, "n.tag = ''")
+        self._fragments(FRAGMENTS, "tag = ''")
         self._write_roots()
-        self._fragments(SHORT_FRAGMENTS, "n.tag NOT LIKE 'a:%'", anyone=True)
+        self._fragments(SHORT_FRAGMENTS, "tag NOT LIKE 'a:%'", anyone=True)
         self._write_roots()
         db.execute("CREATE TABLE canon (root INTEGER PRIMARY KEY, nid INTEGER NOT NULL)")  # read in root order without a sort
         db.execute("INSERT INTO canon SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
@@ -203,7 +203,7 @@ class QuotationIndex:
     def _fragments(self, fragments: str, sources: str, anyone: bool = False) -> None:
         """Join each fragment node of `fragments` (SQL: nid, fh, nw, its one resolved
         speaker, by nid, from node ?) to the one quotation with a source form (nodes
-        `sources`, a condition on n) that the same speaker is quoted saying and that
+        `sources`, a condition on the tag of a node or mention) that the same speaker is quoted saying and that
         holds its words in a row (none, or several quotations: it stays on its own).
         With `anyone`, also no other quotation may hold its words, whoever said them (a
         phrase many people use is no evidence of one statement). A fragment joins
@@ -213,8 +213,9 @@ class QuotationIndex:
         db.execute("DELETE FROM hits")
         db.execute(f"CREATE TEMP TABLE fspk AS SELECT DISTINCT skey FROM ({fragments})", (0,))
         db.execute("CREATE UNIQUE INDEX fspk_key ON fspk (skey)")
-        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT m.node AS nid, m.skey AS skey FROM mentions m JOIN nodes n ON n.nid = m.node "
-                   f"WHERE ({sources}) AND m.skey IN (SELECT skey FROM fspk)")
+        # the mentions read in their order (a mention carries its node's tag), not looked up node by node
+        db.execute("CREATE TEMP TABLE cs AS SELECT DISTINCT node AS nid, skey FROM mentions NOT INDEXED "
+                   f"WHERE ({sources}) AND skey IN (SELECT skey FROM fspk)")
         db.execute("CREATE INDEX cs_nid ON cs (nid, skey)")
         after = 0
         while True:
@@ -276,7 +277,7 @@ class QuotationIndex:
         """(root, its mentions as (node, aid, skey, sname, source, published, mid)),
         quotations in the order of their first node, mentions earliest first."""
         cur = self.db.execute(
-            "SELECT n.root, m.node, m.aid, m.skey, m.sname, a.source, a.published, m.mid FROM mentions m JOIN nodes n ON n.nid = m.node "
+            "SELECT n.root, m.node, m.aid, m.skey, m.sname, a.source, a.published, m.mid FROM mentions m NOT INDEXED JOIN nodes n ON n.nid = m.node "
             "LEFT JOIN arts a ON a.aid = m.aid ORDER BY n.root, a.published IS NULL, a.published, m.aid, m.mid")
         group: list[tuple[Any, ...]] = []
         current = None
