@@ -17,8 +17,8 @@ all pairs.
   its words, when exactly one quotation does and no other quotation holds them, whoever
   said them (a phrase many people use is no evidence). One-word quotes never join.
 
-Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 bytes per
-fragment, at most KEY_CHUNK at once), one batch of forms, and one quotation's mentions
+Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 or 32 bytes
+per fragment, at most KEY_CHUNK fragments at once), one batch of forms, and one quotation's mentions
 while its row is assembled; everything else is on disk.
 """
 
@@ -37,7 +37,7 @@ from presspack.quotations.shingles import HashPartitions
 
 BATCH = 4096
 CACHE_KB = 16_384  # SQLite page cache of the index (KiB): bounded; the default 2 MB made every lookup in a large index a read
-KEY_CHUNK = 2_000_000  # fragment keys held at once (16 bytes each); more: the sources are scanned again
+KEY_CHUNK = 2_000_000  # fragments whose keys are held at once (16 bytes a key, 2 for 2-4 words); more: sources scanned again
 # fragments of 5 to 7 words: the node's tag is its speaker
 FRAGMENTS = "SELECT nid, fh, nw, substr(tag, 3) AS skey FROM nodes WHERE tag LIKE 's:%' AND nid > ? ORDER BY nid"
 # fragments of 2 to 4 words: nodes of one article whose mentions all have the same resolved speaker
