@@ -122,12 +122,90 @@ def test_short_fragments_join_only_one_quotation_of_their_speaker(tmp_path):
         _claim("a2", 2, "“Mexico is going to pay,” he said", "partial"),  # in one: joins it
         _claim("a3", 1, "“Mexico is going to pay,” she said", "partial", speaker=("person:jane-doe", "Jane Doe")),  # not her quotation
         _claim("a3", 2, "“Mexico is going to pay,” someone said", "partial", speaker=(None, None)),  # unresolved
-        _claim("a3", 3, "it was “a great wall”", "partial"),  # fewer than MIN_FRAGMENT words: stays in its article
+        _claim("a3", 3, "it was “a great wall”", "partial"),  # a short fragment of both quotations: on its own
     ]
     _, cl = _quotations(tmp_path / "r", ARTS, claims)
     assert cl["a2-c2"]["quotation_id"] == cl["a1-c1"]["quotation_id"]
     ids = [cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a3-c1", "a3-c2", "a3-c3")]
     assert len(set(ids)) == 6
+
+
+FOX = ("person:vicente-fox", "Vicente Fox")
+STUPID = "It is a stupid wall that will never work, and we are not going to pay for it"
+PEOPLE = ("person:hillary-clinton", "Hillary Clinton")
+
+
+@pytest.mark.parametrize(("content", "speaker", "joins"), [
+    ("he called it “a stupid wall” again", FOX, True),  # the issue's example: 3 words
+    ("a “STUPID WALL”, he said", FOX, True),  # 2 words, case and punctuation aside
+    ("“never work, and we”", FOX, True),  # 4 words
+    ("it was a “stupid” idea", FOX, False),  # one word never joins
+    ("he called it “a stupid wall” again", (None, None), False),  # unresolved speaker
+    ("he called it “a stupid wall” again", TRUMP, False),  # another speaker
+    ("he said “stupid never” twice", FOX, False),  # the words are not in a row in the quotation
+    ("he called it “a stupid fence”", FOX, False),  # not its words
+    ("“the American people”, she said", PEOPLE, False),  # in two statements of hers: joins neither
+    ("“mothers of this city”, she said", PEOPLE, True),  # in one: joins it
+    ("“broken government”, she said", PEOPLE, False),  # in one of hers, and in someone else's quotation too
+])
+def test_short_fragments_join_the_one_longer_quotation_of_their_speaker(tmp_path, content, speaker, joins):
+    claims = [
+        _claim("a1", 1, STUPID, speaker=FOX),
+        _claim("a1", 2, "the American people deserve far better than this broken government", speaker=PEOPLE),
+        _claim("a2", 1, "the American people know what the mothers of this city have done", speaker=PEOPLE),
+        _claim("a2", 2, "nobody in this town wants a broken government again", speaker=(None, None)),
+        _claim("a3", 1, content, "partial", speaker=speaker),
+    ]
+    rows, cl = _quotations(tmp_path / "r", ARTS, claims)
+    longer = {cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a2-c2")}
+    assert len(longer) == 4  # never glued
+    assert (cl["a3-c1"]["quotation_id"] in longer) is joins
+    assert len(rows) == 4 + (not joins)
+    assert cl["a3-c1"]["quotation_variant"] is None  # an excerpt, not a variant
+
+
+def test_a_short_fragment_joins_a_quotation_of_5_to_7_words_and_needs_one_speaker_in_its_article(tmp_path):
+    claims = [
+        _claim("a1", 1, "a truly historic day for us", speaker=FOX),  # 6 words, no longer form
+        _claim("a2", 1, "it was “a truly historic” moment", "partial", speaker=FOX),
+        _claim("a2", 2, "Mexico will never pay for a wall, never ever", speaker=FOX),
+        _claim("a3", 1, "it would “pay for a wall”", "partial", speaker=FOX),  # in a3, once with Fox ...
+        _claim("a3", 2, "“pay for a wall” was her phrase too", "partial", speaker=PEOPLE),  # ... once with another speaker
+    ]
+    rows, cl = _quotations(tmp_path / "r", ARTS, claims)
+    assert cl["a2-c1"]["quotation_id"] == cl["a1-c1"]["quotation_id"]
+    assert cl["a3-c1"]["quotation_id"] == cl["a3-c2"]["quotation_id"] != cl["a2-c2"]["quotation_id"]  # one node, two speakers: apart
+    assert len(rows) == 3
+
+
+def test_small_partitions_and_fragment_chunks_give_the_same_bytes(tmp_path, monkeypatch):
+    """The shingles spread over many hash partitions and the fragment keys read one at a
+    time (the paths of a release too large for one) give the same tables."""
+    from presspack.quotations import index, shingles
+
+    claims = [
+        _claim("a1", 1, WALL), _claim("a1", 2, STUPID, speaker=FOX),
+        _claim("a2", 1, "we will build a GREAT wall along the border [...] and Mexico is going to pay for that wall!"),
+        _claim("a2", 2, "he promised “a great wall along the border” for the country", "partial"),
+        _claim("a3", 1, "he called it “a stupid wall” again", "partial", speaker=FOX),
+        _claim("a3", 2, "It is a stupid wall that will never work, and we are going to pay for it", speaker=FOX),
+    ]
+    _quotations(tmp_path / "one", ARTS, claims)
+    monkeypatch.setattr(shingles, "PART_ROWS", 3)
+    monkeypatch.setattr(index, "KEY_CHUNK", 1)
+    parts = []
+
+    class Recording(shingles.HashPartitions):
+        def __init__(self, total: int) -> None:
+            super().__init__(total)
+            parts.append(self.parts)
+
+    monkeypatch.setattr(index, "HashPartitions", Recording)
+    _, cl = _quotations(tmp_path / "many", ARTS, claims)
+    assert parts and parts[0] > 10
+    assert cl["a1-c2"]["quotation_id"] == cl["a3-c1"]["quotation_id"] == cl["a3-c2"]["quotation_id"]
+    for name in ("quotations.parquet", "claims.parquet"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes(), name
 
 
 def test_variants_record_the_changed_words(tmp_path):

@@ -10,7 +10,7 @@ from typing import Any
 
 import duckdb
 
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_columns, release_tables, replacing
+from presspack.explore.tables import MONTH, MONTH_SOURCES, MONTH_TABLES, release_columns, release_tables, replacing
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
 DUCKDB_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "integer": "BIGINT", "boolean": "BOOLEAN",
@@ -48,8 +48,8 @@ def _select(table: str, path: Path, present: set[str]) -> str:
     (months derived on the way; a column the release lacks is null)."""
     cols = [f"t.{_q(f['name'])}" if f["name"] in present else "NULL" for f in fields(table)]
     source = f"read_parquet('{str(path).replace(chr(39), chr(39) * 2)}', file_row_number = true) t"
-    if table == "articles":
-        cols.append("substr(t.published, 1, 7)")
+    if table in MONTH_SOURCES:
+        cols.append(f"substr(t.{_q(MONTH_SOURCES[table])}, 1, 7)")
     elif table in MONTH_TABLES:
         cols.append(f"a.{_q(MONTH)}")
         source += " LEFT JOIN articles a ON a.article_id = t.article_id"

@@ -9,7 +9,7 @@ from typing import Any
 
 from presspack.explore.pages import top_speakers_sql
 from presspack.explore.sqlite import META_TABLE
-from presspack.explore.tables import MONTH, MONTH_DESCRIPTION, MONTH_TABLES, release_tables
+from presspack.explore.tables import MONTH, MONTH_DESCRIPTION, MONTH_DESCRIPTIONS, MONTH_TABLES, release_tables
 from presspack.extras.cite import apa, release_meta, url_of
 from presspack.package.manifest import read_datapackage
 from presspack.package.schemas import fields, table_schema
@@ -22,7 +22,7 @@ FACETS = {
     "claims": ["speaker_name", "speaker_type", "kind", "method", MONTH],
     "entities": ["label"],
     "entity_index": ["label"],
-    "quotations": ["speaker_name", "n_speakers", "first_source"],
+    "quotations": ["speaker_name", MONTH, "n_speakers", "first_source"],
 }
 LABEL_COLUMNS = {"articles": "title", "entity_index": "canonical", "quotations": "text"}
 
@@ -72,7 +72,8 @@ limit 200""",
     },
     "quotation_mentions": {
         "title": "Mentions of a quotation",
-        "description": "Every claim quoting one quotation (its quotation_id), by date and outlet, with how its words differ (variant).",
+        "description": "Every claim quoting one quotation (its quotation_id), by date and outlet, with how its words differ (variant); "
+                       "the quotation's page (/quotation/QUOTATION_ID) shows the same with the changed words marked.",
         "sql": """select a.published, a.source, c.claim_id, c.speaker_name, c.quotation_variant, c.content_text, a.title
 from claims c join articles a on a.article_id = c.article_id
 where c.quotation_id = :quotation
@@ -86,7 +87,7 @@ def table_metadata(table: str) -> dict[str, Any]:
     label column."""
     columns = {f["name"]: f.get("description", "") for f in fields(table)}
     if table in MONTH_TABLES:
-        columns[MONTH] = MONTH_DESCRIPTION
+        columns[MONTH] = MONTH_DESCRIPTIONS.get(table, MONTH_DESCRIPTION)
     out: dict[str, Any] = {"description": table_schema(table).get("description", ""), "columns": columns}
     facets = [c for c in FACETS.get(table, []) if c in columns]
     if facets:

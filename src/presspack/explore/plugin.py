@@ -7,13 +7,17 @@ between them and Datasette's.
 - `/speaker/{speaker_key}`: the claims of one resolved speaker by publication date,
   with their articles, claims per month and, when the claims schema has them, the
   speaker's type and role.
+- `/quotation/{quotation_id}`: one quotation (presspack.explore.quotation): its mentions
+  by date and outlet, each variant's changed words marked, the outlets it spread to.
 - `/article/{article_id}`: the article's text with its sentences, entities and claims
   marked (presspack.explore.article), the claims listed below with links to them.
 - Cells: a claim's content, an entity mention's text and a sentence's text link to
   their place in the article (`/article/{article_id}#{id}`), an article's title to its
-  page, a claim's speaker_name to the speaker's page; in query results, `claim_id` and
+  page, a claim's speaker_name to the speaker's page, a claim's quotation_id and a
+  quotation's text to the quotation's page; in query results, `claim_id` and
   `article_id` columns do the same, `speaker_key` (and a `speaker_name` beside one) links
-  to the speaker's page and `entity_key` to the canned query about that entity.
+  to the speaker's page, `quotation_id` to the quotation's page and `entity_key` to the
+  canned query about that entity.
 - Table pages (templates/table.html) show the columns in reading order
   (presspack.explore.order: claims as speaker - cue - content first) and the column
   descriptions folded away; JSON and CSV keep the schema's order.
@@ -32,19 +36,22 @@ from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
-from presspack.explore import pages
+from presspack.explore import pages, quotation
 from presspack.explore.article import article_html
 from presspack.explore.order import reorder
 from presspack.package.schemas import available_tables
 
 PLUGIN = "presspack-explore"
 TEMPLATE = "presspack_article.html"
-HOME_TEMPLATE, SPEAKER_TEMPLATE = "presspack_home.html", "presspack_speaker.html"
+HOME_TEMPLATE, SPEAKER_TEMPLATE, QUOTATION_TEMPLATE = "presspack_home.html", "presspack_speaker.html", "presspack_quotation.html"
 # table -> (column that links to the article, column holding the anchor id; None: the page itself)
 CELL_LINKS = {"claims": ("content_text", "claim_id"), "entities": ("text", "mention_id"),
               "sentences": ("text", "sentence_id"), "articles": ("title", None)}
 # query result column -> (canned query, its parameter) that the column's values link to
-KEY_QUERIES = {"entity_key": ("articles_mentioning", "entity"), "quotation_id": ("quotation_mentions", "quotation")}
+KEY_QUERIES = {"entity_key": ("articles_mentioning", "entity")}
+QUOTATION_ID = "quotation_id"
+# table -> the column of its rows that links to the quotation's page (claims.quotation_id, a foreign key: render_cell's first case)
+QUOTATION_LINKS = {"quotations": "text"}
 TABLE_ORDER = available_tables()  # the front page lists the tables in the schemas' order
 
 
@@ -64,6 +71,14 @@ def article_url(datasette: Any, article_id: str, anchor: str | None = None) -> s
 
 def speaker_url(datasette: Any, speaker_key: str) -> str:
     return datasette.urls.path("/speaker/" + quote(speaker_key, safe=":"))
+
+
+def quotation_url(datasette: Any, quotation_id: str) -> str:
+    return datasette.urls.path("/quotation/" + quote(quotation_id, safe=""))
+
+
+def _quotation_link(datasette: Any, quotation_id: str, text: str) -> Markup:
+    return Markup(f'<a class="pp-quotation-link" href="{escape(quotation_url(datasette, quotation_id))}">{escape(text)}</a>')
 
 
 def _article_of(anchor_id: str) -> str:
@@ -99,6 +114,8 @@ def _query_cell(row: Any, value: str, column: str, database: str, datasette: Any
         return _link(article_url(datasette, value), value)
     if column == pages.SPEAKER_KEY:
         return _speaker_link(datasette, value, value)
+    if column == QUOTATION_ID:
+        return _quotation_link(datasette, value, value)
     if column == pages.SPEAKER_NAME and (key := _cell(row, pages.SPEAKER_KEY)):
         return _speaker_link(datasette, key, value)
     if column in KEY_QUERIES:
@@ -109,13 +126,20 @@ def _query_cell(row: Any, value: str, column: str, database: str, datasette: Any
 
 @hookimpl
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
-    if database != database_name(datasette) or not isinstance(value, str) or not value:
+    if database != database_name(datasette):
+        return None
+    if table == "claims" and column == QUOTATION_ID and isinstance(qid := _plain(value), str) and qid:
+        return _quotation_link(datasette, qid, qid)  # a foreign key: Datasette would link the quotations row
+    if not isinstance(value, str) or not value:
         return None
     if table is None:  # a query: link ids to the article page, keys to the pages about them
         return _query_cell(row, value, column, database, datasette)
-    if table == "claims" and column == pages.SPEAKER_NAME:
+    if table in ("claims", "quotations") and column == pages.SPEAKER_NAME:
         key = _cell(row, pages.SPEAKER_KEY)
         return _speaker_link(datasette, key, value) if key else None
+    if QUOTATION_LINKS.get(table) == column:
+        qid = _cell(row, QUOTATION_ID)
+        return _quotation_link(datasette, qid, value) if qid else None
     link = CELL_LINKS.get(table)
     if link is None or column != link[0]:
         return None
@@ -136,7 +160,8 @@ def extra_template_vars(database: str | None, datasette: Any) -> dict[str, Any]:
         return {}
     return {"presspack": {"reorder": reorder, "without_columns": _without_columns, "inline_code": inline_code,
                           "article_url": lambda aid, anchor=None: article_url(datasette, aid, anchor),
-                          "speaker_url": lambda key: speaker_url(datasette, key)}}
+                          "speaker_url": lambda key: speaker_url(datasette, key),
+                          "quotation_url": lambda qid: quotation_url(datasette, qid)}}
 
 
 async def _rows(db: Any, sql: str, article_id: str) -> list[dict[str, Any]]:
@@ -201,7 +226,19 @@ async def speaker_view(datasette: Any, request: Any) -> Response:
     return Response.html(await datasette.render_template(SPEAKER_TEMPLATE, context, request=request))
 
 
+async def quotation_view(datasette: Any, request: Any) -> Response:
+    name = database_name(datasette)
+    qid = unquote(request.url_vars["quotation_id"])
+    found = await datasette.get_database(name).execute_fn(lambda conn: quotation.quotation(conn, qid))
+    if found is None:
+        raise NotFound(f"no quotation {qid}")
+    context = {"database": name, "found": found, "q": found["quotation"],
+               "claims_url": datasette.urls.table(name, "claims") + "?" + urlencode({QUOTATION_ID: qid})}
+    return Response.html(await datasette.render_template(QUOTATION_TEMPLATE, context, request=request))
+
+
 @hookimpl
 def register_routes(datasette: Any) -> list[tuple[str, Any]]:
     return [(r"^/$", home_view), (r"^/speaker/(?P<speaker_key>[^/]+)$", speaker_view),
+            (r"^/quotation/(?P<quotation_id>[A-Za-z0-9_.-]+)$", quotation_view),
             (r"^/article/(?P<article_id>[A-Za-z0-9_.-]+)$", article_view)]

@@ -21,16 +21,24 @@ import sqlite_utils
 from presspack._version import __version__
 from presspack.errors import ExploreError
 from presspack.explore.exports import exports_dir
-from presspack.explore.tables import MONTH, MONTH_TABLES, release_columns, release_digest, release_tables, replacing
+from presspack.explore.tables import (
+    MONTH,
+    MONTH_SOURCES,
+    MONTH_TABLES,
+    release_columns,
+    release_digest,
+    release_tables,
+    replacing,
+)
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key
 
-EXPORT_FORMAT = "1"  # bump when the layout of the exported database changes
+EXPORT_FORMAT = "2"  # bump when the layout of the exported database changes
 META_TABLE = "_presspack"
 # table -> columns of its FTS5 index (Datasette finds `<table>_fts` and offers a search box)
 FTS_COLUMNS = {"articles": ("title",), "sentences": ("text",), "claims": ("content_text",)}
 # facet columns worth an index beyond the foreign keys
 INDEXED = {"articles": ("source", "section", "language", MONTH), "claims": ("speaker_key", "speaker_name", "kind", MONTH),
-           "entities": ("label",), "entity_index": ("label", "canonical")}
+           "entities": ("label",), "entity_index": ("label", "canonical"), "quotations": ("speaker_key", "speaker_name", MONTH)}
 SQL_TYPES: dict[str, type] = {"string": str, "integer": int, "boolean": int, "number": float}
 BATCH_ROWS = 10_000
 
@@ -90,7 +98,9 @@ def _insert(db: sqlite_utils.Database, table: str, path: Path) -> None:
 
 def _derive_months(db: sqlite_utils.Database, tables: list[str]) -> None:
     with db.conn:
-        db.execute(f"UPDATE articles SET {MONTH} = substr(published, 1, 7) WHERE published IS NOT NULL")
+        for table, column in MONTH_SOURCES.items():
+            if table in tables:
+                db.execute(f'UPDATE "{table}" SET {MONTH} = substr("{column}", 1, 7) WHERE "{column}" IS NOT NULL')
         if "claims" in tables:
             db.execute(f"UPDATE claims SET {MONTH} = (SELECT a.{MONTH} FROM articles a WHERE a.article_id = claims.article_id)")
 

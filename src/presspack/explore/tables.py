@@ -15,9 +15,13 @@ from presspack.package.hashing import sha256_file
 from presspack.package.manifest import read_datapackage
 from presspack.package.schemas import available_tables, foreign_keys
 
-MONTH = "month"  # derived column: YYYY-MM of articles.published
+MONTH = "month"  # derived column: YYYY-MM of articles.published (quotations: of the first mention)
 MONTH_DESCRIPTION = "Month of the article's publication (`YYYY-MM`), derived from articles.published for facets; not in the release."
-MONTH_TABLES = ("articles", "claims")
+MONTH_TABLES = ("articles", "claims", "quotations")
+# tables whose month comes from a date column of their own (the others: from their article's)
+MONTH_SOURCES = {"articles": "published", "quotations": "first_published"}
+MONTH_DESCRIPTIONS = {"quotations": "Month of the first mention's publication (`YYYY-MM`), derived from first_published for facets; "
+                                    "not in the release."}
 
 
 def release_tables(release: str | Path) -> list[str]:

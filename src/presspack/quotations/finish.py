@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,38 @@ from presspack.quotations import words as W
 from presspack.quotations.index import QuotationIndex, quotation_id
 
 MAX_SPEAKERS = 20  # speakers listed in quotations.speakers
+READ_BATCH = 4096  # claims rows read at once (a whole row group read at once left ~100 MB more in the allocator at 1M claims)
 CLAIM_COLUMNS = ["article_id", "speaker_key", "speaker_name", "content_text", "kind"]
+
+
+@contextmanager
+def returning_pool() -> Iterator[None]:
+    """Arrow's jemalloc pool as the default while the stage runs (the system pool where
+    this pyarrow has no jemalloc): it returns freed memory to the system, where the
+    default mimalloc pool kept ~45 MB more after each claims row group rewritten and
+    more the longer the release (benchmarks/README.md). Arrow buffers go back to the
+    pool they came from, so the switch is safe for buffers made before or after."""
+    before = pa.default_memory_pool()
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        pool = pa.system_memory_pool()
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(before)
 
 
 def finish(tmp: Path, writers: dict[str, Any], row_group_size: int) -> TableWriter:
     """After the tables are written (and the entity keys merged): quotations.parquet from
     tmp/claims.parquet and tmp/articles.parquet, and claims.parquet rewritten with its
     quotation columns (writers["claims"] replaced). Returns the quotations writer (closed)."""
+    with returning_pool():
+        return _finish(tmp, writers, row_group_size)
+
+
+def _finish(tmp: Path, writers: dict[str, Any], row_group_size: int) -> TableWriter:
     index = QuotationIndex()
     try:
         _read(tmp, index)
@@ -104,7 +130,7 @@ def link_claims(path: Path, writer: TableWriter, links: Iterator[tuple[int, str,
     `links` ((row number, quotation_id, variant), in row order)."""
     pending = next(links, None)
     offset = 0
-    for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=writer.row_group_size, use_threads=False):
+    for batch in pq.ParquetFile(path, pre_buffer=False).iter_batches(batch_size=READ_BATCH, use_threads=False):
         n = batch.num_rows
         qids: list[str | None] = [None] * n
         variants: list[str | None] = [None] * n

@@ -21,7 +21,8 @@ import numpy as np
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, quote_spans
 
 SHINGLE = 8  # words: mentions sharing a run of this many consecutive words are one quotation
-MIN_FRAGMENT = 5  # words: a shorter quote ("soft", "a disaster") never leaves its article
+MIN_FRAGMENT = 5  # words: a shorter quote ("a disaster") is a quotation of its article, unless it is a short fragment
+MIN_SHORT = 2  # words: a quote of 2 to MIN_FRAGMENT - 1 words may join the one longer quotation of its speaker that holds it
 MAX_WORDS = 20_000  # words of one mention kept (longer quoted passages are cut: docs/quotations.md)
 PIECE_GAP = " […] "  # joins the quoted pieces of one mention in its display text
 MAX_VARIANT_CHARS = 200
@@ -156,15 +157,30 @@ def _trim_ends(ops: list[list[Any]]) -> list[list[Any]]:
     return ops
 
 
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text` as `normalize` counts them, on the text as
+    written (case kept), for showing a mention's words marked."""
+    return [m.span() for m in _WORD.finditer(text)]
+
+
+def diff_ops(words: Sequence[str], canonical: Sequence[str]) -> list[list[Any]] | None:
+    """The changes of `words` against `canonical` inside the part they quote:
+    [tag, i1, i2, j1, j2] operations ("equal", "delete", "insert", "replace"; i over
+    canonical, j over words) without the excerpt's edges. None when the words match,
+    or have nothing in common left (another passage of a longer quotation)."""
+    if list(words) == list(canonical):
+        return None
+    ops = _trim_ends(_opcodes(words, canonical))
+    return ops if any(op[0] == "equal" for op in ops) else None
+
+
 def variant(words: Sequence[str], canonical: Sequence[str]) -> str | None:
     """How `words` differ from `canonical` inside the part they quote, as "-dropped",
     "+added", "~old>new" operations. None when they match, or when `words` is an
     excerpt of `canonical` (only its ends differ)."""
-    if list(words) == list(canonical):
+    ops = diff_ops(words, canonical)
+    if ops is None:
         return None
-    ops = _trim_ends(_opcodes(words, canonical))
-    if not any(op[0] == "equal" for op in ops):
-        return None  # nothing in common left: another passage of a longer quotation
     parts = []
     for tag, i1, i2, j1, j2 in ops:
         if tag == "delete":
