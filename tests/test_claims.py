@@ -323,6 +323,19 @@ def test_cue_before_a_colon_opens_only_the_quote_after_it(claims_of):
     assert len(argued) == 1 and "too political" in argued[0]["content_text"] and "Anything" not in argued[0]["content_text"]
 
 
+@pytest.mark.parametrize("text", [
+    "“We will get justice in this case,” Tulsa police Chief Mark Doyle said Monday.",
+    # the paragraph before makes the parser lose the verb's subject
+    "The Justice Department is looking into the shooting.\n“I will make this promise to you: We will get justice in this case,” "
+    "Tulsa police Chief Mark Doyle said Monday.",
+])
+def test_quote_then_a_name_then_the_cue(claims_of, text):
+    _, claims = claims_of(text)
+    said = [c for c in claims if c["cue_text"] == "said"]
+    assert len(said) == 1 and said[0]["content_text"].endswith("We will get justice in this case"), claims
+    assert said[0]["speaker_name"] is not None and "Doyle" in said[0]["speaker_name"]
+
+
 def test_quote_run_goes_on_after_an_interruption(claims_of):
     text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
     full, claims = claims_of(text)

@@ -123,6 +123,8 @@ class SpeakerResolver:
 
     def _resolve(self, span: Any, s: int) -> Speaker:
         head = speaker_noun(span) or span.root
+        if head.pos_ in ("VERB", "AUX") and span[-1].pos_ in ("PROPN", "NOUN"):
+            head = span[-1]  # a phrase the parser did not read as one ("Tulsa police Chief Ana Ruiz")
         m = self._at(head.idx, head.idx + len(head.text))
         if m is not None:
             return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self.roles.role_of(span, head, m))

@@ -7,6 +7,7 @@ is why ..."), sits in an 'as' clause ("As the mayor said, ...") or trails the se
 from __future__ import annotations
 
 import bisect
+import re
 from typing import Any
 
 from presspack.claims.candidates import Candidate, propose
@@ -52,10 +53,26 @@ def verb_claim(verb: Any, article: Article,
         subj = None
     speaker = speaker_tokens(subj) if subj is not None else None if hosted else noun_before(verb)
     cue = token_span(cue_tokens(verb) + [t for t in extra_cue if t.i == verb.i + 1])
+    ce = _end_at_quote_close(text, quotes, cs, ce, verb.idx)
     cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
     if not run and not hosted and ce <= verb.idx:
         ce = max(ce, _inserted_rest(verb, subj, content, ce, text))
     return propose("cue_verb", article.text, speaker, cue, (cs, ce), kind="direct" if run else None)
+
+
+def _end_at_quote_close(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue_at: int) -> int:
+    """A content that opens a quote ends where the quote closes when the cue comes after
+    it: the parser's stray words after the close ("“A,” Tulsa police Chief X said") are
+    the speaker's, not what was said."""
+    k = bisect.bisect_right(quotes, (cs + 2, 1 << 62)) - 1
+    if k >= 0 and quotes[k][0] - 1 <= cs < quotes[k][1] and quotes[k][1] < ce <= cue_at:
+        stray = _WORDS.findall(text, quotes[k][1], ce)
+        if stray and all(w[:1].isupper() for w in stray):  # a name, not "“A” to drive up ..."
+            return quotes[k][1]
+    return ce
+
+
+_WORDS = re.compile(r"\w[\w'’.-]*")
 
 
 def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool) -> tuple[list[Any], list[Any]]:
@@ -238,7 +255,7 @@ def _trailing_cue(verb: Any, article: Article,
         return None
     subj = own_subject(verb)
     if subj is None:
-        return None
+        return _named_after_quote(verb, article, quotes, cue_starts)
     sent = verb.sent
     core = {t.i for t in subj.subtree} | {t.i for t in cue_tokens(verb)}
     after = [t for t in sent if t.i > max(core) and not t.is_space]
@@ -261,6 +278,31 @@ def _trailing_cue(verb: Any, article: Article,
     cue = token_span(cue_tokens(verb))
     cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
     return propose("cue_verb", article.text, speaker_tokens(subj), cue, (cs, ce), kind="direct" if run else None)
+
+
+def _named_after_quote(verb: Any, article: Article,
+                       quotes: list[tuple[int, int]], cue_starts: list[int]) -> Candidate | None:
+    """"“A,” Tulsa police Chief Ana Ruiz said Monday." where the parser lost the verb's
+    subject: a quote, then a name or noun phrase and nothing else, then the cue verb; the
+    phrase speaks and the quote is what was said."""
+    text = article.text
+    k = bisect.bisect_left(quotes, (verb.idx,)) - 1
+    if k < 0 or verb.idx - quotes[k][1] > 80:
+        return None
+    qs, qe = quotes[k]
+    doc = verb.doc
+    between = [t for t in doc[verb.sent.start:verb.i] if t.idx >= qe and not t.is_space]
+    words = [t for t in between if not t.is_punct]
+    if not words or any(t.pos_ in ("VERB", "AUX") and not t.is_title or t.text in ".!?" for t in between) or len(words) > 10:
+        return None
+    if words[-1].pos_ not in ("PROPN", "NOUN") or not text[qe:words[0].idx].strip(" ,\n" + QUOTE_CLOSE) == "":
+        return None
+    cue = token_span(cue_tokens(verb))
+    cs, ce, _ = group_quotes(text, quotes, qs, qe, cue, cue_starts)
+    cs, ce = trim(text, cs, ce, strip_quotes=True)
+    if ce - cs < 3:
+        return None
+    return propose("cue_verb", text, words, cue, (cs, ce), kind="direct")
 
 
 def _after_quote(verb: Any, subj: Any, article: Article,
