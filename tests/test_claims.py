@@ -326,14 +326,14 @@ def test_cue_before_a_colon_opens_only_the_quote_after_it(claims_of):
 @pytest.mark.parametrize("text", [
     "“We will get justice in this case,” Tulsa police Chief Mark Doyle said Monday.",
     # the paragraph before makes the parser lose the verb's subject
-    "The Justice Department is looking into the shooting.\n“I will make this promise to you: We will get justice in this case,” "
-    "Tulsa police Chief Mark Doyle said Monday.",
+    "The county is investigating the fire.\n“I can only make this promise to you: We will achieve justice in this town,” "
+    "Tulsa police Chief Chuck Morgan said Monday.",
 ])
 def test_quote_then_a_name_then_the_cue(claims_of, text):
     _, claims = claims_of(text)
     said = [c for c in claims if c["cue_text"] == "said"]
-    assert len(said) == 1 and said[0]["content_text"].endswith("We will get justice in this case"), claims
-    assert said[0]["speaker_name"] is not None and "Doyle" in said[0]["speaker_name"]
+    assert len(said) == 1 and said[0]["content_text"].endswith(("We will get justice in this case", "We will achieve justice in this town")), claims
+    assert said[0]["speaker_name"] is not None and said[0]["speaker_name"].endswith(("Doyle", "Morgan"))
 
 
 def test_quote_run_goes_on_after_an_interruption(claims_of):
