@@ -242,6 +242,20 @@ def test_refine_takes_the_models_boundaries_of_the_rules_claims():
     assert refine(rules, model, finder="model")[0].finder == "model" and refine(rules, [])[1] == rules[1]
 
 
+def test_refine_keeps_the_rules_content_where_the_models_would_swallow_a_cue():
+    """A model content that would take in the claim's own cue or source, or the cue of
+    another rule claim (which the assembler would then drop as nested), is not taken."""
+    from presspack.learn import refine
+
+    rules = [Candidate(content=(10, 40), finder="rules", cue=(5, 9), source=(0, 4)),
+             Candidate(content=(50, 70), finder="rules", cue=(42, 46), source=(41, 42))]
+    assert refine(rules, [Candidate(content=(10, 48), finder="model")])[0].content == (10, 40)  # the next cue
+    assert refine(rules, [Candidate(content=(4, 40), finder="model")])[0].content == (10, 40)  # its own cue
+    assert refine(rules, [Candidate(content=(12, 40), finder="model")])[0].content == (12, 40)
+    inner = [Candidate(content=(0, 60), finder="rules", cue=(62, 66)), Candidate(content=(30, 50), finder="rules", cue=(22, 26))]
+    assert refine(inner, [Candidate(content=(0, 58), finder="model")])[0].content == (0, 58)  # that cue was inside already
+
+
 def test_refine_completes_contents_as_the_gold_draws_them():
     """With the text, a content takes in the "that" before it, or the quotation marks on
     both sides of it (with the punctuation before the closing one); nothing else moves."""
