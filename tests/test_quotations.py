@@ -319,6 +319,8 @@ def test_quotation_ids_stay_when_articles_are_added(tram_builds):
     assert ids < set(more)
     tram = next(r for r in more.values() if "tram line that connects" in r["text"])
     assert tram["quotation_id"] in ids and tram["n_articles"] == 4 and tram["last_source"] == "northfield-herald.example"
+    links = {(r["quotation_id"], r["fragment_of"]) for r in pq.read_table(tram_builds["one"] / "quotations.parquet").to_pylist() if r["fragment_of"]}
+    assert links and links <= {(q, r["fragment_of"]) for q, r in more.items()}  # a short fragment and its link stay too
 
 
 def test_diff_reports_quotations_added_and_removed(tram_builds):

@@ -58,8 +58,9 @@ DDL = (
     "fid INTEGER NOT NULL)",
     "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL, anyone INTEGER NOT NULL)",
     "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
-    # short fragments: the fragment's quotation (its root), the root of the quotation it is part of, and that one's quotation_id
-    "CREATE TABLE fragof (root INTEGER PRIMARY KEY, of_root INTEGER NOT NULL, of_qid TEXT)",
+    # short fragments: the fragment's quotation (its root) and the root of the quotation it is part of; that one's quotation_id
+    "CREATE TABLE fragof (root INTEGER PRIMARY KEY, of_root INTEGER NOT NULL)",
+    "CREATE TABLE fragof_qid (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
 )
 # the order of a quotation's mentions, earliest first: the first one's form gives the quotation_id
 MENTION_ORDER = "a.published IS NULL, a.published, m.aid, m.mid"
@@ -259,8 +260,8 @@ class QuotationIndex:
                          f"ORDER BY {MENTION_ORDER}) AS rn FROM nodes n JOIN mentions m ON m.node = n.nid LEFT JOIN arts a ON a.aid = m.aid "
                          "WHERE n.root IN (SELECT of_root FROM fragof)) e JOIN nodes n ON n.nid = e.node JOIN forms f ON f.fid = n.fid "
                          "WHERE e.rn = 1")
-        qids = [(quotation_id(words, tag), root) for root, words, tag in cur.fetchall()]  # one row per quotation with fragments
-        db.executemany("UPDATE fragof SET of_qid = ? WHERE of_root = ?", qids)
+        while batch := cur.fetchmany(64):  # one row per quotation with fragments, its words included
+            db.executemany("INSERT INTO fragof_qid VALUES (?, ?)", [(root, quotation_id(words, tag)) for root, words, tag in batch])
         db.commit()
 
     def _fragment_hits(self, batch: list[tuple[int, bytes, str | None]], keys: np.ndarray, nids: np.ndarray, lengths: list[int],
@@ -319,16 +320,17 @@ class QuotationIndex:
         """(root, node, words, display, tag, fragment_of) of every quotation's canonical form
         (most words, then most mentions, then first) and the quotation_id of the quotation
         it is a short fragment of (else None), in the order of cluster_rows."""
-        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag, p.of_qid FROM canon c JOIN nodes n ON n.nid = c.nid "
-                              "JOIN forms f ON f.fid = n.fid LEFT JOIN fragof p ON p.root = c.root ORDER BY c.root")
+        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag, o.qid FROM canon c JOIN nodes n ON n.nid = c.nid "
+                              "JOIN forms f ON f.fid = n.fid LEFT JOIN fragof p ON p.root = c.root LEFT JOIN fragof_qid o ON o.root = p.of_root "
+                              "ORDER BY c.root")
         while batch := cur.fetchmany(64):
             yield from batch
 
     def unmatched_fragments(self) -> int:
         """Short fragments whose fragment_of is not the quotation_id that their quotation's
         row got (0 unless the two derivations of an id disagree)."""
-        return int(self.db.execute("SELECT count(*) FROM fragof p LEFT JOIN qids q ON q.root = p.of_root "
-                                   "WHERE q.qid IS NOT p.of_qid").fetchone()[0])
+        return int(self.db.execute("SELECT count(*) FROM fragof p LEFT JOIN fragof_qid o ON o.root = p.of_root "
+                                   "LEFT JOIN qids q ON q.root = p.of_root WHERE q.qid IS NOT o.qid").fetchone()[0])
 
     def record(self, root: int, qid: str, variants: dict[int, str]) -> None:
         self.db.execute("INSERT INTO qids VALUES (?, ?)", (root, qid))
