@@ -124,10 +124,11 @@ def test_short_fragments_join_only_one_quotation_of_their_speaker(tmp_path):
         _claim("a3", 2, "“Mexico is going to pay,” someone said", "partial", speaker=(None, None)),  # unresolved
         _claim("a3", 3, "it was “a great wall”", "partial"),  # a short fragment of both quotations: on its own
     ]
-    _, cl = _quotations(tmp_path / "r", ARTS, claims)
+    rows, cl = _quotations(tmp_path / "r", ARTS, claims)
     assert cl["a2-c2"]["quotation_id"] == cl["a1-c1"]["quotation_id"]
     ids = [cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a3-c1", "a3-c2", "a3-c3")]
     assert len(set(ids)) == 6
+    assert all(r["fragment_of"] is None for r in rows)  # "a great wall" is in both quotations: a fragment of neither
 
 
 FOX = ("person:vicente-fox", "Vicente Fox")
@@ -135,20 +136,22 @@ STUPID = "It is a stupid wall that will never work, and we are not going to pay 
 PEOPLE = ("person:hillary-clinton", "Hillary Clinton")
 
 
-@pytest.mark.parametrize(("content", "speaker", "joins"), [
-    ("he called it “a stupid wall” again", FOX, True),  # the issue's example: 3 words
-    ("a “STUPID WALL”, he said", FOX, True),  # 2 words, case and punctuation aside
-    ("“never work, and we”", FOX, True),  # 4 words
-    ("it was a “stupid” idea", FOX, False),  # one word never joins
-    ("he called it “a stupid wall” again", (None, None), False),  # unresolved speaker
-    ("he called it “a stupid wall” again", TRUMP, False),  # another speaker
-    ("he said “stupid never” twice", FOX, False),  # the words are not in a row in the quotation
-    ("he called it “a stupid fence”", FOX, False),  # not its words
-    ("“the American people”, she said", PEOPLE, False),  # in two statements of hers: joins neither
-    ("“mothers of this city”, she said", PEOPLE, True),  # in one: joins it
-    ("“broken government”, she said", PEOPLE, False),  # in one of hers, and in someone else's quotation too
+@pytest.mark.parametrize(("content", "speaker", "part_of"), [
+    ("he called it “a stupid wall” again", FOX, "a1-c1"),  # the issue's example: 3 words
+    ("a “STUPID WALL”, he said", FOX, "a1-c1"),  # 2 words, case and punctuation aside
+    ("“never work, and we”", FOX, "a1-c1"),  # 4 words
+    ("it was a “stupid” idea", FOX, None),  # one word is never a fragment
+    ("he called it “a stupid wall” again", (None, None), None),  # unresolved speaker
+    ("he called it “a stupid wall” again", TRUMP, None),  # another speaker
+    ("he said “stupid never” twice", FOX, None),  # the words are not in a row in the quotation
+    ("he called it “a stupid fence”", FOX, None),  # not its words
+    ("“the American people”, she said", PEOPLE, None),  # in two statements of hers: a fragment of neither
+    ("“mothers of this city”, she said", PEOPLE, "a2-c1"),  # in one: a fragment of it
+    ("“broken government”, she said", PEOPLE, None),  # in one of hers, and in someone else's quotation too
 ])
-def test_short_fragments_join_the_one_longer_quotation_of_their_speaker(tmp_path, content, speaker, joins):
+def test_a_short_quote_is_a_fragment_of_the_one_longer_quotation_of_its_speaker(tmp_path, content, speaker, part_of):
+    """A quote of 2 to 4 words keeps a quotation of its own; fragment_of names the longer
+    quotation it is part of, under the conditions a 5-word fragment joins one."""
     claims = [
         _claim("a1", 1, STUPID, speaker=FOX),
         _claim("a1", 2, "the American people deserve far better than this broken government", speaker=PEOPLE),
@@ -157,14 +160,17 @@ def test_short_fragments_join_the_one_longer_quotation_of_their_speaker(tmp_path
         _claim("a3", 1, content, "partial", speaker=speaker),
     ]
     rows, cl = _quotations(tmp_path / "r", ARTS, claims)
+    by_id = {r["quotation_id"]: r for r in rows}
     longer = {cl[k]["quotation_id"] for k in ("a1-c1", "a1-c2", "a2-c1", "a2-c2")}
-    assert len(longer) == 4  # never glued
-    assert (cl["a3-c1"]["quotation_id"] in longer) is joins
-    assert len(rows) == 4 + (not joins)
-    assert cl["a3-c1"]["quotation_variant"] is None  # an excerpt, not a variant
+    assert len(longer) == 4 and len(rows) == 5  # never glued, never merged
+    short = by_id[cl["a3-c1"]["quotation_id"]]
+    assert short["quotation_id"] not in longer and short["n_mentions"] == 1 and short["first_article_id"] == "a3"
+    assert short["fragment_of"] == (cl[part_of]["quotation_id"] if part_of else None)
+    assert all(by_id[q]["fragment_of"] is None and by_id[q]["n_mentions"] == 1 for q in longer)  # its mentions count on its own row
+    assert cl["a3-c1"]["quotation_variant"] is None
 
 
-def test_a_short_fragment_joins_a_quotation_of_5_to_7_words_and_needs_one_speaker_in_its_article(tmp_path):
+def test_a_short_fragment_of_a_quotation_of_5_to_7_words_needs_one_speaker_in_its_article(tmp_path):
     claims = [
         _claim("a1", 1, "a truly historic day for us", speaker=FOX),  # 6 words, no longer form
         _claim("a2", 1, "it was “a truly historic” moment", "partial", speaker=FOX),
@@ -173,9 +179,11 @@ def test_a_short_fragment_joins_a_quotation_of_5_to_7_words_and_needs_one_speake
         _claim("a3", 2, "“pay for a wall” was her phrase too", "partial", speaker=PEOPLE),  # ... once with another speaker
     ]
     rows, cl = _quotations(tmp_path / "r", ARTS, claims)
-    assert cl["a2-c1"]["quotation_id"] == cl["a1-c1"]["quotation_id"]
+    by_id = {r["quotation_id"]: r for r in rows}
+    assert by_id[cl["a2-c1"]["quotation_id"]]["fragment_of"] == cl["a1-c1"]["quotation_id"] != cl["a2-c1"]["quotation_id"]
     assert cl["a3-c1"]["quotation_id"] == cl["a3-c2"]["quotation_id"] != cl["a2-c2"]["quotation_id"]  # one node, two speakers: apart
-    assert len(rows) == 3
+    assert by_id[cl["a3-c1"]["quotation_id"]]["fragment_of"] is None
+    assert len(rows) == 4
 
 
 def test_small_partitions_and_fragment_chunks_give_the_same_bytes(tmp_path, monkeypatch):
@@ -201,9 +209,10 @@ def test_small_partitions_and_fragment_chunks_give_the_same_bytes(tmp_path, monk
             parts.append(self.parts)
 
     monkeypatch.setattr(index, "HashPartitions", Recording)
-    _, cl = _quotations(tmp_path / "many", ARTS, claims)
+    rows, cl = _quotations(tmp_path / "many", ARTS, claims)
     assert parts and parts[0] > 10
-    assert cl["a1-c2"]["quotation_id"] == cl["a3-c1"]["quotation_id"] == cl["a3-c2"]["quotation_id"]
+    assert cl["a1-c2"]["quotation_id"] == cl["a3-c2"]["quotation_id"] != cl["a3-c1"]["quotation_id"]
+    assert next(r for r in rows if r["quotation_id"] == cl["a3-c1"]["quotation_id"])["fragment_of"] == cl["a1-c2"]["quotation_id"]
     for name in ("quotations.parquet", "claims.parquet"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes(), name
 
@@ -234,6 +243,26 @@ def test_quotation_id_is_stable_when_later_articles_are_added(tmp_path):
     assert cl_b["a4-c1"]["quotation_id"] == cl_a["a1-c1"]["quotation_id"]
     wall = next(r for r in rows_b if r["quotation_id"] == cl_a["a1-c1"]["quotation_id"])
     assert wall["text"].endswith("believe me") and wall["last_article_id"] == "a4"  # the longest form is canonical
+
+
+def test_fragment_links_are_stable_and_leave_the_longer_quotation_id_alone(tmp_path):
+    """A short fragment quoted before its quotation (a1 is the earliest article) neither
+    takes over that quotation's id nor changes it; later articles keep both ids and the link."""
+    stupid = [_claim("a2", 1, STUPID, speaker=FOX)]
+    fragment = [_claim("a1", 1, "he called it “a stupid wall” again", "partial", speaker=FOX)]
+    later = [_article("a4", "four.example", "2016-02-01")]
+    more = [_claim("a4", 1, "It is a stupid wall that will never work, and we are not going to pay for it, ever", speaker=FOX),
+            _claim("a4", 2, "“a stupid wall”, he said", "partial", speaker=FOX)]
+    alone, _ = _quotations(tmp_path / "alone", ARTS, stupid)
+    rows_a, cl_a = _quotations(tmp_path / "a", ARTS, stupid + fragment)
+    rows_b, cl_b = _quotations(tmp_path / "b", ARTS + later, stupid + fragment + more)
+    wall = cl_a["a2-c1"]["quotation_id"]
+    assert wall == alone[0]["quotation_id"] == cl_b["a2-c1"]["quotation_id"] == cl_b["a4-c1"]["quotation_id"]
+    frag_a = {r["quotation_id"]: r for r in rows_a}[cl_a["a1-c1"]["quotation_id"]]
+    frag_b = {r["quotation_id"]: r for r in rows_b}[cl_b["a1-c1"]["quotation_id"]]
+    assert frag_a["quotation_id"] == frag_b["quotation_id"] != wall and frag_a["fragment_of"] == frag_b["fragment_of"] == wall
+    assert {r["quotation_id"]: r for r in rows_b}[cl_b["a4-c2"]["quotation_id"]]["fragment_of"] == wall  # each article's own fragment
+    assert [r["n_mentions"] for r in rows_b if r["quotation_id"] == wall] == [2]
 
 
 def test_hostile_quotations_do_not_blow_up(tmp_path):
@@ -290,6 +319,8 @@ def test_quotation_ids_stay_when_articles_are_added(tram_builds):
     assert ids < set(more)
     tram = next(r for r in more.values() if "tram line that connects" in r["text"])
     assert tram["quotation_id"] in ids and tram["n_articles"] == 4 and tram["last_source"] == "northfield-herald.example"
+    links = {(r["quotation_id"], r["fragment_of"]) for r in pq.read_table(tram_builds["one"] / "quotations.parquet").to_pylist() if r["fragment_of"]}
+    assert links and links <= {(q, r["fragment_of"]) for q, r in more.items()}  # a short fragment and its link stay too
 
 
 def test_diff_reports_quotations_added_and_removed(tram_builds):

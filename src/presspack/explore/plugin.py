@@ -8,16 +8,18 @@ between them and Datasette's.
   with their articles, claims per month and, when the claims schema has them, the
   speaker's type and role.
 - `/quotation/{quotation_id}`: one quotation (presspack.explore.quotation): its mentions
-  by date and outlet, each variant's changed words marked, the outlets it spread to.
+  by date and outlet, each variant's changed words marked, the outlets it spread to, the
+  short quotations that are fragments of it, and the quotation a fragment is part of.
 - `/article/{article_id}`: the article's text with its sentences, entities and claims
   marked (presspack.explore.article), the claims listed below with links to them.
 - Cells: a claim's content, an entity mention's text and a sentence's text link to
   their place in the article (`/article/{article_id}#{id}`), an article's title to its
-  page, a claim's speaker_name to the speaker's page, a claim's quotation_id and a
-  quotation's text to the quotation's page; in query results, `claim_id` and
+  page, a claim's speaker_name to the speaker's page, a claim's quotation_id (every
+  foreign key to quotations.quotation_id in schemas/: a quotation's fragment_of too) and
+  a quotation's text to the quotation's page; in query results, `claim_id` and
   `article_id` columns do the same, `speaker_key` (and a `speaker_name` beside one) links
-  to the speaker's page, `quotation_id` to the quotation's page and `entity_key` to the
-  canned query about that entity.
+  to the speaker's page, `quotation_id` and `fragment_of` to the quotation's page and
+  `entity_key` to the canned query about that entity.
 - Table pages (templates/table.html) show the columns in reading order
   (presspack.explore.order: claims as speaker - cue - content first) and the column
   descriptions folded away; JSON and CSV keep the schema's order.
@@ -39,7 +41,7 @@ from markupsafe import Markup, escape
 from presspack.explore import pages, quotation
 from presspack.explore.article import article_html
 from presspack.explore.order import reorder
-from presspack.package.schemas import available_tables
+from presspack.package.schemas import available_tables, foreign_keys
 
 PLUGIN = "presspack-explore"
 TEMPLATE = "presspack_article.html"
@@ -50,6 +52,10 @@ CELL_LINKS = {"claims": ("content_text", "claim_id"), "entities": ("text", "ment
 # query result column -> (canned query, its parameter) that the column's values link to
 KEY_QUERIES = {"entity_key": ("articles_mentioning", "entity")}
 QUOTATION_ID = "quotation_id"
+# (table, column) of the foreign keys to quotations.quotation_id in schemas/ (claims.quotation_id, quotations.fragment_of)
+QUOTATION_REFS = {(t, fk["fields"][0]) for t in available_tables() for fk in foreign_keys(t)
+                  if fk["reference"]["resource"] == "quotations" and fk["reference"]["fields"] == [QUOTATION_ID] and len(fk["fields"]) == 1}
+QUOTATION_COLUMNS = {QUOTATION_ID} | {c for _, c in QUOTATION_REFS}  # query result columns that link to the quotation's page
 # table -> the column of its rows that links to the quotation's page (claims.quotation_id, a foreign key: render_cell's first case)
 QUOTATION_LINKS = {"quotations": "text"}
 TABLE_ORDER = available_tables()  # the front page lists the tables in the schemas' order
@@ -114,7 +120,7 @@ def _query_cell(row: Any, value: str, column: str, database: str, datasette: Any
         return _link(article_url(datasette, value), value)
     if column == pages.SPEAKER_KEY:
         return _speaker_link(datasette, value, value)
-    if column == QUOTATION_ID:
+    if column in QUOTATION_COLUMNS:
         return _quotation_link(datasette, value, value)
     if column == pages.SPEAKER_NAME and (key := _cell(row, pages.SPEAKER_KEY)):
         return _speaker_link(datasette, key, value)
@@ -128,7 +134,7 @@ def _query_cell(row: Any, value: str, column: str, database: str, datasette: Any
 def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Markup | None:
     if database != database_name(datasette):
         return None
-    if table == "claims" and column == QUOTATION_ID and isinstance(qid := _plain(value), str) and qid:
+    if (table, column) in QUOTATION_REFS and isinstance(qid := _plain(value), str) and qid:
         return _quotation_link(datasette, qid, qid)  # a foreign key: Datasette would link the quotations row
     if not isinstance(value, str) or not value:
         return None

@@ -2,7 +2,9 @@
 quotations table with its mentions (the claims that quote it) by publication date and
 outlet, the outlets it spread to, and each variant mention's words with the word-level
 difference to the canonical text marked: `<ins>` for words the mention adds or changes,
-`<del>` for canonical words it drops or changes (docs/quotations.md, "Variants").
+`<del>` for canonical words it drops or changes (docs/quotations.md, "Variants"); the
+short quotations that are fragments of it (quotations.fragment_of), and for a fragment
+the quotation it is part of.
 
 The marks are computed again from the mention's quoted words and the canonical text
 with the function that wrote `claims.quotation_variant` (quotations.words.diff_ops), so
@@ -22,6 +24,8 @@ from presspack.explore.pages import first_offset, rows, table_columns
 from presspack.quotations import words as W
 
 MENTION_LIMIT = 500  # mentions listed on a quotation's page
+FRAGMENT_LIMIT = 200  # fragments listed on a quotation's page
+FRAGMENT_OF = "fragment_of"
 MARK_WORDS = 5_000  # a mention or canonical text longer than this is shown without marks (difflib is quadratic)
 SOURCE_LIMIT = 100
 
@@ -91,4 +95,19 @@ limit ?""", [qid, limit])
 from claims c join articles a on a.article_id = c.article_id where c.quotation_id = ?
 group by a.source order by mentions desc, first_published, a.source limit ?""", [qid, SOURCE_LIMIT])
     total = conn.execute("select count(*) from claims where quotation_id = ?", [qid]).fetchone()[0]
-    return {"quotation": q, "mentions": mentions, "total": total, "sources": sources}
+    return {"quotation": q, "mentions": mentions, "total": total, "sources": sources, **fragments(conn, q)}
+
+
+def fragments(conn: sqlite3.Connection, q: dict[str, Any], limit: int = FRAGMENT_LIMIT) -> dict[str, Any]:
+    """The short quotations that are fragments of quotation `q` (most mentions first), their
+    number, and the quotation `q` is a fragment of (None when it is none, or the export
+    predates quotations.fragment_of)."""
+    if FRAGMENT_OF not in q:
+        return {"fragments": [], "n_fragments": 0, "part_of": None}
+    found = rows(conn, f"""select quotation_id, text, n_mentions, n_articles, speaker_key, speaker_name, first_source, first_published
+from quotations where {FRAGMENT_OF} = ? order by n_mentions desc, first_published is null, first_published, quotation_id limit ?""",
+                 [q["quotation_id"], limit])
+    n = conn.execute(f"select count(*) from quotations where {FRAGMENT_OF} = ?", [q["quotation_id"]]).fetchone()[0]
+    part_of = rows(conn, "select quotation_id, text, n_mentions, n_articles from quotations where quotation_id = ?",
+                   [q[FRAGMENT_OF]]) if q[FRAGMENT_OF] else []
+    return {"fragments": found, "n_fragments": n, "part_of": part_of[0] if part_of else None}

@@ -2,7 +2,8 @@
 
 One FileObject per Parquet table (with its sha256), one RecordSet per table with typed
 fields read from the release's own Table Schemas, primary keys as `key` and foreign keys
-as `references`. Written after the tables, whose hashes it embeds.
+as `references` (except a table's references to itself, quotations.fragment_of, which
+mlcroissant cannot load). Written after the tables, whose hashes it embeds.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def record_set(resource: dict[str, Any]) -> dict[str, Any]:
     # record set read straight from a file: schemas keep article_id (-> articles) first.
     for fk in schema.get("foreignKeys", []):
         ref = fk["reference"]
+        if (ref.get("resource") or table) == table:  # a table referring to itself (quotations.fragment_of): a cycle to mlcroissant
+            continue
         refs[_first(fk["fields"])] = _ref(ref.get("resource") or table, _first(ref["fields"]))
     fields = []
     for f in schema.get("fields", []):

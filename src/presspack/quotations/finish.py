@@ -1,6 +1,7 @@
 """The end of a build's quotation stage: every claim's quoted words indexed, clustered
-into quotations, quotations.parquet written and claims.parquet rewritten with each
-claim's quotation_id and quotation_variant (batch by batch, as entities.finish does).
+into quotations, quotations.parquet written (with the quotation each short fragment is
+part of: fragment_of) and claims.parquet rewritten with each claim's quotation_id and
+quotation_variant (batch by batch, as entities.finish does).
 """
 
 from __future__ import annotations
@@ -58,14 +59,18 @@ def _finish(tmp: Path, writers: dict[str, Any], row_group_size: int) -> TableWri
         writer = TableWriter("quotations", tmp / "quotations.parquet", row_group_size)
         canon = index.canonical_rows()
         for root, mentions in index.cluster_rows():
-            c_root, c_nid, c_words, c_display, c_tag = next(canon)
+            c_root, c_nid, c_words, c_display, c_tag, fragment_of = next(canon)
             if c_root != root:  # both are ordered by root
                 msg = f"quotation index out of step ({c_root} != {root})"
                 raise RuntimeError(msg)
             row, variants = quotation_row(index, mentions, (c_nid, c_words.split(" "), c_display, c_tag))
+            row["fragment_of"] = fragment_of
             index.record(root, row["quotation_id"], variants)
             writer.write([row])
         writer.close()
+        if unmatched := index.unmatched_fragments():
+            msg = f"{unmatched} quotations.fragment_of do not match the quotation_id of their quotation"
+            raise RuntimeError(msg)
         claims = writers["claims"]
         moved = claims.path.with_name(f".{claims.path.name}.pre-quotations")
         claims.path.rename(moved)

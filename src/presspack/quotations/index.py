@@ -13,9 +13,12 @@ all pairs.
   whose forms attributed to that speaker contain its words, when exactly one quotation
   does (hash windows of the speakers' long forms against the fragments' hashes, numpy).
 - Then a node of MIN_SHORT (2) to 4 words whose mentions all have one resolved speaker
-  joins the quotation whose forms of 5 words or more attributed to that speaker contain
-  its words, when exactly one quotation does and no other quotation holds them, whoever
-  said them (a phrase many people use is no evidence). One-word quotes never join.
+  is a fragment of the quotation whose forms of 5 words or more attributed to that
+  speaker contain its words, when exactly one quotation does and no other quotation
+  holds them, whoever said them (a phrase many people use is no evidence). It does not
+  join it: it stays a quotation of its own that records the longer one (table
+  `fragof`, written as quotations.fragment_of), since 2 to 4 words are too few to say
+  that two articles quote the same thing. One-word quotes are never fragments.
 
 Memory: the union-find array (8 bytes per node), the fragments' hash keys (16 or 32 bytes
 per fragment, at most KEY_CHUNK fragments at once), one batch of forms, and one quotation's mentions
@@ -55,7 +58,12 @@ DDL = (
     "fid INTEGER NOT NULL)",
     "CREATE TABLE hits (fnid INTEGER NOT NULL, root INTEGER NOT NULL, anyone INTEGER NOT NULL)",
     "CREATE TABLE qids (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
+    # short fragments: the fragment's quotation (its root) and the root of the quotation it is part of; that one's quotation_id
+    "CREATE TABLE fragof (root INTEGER PRIMARY KEY, of_root INTEGER NOT NULL)",
+    "CREATE TABLE fragof_qid (root INTEGER PRIMARY KEY, qid TEXT NOT NULL)",
 )
+# the order of a quotation's mentions, earliest first: the first one's form gives the quotation_id
+MENTION_ORDER = "a.published IS NULL, a.published, m.aid, m.mid"
 
 
 ANYONE = np.uint64(0x9E3779B97F4A7C15)  # the "speaker" of a fragment's words alone, whoever said them
@@ -150,7 +158,7 @@ class QuotationIndex:
         self._fragments(FRAGMENTS, "tag = ''")
         self._write_roots()
         self._fragments(SHORT_FRAGMENTS, "tag NOT LIKE 'a:%'", anyone=True)
-        self._write_roots()
+        self._fragment_of()
         db.execute("CREATE TABLE canon (root INTEGER PRIMARY KEY, nid INTEGER NOT NULL)")  # read in root order without a sort
         db.execute("INSERT INTO canon SELECT root, nid FROM (SELECT root, nid, row_number() OVER "
                    "(PARTITION BY root ORDER BY nw DESC, nm DESC, nid) AS rn FROM nodes) WHERE rn = 1")
@@ -237,8 +245,24 @@ class QuotationIndex:
         assert uf is not None
         joins = db.execute("SELECT fnid, min(root) FROM hits GROUP BY fnid HAVING count(DISTINCT root) = 1 AND min(anyone) = 0")
         while batch := joins.fetchmany(BATCH):
+            if anyone:  # a short fragment: recorded, not joined
+                db.executemany("INSERT INTO fragof (root, of_root) VALUES (?, ?)", [(uf.find(f), r) for f, r in batch])
+                continue
             for fnid, root in batch:
                 uf.union(fnid, root)
+        db.commit()
+
+    def _fragment_of(self) -> None:
+        """The quotation_id of each quotation that a short fragment is part of: that of the
+        form of its earliest mention (MENTION_ORDER, as quotation rows are assembled)."""
+        db = self.db
+        cur = db.execute("SELECT e.root, f.words, n.tag FROM (SELECT n.root, m.node, row_number() OVER (PARTITION BY n.root "
+                         f"ORDER BY {MENTION_ORDER}) AS rn FROM nodes n JOIN mentions m ON m.node = n.nid LEFT JOIN arts a ON a.aid = m.aid "
+                         "WHERE n.root IN (SELECT of_root FROM fragof)) e JOIN nodes n ON n.nid = e.node JOIN forms f ON f.fid = n.fid "
+                         "WHERE e.rn = 1")
+        while batch := cur.fetchmany(64):  # one row per quotation with fragments, its words included
+            db.executemany("INSERT INTO fragof_qid VALUES (?, ?)", [(root, quotation_id(words, tag)) for root, words, tag in batch])
+        db.commit()
 
     def _fragment_hits(self, batch: list[tuple[int, bytes, str | None]], keys: np.ndarray, nids: np.ndarray, lengths: list[int],
                        anyone: bool) -> None:
@@ -260,12 +284,13 @@ class QuotationIndex:
             rep_owner = np.repeat(owner, reps)
             within = np.arange(len(rep_owner)) - np.repeat(np.cumsum(reps) - reps, reps)
             probe = np.repeat(win, reps) ^ flat[first[rep_owner] + within]
-            at = np.searchsorted(keys, probe)
-            at[at >= len(keys)] = 0
-            hit = keys[at] == probe
-            if hit.any():
-                found = nids[at[hit]]
-                pairs = np.unique(np.stack([np.abs(found), roots[rep_owner[hit]], (found < 0).astype(np.int64)], axis=1), axis=0)
+            lo, hi = np.searchsorted(keys, probe, "left"), np.searchsorted(keys, probe, "right")
+            hit = hi > lo
+            if hit.any():  # every fragment with that key (the same words of one speaker in several articles), not the first only
+                n = (hi - lo)[hit]
+                at = np.repeat(lo[hit], n) + np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+                found = nids[at]
+                pairs = np.unique(np.stack([np.abs(found), np.repeat(roots[rep_owner[hit]], n), (found < 0).astype(np.int64)], axis=1), axis=0)
                 self.db.executemany("INSERT INTO hits VALUES (?, ?, ?)", pairs.tolist())
 
     def node_words(self, nid: int) -> tuple[list[str], str, str]:
@@ -278,7 +303,7 @@ class QuotationIndex:
         quotations in the order of their first node, mentions earliest first."""
         cur = self.db.execute(
             "SELECT n.root, m.node, m.aid, m.skey, m.sname, a.source, a.published, m.mid FROM mentions m NOT INDEXED JOIN nodes n ON n.nid = m.node "
-            "LEFT JOIN arts a ON a.aid = m.aid ORDER BY n.root, a.published IS NULL, a.published, m.aid, m.mid")
+            f"LEFT JOIN arts a ON a.aid = m.aid ORDER BY n.root, {MENTION_ORDER}")
         group: list[tuple[Any, ...]] = []
         current = None
         while batch := cur.fetchmany(BATCH):
@@ -291,13 +316,21 @@ class QuotationIndex:
         if group:
             yield current, group  # type: ignore[misc]
 
-    def canonical_rows(self) -> Iterator[tuple[int, int, str, str, str]]:
-        """(root, node, words, display, tag) of every quotation's canonical form (most words,
-        then most mentions, then first), in the order of cluster_rows."""
-        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag FROM canon c JOIN nodes n ON n.nid = c.nid "
-                              "JOIN forms f ON f.fid = n.fid ORDER BY c.root")
+    def canonical_rows(self) -> Iterator[tuple[int, int, str, str, str, str | None]]:
+        """(root, node, words, display, tag, fragment_of) of every quotation's canonical form
+        (most words, then most mentions, then first) and the quotation_id of the quotation
+        it is a short fragment of (else None), in the order of cluster_rows."""
+        cur = self.db.execute("SELECT c.root, c.nid, f.words, f.display, n.tag, o.qid FROM canon c JOIN nodes n ON n.nid = c.nid "
+                              "JOIN forms f ON f.fid = n.fid LEFT JOIN fragof p ON p.root = c.root LEFT JOIN fragof_qid o ON o.root = p.of_root "
+                              "ORDER BY c.root")
         while batch := cur.fetchmany(64):
             yield from batch
+
+    def unmatched_fragments(self) -> int:
+        """Short fragments whose fragment_of is not the quotation_id that their quotation's
+        row got (0 unless the two derivations of an id disagree)."""
+        return int(self.db.execute("SELECT count(*) FROM fragof p LEFT JOIN fragof_qid o ON o.root = p.of_root "
+                                   "LEFT JOIN qids q ON q.root = p.of_root WHERE q.qid IS NOT o.qid").fetchone()[0])
 
     def record(self, root: int, qid: str, variants: dict[int, str]) -> None:
         self.db.execute("INSERT INTO qids VALUES (?, ?)", (root, qid))

@@ -21,8 +21,8 @@ import numpy as np
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, quote_spans
 
 SHINGLE = 8  # words: mentions sharing a run of this many consecutive words are one quotation
-MIN_FRAGMENT = 5  # words: a shorter quote ("a disaster") is a quotation of its article, unless it is a short fragment
-MIN_SHORT = 2  # words: a quote of 2 to MIN_FRAGMENT - 1 words may join the one longer quotation of its speaker that holds it
+MIN_FRAGMENT = 5  # words: a shorter quote ("a disaster") is a quotation of its article, never merged into a longer one
+MIN_SHORT = 2  # words: a quote of 2 to MIN_FRAGMENT - 1 words may be a fragment of (quotations.fragment_of) the one longer quotation of its speaker that holds it
 MAX_WORDS = 20_000  # words of one mention kept (longer quoted passages are cut: docs/quotations.md)
 PIECE_GAP = " […] "  # joins the quoted pieces of one mention in its display text
 MAX_VARIANT_CHARS = 200
