@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -38,6 +39,21 @@ def example_release(tmp_path_factory, nlp, config):
     """The example article built once for the session."""
     out = tmp_path_factory.mktemp("example")
     return build([ROOT / "examples"], out, "1.0.0", config, nlp=nlp).release_dir
+
+
+@pytest.fixture(scope="session")
+def news_release(tmp_path_factory, nlp, config):
+    """Build a release from news rows (source, published, title, text), written as one
+    JSONL file of records with ids 0, 1, ... and URLs https://SOURCE/PREFIX<id>."""
+
+    def _build(rows, prefix: str = "n"):
+        src = tmp_path_factory.mktemp("news")
+        recs = [{"id": str(i), "source": s, "published": d, "title": t, "text": x, "url": f"https://{s}/{prefix}{i}"}
+                for i, (s, d, t, x) in enumerate(rows)]
+        (src / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+        return build([src], tmp_path_factory.mktemp("out"), "1.0.0", config, nlp=nlp).release_dir
+
+    return _build
 
 
 @pytest.fixture

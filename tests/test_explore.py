@@ -35,7 +35,6 @@ from presspack.explore.plugin import inline_code
 from presspack.explore.serve import make_datasette
 from presspack.explore.sqlite import META_TABLE, cached_database, export_sqlite
 from presspack.explore.tables import release_tables
-from presspack.orchestrate.run import build
 from presspack.package.schemas import fields, foreign_keys, is_required, primary_key, span_columns, table_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,12 +52,8 @@ SEARCHES = [("claims", "first"), ("claims", "quay"), ("sentences", "harbour"), (
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory, nlp, config):
-    src = tmp_path_factory.mktemp("news")
-    recs = [{"id": str(i), "source": s, "published": d, "title": t, "text": x, "url": f"https://{s}/n{i}"}
-            for i, (s, d, t, x) in enumerate(NEWS)]
-    (src / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-    return build([src], tmp_path_factory.mktemp("out"), "1.0.0", config, nlp=nlp).release_dir
+def release(news_release):
+    return news_release(NEWS, prefix="n")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ quotations table, and that table's month facet."""
 from __future__ import annotations
 
 import asyncio
-import json
 import sqlite3
 import subprocess
 import sys
@@ -20,7 +19,6 @@ from presspack.explore.metadata import datasette_metadata
 from presspack.explore.quotation import marked_mention, quotation
 from presspack.explore.serve import make_datasette
 from presspack.explore.sqlite import export_sqlite
-from presspack.orchestrate.run import build
 
 BRIDGE = "We will open the new bridge before the winter comes to the valley"
 NEWS = [
@@ -34,12 +32,8 @@ NEWS = [
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory, nlp, config):
-    src = tmp_path_factory.mktemp("bridge")
-    recs = [{"id": str(i), "source": s, "published": d, "title": t, "text": x, "url": f"https://{s}/b{i}"}
-            for i, (s, d, t, x) in enumerate(NEWS)]
-    (src / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-    return build([src], tmp_path_factory.mktemp("out"), "1.0.0", config, nlp=nlp).release_dir
+def release(news_release):
+    return news_release(NEWS, prefix="b")
 
 
 @pytest.fixture(scope="module")
