@@ -162,6 +162,11 @@ def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]]) -> list[Dra
     def inside(r: Draft, q: Draft) -> bool:
         return r.cue is not None and q.start <= r.cue[0] < q.end
 
+    # "Unions have reportedly expressed fears that ...": the hedge is about a report the
+    # text names; the report is the claim, not the hedged sentence
+    hedged = {id(q) for q in drafts if q.method == "evidential"
+              and any(r is not q and r.method != "evidential" and inside(r, q) for r in drafts)}
+    drafts = [d for d in drafts if id(d) not in hedged]
     by_start = sorted(drafts, key=lambda q: q.start)
     starts = [q.start for q in by_start]
 
@@ -171,13 +176,6 @@ def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]]) -> list[Dra
         around = by_start[:bisect.bisect_right(starts, r.cue[0])]
         return any(q is not r and inside(r, q) and not inside(q, r) and (q.cue is None or r.cue[0] != q.cue[0]) for q in around)
 
-    # "Unions have reportedly expressed fears that ...": the hedge is about a report the
-    # text names; the report is the claim, not the hedged sentence
-    hedged = {id(q) for q in drafts if q.method == "evidential"
-              and any(r is not q and r.method != "evidential" and inside(r, q) for r in drafts)}
-    drafts = [d for d in drafts if id(d) not in hedged]
-    by_start = sorted(drafts, key=lambda q: q.start)
-    starts = [q.start for q in by_start]
     kept = [d for d in drafts if not reported_inside(d)]
     out: dict[Span, Draft] = {}
     for d in sorted(kept, key=Draft.rank):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, speaker_nouns
@@ -95,15 +95,16 @@ class Roles:
         """Whom a bare role ("the Tory leader", "the singer") means when the article never
         gave it: the person the article opens with speaking ("X has denied ... . The Tory
         leader said"), else the one it names far more than anyone else (at least three
-        times, twice as often as the next), agreeing with the noun's gender and given no
-        other role; never someone named in the speaker's own sentence; else no one."""
+        times, twice as often as the next), agreeing with the noun's gender; never someone
+        named in the speaker's own sentence; else no one. (The caller rules out one the
+        article gives another role: other_role, other_rank.)"""
         here = self.doc.char_span(s, s + 1, alignment_mode="expand")
         sent_start = here.sent.start_char if here is not None else s
         ok = [m for m in self.mentions if m["end"] <= sent_start and is_person(m)
               and (gender is None or self.gender(m["entity_key"]) in (gender, None))]
         if not ok:
             return None
-        lead = self._lead_subject()
+        lead = self._lead_subject
         if lead is not None:
             return next((m for m in ok if m["entity_key"] == lead), None)
         counts: dict[str, int] = {}
@@ -120,7 +121,7 @@ class Roles:
         Lord Woolf said ..."): the article's first sentence has the description as the
         subject of its reporting verb, and the next sentence has a person, named in full
         or with a title, as the subject of its own."""
-        first = next(iter(self.doc.sents), None)
+        first = self._first
         if first is None or head.sent.start != first.start or head.dep_ != "nsubj" or head.head.i != first.root.i:
             return None
         if first.end >= len(self.doc) or any(t.tag_ == "PRP$" for t in span):
@@ -136,10 +137,17 @@ class Roles:
             return None
         return m
 
+    @cached_property
+    def _first(self) -> Any | None:
+        """The article's first sentence."""
+        return next(iter(self.doc.sents), None)
+
+    @cached_property
     def _lead_subject(self) -> str | None:
         """The entity key of the person who speaks in the article's first sentence, as the
-        subject of its reporting verb ("X has denied ...", "..., X said")."""
-        first = next(iter(self.doc.sents), None)
+        subject of its reporting verb ("X has denied ...", "..., X said"); read once per
+        article."""
+        first = self._first
         if first is None or not is_cue_verb(first.root):
             return None
         for t in first:
