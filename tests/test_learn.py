@@ -256,35 +256,21 @@ def test_refine_keeps_the_rules_content_where_the_models_would_swallow_a_cue():
     assert refine(inner, [Candidate(content=(0, 58), finder="model")])[0].content == (0, 58)  # that cue was inside already
 
 
-def test_refine_completes_contents_as_the_gold_draws_them():
-    """With the text, a content takes in the "that" before it, or the quotation marks on
-    both sides of it (with the punctuation before the closing one); nothing else moves."""
+def test_refine_takes_the_models_boundaries_as_they_are():
+    """refine moves a content only to the model's matching span; the complementizer
+    before it is the assembler's (claims.syntax.with_complementizer), for every finder."""
     from presspack.learn import refine
-    from presspack.learn.combine import complete
 
     def span(text, phrase):
         s = text.index(phrase)
         return s, s + len(phrase)
 
-    t = 'The mayor said that the bridge would reopen. Officials thought the road was safe.'
-    assert complete(t, span(t, "the bridge would reopen")) == span(t, "that the bridge would reopen")
-    assert complete(t, span(t, "the road was safe")) == span(t, "the road was safe")  # no "that"
-    t = 'Fans of Gotthat said the tour was over.'  # "that" must be a word of its own
-    assert complete(t, span(t, "said the tour")) == span(t, "said the tour")
-    assert complete(t, (0, 4)) == (0, 4)  # at the start of the text
-    t = 'She said: \u201cWe will win.\u201d The coach said \u201cmaybe\u201d twice, and \u201cWe lost.'
-    assert complete(t, span(t, "We will win")) == span(t, "\u201cWe will win.\u201d")
-    assert complete(t, span(t, "maybe")) == span(t, "\u201cmaybe\u201d")
-    assert complete(t, span(t, "We lost")) == span(t, "We lost")  # no closing mark: unchanged
-    t = "He said ''this is fine,'' and left."
-    assert complete(t, span(t, "this is fine")) == span(t, "''this is fine,''")
     t = 'The mayor said that the bridge would reopen.'
     rules = [Candidate(content=span(t, "bridge would reopen"), finder="rules", cue=span(t, "said"))]
     model = [Candidate(content=span(t, "the bridge would reopen"), finder="model")]
-    got = refine(rules, model, finder="model", text=t)
-    assert t[got[0].content[0]:got[0].content[1]] == "that the bridge would reopen" and got[0].cue == rules[0].cue
-    assert refine(rules, model, finder="model")[0].content == span(t, "the bridge would reopen")  # without the text
-    assert refine(rules, [], text=t)[0].content == span(t, "bridge would reopen")  # "the" is no complementizer
+    got = refine(rules, model, finder="model")
+    assert got[0].content == span(t, "the bridge would reopen") and got[0].cue == rules[0].cue
+    assert refine(rules, [])[0].content == span(t, "bridge would reopen")
 
 
 def test_build_with_the_model_draws_the_rules_claims_boundaries(trained, tmp_path, nlp, config):

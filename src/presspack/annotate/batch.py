@@ -149,7 +149,7 @@ def derive(doc: Any, art: Article, *, pipe: Any, gazetteer: Any = None, claims_m
         clms = claims_mod.quote_claim_rows(doc, art, sents, ents)
     elif claims_model is not None:
         def with_model(rules: list[Any]) -> list[Any]:
-            return refine(rules, claims_model.candidates(doc, art, rules), finder="model", text=art.text)
+            return refine(rules, claims_model.candidates(doc, art, rules), finder="model")
 
         clms = claims_mod.claim_rows(doc, art, sents, ents, refine=with_model)
     else:

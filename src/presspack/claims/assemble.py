@@ -12,7 +12,8 @@ passes, each in text order, so that the rows do not depend on the order the find
    best-ranked finder's wins;
 3. speakers: each speaker as written is resolved (claims/resolve.py) in text order, so a
    pronoun looks back only at what the text said before it;
-4. rows: each row is built once, with every column of schemas/claims.schema.json.
+4. rows: each row is built once, with every column of schemas/claims.schema.json; a
+   content takes in the complementizer "that" before it (syntax.with_complementizer).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from presspack.claims.candidates import Candidate, Span
 from presspack.claims.quotes import QUOTE_OPEN
 from presspack.claims.resolve import Speaker, SpeakerResolver
 from presspack.claims.rows import build_row, claim_kind
+from presspack.claims.syntax import with_complementizer
 from presspack.normalize.text import Article
 
 # Of two candidates with the same content, the finder listed first wins (then the higher
@@ -74,7 +76,7 @@ def assemble(doc: Any, article: Article, sentences: list[dict[str, Any]], mentio
     resolver = SpeakerResolver(doc, article, mentions)
     for d in sorted(drafts, key=lambda d: (d.source[0] if d.source else d.start, d.rank())):
         d.speaker = resolver.resolve(d.source, method=d.method)
-    return [build_row(article, sentences, d.content, d.kind, d.method, d.cue, d.source, d.speaker) for d in drafts]
+    return [build_row(article, sentences, with_complementizer(doc, d.content), d.kind, d.method, d.cue, d.source, d.speaker) for d in drafts]
 
 
 def _continuations(doc: Any, text: str, drafts: list[Draft]) -> list[Draft]:

@@ -1,6 +1,6 @@
 """Small helpers over the dependency parse and character spans, shared by the rules:
 a token list's character span, trimming a span of punctuation, a verb's own subject or
-passive agent, and a reported clause's tokens."""
+passive agent, a reported clause's tokens, and a content with its complementizer."""
 
 from __future__ import annotations
 
@@ -46,3 +46,17 @@ def agent(verb: Any) -> Any | None:
 def clause_tokens(head: Any) -> list[Any]:
     """A reported clause without its complementizer ("that", "whether", "if")."""
     return [t for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i and t.lower_ in ("that", "whether", "if"))]
+
+
+def with_complementizer(doc: Any, content: tuple[int, int]) -> tuple[int, int]:
+    """CONTENT with the "that" right before it when that "that" belongs to the content's
+    clause (its head is inside the content): "said *that the bridge would reopen*", as
+    PARC 3.0 and PolNeAR draw a content. Any other span is returned as it is."""
+    s, e = content
+    span = doc.char_span(s, e, alignment_mode="contract")
+    if span is None or span.start == 0 or span[0].idx != s:
+        return content
+    prev = doc[span.start - 1]
+    if prev.lower_ in ("that", "whether", "if") and span.start <= prev.head.i < span.end and doc.text[prev.idx + len(prev):s].isspace():
+        return prev.idx, e
+    return content
