@@ -687,3 +687,16 @@ def test_a_content_takes_in_its_complementizer(claims_of, text, content):
     assert [c["content_text"] for c in claims] == [content]
     full = claims[0]
     assert text[full["content_start"]:full["content_end"]] == content
+
+
+def test_pronoun_goes_on_with_the_subject_of_the_sentences_before(claims_of):
+    """"But she was pleased with actress X. "A," she said.": the pronoun continues the
+    person the sentences before were about (their subjects, through a pronoun), not the
+    woman named last in an object."""
+    text = ("Ann Reed, 71, has become the first contestant to leave the island show. "
+            "Reed appeared tired after three weeks in the camp. "
+            "But she was pleased to have made peace with actress Jo Hale, her former sister-in-law. "
+            "\u201cThat alone was worth the trip,\u201d she said.")
+    _, claims = claims_of(text)
+    c = find(claims, "That alone was worth the trip")
+    assert c is not None and c["speaker_text"] == "she" and c["speaker_name"] == "Ann Reed", claims

@@ -73,7 +73,7 @@ def assemble(doc: Any, article: Article, sentences: list[dict[str, Any]], mentio
     drafts.sort(key=Draft.rank)
     drafts = _continuations(doc, text, drafts)
     drafts = _last_filter(drafts, quotes)
-    resolver = SpeakerResolver(doc, article, mentions)
+    resolver = SpeakerResolver(doc, article, mentions, quotes)
     for d in sorted(drafts, key=lambda d: (d.source[0] if d.source else d.start, d.rank())):
         d.speaker = resolver.resolve(d.source, method=d.method)
     return [build_row(article, sentences, with_complementizer(doc, d.content), d.kind, d.method, d.cue, d.source, d.speaker) for d in drafts]

@@ -74,8 +74,10 @@ class SpeakerResolver:
 
     CONTINUITY_CHARS = 1500
 
-    def __init__(self, doc: Any, article: Article, mentions: list[dict[str, Any]]) -> None:
+    def __init__(self, doc: Any, article: Article, mentions: list[dict[str, Any]],
+                 quotes: list[tuple[int, int]] = ()) -> None:
         self.doc = doc
+        self.quotes = quotes  # the article's quote spans (claims.quotes.quote_spans)
         self.text = article.text
         self.mentions = sorted((titled(m, self.text) for m in mentions if m["label"] in SPEAKER_LABELS and m.get("entity_key")),
                                key=lambda m: (m["start"], m["end"]))
@@ -167,7 +169,14 @@ class SpeakerResolver:
             topic = self._topic_before(head, gender)
             if topic is not None:
                 return Speaker(topic["entity_key"], topic["canonical"], "person")
-            return self._unnamed_before(s, gender) or self._person_before(s, gender)
+            unnamed = self._unnamed_before(s, gender)
+            if unnamed is not None:
+                return unnamed
+            topic = self._subject_before(head, gender)
+            if topic is not None and not any(topic["start"] < p < s and sp.type == "person" and sp.key != topic["entity_key"]
+                                             for p, sp in self.history):
+                return Speaker(topic["entity_key"], topic["canonical"], "person")
+            return self._person_before(s, gender)
         if low in FIRST_PERSON:
             return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
         if low in GROUP_PRONOUNS:
@@ -190,6 +199,30 @@ class SpeakerResolver:
             m = self._at(t.idx, t.idx + len(t.text))
             if m is not None and is_person(m) and self.gender(m["entity_key"]) in (gender, None):
                 return m
+        return None
+
+    def _subject_before(self, pron: Any, gender: str) -> dict[str, Any] | None:
+        """The person the text was about before the pronoun's sentence, through the
+        subjects of the sentences before it: an agreeing person, or a pronoun of the same
+        gender that goes on back ("Ann Reed ... . But she was pleased with actress Jo
+        Hale. "A," she said." -> Ann Reed), up to three sentences back; nobody else may
+        have spoken since (the caller checks)."""
+        if pron.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        same = MALE_PRONOUNS if gender == "m" else FEMALE_PRONOUNS
+        sent = pron.sent
+        for _ in range(3):
+            if sent.start == 0:
+                return None
+            sent = self.doc[sent.start - 1].sent
+            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is None or any(qs <= subj.idx < qe for qs, qe in self.quotes):
+                return None  # a subject inside a quote is what someone said, not whom the text is about
+            m = self._at(subj.idx, subj.idx + len(subj.text))
+            if m is not None:
+                return m if is_person(m) and self.gender(m["entity_key"]) in (gender, None) else None
+            if subj.lower_ not in same:
+                return None
         return None
 
     def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
