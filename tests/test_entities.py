@@ -228,14 +228,15 @@ def test_sports_result_lines_are_teams(nlp):
 
 def _labels_after_place_rules(text, mentions):
     """Run the label-consistency step on hand-placed mentions [(name, occurrence, label)]."""
-    from presspack.entities.mentions import _consistent_labels, _person_evidence, _place_evidence
+    from presspack.entities.evidence import person_evidence, place_evidence
+    from presspack.entities.mentions import _consistent_labels
 
     raw, pos = [], {}
     for name, label in mentions:
         s = text.index(name, pos.get(name, 0))
         pos[name] = s + len(name)
         raw.append((s, s + len(name), label))
-    out = _consistent_labels(text, raw, places=_place_evidence(text, raw), people=_person_evidence(text, raw))
+    out = _consistent_labels(text, raw, places=place_evidence(text, raw), people=person_evidence(text, raw))
     return [(text[s:e], label) for s, e, label in out]
 
 
@@ -336,3 +337,16 @@ def test_entity_index_skips_mentions_without_a_key_in_memory_and_on_disk():
         got.append([(r["entity_key"], r["n_mentions"], r["n_articles"], r["first_seen"], r["last_seen"]) for r in rows])
         idx.close()
     assert got[0] == got[1] == [("org:acme", 2, 2, "2025-01-02", "2025-01-02")]
+
+
+def test_a_name_with_a_persons_apposition_or_title_elsewhere_is_a_person():
+    """An organisation's name opening with a given name and followed by a person's role
+    ("Susan Okoro, chief of ..."), or whose last word the article writes with a title
+    elsewhere ("Mr Varga said"), is a person; a name that is only its own title
+    ("King Cross") or that has an organisation's apposition stays as the NER said."""
+    text = ("Susan Okoro, chief of the port authority, spoke first. Bela Varga welcomed the plan. "
+            "Later Mr Varga said it would pass. John Lewis, the retailer, agreed. Trains left King Cross early.")
+    got = _labels_after_place_rules(text, [
+        ("Susan Okoro", "ORG"), ("Bela Varga", "ORG"), ("John Lewis", "ORG"), ("King Cross", "ORG"),
+    ])
+    assert got == [("Susan Okoro", "PERSON"), ("Bela Varga", "PERSON"), ("John Lewis", "ORG"), ("King Cross", "ORG")]

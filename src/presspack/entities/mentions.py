@@ -8,7 +8,8 @@ Steps per article (all deterministic given the model output):
 3. recall: names recognized once in the article, the surnames of people, and the
    user's gazetteer names are found again wherever the model missed them;
 4. one label per name within the article (majority vote; a surname of a person is a
-   person; gazetteer labels win);
+   person; gazetteer labels win; place and person evidence from the article's words,
+   entities/evidence.py);
 5. canonical name (fullest form in the article, or the gazetteer's canonical) and key;
    dates, times and numbers (KEYLESS_LABELS) keep their own text as canonical name and
    get no key (None) unless a gazetteer lists them.
@@ -22,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from presspack.entities.evidence import PLACE_FLIPS, person_evidence, place_evidence
 from presspack.entities.gazetteer import builtin_gazetteer
 from presspack.entities.matching import add_matches
 from presspack.entities.names import (
@@ -30,7 +32,6 @@ from presspack.entities.names import (
     entity_key,
     fold,
     known_places,
-    name_rules,
     repair_span,
     split_span,
     strip_title,
@@ -171,7 +172,7 @@ def mention_rows(
     raw = _result_lines(text, article, raw)
     raw, fixed = (gazetteer if gazetteer is not None else builtin_gazetteer()).apply(match_text, raw)
     raw = _propagate(match_text, raw)
-    raw = _consistent_labels(text, raw, fixed, places=_place_evidence(text, raw), people=_person_evidence(text, raw))
+    raw = _consistent_labels(text, raw, fixed, places=place_evidence(text, raw), people=person_evidence(text, raw))
     canon = _canonical_names(text, raw)
     rows = []
     seen = set()
@@ -274,60 +275,6 @@ def _propagate(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, in
 
 
 
-# Words that make the name beside them a place: "the city of X", "near X", "the X region",
-# "the X and Y axes". A name the model took for a person or a product in such a context is
-# a place throughout the article (unless it is also part of a person's full name).
-_PLACE_BEFORE = re.compile(
-    r"(?:\b(?:city|town|village|capital|port|province|region|district|county|oblast|outskirts|suburbs"
-    r"|residents|mayor|governor|direction|streets)\s+of|\b(?:near|outside|in|into|towards?|across))"
-    r"\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-_PLACE_AFTER = re.compile(r"\s+(?:region|province|oblast|district|county|governorate|prefecture|axis|axes)\b")
-_NOT_PLACE_BEFORE = re.compile(r"\b(?:confidence|faith|trust|interest|belief|role|part|stake|share)\s+in\s+$", re.I)
-_PLACE_FLIPS = frozenset({"PERSON", "PER", "PRODUCT", "WORK_OF_ART", "FAC"})
-_GROUP_JOIN = re.compile(r",\s+|\s+(?:and|or)\s+|,\s+(?:and|or)\s+")
-
-
-def _place_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
-    """Names (folded) that stand in a place context somewhere in the article, alone or in a
-    coordinated group of names ("the direction of X and Y")."""
-    spans = sorted({(s, e) for s, e, label in raw if label in NAME_LABELS or label in _PLACE_FLIPS})
-    groups: list[list[tuple[int, int]]] = []
-    for s, e in spans:
-        if groups and _GROUP_JOIN.fullmatch(text, groups[-1][-1][1], s):
-            groups[-1].append((s, e))
-        else:
-            groups.append([(s, e)])
-    out: set[str] = set()
-    for g in groups:
-        left = text[max(0, g[0][0] - 40) : g[0][0]]
-        if (_PLACE_BEFORE.search(left) and not _NOT_PLACE_BEFORE.search(left)) or _PLACE_AFTER.match(text, g[-1][1]):
-            out.update(fold(text[s:e]) for s, e in g)
-    return out
-
-
-_ROLE_BEFORE = re.compile(r"\b([a-z][a-z-]+),? $")
-
-
-def _person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
-    """Names (folded) the NER took for an organisation that are a person's: two to four
-    capitalised words opening with a given name, right after a person's role ("the
-    woman's lawyer, Dolores M Troiani,", "party leader Ana Ruiz")."""
-    rules = name_rules()
-    given = set(rules["male_given_names"]) | set(rules["female_given_names"])
-    roles = set(rules["person_roles"]) | {t.split()[-1] for t in rules["person_titles"]}
-    out: set[str] = set()
-    for s, e, label in raw:
-        words = text[s:e].split()
-        if label != "ORG" or not 2 <= len(words) <= 4 or words[0].lower() not in given or not all(w[:1].isupper() for w in words):
-            continue
-        role = _ROLE_BEFORE.search(text, max(0, s - 30), s)
-        if role is not None and role.group(1) in roles:
-            out.add(fold(text[s:e]))
-    return out
-
-
 def _consistent_labels(
     text: str,
     raw: list[tuple[int, int, str]],
@@ -338,8 +285,8 @@ def _consistent_labels(
 ) -> list[tuple[int, int, str]]:
     """One label per name within an article: the majority label of its mentions
     (PERSON wins ties, a surname of a person is a person, gazetteer labels win), except
-    that a one-word name found in a place context is a place (`_place_evidence`) and an
-    organisation's name set off after a person's role is a person (`_person_evidence`)."""
+    that a one-word name found in a place context is a place (`evidence.place_evidence`) and an
+    organisation's name set off after a person's role is a person (`evidence.person_evidence`)."""
     fixed = fixed or {}
     in_person_names: set[str] = set()  # "putin" of "Vladimir Putin" stays a person
     for s, e, label in raw:
@@ -349,7 +296,7 @@ def _consistent_labels(
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for s, e, label in raw:
         name = fold(text[s:e])
-        if name in places and label in _PLACE_FLIPS:
+        if name in places and label in PLACE_FLIPS:
             label = "GPE"
         if name in people and label == "ORG":
             label = "PERSON"
@@ -360,7 +307,7 @@ def _consistent_labels(
     out = []
     for s, e, label in raw:
         name = fold(text[s:e])
-        if name in places and label in _PLACE_FLIPS:
+        if name in places and label in PLACE_FLIPS:
             label = "GPE"
         if name in fixed and fixed[name][2]:
             label = fixed[name][2]
