@@ -700,3 +700,17 @@ def test_pronoun_goes_on_with_the_subject_of_the_sentences_before(claims_of):
     _, claims = claims_of(text)
     c = find(claims, "That alone was worth the trip")
     assert c is not None and c["speaker_text"] == "she" and c["speaker_name"] == "Ann Reed", claims
+
+
+@pytest.mark.parametrize("text", [
+    # a rank before a role of two words: the deputy is not the prime minister
+    "Deputy Prime Minister Ana Ruiz hosted the dinner on Friday. The prime minister said the talks had gone well.",
+    # a role only near the name, not right before it, is not given to it
+    "Critics said the prime minister should sack Mr Tom Hale after the vote. The prime minister said the plan was sound.",
+    # the speaker's own rank: the shadow home secretary is not the home secretary
+    "Home Secretary Ann Reed announced the plan on Monday. The shadow home secretary said it would fail.",
+])
+def test_a_role_goes_only_to_whom_the_article_gives_that_role(claims_of, text):
+    _, claims = claims_of(text)
+    last = max(claims, key=lambda c: c["content_start"])
+    assert last["speaker_text"].lower().startswith("the ") and last["speaker_name"] is None, claims

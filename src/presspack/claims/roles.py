@@ -202,29 +202,40 @@ class Roles:
 
     def other_rank(self, key: str, noun: str, role: str | None) -> bool:
         """Whether the article gives person `key` a rank of this role that the speaker
-        phrase does not have ("Deputy Mayor X" for "the mayor")."""
+        phrase does not have ("Deputy Mayor X" for "the mayor"), or the speaker phrase has
+        a rank the article does not give them ("the shadow home secretary" for "Home
+        Secretary X")."""
         ranks = {self._role_rank(m, noun) for m in self.mentions if m["entity_key"] == key}
-        return any(r and r not in (role or "").lower().split() for r in ranks)
+        own = set((role or "").lower().split()) & _RANKS  # "the shadow home secretary": a rank the person must be given
+        return any(r and r not in own for r in ranks) or bool(own) and not own & ranks
 
     def _role_rank(self, m: dict[str, Any], noun: str) -> str | None:
         """The rank word before `noun` where the text gives mention `m` that role ("" for
         none, None when it does not give it)."""
-        before = [w.strip(",.'’s") for w in self.text[max(0, m["start"] - 40):m["start"]].lower().split()[-4:]]
+        lead_in = re.split(r"[.!?\n]\s", self.text[max(0, m["start"] - 40):m["start"]])[-1]  # this sentence's words
+        before = [w.strip(",'’") for w in lead_in.lower().split()[-4:]]
+        while before and before[-1].rstrip(".") in honorifics():
+            before.pop()
+        if before and (before[-1] != noun or lead_in.rstrip()[-1:] == ","):  # "the prime minister should sack Mr X"
+            before = []
         after = self.text[m["end"]:m["end"] + 60].lower()
         words = [w.strip(".;:") for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
         right = [w.strip(",.") for w in after.split()[:1]]
         for given in (before, words, right):
             if noun in given:
                 i = given.index(noun)
-                return given[i - 1] if i > 0 and given[i - 1] in _RANKS else ""
+                # the rank may stand before a role of two words: "Deputy Prime Minister X"
+                return next((w for w in reversed(given[max(0, i - 2):i]) if w in _RANKS), "")
         return None
 
     def has_role(self, m: dict[str, Any], noun: str, role: str | None) -> bool:
         """Whether the text gives mention `m` the role `noun`: in the words before it, the
-        word after it, or an apposition; a rank ("deputy", "former", "shadow") that the
-        speaker's own phrase `role` does not have says another role."""
+        word after it, or an apposition; a rank ("deputy", "former", "shadow") that one of
+        the two has and the other lacks (the speaker's own phrase is `role`) says another
+        role."""
         rank = self._role_rank(m, noun)
-        return rank is not None and (rank == "" or rank in (role or "").lower().split())
+        own = set((role or "").lower().split()) & _RANKS  # "the shadow home secretary" is not "Home Secretary X"
+        return rank is not None and (rank in own if rank else not own)
 
     def role_of(self, span: Any, head: Any, m: dict[str, Any]) -> str | None:
         """The title or role the article gives a named speaker here: words before the
