@@ -61,6 +61,12 @@ def title_words() -> frozenset[str]:
     return frozenset(w for t in name_rules()["person_titles"] for w in t.split()) | honorifics() | speaker_nouns()["person"] | _RANKS
 
 
+def _ranks_in(role: str | None) -> set[str]:
+    """The rank words of a speaker's own role phrase ("the shadow home secretary":
+    {"shadow"}); a role with a rank is not the same role without it."""
+    return set((role or "").lower().split()) & _RANKS
+
+
 def bare_role(span: Any, head: Any) -> bool:
     """A role with nothing that makes it someone else's: no possessive ("his adviser",
     "Pakistan's envoy", "our correspondent") and no complement ("the mayor of Frankfurt",
@@ -206,7 +212,7 @@ class Roles:
         a rank the article does not give them ("the shadow home secretary" for "Home
         Secretary X")."""
         ranks = {self._role_rank(m, noun) for m in self.mentions if m["entity_key"] == key}
-        own = set((role or "").lower().split()) & _RANKS  # "the shadow home secretary": a rank the person must be given
+        own = _ranks_in(role)
         return any(r and r not in own for r in ranks) or bool(own) and not own & ranks
 
     def _role_rank(self, m: dict[str, Any], noun: str) -> str | None:
@@ -234,7 +240,7 @@ class Roles:
         the two has and the other lacks (the speaker's own phrase is `role`) says another
         role."""
         rank = self._role_rank(m, noun)
-        own = set((role or "").lower().split()) & _RANKS  # "the shadow home secretary" is not "Home Secretary X"
+        own = _ranks_in(role)
         return rank is not None and (rank in own if rank else not own)
 
     def role_of(self, span: Any, head: Any, m: dict[str, Any]) -> str | None:

@@ -43,20 +43,24 @@ def agent(verb: Any) -> Any | None:
     return next((g for g in agent.children if g.dep_ == "pobj"), None) if agent is not None else None
 
 
+COMPLEMENTIZERS = ("that", "whether", "if")
+
+
 def clause_tokens(head: Any) -> list[Any]:
-    """A reported clause without its complementizer ("that", "whether", "if")."""
-    return [t for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i and t.lower_ in ("that", "whether", "if"))]
+    """A reported clause without its complementizer (COMPLEMENTIZERS)."""
+    return [t for t in head.subtree if not (t.dep_ == "mark" and t.head.i == head.i and t.lower_ in COMPLEMENTIZERS)]
 
 
 def with_complementizer(doc: Any, content: tuple[int, int]) -> tuple[int, int]:
-    """CONTENT with the "that" right before it when that "that" belongs to the content's
-    clause (its head is inside the content): "said *that the bridge would reopen*", as
-    PARC 3.0 and PolNeAR draw a content. Any other span is returned as it is."""
+    """CONTENT with the complementizer (COMPLEMENTIZERS) right before it when it belongs
+    to the content's clause (its head is inside the content): "said *that the bridge
+    would reopen*", as PARC 3.0 and PolNeAR draw a content. Any other span is returned
+    as it is."""
     s, e = content
     span = doc.char_span(s, e, alignment_mode="contract")
     if span is None or span.start == 0 or span[0].idx != s:
         return content
     prev = doc[span.start - 1]
-    if prev.lower_ in ("that", "whether", "if") and span.start <= prev.head.i < span.end and doc.text[prev.idx + len(prev):s].isspace():
+    if prev.lower_ in COMPLEMENTIZERS and span.start <= prev.head.i < span.end and doc.text[prev.idx + len(prev):s].isspace():
         return prev.idx, e
     return content

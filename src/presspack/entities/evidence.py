@@ -5,6 +5,7 @@ for an organisation that the article shows to be a person's."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from presspack.entities.names import NAME_LABELS, fold, name_rules
 
@@ -53,10 +54,7 @@ def person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
     that gives one ("Ana Ruiz, chief of the port authority,"); and two to four capitalised
     words whose last one the article writes with a person's title ("Hal Ruiz ... Mr Ruiz
     said")."""
-    rules = name_rules()
-    given = set(rules["male_given_names"]) | set(rules["female_given_names"])
-    roles = set(rules["person_roles"]) | {t.split()[-1] for t in rules["person_titles"]}
-    honorific = set(rules["male_titles"]) | set(rules["female_titles"])
+    given, roles, honorific = _person_words()
     titled = [(m.start(), fold(m.group(2))) for m in _TITLED.finditer(text) if m.group(1).lower() in honorific]
     out: set[str] = set()
     for s, e, label in raw:
@@ -69,3 +67,13 @@ def person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
                 role is not None and role.group(1) in roles or after is not None and after.group(1) in roles):
             out.add(fold(text[s:e]))
     return out
+
+
+@cache
+def _person_words() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Given names, person roles (with the last word of each title) and honorifics
+    (names.toml), read once."""
+    rules = name_rules()
+    return (frozenset(rules["male_given_names"]) | frozenset(rules["female_given_names"]),
+            frozenset(rules["person_roles"]) | {t.split()[-1] for t in rules["person_titles"]},
+            frozenset(rules["male_titles"]) | frozenset(rules["female_titles"]))
