@@ -194,6 +194,14 @@ MUST_FIND = [
     ("“The city is in crisis mode. Total crisis mode,” said Ana Ruiz, a local organizer for the tenants union.",
      "Ana Ruiz", "said", "The city is in crisis mode. Total crisis mode", "direct"),
     ("“We will not stop this fight. Never,” Tom Hale said on Monday.", "Tom Hale", "said", "We will not stop this fight. Never", "direct"),
+    # a reported clause the parser hung elsewhere: on an occasion before it, on a relative
+    # clause of the addressee, or as a relative clause ("that" marks a complement)
+    ("Ms Ford said after the hearing she would appeal the ruling.", "Ms Ford", "said", "she would appeal the ruling", "indirect"),
+    ("He told reporters who had gathered outside the court that he was innocent.", "He", "told", "that he was innocent", "indirect"),
+    ("In Lagos last week, she told a meeting of port workers that few ships would dock there this winter.",
+     "she", "told", "that few ships would dock there this winter", "indirect"),
+    # quote marks written as two apostrophes are quote marks
+    ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
 ]
 
 
@@ -242,6 +250,18 @@ MUST_NOT_FIND = [
 @pytest.mark.parametrize("text", MUST_NOT_FIND)
 def test_must_not_find(claims_of, text):
     assert claims_of(text)[1] == []
+
+
+@pytest.mark.parametrize("text", [
+    "He told the story he had heard as a child in Lagos.",
+    "She said at the hearing she chaired on Monday.",
+    "He told reporters on the day he won the election.",
+])
+def test_relative_clause_with_a_gap_is_no_content(claims_of, text):
+    """A relative clause after a cue verb's object or occasion that lacks its object ("the
+    story he had heard") or is about a time ("the day he won") is no reported clause."""
+    _, claims = claims_of(text)
+    assert not [c for c in claims if c["content_text"].startswith(("he ", "she "))], claims
 
 
 @pytest.mark.parametrize(("text", "speaker", "verb", "content"), [
@@ -589,6 +609,25 @@ def test_quote_goes_on_with_the_report_before_it(claims_of):
     _, claims = claims_of("But the new bridge ''has been a failure,'' Mr. Dorn said. ''Nobody wants to use it anymore.''")
     assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
         ("Mr. Dorn", "said", "But the new bridge ''has been a failure,'' Mr. Dorn said. ''Nobody wants to use it anymore")]
+
+
+def test_quote_after_an_indirect_report_is_a_claim_of_its_own(claims_of):
+    """A quote after a report in the speaker's own words is what the same speaker said, with
+    the same cue, but not one content with the report: the report is indirect, the quote
+    direct."""
+    _, claims = claims_of('The council leader, Mary Obi, said the depot would close in March. "We have no money left. '
+                          'The budget is gone."')
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"], c["kind"]) for c in claims] == [
+        ("Mary Obi", "said", "the depot would close in March", "indirect"),
+        ("Mary Obi", "said", "We have no money left. The budget is gone", "direct")]
+
+
+def test_quote_after_a_second_report_keeps_the_speaker(claims_of):
+    """"“A,” she said, adding that B. “C.”": C is hers too, with the cue of A."""
+    _, claims = claims_of("“The plan is dead,” Lena Ortiz said, adding that the council had voted against it. "
+                          "“Nobody wants it anymore.”")
+    c = find(claims, "Nobody wants it anymore")
+    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Lena Ortiz", "said"), claims
 
 
 def test_quote_after_a_long_interruption_keeps_the_speaker(claims_of):

@@ -99,7 +99,7 @@ def _continuations(doc: Any, text: str, drafts: list[Draft]) -> list[Draft]:
             # sentence after a report of the same paragraph goes on with what X said: one
             # content when what comes between is short, else B with X's speaker and cue
             said = len(_WORD.findall(text, lead.start, lead.end)) + len(_WORD.findall(text, qs, qe))
-            if len(_WORD.findall(text, lead.end, qs)) <= said or lead.kind in ("direct", "mixed") and qs - lead.end < 150:
+            if lead.kind != "indirect" and len(_WORD.findall(text, lead.end, qs)) <= said or lead.kind in ("direct", "mixed") and qs - lead.end < 150:
                 lead.kind = claim_kind(text, lead.start, qe) if lead.kind != "direct" else "direct"
                 lead.content = (lead.start, qe)
                 continue
@@ -115,8 +115,21 @@ def _continuations(doc: Any, text: str, drafts: list[Draft]) -> list[Draft]:
             continue
         if near.kind in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near.cue is not None:
             d.source, d.cue = near.source, near.cue  # the speaker's next paragraph
+        elif (said := _said_around(text, prev, near, qs)) is not None:
+            d.source, d.cue = said.source, said.cue
         done.append(d)  # else: narration came between; whose quote it is the text does not say
     return done
+
+
+def _said_around(text: str, prev: list[Draft], near: Draft, qs: int) -> Draft | None:
+    """The direct quote a speaker's report goes on from, when a quote follows both in the
+    same paragraph: "“A,” she said, adding that B. “C.”": C is hers too, with the cue
+    of A."""
+    if near.kind != "indirect" or near.source is None or "\n\n" in text[near.end:qs] or qs - near.end > 150:
+        return None
+    rows = [r for r in prev if r.kind in ("direct", "mixed") and r.source == near.source and r.cue is not None
+            and r.end <= near.start and "\n\n" not in text[r.start:qs]]
+    return max(rows, key=lambda r: r.end) if rows else None
 
 
 def _paragraph_on(gap: str) -> bool:

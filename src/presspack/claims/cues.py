@@ -181,7 +181,59 @@ def _clause_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[A
     for c in kids:
         if c.dep_ == "ccomp" and not _phrase_part(verb, c):
             return c, []
+    return _misparsed_clause(verb, kids)
+
+
+_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
+_WH = frozenset({"WDT", "WP", "WP$", "WRB"})
+_TIME_NOUNS = frozenset({"day", "time", "moment", "week", "month", "year", "night", "morning", "evening", "hour",
+                         "weekend", "occasion", "way", "place", "reason"})
+
+
+def _misparsed_clause(verb: Any, kids: list[Any]) -> Any | None:
+    """A reported clause the parser hung elsewhere after an adverbial or an object: an
+    adverbial clause of the verb ("said after the convention he would ..."), or a
+    relative clause of a noun after it that is no relative clause ("told reporters after
+    the meeting he was confident", "told a meeting of leaders that few people ...":
+    "that" marks a complement; a clause of its own, with its own subject and its object
+    or complement); or the "that" clause the parser gave to a relative clause of the
+    verb's object ("told reporters who had gathered outside that he was ...")."""
+    if any(c.dep_ == "auxpass" for c in kids):
+        return None  # "were denied a try when ..."
+    for c in kids:
+        if (c.dep_ == "advcl" and c.i > verb.i + 1 and _finite(c)
+                and not any(m.dep_ == "mark" or m.tag_ in _WH for m in c.children) and c.left_edge.tag_ not in _WH):
+            return c, []
+    nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+    nouns += [g for c in kids if c.dep_ == "prep" and c.i > verb.i for g in c.children if g.dep_ == "pobj"]
+    for noun in nouns:
+        for c in noun.children:
+            if c.dep_ == "relcl" and noun.lemma_.lower() not in _TIME_NOUNS and _finite(c) and _whole(c):
+                return c, []
+            if c.dep_ == "relcl" and noun.dep_ == "dobj" and not is_cue_verb(c):
+                # "told reporters who had gathered outside that he was ...": the clause is the verb's
+                that = next((g for g in c.children if g.dep_ == "ccomp" and any(m.dep_ == "mark" and m.lower_ == "that" for m in g.children)), None)
+                if that is not None:
+                    return that, []
     return None
+
+
+def _finite(clause: Any) -> bool:
+    """A finite clause with a subject of its own that is no relative pronoun."""
+    subj = own_subject(clause)
+    if subj is None or subj.tag_ in _WH or subj.lower_ == "that":
+        return False
+    return clause.tag_ in _FINITE or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE for c in clause.children)
+
+
+def _whole(clause: Any) -> bool:
+    """A clause with no gap a relative pronoun would fill: no relative word but a
+    complementizer "that", and its object or complement in place."""
+    if any(t.tag_ in _WH and not (t.dep_ == "mark" and t.lower_ == "that") for t in clause.children):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return True
+    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd") for c in clause.children) or own_subject(clause).dep_ == "nsubjpass"
 
 
 def _question_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:

@@ -41,11 +41,11 @@ def build_row(article: Article, sentences: list[dict[str, Any]], content: tuple[
 def claim_kind(text: str, s: int, e: int) -> str:
     """direct (a quote), indirect (no quote marks), partial (a quote inside reported words)
     or mixed (quotes with a few words outside them)."""
-    span = text[s:e]
+    span = _as_one_mark(text[s:e])
     n_q = sum(span.count(q) for q in "“”\"«»")
     if n_q == 0:
-        before = text[max(0, s - 2):s]
-        after = text[e:e + 2]
+        before = _as_one_mark(text[max(0, s - 2):s])
+        after = _as_one_mark(text[e:e + 2])
         if any(q in before for q in QUOTE_OPEN + "”") and any(q in after for q in QUOTE_CLOSE + ",."):
             return "direct"
         return "indirect"
@@ -62,3 +62,8 @@ def claim_kind(text: str, s: int, e: int) -> str:
             outside.append(c)
     words_out = len("".join(outside).split())
     return "partial" if words_out >= 3 else "mixed"
+
+
+def _as_one_mark(span: str) -> str:
+    """The span with the two-character quote marks of ASCII text ('' and ``) as one \"."""
+    return span.replace("''", '"').replace("``", '"')

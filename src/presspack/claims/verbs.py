@@ -90,6 +90,7 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
     if content.dep_ == "nsubjpass":  # "X was endorsed by Y": X alone
         return list(content.subtree), []
     ctoks = clause_tokens(content)
+    ctoks = _without_occasion(verb, content, ctoks)
     ctoks = _cut_second_report(verb, content, ctoks)
     if ctoks:
         ctoks = ctoks + _tail(verb, content, ctoks)
@@ -118,11 +119,23 @@ def _host_clause(verb: Any) -> tuple[Any, list[Any]] | None:
     return None
 
 
+def _without_occasion(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """"said after the convention he would ...": the occasion the parser hung on the
+    reported clause, before its subject, is when the words were said, not part of them."""
+    subj = own_subject(content)
+    if subj is None or content.i < verb.i or any(c.dep_ == "mark" for c in content.children):
+        return ctoks
+    lead = [c for c in content.children if c.i < subj.left_edge.i and not c.is_punct]
+    if not lead or not all(_occasion(c) for c in lead):
+        return ctoks
+    return [t for t in ctoks if t.i >= subj.left_edge.i]
+
+
 def _cut_second_report(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
     """"She said she admires X and praised Y": the parser hung the speaker's second cue
     verb on the reported clause; it is a report of its own (same tense as the first cue,
     no subject), not part of the content."""
-    if content.dep_ != "ccomp" or own_subject(content) is None:
+    if content.dep_ not in ("ccomp", "advcl") or own_subject(content) is None:
         return ctoks
     for c in content.children:
         if c.dep_ == "conj" and c.i > content.i and c.tag_ == verb.tag_ and is_cue_verb(c) and own_subject(c) is None:
