@@ -200,6 +200,11 @@ MUST_FIND = [
     ("He told reporters who had gathered outside the court that he was innocent.", "He", "told", "that he was innocent", "indirect"),
     ("In Lagos last week, she told a meeting of port workers that few ships would dock there this winter.",
      "she", "told", "that few ships would dock there this winter", "indirect"),
+    # a participle after a reported clause goes on with what was said, unless it is a report
+    ("The airline said it had cancelled 40 flights, affecting about 5,000 passengers.", "The airline", "said",
+     "it had cancelled 40 flights, affecting about 5,000 passengers", "indirect"),
+    ("The mayor said the bridge would reopen in May, contradicting the council's claim that it was unsafe.",
+     "The mayor", "said", "the bridge would reopen in May", "indirect"),
     # quote marks written as two apostrophes are quote marks
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
 ]

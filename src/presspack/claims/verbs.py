@@ -42,7 +42,7 @@ def verb_claim(verb: Any, article: Article,
     if not ctoks:
         return None
     text = article.text
-    ctoks = _cut_trailing_aside(ctoks)
+    ctoks = _cut_trailing_aside(ctoks, finite=content.dep_ != "xcomp")
     cs, ce = trim(text, *token_span(ctoks))
     if ce - cs < 3:
         return None
@@ -200,10 +200,12 @@ def _occasion(c: Any) -> bool:
     return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
 
 
-def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
+def _cut_trailing_aside(ctoks: list[Any], *, finite: bool = True) -> list[Any]:
     """Drop a comment set off by a comma or dash at the end of a content: a participle
-    (", reversing ..."), a non-restrictive relative clause (", which ...") or an
-    apposition (", the father of ...")."""
+    after an infinitive ("pledged to strengthen its army, reversing ...") or with a report
+    of its own (", contradicting the claim that ..."; after a reported clause it else goes
+    on with what was said: "said it cancelled 40 flights, affecting 5,000 passengers"), a
+    non-restrictive relative clause (", which ...") or an apposition (", the father of ...")."""
     idx = {t.i for t in ctoks}
     end, first = max(idx), min(idx)
     cut = end + 1
@@ -219,6 +221,7 @@ def _cut_trailing_aside(ctoks: list[Any]) -> list[Any]:
         while True:  # the tokens whose phrase starts right after the separator
             if t.i in idx and t.i > first + 2 and t.right_edge.i >= end:
                 aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
+                         and (not finite or any(is_cue_verb(x) for x in t.subtree))
                          or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
                          or t.dep_ == "appos")
                 if aside:
