@@ -635,6 +635,17 @@ def test_quote_after_a_second_report_keeps_the_speaker(claims_of):
     assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Lena Ortiz", "said"), claims
 
 
+def test_appearance_gives_way_to_the_quote_inside_it(claims_of):
+    """"X appeared tired, saying: “...”": the quote with its own cue is the claim, not an
+    appearance that swallows it; a report with "is said to" stays a claim of its own."""
+    _, claims = claims_of('Ms Dale, 71, appeared not to have enjoyed her time in the jungle saying: "I\'m a wreck, '
+                          'I need a vacation, this was hell". But she was pleased.')
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Ms Dale", "saying", "I'm a wreck, I need a vacation, this was hell")]
+    _, claims = claims_of("Mr Hale is said to have told colleagues that he would resign.")
+    assert [(c["method"], c["cue_text"]) for c in claims] == [("raising", "said")]
+
+
 def test_quote_after_a_long_interruption_keeps_the_speaker(claims_of):
     """When the speaker's description between the two parts is long, the second quote is
     a content of its own, with the speaker and cue of the report before it."""

@@ -8,8 +8,9 @@ passes, each in text order, so that the rows do not depend on the order the find
    before it in the text (one content when only a cue or a few words come between, or the
    same speaker and cue in a paragraph of its own), else it has no speaker;
 2. the last filter: reports nested in someone's direct quote or inside another claim's
-   content are not claims of their own; of candidates with the same content, the
-   best-ranked finder's wins;
+   content are not claims of their own (but a hedge or an appearance gives way to the
+   report inside it: "X appeared tired, saying: “...”"); of candidates with the same
+   content, the best-ranked finder's wins;
 3. speakers: each speaker as written is resolved (claims/resolve.py) in text order, so a
    pronoun looks back only at what the text said before it;
 4. rows: each row is built once, with every column of schemas/claims.schema.json; a
@@ -36,6 +37,7 @@ FINDER_RANK = ("model", "cue_verb", "raising", "cue_adjective", "cue_noun", "tra
                "evidential", "in_source", "quote", "quote_continued")
 
 _WORD = re.compile(r"\w+")
+_APPEARING = re.compile(r"(?i)(appear|seem|look|sound)\w*\b")
 
 
 @dataclass
@@ -72,7 +74,7 @@ def assemble(doc: Any, article: Article, sentences: list[dict[str, Any]], mentio
                     source=c.source, score=c.score, continues=c.continues) for c in candidates]
     drafts.sort(key=Draft.rank)
     drafts = _continuations(doc, text, drafts)
-    drafts = _last_filter(drafts, quotes)
+    drafts = _last_filter(drafts, quotes, text)
     resolver = SpeakerResolver(doc, article, mentions, quotes)
     for d in sorted(drafts, key=lambda d: (d.source[0] if d.source else d.start, d.rank())):
         d.speaker = resolver.resolve(d.source, method=d.method)
@@ -158,7 +160,7 @@ def _reported_before(doc: Any, text: str, prev: list[Draft], sent: Any, qs: int)
     return lead
 
 
-def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]]) -> list[Draft]:
+def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str) -> list[Draft]:
     """Pass 2: drop reports nested in a direct quote or in another claim's content, then
     duplicates (the same content: the best-ranked candidate stays)."""
     # a cue inside someone's direct quote ("“I think ...”") is part of what they said
@@ -177,10 +179,14 @@ def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]]) -> list[Dra
     def inside(r: Draft, q: Draft) -> bool:
         return r.cue is not None and q.start <= r.cue[0] < q.end
 
-    # "Unions have reportedly expressed fears that ...": the hedge is about a report the
-    # text names; the report is the claim, not the hedged sentence
-    hedged = {id(q) for q in drafts if q.method == "evidential"
-              and any(r is not q and r.method != "evidential" and inside(r, q) for r in drafts)}
+    # "Unions have reportedly expressed fears that ...", "She appeared tired, saying: “...”":
+    # the hedge or appearance is about a report the text names; the report is the claim,
+    # not the hedged sentence
+    def hedging(q: Draft) -> bool:  # not "X is said to ...", "It is understood that ...": reports
+        return q.method == "evidential" or q.method == "raising" and q.cue is not None and _APPEARING.match(text, q.cue[0]) is not None
+
+    hedged = {id(q) for q in drafts if hedging(q)
+              and any(r is not q and not hedging(r) and r.method != "evidential" and inside(r, q) for r in drafts)}
     drafts = [d for d in drafts if id(d) not in hedged]
     by_start = sorted(drafts, key=lambda q: q.start)
     starts = [q.start for q in by_start]
