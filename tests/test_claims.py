@@ -249,6 +249,8 @@ MUST_NOT_FIND = [
     "As he left the room, the crowd cheered.",  # an 'as' clause without a cue
     "The senator slid in the polls after the debate.",  # the polls at large are no source
     "The vote was close. It shows the public do not care.",  # an outcome, not a document speaking
+    "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
+    "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
 
 
@@ -559,6 +561,12 @@ def test_noun_cue_with_a_prepositional_content(claims_of):
     _, claims = claims_of("Anna Berg's criticism of the new budget was sharp.")
     c = find(claims, "the new budget")
     assert c is not None and c["cue_text"] == "criticism of" and c["speaker_text"] == "Anna Berg"
+
+
+def test_demand_with_a_that_clause_is_a_noun_cue(claims_of):
+    _, claims = claims_of("The regulator's demand that the show be pulled angered its fans.")
+    c = find(claims, "that the show be pulled")
+    assert c is not None and c["cue_text"] == "demand" and c["speaker_text"] == "The regulator"
 
 
 def test_belief_noun_with_a_that_clause(claims_of):
