@@ -60,8 +60,7 @@ def phrase(tokens: Any) -> str | None:
         toks = toks[:-1]
     if not toks:
         return None
-    doc = toks[0].doc
-    return doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+    return toks[0].doc[toks[0].i:toks[-1].i + 1].text  # (Doc.text would join the whole document)
 
 
 @cache

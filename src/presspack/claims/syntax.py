@@ -61,6 +61,6 @@ def with_complementizer(doc: Any, content: tuple[int, int]) -> tuple[int, int]:
     if span is None or span.start == 0 or span[0].idx != s:
         return content
     prev = doc[span.start - 1]
-    if prev.lower_ in COMPLEMENTIZERS and span.start <= prev.head.i < span.end and doc.text[prev.idx + len(prev):s].isspace():
+    if prev.lower_ in COMPLEMENTIZERS and span.start <= prev.head.i < span.end and prev.whitespace_.isspace():
         return prev.idx, e
     return content
