@@ -207,6 +207,8 @@ MUST_FIND = [
      "The mayor", "said", "the bridge would reopen in May", "indirect"),
     # quote marks written as two apostrophes are quote marks
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
+    # issuing is a cue when what is issued is something said
+    ("The coach issued clear instructions to his players.", "The coach", "issued", "clear instructions to his players", "indirect"),
 ]
 
 
@@ -249,6 +251,7 @@ MUST_NOT_FIND = [
     "As he left the room, the crowd cheered.",  # an 'as' clause without a cue
     "The senator slid in the polls after the debate.",  # the polls at large are no source
     "The vote was close. It shows the public do not care.",  # an outcome, not a document speaking
+    "The city issued bonds to pay for the new bridge.",  # issuing what is not said
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
