@@ -164,7 +164,24 @@ DESCRIBED = [
     ("The Tory leader has said taxes will fall. But Gordon Brown said that was nonsense.", "taxes will fall", None, "person"),
     # a person named inside a phrase whose head the parser made the title after the name
     ("Former welfare minister Frank Field MP said the plan was a mess.", "the plan was a mess", "Frank Field", "person"),
+    # "the firm" is an organisation, never a place
+    ("Oslo Freight reported higher profits. Trade through Norway rose. Its chief executive in Norway, Ola Berg, "
+     "was pleased. The firm said growth would continue.", "growth would continue", "Oslo Freight", "organisation"),
 ]
+
+# "it" stands for an institution acting in the text, not a place it only mentions
+IT_SPEAKERS = [
+    ("Halden Motors reported a loss on Monday. The US carmaker has cut jobs at its plant in Ohio. "
+     "It said sales would recover next year.", "sales would recover", "Halden Motors"),
+    ("China has long opposed the plan. It said on Monday that the talks would fail.", "the talks would fail", "China"),
+    ("Shoppers bought fewer records in Texas this year. It said the market would shrink.", "the market would shrink", None),
+]
+
+
+@pytest.mark.parametrize("text,content,name", IT_SPEAKERS)
+def test_it_is_an_institution_that_acts(claims_of, text, content, name):
+    c = by_content(claims_of(text), content)
+    assert c["speaker_name"] == name, c
 
 
 @pytest.mark.parametrize("text,content,name,kind", DESCRIBED)

@@ -11,6 +11,11 @@ from presspack.claims.cues import lexicon
 from presspack.entities.names import name_rules
 
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
+PERSON_LABELS = ("PERSON", "PER")
+ORG_LABELS = ("ORG",)
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+GROUP_LABELS = ("NORP",)
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
 
 
 def read_gender(text: str, mentions: list[dict[str, Any]], key: str) -> str | None:
@@ -49,6 +54,31 @@ def is_person(m: dict[str, Any]) -> bool:
     first = m["text"].split()[0].lower() if m["text"].split() else ""
     lex = gender_lexicon()
     return m["label"] == "ORG" and " " in m["text"] and (first in lex["male_given_names"] or first in lex["female_given_names"])
+
+
+def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
+    """Whether mention M can be what "it" (PLURAL False) or "they" stands for: a phrase
+    of its own, not a modifier ("the US firm"), unless it names the state an institution
+    noun serves ("the Russian government"); "it" not a plural noun ("the authorities");
+    a place, or a place's government, only as a subject, acting as an institution ("China
+    has said it ...", not "stores in Maryland"); a nationality or group only as a plural
+    noun for "they" ("the Democrats")."""
+    span = doc.char_span(m["start"], m["end"], alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    lifted = root.dep_ in _MODIFIER_DEPS and root.head.lemma_.lower() in speaker_nouns()["state"]
+    if lifted:
+        root = root.head
+    if root.dep_ in _MODIFIER_DEPS:
+        return False
+    while root.dep_ in ("conj", "appos", "poss") and root.head.i != root.i:
+        root = root.head  # "Argentina's offer" acts as Argentina does
+    if not plural and root.tag_ == "NNS":
+        return False
+    if (lifted or m["label"] in PLACE_LABELS) and root.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    return not (m["label"] in GROUP_LABELS and not lifted and not (plural and root.tag_ in ("NNS", "NNPS")))
 
 
 def phrase(tokens: Any) -> str | None:

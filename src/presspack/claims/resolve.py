@@ -28,14 +28,21 @@ import bisect
 from dataclasses import dataclass
 from typing import Any
 
-from presspack.claims.agreement import DETERMINERS, is_person, phrase, read_gender, speaker_nouns
+from presspack.claims.agreement import (
+    DETERMINERS,
+    GROUP_LABELS,
+    ORG_LABELS,
+    PERSON_LABELS,
+    PLACE_LABELS,
+    acts,
+    is_person,
+    phrase,
+    read_gender,
+    speaker_nouns,
+)
 from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, title_words, titled
 from presspack.normalize.text import Article
 
-PERSON_LABELS = ("PERSON", "PER")
-ORG_LABELS = ("ORG",)
-PLACE_LABELS = ("GPE", "LOC", "FAC")
-GROUP_LABELS = ("NORP",)
 SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
 INSTITUTION_LABELS = ORG_LABELS + PLACE_LABELS + GROUP_LABELS
 
@@ -180,8 +187,8 @@ class SpeakerResolver:
         if low in FIRST_PERSON:
             return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
         if low in GROUP_PRONOUNS:
-            m = self._previous(s, INSTITUTION_LABELS)
-            if m is not None and s - m["end"] <= self.CONTINUITY_CHARS:
+            m = self._acting_before(s, plural=low != "it")
+            if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]))
             return Speaker(type="group" if low != "it" else "unknown")
         return Speaker()
@@ -223,6 +230,17 @@ class SpeakerResolver:
                 return m if is_person(m) and self.gender(m["entity_key"]) in (gender, None) else None
             if subj.lower_ not in same:
                 return None
+        return None
+
+    def _acting_before(self, s: int, *, plural: bool) -> dict[str, Any] | None:
+        """What "it" or "they" stands for: the latest institution mentioned before `s`
+        (within CONTINUITY_CHARS) that can act as a speaker where it stands (agreement.acts)."""
+        k = bisect.bisect_left(self.starts, s) - 1
+        while k >= 0 and s - self.mentions[k]["end"] <= self.CONTINUITY_CHARS:
+            m = self.mentions[k]
+            k -= 1
+            if m["label"] in INSTITUTION_LABELS and m["end"] <= s and acts(self.doc, m, plural=plural):
+                return m
         return None
 
     def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
@@ -294,13 +312,14 @@ class SpeakerResolver:
                 return Speaker(named["entity_key"], named["canonical"], "person", role)
             org = self._named_inside(span, head)
             return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
-        wants = PERSON_LABELS if lemma in lex["person"] else INSTITUTION_LABELS if lemma in lex["organisation"] else SPEAKER_LABELS
+        institution = INSTITUTION_LABELS if lemma in lex["state"] else ORG_LABELS  # "the company" is no place
+        wants = PERSON_LABELS if lemma in lex["person"] else institution if lemma in lex["organisation"] else SPEAKER_LABELS
         if det not in _INDEFINITE and not plural:
             m = self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
             if lemma in lex["organisation"]:
-                org = self._named_inside(span, head) or self._salient_org(s)
+                org = self._named_inside(span, head, institution) or self._salient_org(s)
                 if org is not None:
                     return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
@@ -370,11 +389,11 @@ class SpeakerResolver:
         keys = {m["entity_key"] for m in found}
         return found[0] if len(keys) == 1 else None
 
-    def _named_inside(self, span: Any, head: Any) -> dict[str, Any] | None:
+    def _named_inside(self, span: Any, head: Any, labels: tuple[str, ...] = INSTITUTION_LABELS) -> dict[str, Any] | None:
         """An organisation named in the speaker phrase itself ("a Lufthansa spokesman",
         "an official of the IMF", "the Bank of Japan's survey")."""
         for t in list(span) + [c for c in head.subtree if c.i >= span.end and c.i < span.end + 8]:
             m = self._at(t.idx, t.idx + len(t.text))
-            if m is not None and m["label"] in INSTITUTION_LABELS:
+            if m is not None and m["label"] in labels:
                 return m
         return None
