@@ -167,6 +167,9 @@ DESCRIBED = [
     # "the firm" is an organisation, never a place
     ("Oslo Freight reported higher profits. Trade through Norway rose. Its chief executive in Norway, Ola Berg, "
      "was pleased. The firm said growth would continue.", "growth would continue", "Oslo Freight", "organisation"),
+    # a document's issuer is no place that modifies it
+    ("UK media reports say the bid will come on Monday.", "the bid will come", None, "document"),
+    ("A statement by Norvik Bank said the loan had been repaid.", "the loan had been repaid", "Norvik Bank", "document"),
 ]
 
 # "it" stands for an institution acting in the text, not a place it only mentions

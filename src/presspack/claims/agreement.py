@@ -15,7 +15,7 @@ PERSON_LABELS = ("PERSON", "PER")
 ORG_LABELS = ("ORG",)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 GROUP_LABELS = ("NORP",)
-_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
 
 
 def read_gender(text: str, mentions: list[dict[str, Any]], key: str) -> str | None:
@@ -67,10 +67,10 @@ def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
     if span is None:
         return False
     root = span.root
-    lifted = root.dep_ in _MODIFIER_DEPS and root.head.lemma_.lower() in speaker_nouns()["state"]
+    lifted = root.dep_ in MODIFIER_DEPS and root.head.lemma_.lower() in speaker_nouns()["state"]
     if lifted:
         root = root.head
-    if root.dep_ in _MODIFIER_DEPS:
+    if root.dep_ in MODIFIER_DEPS:
         return False
     while root.dep_ in ("conj", "appos", "poss") and root.head.i != root.i:
         root = root.head  # "Argentina's offer" acts as Argentina does

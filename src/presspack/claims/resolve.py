@@ -31,6 +31,7 @@ from typing import Any
 from presspack.claims.agreement import (
     DETERMINERS,
     GROUP_LABELS,
+    MODIFIER_DEPS,
     ORG_LABELS,
     PERSON_LABELS,
     PLACE_LABELS,
@@ -233,8 +234,7 @@ class SpeakerResolver:
         return None
 
     def _acting_before(self, s: int, *, plural: bool) -> dict[str, Any] | None:
-        """What "it" or "they" stands for: the latest institution mentioned before `s`
-        (within CONTINUITY_CHARS) that can act as a speaker where it stands (agreement.acts)."""
+        """What "it"/"they" stands for: the latest institution before `s` that can act there (`acts`)."""
         k = bisect.bisect_left(self.starts, s) - 1
         while k >= 0 and s - self.mentions[k]["end"] <= self.CONTINUITY_CHARS:
             m = self.mentions[k]
@@ -304,7 +304,7 @@ class SpeakerResolver:
         if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
             return self._surname(head)
         if lemma in lex["document"] or noun in lex["document"]:
-            issuer = self._named_inside(span, head)
+            issuer = self._named_inside(span, head, issuer=True)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
         if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
             named = self.roles.named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
@@ -389,11 +389,12 @@ class SpeakerResolver:
         keys = {m["entity_key"] for m in found}
         return found[0] if len(keys) == 1 else None
 
-    def _named_inside(self, span: Any, head: Any, labels: tuple[str, ...] = INSTITUTION_LABELS) -> dict[str, Any] | None:
+    def _named_inside(self, span: Any, head: Any, labels: tuple[str, ...] = INSTITUTION_LABELS,
+                      issuer: bool = False) -> dict[str, Any] | None:
         """An organisation named in the speaker phrase itself ("a Lufthansa spokesman",
         "an official of the IMF", "the Bank of Japan's survey")."""
         for t in list(span) + [c for c in head.subtree if c.i >= span.end and c.i < span.end + 8]:
             m = self._at(t.idx, t.idx + len(t.text))
-            if m is not None and m["label"] in labels:
-                return m
+            if m is not None and m["label"] in labels and not (issuer and m["label"] not in ORG_LABELS and t.dep_ in MODIFIER_DEPS):
+                return m  # an ISSUER (of a document) is no place or nationality modifying it ("UK media reports")
         return None
