@@ -249,6 +249,13 @@ def test_a_name_after_a_persons_role_is_a_person():
     assert got == [("Susan K Marlow", "PERSON"), ("Nicola Brand", "PERSON"), ("John Lewis", "ORG"), ("Thomas Cook", "ORG")]
 
 
+def test_two_names_right_after_a_role_are_a_person_whatever_the_given_name():
+    text = ("Wales coach Tor-Bjorn Halvik picked his side. His friend, Rolling Stones guitarist Ann Lee, "
+            "watched. The retailer, Marks Spencer, sold tickets.")
+    got = _labels_after_place_rules(text, [("Tor-Bjorn Halvik", "ORG"), ("Rolling Stones", "ORG"), ("Marks Spencer", "ORG")])
+    assert got == [("Tor-Bjorn Halvik", "PERSON"), ("Rolling Stones", "ORG"), ("Marks Spencer", "ORG")]
+
+
 def test_place_context_turns_misread_names_into_places():
     text = (
         "Troops advanced towards the city of Varnok. Fighting went on in the Dresk and Olbany axes "

@@ -51,9 +51,10 @@ def person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
     """Names (folded) the NER took for an organisation that are a person's: two to four
     capitalised words opening with a given name, right after a person's role ("the
     woman's lawyer, Dolores M Troiani,", "party leader Ana Ruiz") or before an apposition
-    that gives one ("Ana Ruiz, chief of the port authority,"); and two to four capitalised
-    words whose last one the article writes with a person's title ("Hal Ruiz ... Mr Ruiz
-    said")."""
+    that gives one ("Ana Ruiz, chief of the port authority,"); two capitalised words right
+    after a role, with no comma between, whatever the given name ("England coach Sven-Goran
+    Eriksson"); and two to four capitalised words whose last one the article writes with a
+    person's title ("Hal Ruiz ... Mr Ruiz said")."""
     given, roles, honorific = _person_words()
     titled = [(m.start(), fold(m.group(2))) for m in _TITLED.finditer(text) if m.group(1).lower() in honorific]
     out: set[str] = set()
@@ -63,8 +64,10 @@ def person_evidence(text: str, raw: list[tuple[int, int, str]]) -> set[str]:
             continue
         role = _ROLE_BEFORE.search(text, max(0, s - 30), s)
         after = _ROLE_AFTER.match(text, e)
-        if any(w == fold(words[-1]) and not s <= at < e for at, w in titled) or words[0].lower() in given and (
-                role is not None and role.group(1) in roles or after is not None and after.group(1) in roles):
+        role_before = role is not None and role.group(1) in roles
+        titled_role = role_before and "," not in role.group(0) and len(words) == 2  # "coach Sven-Goran Eriksson"
+        if any(w == fold(words[-1]) and not s <= at < e for at, w in titled) or titled_role or (
+                words[0].lower() in given and (role_before or after is not None and after.group(1) in roles)):
             out.add(fold(text[s:e]))
     return out
 
