@@ -172,6 +172,23 @@ DESCRIBED = [
     ("A statement by Norvik Bank said the loan had been repaid.", "the loan had been repaid", "Norvik Bank", "document"),
 ]
 
+# a word split at a hyphen stays whole, and the phrase keeps its name ("Tory co" was a speaker)
+HYPHENATED = [
+    ("The plans are a mess, Tory co-chairman Peter Haldane said.", "The plans are a mess",
+     "Tory co-chairman Peter Haldane", "Peter Haldane"),
+    ("Peter Haldane spoke on Monday. The Tory co-chairman said Labour was worried.", "Labour was worried",
+     "The Tory co-chairman", "Peter Haldane"),
+    ("And ex-Labour health secretary Margaret Dunn remembered that the room was cold.", "the room was cold",
+     "ex-Labour health secretary Margaret Dunn", "Margaret Dunn"),
+]
+
+
+@pytest.mark.parametrize("text,content,speaker,name", HYPHENATED)
+def test_hyphenated_speaker_phrases(claims_of, text, content, speaker, name):
+    c = by_content(claims_of(text), content)
+    assert (c["speaker_text"], c["speaker_name"]) == (speaker, name), c
+
+
 # "it" stands for an institution acting in the text, not a place it only mentions
 IT_SPEAKERS = [
     ("Halden Motors reported a loss on Monday. The US carmaker has cut jobs at its plant in Ohio. "

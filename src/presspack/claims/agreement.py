@@ -81,6 +81,13 @@ def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
     return not (m["label"] in GROUP_LABELS and not lifted and not (plural and root.tag_ in ("NNS", "NNPS")))
 
 
+def label_type(label: str) -> str:
+    """The speaker_type of an entity label: person, group (NORP) or organisation."""
+    if label in PERSON_LABELS:
+        return "person"
+    return "group" if label in GROUP_LABELS else "organisation"
+
+
 def phrase(tokens: Any) -> str | None:
     """A role phrase as written, without a leading determiner or possessive."""
     toks = [t for t in tokens if not t.is_space]

@@ -37,11 +37,13 @@ from presspack.claims.agreement import (
     PLACE_LABELS,
     acts,
     is_person,
+    label_type,
     phrase,
     read_gender,
     speaker_nouns,
 )
 from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, title_words, titled
+from presspack.claims.speakers import hyphen_joined
 from presspack.normalize.text import Article
 
 SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
@@ -67,14 +69,6 @@ class Speaker:
     name: str | None = None
     type: str = "unknown"
     role: str | None = None
-
-
-def _label_type(label: str) -> str:
-    if label in PERSON_LABELS:
-        return "person"
-    if label in GROUP_LABELS:
-        return "group"
-    return "organisation"
 
 
 class SpeakerResolver:
@@ -137,7 +131,7 @@ class SpeakerResolver:
             head = span[-1]  # a phrase the parser did not read as one ("Tulsa police Chief Ana Ruiz")
         m = self._at(head.idx, head.idx + len(head.text))
         if m is not None:
-            return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), self.roles.role_of(span, head, m))
+            return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), self.roles.role_of(span, head, m))
         low = head.lower_
         if head.tag_ in ("WP", "WDT") or low in RELATIVE:
             return self._relative(head)
@@ -163,7 +157,7 @@ class SpeakerResolver:
             return Speaker()
         tm = self._at(target.idx, target.idx + len(target.text))
         if tm is not None:
-            return Speaker(tm["entity_key"], tm["canonical"], _label_type(tm["label"]))
+            return Speaker(tm["entity_key"], tm["canonical"], label_type(tm["label"]))
         if target.pos_ in ("NOUN", "PROPN"):
             lo = min(t.idx for t in target.subtree if t.i <= target.i)
             span = self.doc.char_span(lo, target.idx + len(target.text), alignment_mode="expand")
@@ -190,7 +184,7 @@ class SpeakerResolver:
         if low in GROUP_PRONOUNS:
             m = self._acting_before(s, plural=low != "it")
             if m is not None:
-                return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]))
+                return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]))
             return Speaker(type="group" if low != "it" else "unknown")
         return Speaker()
 
@@ -292,7 +286,7 @@ class SpeakerResolver:
 
     def _description(self, span: Any, head: Any, s: int) -> Speaker:
         """A role or description: the entity the article gave that role, else by its noun."""
-        noun = head.lower_
+        noun = head.doc[hyphen_joined(head.doc, head.i, head.i)[0]:head.i + 1].text.lower()  # "co-chairman"
         lemma = head.lemma_.lower()
         role = phrase(span)
         det = span[0].lower_ if span[0].lower_ in DETERMINERS | _INDEFINITE else ""
@@ -300,7 +294,7 @@ class SpeakerResolver:
         lex = speaker_nouns()
         named = self._named_apposition(head) or self._person_inside(span, head)
         if named is not None:
-            return Speaker(named["entity_key"], named["canonical"], _label_type(named["label"]), role)
+            return Speaker(named["entity_key"], named["canonical"], label_type(named["label"]), role)
         if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
             return self._surname(head)
         if lemma in lex["document"] or noun in lex["document"]:
@@ -317,11 +311,11 @@ class SpeakerResolver:
         if det not in _INDEFINITE and not plural:
             m = self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
             if m is not None:
-                return Speaker(m["entity_key"], m["canonical"], _label_type(m["label"]), role)
+                return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), role)
             if lemma in lex["organisation"]:
                 org = self._named_inside(span, head, institution) or self._salient_org(s)
                 if org is not None:
-                    return Speaker(org["entity_key"], org["canonical"], _label_type(org["label"]), role)
+                    return Speaker(org["entity_key"], org["canonical"], label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
             if lemma in lex["person"]:
                 lead = self.roles.named_in_next_sentence(span, head) if noun not in GENERIC_PEOPLE else None

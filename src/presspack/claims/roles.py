@@ -42,9 +42,16 @@ def titled(m: dict[str, Any], text: str) -> dict[str, Any]:
 
 
 def speaker_noun(span: Any) -> Any | None:
-    """The unnamed speaker noun a phrase ends with when the parser made the organisation
-    before it the head ("A Department for Work spokeswoman": "Department"), else None."""
-    last = span[-1]
+    """The noun a speaker phrase is about where the parser made another word its head: its
+    last word where the parser cut the phrase in two or its head is part of a word split at
+    a hyphen ("The Tory co-chairman Liam Fox": "co"), or the unnamed speaker noun a phrase
+    ends with after an organisation ("A Department for Work spokeswoman": "Department");
+    else None."""
+    last, root = span[-1], span.root
+    split = sum(1 for t in span if not span.start <= t.head.i < span.end) > 1  # two subjects: one phrase cut in two
+    hyphen = root.text == "-" or root.i + 1 < span.end and not root.whitespace_ and root.nbor(1).text == "-"
+    if (split or hyphen) and not any(t.pos_ == "ADP" for t in span):
+        return last  # the parse is no guide there; a noun phrase without a prepositional part ends with its head
     if len(span) < 3 or last.i == span.root.i or last.tag_ != "NN" or not any(t.ent_type_ for t in span[:-1]):
         return None
     lex = speaker_nouns()

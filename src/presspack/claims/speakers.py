@@ -85,7 +85,22 @@ def speaker_tokens(subj: Any) -> list[Any]:
         lo -= 1
     while hi + 1 in idx:
         hi += 1
+    lo, hi = hyphen_joined(subj.doc, lo, hi)
+    for c in subj.head.children:  # "Tory co-chairman Liam Fox said": the rest of the split phrase
+        if c.dep_ in ("nsubj", "nsubjpass") and c.i > hi and c.left_edge.i <= hi + 1 and c.i < subj.head.i:
+            hi = c.i
     return [subj.doc[i] for i in range(lo, hi + 1)]
+
+
+def hyphen_joined(doc: Any, lo: int, hi: int) -> tuple[int, int]:
+    """Token range LO..HI widened over words the tokenizer split at a hyphen, which the
+    parser then hangs anywhere ("The Tory co-chairman", "the ex-Wallaby"), in one sentence."""
+    sent = doc[lo].sent
+    while hi + 1 < sent.end and not doc[hi].whitespace_ and "-" in (doc[hi].text, doc[hi + 1].text) and not doc[hi + 1].is_space:
+        hi += 1
+    while lo - 1 >= sent.start and not doc[lo - 1].whitespace_ and "-" in (doc[lo - 1].text, doc[lo].text):
+        lo -= 1
+    return lo, hi
 
 
 def described_speaker(verb: Any, content: Any) -> Any | None:
