@@ -170,6 +170,10 @@ DESCRIBED = [
     # a document's issuer is no place that modifies it
     ("UK media reports say the bid will come on Monday.", "the bid will come", None, "document"),
     ("A statement by Norvik Bank said the loan had been repaid.", "the loan had been repaid", "Norvik Bank", "document"),
+    ("The lawsuit, filed in Ohio, alleges the firm misled investors.", "the firm misled investors", None, "document"),
+    # a quantifier is a group of people, not an unknown speaker
+    ("Many in the town said the plan would fail.", "the plan would fail", None, "group"),
+    ("Some argue that the tax is unfair.", "the tax is unfair", None, "group"),
 ]
 
 # a word split at a hyphen stays whole, and the phrase keeps its name ("Tory co" was a speaker)

@@ -56,6 +56,7 @@ FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 FIRST_PERSON = frozenset({"i", "me", "we", "us"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
+QUANTIFIERS = frozenset({"many", "some", "others", "most", "few", "several", "both", "all", "those", "these"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
 
@@ -135,6 +136,8 @@ class SpeakerResolver:
         low = head.lower_
         if head.tag_ in ("WP", "WDT") or low in RELATIVE:
             return self._relative(head)
+        if low in QUANTIFIERS:  # "many said", "some in the party"
+            return Speaker(type="group")
         if head.pos_ == "PRON" or low in MALE_PRONOUNS | FEMALE_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON:
             return self._pronoun(low, s, head)
         if head.pos_ in ("NOUN", "PROPN"):
@@ -389,6 +392,6 @@ class SpeakerResolver:
         "an official of the IMF", "the Bank of Japan's survey")."""
         for t in list(span) + [c for c in head.subtree if c.i >= span.end and c.i < span.end + 8]:
             m = self._at(t.idx, t.idx + len(t.text))
-            if m is not None and m["label"] in labels and not (issuer and m["label"] not in ORG_LABELS and t.dep_ in MODIFIER_DEPS):
-                return m  # an ISSUER (of a document) is no place or nationality modifying it ("UK media reports")
+            if m is not None and m["label"] in labels and not (issuer and m["label"] not in ORG_LABELS and (t.dep_ in MODIFIER_DEPS or t.i >= span.end)):
+                return m  # an ISSUER (of a document) is no place modifying it ("UK media reports") or after it ("filed in Ohio")
         return None
