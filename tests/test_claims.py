@@ -688,6 +688,17 @@ def test_according_to_at_the_end_of_a_paragraph(claims_of):
     assert c is not None and c["speaker_text"] == "a survey" and c["cue_text"] == "according to", [x["content_text"] for x in claims]
 
 
+@pytest.mark.parametrize("text,content,speaker", [
+    ("Mr Holt was told that the permit had been refused.", "that the permit had been refused", None),  # the hearer
+    ("The minister was accused of misleading parliament.", "misleading parliament", None),  # the target
+    ("The mayor was told by officials that the bridge was unsafe.", "that the bridge was unsafe", "officials"),
+    ("The actor was quoted as saying that the film was his best.", "that the film was his best", "The actor"),
+])
+def test_the_subject_of_a_passive_cue_is_not_the_speaker(claims_of, text, content, speaker):
+    c = find(claims_of(text)[1], content)
+    assert c is not None and c["speaker_text"] == speaker, claims_of(text)[1]
+
+
 def test_according_to_a_pronoun_inside_a_report(claims_of):
     """"X noted that A, according to him, B": the pronoun is X, whose report already says
     who; "according to him" makes no claim of its own."""

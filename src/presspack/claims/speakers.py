@@ -20,6 +20,8 @@ def subject(verb: Any) -> Any | None:
     if by is not None:
         return by
     own = own_subject(verb)
+    if own is not None and own.dep_ == "nsubjpass" and not _quoted_as(verb):
+        return None  # "X was told that ...", "X was accused of ...": the hearer or the target, not who spoke
     if own is not None:
         return _named_apposition(own) or own
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -70,6 +72,12 @@ def _dateline_name(subj: Any) -> Any | None:
     if dash is None:
         return None
     return next((c for c in reversed(list(subj.children)) if c.dep_ == "appos" and c.i > dash and c.pos_ == "PROPN"), None)
+
+
+def _quoted_as(verb: Any) -> bool:
+    """"X was quoted as saying", "was heard telling": a passive whose subject is the speaker."""
+    return any(c.dep_ in ("xcomp", "advcl", "prep", "oprd") and (is_cue_verb(c) or any(is_cue_verb(g) for g in c.children))
+               for c in verb.children)
 
 
 def speaker_tokens(subj: Any) -> list[Any]:
