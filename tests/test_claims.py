@@ -209,6 +209,7 @@ MUST_FIND = [
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
     # issuing is a cue when what is issued is something said
     ("The coach issued clear instructions to his players.", "The coach", "issued", "clear instructions to his players", "indirect"),
+    ("Ms Reed voiced her concerns about the plan.", "Ms Reed", "voiced", "her concerns about the plan", "indirect"),
 ]
 
 
@@ -252,6 +253,8 @@ MUST_NOT_FIND = [
     "The senator slid in the polls after the debate.",  # the polls at large are no source
     "The vote was close. It shows the public do not care.",  # an outcome, not a document speaking
     "The city issued bonds to pay for the new bridge.",  # issuing what is not said
+    "The actor will voice a talking horse in the film.",  # voice acting, not voicing a view
+    "The museum is open to the public on Sundays.",  # open hours, not an open mind
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
