@@ -255,6 +255,7 @@ MUST_NOT_FIND = [
     "The city issued bonds to pay for the new bridge.",  # issuing what is not said
     "The actor will voice a talking horse in the film.",  # voice acting, not voicing a view
     "The museum is open to the public on Sundays.",  # open hours, not an open mind
+    "Thousands of graduates are seeking work in the city.",  # seeking a thing is no statement
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
