@@ -256,6 +256,8 @@ MUST_NOT_FIND = [
     "The actor will voice a talking horse in the film.",  # voice acting, not voicing a view
     "The museum is open to the public on Sundays.",  # open hours, not an open mind
     "Thousands of graduates are seeking work in the city.",  # seeking a thing is no statement
+    "The club must answer a charge of misconduct.",  # answering a charge, not saying an answer
+    "Firms must disclose their fees to customers.",  # disclosing figures, not a disclosure that ...
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
