@@ -258,6 +258,7 @@ MUST_NOT_FIND = [
     "Thousands of graduates are seeking work in the city.",  # seeking a thing is no statement
     "The club must answer a charge of misconduct.",  # answering a charge, not saying an answer
     "Firms must disclose their fees to customers.",  # disclosing figures, not a disclosure that ...
+    "Most members voted for the new chairman.",  # a vote is an act, not a statement
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
 ]
