@@ -561,6 +561,21 @@ def test_transcript_layout(claims_of):
     assert c is not None and c["speaker_text"] == "HOLT" and c["cue_text"] == ":"
 
 
+def test_quoted_transcript_layout(claims_of):
+    _, claims = claims_of('A partial transcript follows:\n\n"HOLT: What did you make of the budget?\n\n'
+                          '"MARSH: Well, the question really should be why the plan was late."')
+    c = find(claims, "Well, the question really should be why the plan was late.")
+    assert c is not None and c["speaker_text"] == "MARSH" and c["cue_text"] == ":", claims
+
+
+def test_quote_after_a_short_direct_quote_goes_on_with_its_report(claims_of):
+    text = ("Ann Reed watched the count on Monday.\n\n“It is over,” she said of the election, in which she was "
+            "sure the senator would win by a wide margin in every county of the state and the whole country would "
+            "at last see the truth about the years of waste. “In my head, anyway.”")
+    c = next((c for c in claims_of(text)[1] if "In my head, anyway" in c["content_text"]), None)
+    assert c is not None and (c["speaker_text"], c["speaker_name"], c["cue_text"]) == ("she", "Ann Reed", "said"), claims_of(text)[1]
+
+
 def test_noun_cue(claims_of):
     _, claims = claims_of("His claim that the mine was safe turned out to be false.")
     c = find(claims, "that the mine was safe")

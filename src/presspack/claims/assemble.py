@@ -151,7 +151,7 @@ def _reported_before(doc: Any, text: str, prev: list[Draft], sent: Any, qs: int)
         return None  # not at the start of its sentence ("As X put it, Y is “...”")
     lo = doc[sent.start - 1].sent.start_char
     rows = [r for r in prev if r.cue is not None and lo <= r.cue[0] < qs and r.start >= lo - 1
-            and "\n\n" not in text[r.end:qs] and len(_WORD.findall(text, r.start, r.end)) >= 4]
+            and "\n\n" not in text[r.end:qs] and (r.kind == "direct" or len(_WORD.findall(text, r.start, r.end)) >= 4)]
     if not rows:
         return None
     lead = min(rows, key=lambda r: (r.start, -r.end))
@@ -171,7 +171,9 @@ def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str) 
     def nested(d: Draft) -> bool:
         return d.cue is not None and any(qs <= d.cue[0] < qe and not (d.start <= qs and qe <= d.end) for qs, qe in quoted)
 
-    drafts = [d for d in drafts if not nested(d)]
+    # a quoted transcript ("Partial transcript follows: “HOLT: ...") is its speakers' turns
+    turns = [t.cue[0] for t in drafts if t.method == "transcript" and t.cue is not None]
+    drafts = [d for d in drafts if d.method == "transcript" or not nested(d) and not any(d.start <= c < d.end for c in turns)]
 
     # a report inside another claim's content ("X said Y believes Z") is part of that
     # content, not a claim of its own (unless each sits inside the other); a quote that

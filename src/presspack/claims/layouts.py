@@ -17,7 +17,7 @@ from presspack.claims.speakers import speaker_tokens, subject
 from presspack.claims.syntax import token_span, trim
 from presspack.normalize.text import Article
 
-_TRANSCRIPT = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")
+_TRANSCRIPT = re.compile(r"[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")  # a transcript may be quoted
 
 
 def transcript_candidates(doc: Any, article: Article) -> list[Candidate]:
@@ -32,14 +32,14 @@ def transcript_candidates(doc: Any, article: Article) -> list[Candidate]:
         if m is None or heading or open_at(text, m.end()) is not None:
             continue  # a quote after the colon is left to the quote layouts
         name = m.group(1)
-        span = doc.char_span(ps, m.end(1), alignment_mode="expand")
+        span = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if span is None:
             continue
         if not (name.isupper() and len(name) > 2 or any(t.ent_type_ in ("PERSON", "ORG") for t in span)
                 or name.split()[-1].lower() in lexicon()["source_nouns"]
                 or ps == first and all(t.pos_ == "PROPN" for t in span)):  # "Holt: ..." as the headline
             continue
-        cs, ce = trim(text, m.end(), pe)
+        cs, ce = trim(text, m.end(), pe, strip_quotes=m.start(1) > ps)
         if ce - cs < 3:
             continue
         out.append(propose("transcript", article.text, list(span), (m.end(1), m.end(1) + 1), (cs, ce)))
@@ -59,6 +59,9 @@ def block_quote_candidates(doc: Any, article: Article) -> list[Candidate]:
             end -= 1
         if heading or prev_heading or text[end - 1:end] != ":" or open_at(text, ps) is not None:
             continue
+        turn = _TRANSCRIPT.match(text, ps, pe)
+        if turn is not None and turn.group(1).isupper():
+            continue  # "Partial transcript follows: / HOLT: ...": each turn is its speaker's
         colon = doc.char_span(end - 1, end, alignment_mode="expand")
         if colon is None:
             continue
