@@ -78,7 +78,9 @@ def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
         return False
     if (lifted or m["label"] in PLACE_LABELS) and root.dep_ not in ("nsubj", "nsubjpass"):
         return False
-    return not (m["label"] in GROUP_LABELS and not lifted and not (plural and root.tag_ in ("NNS", "NNPS")))
+    if m["label"] in GROUP_LABELS and not lifted:
+        return plural and root.tag_ in ("NNS", "NNPS")
+    return True
 
 
 def label_type(label: str) -> str:

@@ -59,9 +59,6 @@ def block_quote_candidates(doc: Any, article: Article) -> list[Candidate]:
             end -= 1
         if heading or prev_heading or text[end - 1:end] != ":" or open_at(text, ps) is not None:
             continue
-        turn = _TRANSCRIPT.match(text, ps, pe)
-        if turn is not None and turn.group(1).isupper():
-            continue  # "Partial transcript follows: / HOLT: ...": each turn is its speaker's
         colon = doc.char_span(end - 1, end, alignment_mode="expand")
         if colon is None:
             continue
