@@ -69,6 +69,14 @@ MUST_FIND = [
     # a comment set off by a comma at the end is no part of the content
     ("The government pledged to strengthen its army, reversing decades of caution.", "The government", "pledged", "to strengthen its army", "indirect"),
     ("The mayor said the plan would cost two million euros, which critics called too much.", "The mayor", "said", "the plan would cost two million euros", "indirect"),
+    # a contrast set off by a comma is the writer's, not the speaker's
+    ("The coach said the team had played well, although it lost the final.", "The coach", "said", "the team had played well", "indirect"),
+    ("Anna Berg insisted the bridge was safe, though engineers had found cracks in it.", "Anna Berg", "insisted",
+     "the bridge was safe", "indirect"),
+    # a clause with its own subject on the cue verb says when it was said, not what
+    ("The union condemned the closure while the ministers met in Brussels.", "The union", "condemned", "the closure", "indirect"),
+    ("The mayor praised the firefighters after the fire was put out.", "The mayor", "praised", "the firefighters", "indirect"),
+    ("The senator opposed the new permits until the mine was cleaned up.", "The senator", "opposed", "the new permits", "indirect"),
     # a participial cue after a preposition takes the subject of the clause it is in
     ("The senator angered her party by calling the plan a disaster.", "The senator", "calling", "the plan a disaster", "indirect"),
     ("The newspaper quoted an aide as saying the talks had failed.", "The newspaper", "saying", "the talks had failed", "indirect"),

@@ -161,10 +161,21 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         if c.dep_ == "advcl" and c.tag_ == "VBG":
             break
-        if _occasion(c):
+        if _occasion(c) or _circumstance(c):
             break
         out.extend(c.subtree)
     return out
+
+
+_CIRCUMSTANCE_MARKS = frozenset({"while", "when", "after", "since", "until", "although", "though", "whereas"})
+
+
+def _circumstance(c: Any) -> bool:
+    """A clause modifying the cue verb, with its own subject, that says when or why it was
+    said, not what ("condemned the launch while the leaders met", "opposed the
+    permits until the work was done")."""
+    return (c.dep_ == "advcl" and own_subject(c) is not None
+            and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children))
 
 
 def _reported_conjunct(verb: Any, ctoks: list[Any]) -> list[Any]:
@@ -200,12 +211,16 @@ def _occasion(c: Any) -> bool:
     return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
 
 
+_CONTRASTS = frozenset({"although", "though", "whereas"})
+
+
 def _cut_trailing_aside(ctoks: list[Any], *, finite: bool = True) -> list[Any]:
     """Drop a comment set off by a comma or dash at the end of a content: a participle
     after an infinitive ("pledged to strengthen its army, reversing ...") or with a report
     of its own (", contradicting the claim that ..."; after a reported clause it else goes
     on with what was said: "said it cancelled 40 flights, affecting 5,000 passengers"), a
-    non-restrictive relative clause (", which ...") or an apposition (", the father of ...")."""
+    non-restrictive relative clause (", which ..."), a contrast (", although he refused
+    ...", ", when there are clips of her ...") or an apposition (", the father of ...")."""
     idx = {t.i for t in ctoks}
     end, first = max(idx), min(idx)
     cut = end + 1
@@ -223,6 +238,7 @@ def _cut_trailing_aside(ctoks: list[Any], *, finite: bool = True) -> list[Any]:
                 aside = (t.dep_ in ("advcl", "acl", "xcomp", "conj") and t.tag_ == "VBG" and left.i == t.i
                          and (not finite or any(is_cue_verb(x) for x in t.subtree))
                          or t.dep_ == "relcl" and left.lower_ in ("which", "who", "whom", "whose")
+                         or t.dep_ == "advcl" and left.lower_ in _CONTRASTS
                          or t.dep_ == "appos")
                 if aside:
                     cut = min(cut, sep.i)
