@@ -368,6 +368,17 @@ def test_cue_before_a_colon_opens_only_the_quote_after_it(claims_of):
     assert len(argued) == 1 and "too political" in argued[0]["content_text"] and "Anything" not in argued[0]["content_text"]
 
 
+@pytest.mark.parametrize("text, cue, content", [
+    ('Tom Reyes said: "The bridge is closed. It will stay closed." Anna Berg, the mayor, said, "We will reopen it in May."',
+     "said", "We will reopen it in May"),
+    ("“The budget is a fantasy.” She adds, “Nobody believes these numbers.”", "adds", "Nobody believes these numbers"),
+])
+def test_cue_before_a_comma_after_a_whole_quote_opens_only_the_quote_after_it(claims_of, text, cue, content):
+    full, claims = claims_of(text)
+    last = [c for c in claims if c["cue_text"] == cue and c["cue_start"] > full.index(".")]
+    assert [c["content_text"] for c in last] == [content]
+
+
 @pytest.mark.parametrize("text", [
     "“We will get justice in this case,” Tulsa police Chief Mark Doyle said Monday.",
     # the paragraph before makes the parser lose the verb's subject

@@ -99,9 +99,12 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _opens(text: str, gap_s: int, gap_e: int, cue: tuple[int, int] | None) -> bool:
-    """The cue in the gap opens the quote after it ("“A.” He told MPs: “B.”"): the quote
-    before the gap is not part of its content."""
-    return cue is not None and gap_s <= cue[0] < gap_e and text[gap_s:gap_e].rstrip(" \n" + QUOTE_OPEN).endswith(":")
+    """The cue in the gap opens the quote after it ("“A.” He told MPs: “B.”", "“A.” She
+    adds, “B.”"): the quote before the gap is not part of its content."""
+    if cue is None or not gap_s <= cue[0] < gap_e:
+        return False
+    lead = text[gap_s:gap_e].rstrip(" \n" + QUOTE_OPEN)
+    return lead.endswith(":") or lead.endswith(",") and any(ch in ".!?" for ch in text[gap_s - 1:gap_s + 2])
 
 
 def group_quotes(text: str, quotes: list[tuple[int, int]], cs: int, ce: int, cue: tuple[int, int] | None,
