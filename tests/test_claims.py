@@ -125,6 +125,9 @@ MUST_FIND = [
     ("The mayor was asked by reporters whether she would run again.", "reporters", "asked", "whether she would run again", "indirect"),
     # a person's name in apposition to a subject that names nobody is the speaker
     ("Despite the rain, the mayor, Anna Berg, said the parade would go ahead.", "Anna Berg", "said", "the parade would go ahead", "indirect"),
+    # ... also when the parser hangs the name on an organisation in the subject's phrase
+    ("A former colleague at Orbis Bank, Helen Marsh, said the merger had been rushed.", "Helen Marsh", "said",
+     "the merger had been rushed", "indirect"),
     # the object of "say"
     ("Most voters said yes.", "Most voters", "said", "yes", "indirect"),
     ("Many older voters said the same about the governor.", "Many older voters", "said", "the same about the governor", "indirect"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from presspack.claims.agreement import speaker_nouns
 from presspack.claims.cues import is_cue_verb
 from presspack.claims.syntax import agent, own_subject
 
@@ -53,13 +54,24 @@ def subject(verb: Any) -> Any | None:
 def _named_apposition(subj: Any) -> Any | None:
     """A person's name the parser made an apposition of a subject that names nobody: a
     fronted phrase ("With 50 days to go, Ana Ruiz, an adviser, said", "LONDON (AP) — Ana
-    Ruiz told") or a clause ("To see it, Judge Ana Ruiz said, ...")."""
+    Ruiz told"), a clause ("To see it, Judge Ana Ruiz said, ...") or an organisation or
+    place in the subject's phrase ("A partner at Lenox, Ana Ruiz, said")."""
     dated = _dateline_name(subj)
     if dated is not None:
         return dated
     if subj.pos_ == "PRON" or subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return None
-    return next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i and c.ent_type_ == "PERSON"), None)
+    named = next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i and c.ent_type_ == "PERSON"), None)
+    if named is None:  # "A partner at Lenox, Ana Ruiz, said": the parser hung her on the organisation
+        named = next((c for p in subj.children if p.dep_ == "prep" and p.i > subj.i for o in p.children
+                      if o.dep_ == "pobj" and _body(o)
+                      for c in o.children if c.dep_ == "appos" and c.i > o.i and c.ent_type_ == "PERSON"), None)
+    return named
+
+
+def _body(t: Any) -> bool:
+    """An organisation or place (a name or a noun such as "union"), which no person's name stands in apposition to."""
+    return t.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "NORP") or not t.ent_type_ and t.lemma_.lower() in speaker_nouns()["organisation"]
 
 
 def _dateline_name(subj: Any) -> Any | None:
