@@ -77,6 +77,10 @@ MUST_FIND = [
     ("The union condemned the closure while the ministers met in Brussels.", "The union", "condemned", "the closure", "indirect"),
     ("The mayor praised the firefighters after the fire was put out.", "The mayor", "praised", "the firefighters", "indirect"),
     ("The senator opposed the new permits until the mine was cleaned up.", "The senator", "opposed", "the new permits", "indirect"),
+    ("The mayor praised the nurses when she visited the hospital.", "The mayor", "praised", "the nurses", "indirect"),
+    # an object and its predicate keep the verb's modifiers after them
+    ("A former partner called him a master at putting together impossible deals.", "A former partner", "called",
+     "him a master at putting together impossible deals", "indirect"),
     # a participial cue after a preposition takes the subject of the clause it is in
     ("The senator angered her party by calling the plan a disaster.", "The senator", "calling", "the plan a disaster", "indirect"),
     ("The newspaper quoted an aide as saying the talks had failed.", "The newspaper", "saying", "the talks had failed", "indirect"),

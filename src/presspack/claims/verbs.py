@@ -86,7 +86,8 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
         ctoks = [t for t in ctoks if not (t.i < verb.i and t.head.i == content.i and t.dep_ in ("cc", "punct"))]  # "But as X said, A"
         return ctoks, []
     if extra_cue and (extra_cue[0].dep_ == "oprd" or extra_cue[0].i > content.i and extra_cue[0].left_edge.lower_ == "as"):
-        return list(content.subtree) + list(extra_cue[0].subtree), []
+        ctoks = list(content.subtree) + list(extra_cue[0].subtree)
+        return ctoks + _tail(verb, content, ctoks), []
     if content.dep_ == "nsubjpass":  # "X was endorsed by Y": X alone
         return list(content.subtree), []
     ctoks = clause_tokens(content)
@@ -175,7 +176,7 @@ def _circumstance(c: Any) -> bool:
     said, not what ("condemned the launch while the leaders met", "opposed the
     permits until the work was done")."""
     return (c.dep_ == "advcl" and own_subject(c) is not None
-            and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children))
+            and any(m.dep_ in ("mark", "advmod") and m.i < c.i and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children))
 
 
 def _reported_conjunct(verb: Any, ctoks: list[Any]) -> list[Any]:
