@@ -78,6 +78,11 @@ MUST_FIND = [
     ("The mayor praised the firefighters after the fire was put out.", "The mayor", "praised", "the firefighters", "indirect"),
     ("The senator opposed the new permits until the mine was cleaned up.", "The senator", "opposed", "the new permits", "indirect"),
     ("The mayor praised the nurses when she visited the hospital.", "The mayor", "praised", "the nurses", "indirect"),
+    # infinitives the parser conjoined to the cue verb are more of the content
+    ("The mayor wants to double the size of the bus fleet, widen the ring road and build a new tram line.", "The mayor", "wants",
+     "to double the size of the bus fleet, widen the ring road and build a new tram line", "indirect"),
+    ("The minister declined to criticise the bank or even directly blame it for the crash.", "The minister", "declined",
+     "to criticise the bank or even directly blame it for the crash", "indirect"),
     # an object and its predicate keep the verb's modifiers after them
     ("A former partner called him a master at putting together impossible deals.", "A former partner", "called",
      "him a master at putting together impossible deals", "indirect"),

@@ -95,7 +95,7 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
     ctoks = _cut_second_report(verb, content, ctoks)
     if ctoks:
         ctoks = ctoks + _tail(verb, content, ctoks)
-        ctoks = ctoks + _reported_conjunct(verb, ctoks)
+        ctoks = ctoks + _reported_conjunct(verb, content, ctoks)
         if content.dep_ == "xcomp":  # "urged voters to stay home": the addressee is part of it
             obj = next((c for c in verb.children if c.dep_ == "dobj" and verb.i < c.i < content.i), None)
             if obj is not None:
@@ -179,16 +179,26 @@ def _circumstance(c: Any) -> bool:
             and any(m.dep_ in ("mark", "advmod") and m.i < c.i and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children))
 
 
-def _reported_conjunct(verb: Any, ctoks: list[Any]) -> list[Any]:
-    """"She said she hoped to win, and then would run again": a verb phrase the parser
-    conjoined to the cue verb after its content, with a modal and no subject of its own,
-    is more of what was said (the tokens from the content's end to the phrase's end)."""
+def _reported_conjunct(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
+    """"She said she hoped to win, and then would run again", "wants to cut taxes, grow
+    the army and ...": a verb phrase the parser conjoined to the cue verb after its
+    content, with no subject of its own and a modal or the base form of an infinitive
+    content, is more of what was said (the tokens from the content's end to the phrase's end)."""
     end = max(t.i for t in ctoks)
     for c in verb.children:
-        if (c.dep_ == "conj" and c.i > end and own_subject(c) is None and not is_cue_verb(c)
-                and any(a.dep_ == "aux" and a.tag_ == "MD" and a.i < c.i for a in c.children)):
+        if c.dep_ != "conj" or c.i <= end or own_subject(c) is not None:
+            continue
+        modal = not is_cue_verb(c) and any(a.dep_ == "aux" and a.tag_ == "MD" and a.i < c.i for a in c.children)
+        infinitive = (content.dep_ == "xcomp" and content.tag_ == "VB" and c.tag_ in ("VB", "VBP") and verb.tag_ not in ("VB", "VBP")
+                      and not any(a.dep_ in ("aux", "auxpass", "neg") and a.tag_ != "TO" for a in c.children) and not _finite_conjunct(c))
+        if modal or infinitive:
             return [t for t in verb.doc[end + 1:c.right_edge.i + 1] if not t.is_space]
     return []
+
+
+def _finite_conjunct(v: Any) -> bool:
+    """A clause of its own conjoined under `v` ("... and he pledged X", "... and said Y")."""
+    return any(t.dep_ == "conj" and (own_subject(t) is not None or t.tag_ in ("VBD", "VBZ")) for t in v.subtree if t.i != v.i)
 
 
 # nouns of the occasion on which something was said ("said at a rally", "in an interview")
