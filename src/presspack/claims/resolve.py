@@ -232,23 +232,24 @@ class SpeakerResolver:
 
     def _acting_before(self, s: int, *, plural: bool) -> dict[str, Any] | None:
         """What "it"/"they" stands for: the latest institution before `s` that can act there (`acts`)."""
-        k = bisect.bisect_left(self.starts, s) - 1
-        while k >= 0 and s - self.mentions[k]["end"] <= self.CONTINUITY_CHARS:
-            m = self.mentions[k]
-            k -= 1
-            if m["label"] in INSTITUTION_LABELS and m["end"] <= s and acts(self.doc, m, plural=plural):
-                return m
-        return None
+        return self._latest(s, lambda m: m["label"] in INSTITUTION_LABELS and acts(self.doc, m, plural=plural),
+                            within=self.CONTINUITY_CHARS)
 
     def _previous(self, pos: int, labels: tuple[str, ...], gender: str | None = None) -> dict[str, Any] | None:
+        """The latest mention before `pos` with one of `labels` (a person: is_person) that agrees with `gender`."""
         people = labels == PERSON_LABELS
+        return self._latest(pos, lambda m: (is_person(m) if people else m["label"] in labels)
+                            and (gender is None or self.gender(m["entity_key"]) in (gender, None)))
+
+    def _latest(self, pos: int, accept: Any, *, within: int | None = None) -> dict[str, Any] | None:
+        """The latest mention ending by `pos` that `accept`s, scanning back (no further than
+        `within` characters, when given)."""
         k = bisect.bisect_left(self.starts, pos) - 1
-        while k >= 0:
+        while k >= 0 and (within is None or pos - self.mentions[k]["end"] <= within):
             m = self.mentions[k]
-            if ((is_person(m) if people else m["label"] in labels) and m["end"] <= pos
-                    and (gender is None or self.gender(m["entity_key"]) in (gender, None))):
-                return m
             k -= 1
+            if m["end"] <= pos and accept(m):
+                return m
         return None
 
     def _person_before(self, s: int, gender: str | None) -> Speaker:
