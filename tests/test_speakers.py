@@ -268,3 +268,25 @@ def _claims(rel) -> list[dict]:
     import pyarrow.parquet as pq
 
     return pq.read_table(rel / "claims.parquet").to_pylist()
+
+
+def test_a_verb_conjoined_to_a_cue_verb_without_subject_has_the_same_speaker(nlp):
+    # the parse spaCy gives some long sentences: the names hung on the phrase before them,
+    # "call" with no subject and "describe" conjoined to it
+    from spacy.tokens import Doc
+
+    from presspack.claims.speakers import noun_before
+
+    rows = [  # word, head, dep, tag, pos, entity
+        ("After", 7, "prep", "IN", "ADP", "O"), ("the", 2, "det", "DT", "DET", "O"), ("war", 0, "pobj", "NN", "NOUN", "O"),
+        (",", 2, "punct", ",", "PUNCT", "O"), ("Berg", 2, "conj", "NNP", "PROPN", "B-PERSON"),
+        ("and", 4, "cc", "CC", "CCONJ", "O"), ("Reyes", 4, "conj", "NNP", "PROPN", "B-PERSON"),
+        ("call", 7, "ROOT", "VBP", "VERB", "O"), ("them", 7, "dobj", "PRP", "PRON", "O"), ("liars", 7, "oprd", "NNS", "NOUN", "O"),
+        ("and", 7, "cc", "CC", "CCONJ", "O"), ("describe", 7, "conj", "VB", "VERB", "O"), ("the", 13, "det", "DT", "DET", "O"),
+        ("deal", 11, "dobj", "NN", "NOUN", "O"), ("as", 11, "prep", "IN", "ADP", "O"), ("a", 16, "det", "DT", "DET", "O"),
+        ("crime", 14, "pobj", "NN", "NOUN", "O"), (".", 7, "punct", ".", "PUNCT", "O"),
+    ]
+    words, heads, deps, tags, pos, ents = (list(col) for col in zip(*rows))
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos, ents=ents)
+    assert [t.text for t in noun_before(doc[7])] == ["Reyes"]
+    assert [t.text for t in noun_before(doc[11])] == ["Reyes"]

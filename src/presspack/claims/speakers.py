@@ -142,7 +142,11 @@ def described_speaker(verb: Any, content: Any) -> Any | None:
 def noun_before(verb: Any) -> list[Any] | None:
     """"... of the Washington Post Trump said that ...", "the $20 million experts say it
     costs": a finite cue verb the parser gave no subject, right after a name or a plural
-    noun it hung elsewhere. That noun speaks: its entity, else it with its compounds."""
+    noun it hung elsewhere. That noun speaks: its entity, else it with its compounds; and
+    it speaks for a verb conjoined to that verb ("... Obama and Clinton call them X and
+    describe Y")."""
+    if verb.dep_ == "conj" and verb.head.i < verb.i and own_subject(verb) is None and own_subject(verb.head) is None:
+        return noun_before(verb.head)
     if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
         return None
     doc = verb.doc
