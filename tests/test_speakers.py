@@ -89,6 +89,10 @@ SPEAKER_KINDS = [
     ("Critics say the plan is deeply flawed.", "the plan is deeply flawed", "group"),
     ("The report found that waiting times had doubled.", "waiting times had doubled", "document"),
     ("Angela Merkel said the euro was safe.", "the euro was safe", "person"),
+    # one unnamed speaker is no group; an unnamed organisation is an organisation
+    ("A neighbour said the fire started at night.", "the fire started at night", "anonymous"),
+    ("A court ruled that the contract was void.", "the contract was void", "organisation"),
+    ("A handful of residents said the road was unsafe.", "the road was unsafe", "group"),
 ]
 
 

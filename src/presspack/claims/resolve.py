@@ -57,6 +57,7 @@ FIRST_PERSON = frozenset({"i", "me", "we", "us"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
 QUANTIFIERS = frozenset({"many", "some", "others", "most", "few", "several", "both", "all", "those", "these"})
+_COLLECTIVES = frozenset({"host", "number", "majority", "minority", "handful", "lot", "couple", "group", "dozen", "chorus", "crowd"})
 _INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
                          "unnamed", "anonymous", "senior"})
 
@@ -331,8 +332,9 @@ class SpeakerResolver:
                 if found is None or self.roles.other_rank(found["entity_key"], noun, role) or self.roles.other_role(found["entity_key"], noun):
                     return Speaker(type="person", role=role)  # "Deputy Mayor X ... the mayor said": someone else
                 return Speaker(found["entity_key"], found["canonical"], "person", role)
-        if plural or det in _INDEFINITE:
-            return Speaker(type="group", role=None)
+        if plural or det in _INDEFINITE:  # "critics": a group; "a neighbour": one unnamed person; "a firm": an organisation
+            one = head.tag_ == "NN" and det in ("a", "an", "one", "another") and lemma not in _COLLECTIVES
+            return Speaker(type="group" if not one else "organisation" if lemma in lex["organisation"] else "anonymous", role=None)
         return Speaker(type="unknown", role=role)
 
     def _surname(self, head: Any) -> Speaker:
