@@ -294,3 +294,15 @@ def test_a_verb_conjoined_to_a_cue_verb_without_subject_has_the_same_speaker(nlp
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos, ents=ents)
     assert [t.text for t in noun_before(doc[7])] == ["Reyes"]
     assert [t.text for t in noun_before(doc[11])] == ["Reyes"]
+
+
+def test_who_after_among_those_is_the_subject(claims_of):
+    c = by_content(claims_of("Anna Berg is among those who have called for an apology."), "an apology")
+    assert (c["speaker_text"], c["speaker_name"], c["speaker_type"]) == ("who", "Anna Berg", "person")
+
+
+def test_a_pronoun_after_an_unnamed_questioner_is_the_person_who_answers(claims_of):
+    text = 'Tom Reyes spoke at a forum on Monday. One questioner said the army had gone soft. "You are right, it has," he said.'
+    claims = claims_of(text)
+    assert by_content(claims, "the army had gone soft")["speaker_type"] == "anonymous"
+    assert by_content(claims, "You are right")["speaker_name"] == "Tom Reyes"

@@ -11,6 +11,12 @@ from presspack.claims.cues import lexicon
 from presspack.entities.names import name_rules
 
 DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "this", "that", "these", "those"})
+# words before a noun that make a speaker unnamed or more than one ("a spokesman", "some economists")
+INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
+                        "unnamed", "anonymous", "senior"})
+QUANTIFIERS = frozenset({"many", "some", "others", "most", "few", "several", "both", "all", "those", "these"})  # "many said"
+# nouns of a number of people ("a handful of residents"): a group, though singular
+COLLECTIVES = frozenset({"host", "number", "majority", "minority", "handful", "lot", "couple", "group", "dozen", "chorus", "crowd"})
 PERSON_LABELS = ("PERSON", "PER")
 ORG_LABELS = ("ORG",)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
@@ -123,3 +129,11 @@ def speaker_nouns() -> dict[str, frozenset[str]]:
     names = name_rules()
     out["person"] = frozenset(names["person_roles"]) | {t.split()[-1] for t in names["person_titles"]}
     return out
+
+
+@cache
+def unnamed_speaker_nouns() -> frozenset[str]:
+    """The nouns of one unnamed speaker a later he/she can stand for ("a spokeswoman", "an
+    official", "a minister"), unlike nouns that may be answered ("a questioner", "a neighbour")."""
+    lex = speaker_nouns()
+    return lex["anonymous"] | lex["person"]

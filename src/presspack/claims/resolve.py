@@ -29,18 +29,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from presspack.claims.agreement import (
+    COLLECTIVES,
     DETERMINERS,
     GROUP_LABELS,
+    INDEFINITE,
     MODIFIER_DEPS,
     ORG_LABELS,
     PERSON_LABELS,
     PLACE_LABELS,
+    QUANTIFIERS,
     acts,
     is_person,
     label_type,
     phrase,
     read_gender,
     speaker_nouns,
+    unnamed_speaker_nouns,
 )
 from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, title_words, titled
 from presspack.claims.speakers import hyphen_joined
@@ -56,10 +60,6 @@ FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 FIRST_PERSON = frozenset({"i", "me", "we", "us"})
 GROUP_PRONOUNS = frozenset({"they", "them", "it"})
 RELATIVE = frozenset({"who", "which", "that", "whom"})
-QUANTIFIERS = frozenset({"many", "some", "others", "most", "few", "several", "both", "all", "those", "these"})
-_COLLECTIVES = frozenset({"host", "number", "majority", "minority", "handful", "lot", "couple", "group", "dozen", "chorus", "crowd"})
-_INDEFINITE = frozenset({"a", "an", "one", "another", "some", "several", "many", "two", "three", "other", "others",
-                         "unnamed", "anonymous", "senior"})
 
 
 @dataclass(frozen=True)
@@ -91,8 +91,6 @@ class SpeakerResolver:
         self._gender: dict[str, str | None] = {}
         self.roles = Roles(doc, self.text, self.mentions, self._at, self.gender)
 
-    # -- the entry point -------------------------------------------------------------
-
     def resolve(self, source: tuple[int, int] | None, *, method: str = "") -> Speaker:
         """Who speaks at SOURCE (the speaker as written; None: the claim names none, then
         an evidential METHOD's source is anonymous)."""
@@ -105,8 +103,8 @@ class SpeakerResolver:
         speaker = self._named_after(span, se) or self._resolve(span, ss)
         if speaker.type in ("person", "organisation") and speaker.key is not None:
             self.history.append((ss, speaker))
-        elif speaker.type == "anonymous" and span.root.tag_ in ("NN", "NNP"):
-            self.unnamed.append((ss, speaker, noun_gender(span.root.lower_)))
+        elif speaker.type == "anonymous" and span.root.tag_ in ("NN", "NNP") and any(t.lemma_.lower() in unnamed_speaker_nouns() for t in span):
+            self.unnamed.append((ss, speaker, noun_gender(span.root.lower_)))  # "a spokeswoman", not "a neighbour": she may answer
         return speaker
 
     def _named_after(self, span: Any, se: int) -> Speaker | None:
@@ -124,8 +122,6 @@ class SpeakerResolver:
                     and all(w[:1].isupper() and w.rstrip(".").lower() in title_words() for w in between)):
                 return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
         return None
-
-    # -- how ---------------------------------------------------------------------------
 
     def _resolve(self, span: Any, s: int) -> Speaker:
         head = speaker_noun(span) or span.root
@@ -155,10 +151,12 @@ class SpeakerResolver:
         return None
 
     def _relative(self, head: Any) -> Speaker:
-        """"officials who said": the noun the relative clause hangs on."""
+        """"officials who said": the noun the relative clause hangs on ("X is among those who said": X)."""
         target = head.head.head if head.head.dep_ == "relcl" else None
         if target is None:
             return Speaker()
+        if target.lower_ in ("those", "others") and target.dep_ == "pobj" and target.head.lower_ == "among":
+            target = next((c for c in target.head.head.children if c.dep_ == "nsubj"), target)
         tm = self._at(target.idx, target.idx + len(target.text))
         if tm is not None:
             return Speaker(tm["entity_key"], tm["canonical"], label_type(tm["label"]))
@@ -294,7 +292,7 @@ class SpeakerResolver:
         noun = head.doc[hyphen_joined(head.doc, head.i, head.i)[0]:head.i + 1].text.lower()  # "co-chairman"
         lemma = head.lemma_.lower()
         role = phrase(span)
-        det = span[0].lower_ if span[0].lower_ in DETERMINERS | _INDEFINITE else ""
+        det = span[0].lower_ if span[0].lower_ in DETERMINERS | INDEFINITE else ""
         plural = head.tag_ in ("NNS", "NNPS")
         lex = speaker_nouns()
         named = self._named_apposition(head) or self._person_inside(span, head)
@@ -305,7 +303,7 @@ class SpeakerResolver:
         if lemma in lex["document"] or noun in lex["document"]:
             issuer = self._named_inside(span, head, issuer=True)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
-        if lemma in lex["anonymous"] or det in _INDEFINITE and lemma in lex["person"] or noun == "sources":
+        if lemma in lex["anonymous"] or det in INDEFINITE and lemma in lex["person"] or noun == "sources":
             named = self.roles.named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
             if named is not None:  # "according to a government spokesman. “…,” said Ana Ruiz, the chief government spokesman"
                 return Speaker(named["entity_key"], named["canonical"], "person", role)
@@ -313,7 +311,7 @@ class SpeakerResolver:
             return Speaker(org["entity_key"] if org else None, org["canonical"] if org else None, "anonymous", role)
         institution = INSTITUTION_LABELS if lemma in lex["state"] else ORG_LABELS  # "the company" is no place
         wants = PERSON_LABELS if lemma in lex["person"] else institution if lemma in lex["organisation"] else SPEAKER_LABELS
-        if det not in _INDEFINITE and not plural:
+        if det not in INDEFINITE and not plural:
             m = self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), role)
@@ -332,8 +330,8 @@ class SpeakerResolver:
                 if found is None or self.roles.other_rank(found["entity_key"], noun, role) or self.roles.other_role(found["entity_key"], noun):
                     return Speaker(type="person", role=role)  # "Deputy Mayor X ... the mayor said": someone else
                 return Speaker(found["entity_key"], found["canonical"], "person", role)
-        if plural or det in _INDEFINITE:  # "critics": a group; "a neighbour": one unnamed person; "a firm": an organisation
-            one = head.tag_ == "NN" and det in ("a", "an", "one", "another") and lemma not in _COLLECTIVES
+        if plural or det in INDEFINITE:  # "critics": a group; "a neighbour": one unnamed person; "a firm": an organisation
+            one = head.tag_ == "NN" and det in ("a", "an", "one", "another") and lemma not in COLLECTIVES
             return Speaker(type="group" if not one else "organisation" if lemma in lex["organisation"] else "anonymous", role=None)
         return Speaker(type="unknown", role=role)
 
