@@ -93,6 +93,8 @@ SPEAKER_KINDS = [
     ("A neighbour said the fire started at night.", "the fire started at night", "anonymous"),
     ("A court ruled that the contract was void.", "the contract was void", "organisation"),
     ("A handful of residents said the road was unsafe.", "the road was unsafe", "group"),
+    # people who speak for someone: "X's lawyers", "lawyers for X"
+    ("His lawyers said the ban could not be enforced.", "the ban could not be enforced", "anonymous"),
 ]
 
 
@@ -306,3 +308,10 @@ def test_a_pronoun_after_an_unnamed_questioner_is_the_person_who_answers(claims_
     claims = claims_of(text)
     assert by_content(claims, "the army had gone soft")["speaker_type"] == "anonymous"
     assert by_content(claims, "You are right")["speaker_name"] == "Tom Reyes"
+
+
+@pytest.mark.parametrize("text", ["Lufthansa's lawyers said the ban could not be enforced.",
+                                  "Lawyers for Lufthansa said the ban could not be enforced."])
+def test_lawyers_of_an_organisation_speak_for_it(claims_of, text):
+    c = by_content(claims_of(text), "the ban could not be enforced")
+    assert (c["speaker_type"], c["speaker_name"]) == ("anonymous", "Lufthansa")

@@ -303,7 +303,8 @@ class SpeakerResolver:
         if lemma in lex["document"] or noun in lex["document"]:
             issuer = self._named_inside(span, head, issuer=True)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
-        if lemma in lex["anonymous"] or det in INDEFINITE and lemma in lex["person"] or noun == "sources":
+        speaking_for = plural and lemma in lex["person"] and any(c.dep_ == "poss" or c.lower_ == "for" for c in head.children)
+        if lemma in lex["anonymous"] or det in INDEFINITE and lemma in lex["person"] or noun == "sources" or speaking_for:
             named = self.roles.named_next(noun, span.end_char, PERSON_LABELS, role) if not plural else None
             if named is not None:  # "according to a government spokesman. “…,” said Ana Ruiz, the chief government spokesman"
                 return Speaker(named["entity_key"], named["canonical"], "person", role)
