@@ -21,6 +21,7 @@ PERSON_LABELS = ("PERSON", "PER")
 ORG_LABELS = ("ORG",)
 PLACE_LABELS = ("GPE", "LOC", "FAC")
 GROUP_LABELS = ("NORP",)
+INSTITUTION_LABELS = ORG_LABELS + PLACE_LABELS + GROUP_LABELS  # who else can act and speak: an organisation, a place, a group
 MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod", "nummod"})
 
 

@@ -33,6 +33,7 @@ from presspack.claims.agreement import (
     DETERMINERS,
     GROUP_LABELS,
     INDEFINITE,
+    INSTITUTION_LABELS,
     MODIFIER_DEPS,
     ORG_LABELS,
     PERSON_LABELS,
@@ -51,7 +52,6 @@ from presspack.claims.speakers import hyphen_joined
 from presspack.normalize.text import Article
 
 SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
-INSTITUTION_LABELS = ORG_LABELS + PLACE_LABELS + GROUP_LABELS
 
 SPEAKER_TYPES = ("person", "organisation", "group", "anonymous", "document", "unknown")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from presspack.claims.agreement import speaker_nouns
+from presspack.claims.agreement import INSTITUTION_LABELS, speaker_nouns
 from presspack.claims.cues import is_cue_verb
 from presspack.claims.syntax import agent, own_subject
 
@@ -71,7 +71,7 @@ def _named_apposition(subj: Any) -> Any | None:
 
 def _body(t: Any) -> bool:
     """An organisation or place (a name or a noun such as "union"), which no person's name stands in apposition to."""
-    return t.ent_type_ in ("ORG", "GPE", "LOC", "FAC", "NORP") or not t.ent_type_ and t.lemma_.lower() in speaker_nouns()["organisation"]
+    return t.ent_type_ in INSTITUTION_LABELS or not t.ent_type_ and t.lemma_.lower() in speaker_nouns()["organisation"]
 
 
 def _dateline_name(subj: Any) -> Any | None:

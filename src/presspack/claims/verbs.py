@@ -168,13 +168,15 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
     return out
 
 
-_CIRCUMSTANCE_MARKS = frozenset({"while", "when", "after", "since", "until", "although", "though", "whereas"})
+# words opening a clause set against what was said ("..., although he refused ...")
+_CONTRASTS = frozenset({"although", "though", "whereas"})
+_CIRCUMSTANCE_MARKS = frozenset({"while", "when", "after", "since", "until"}) | _CONTRASTS
 
 
 def _circumstance(c: Any) -> bool:
-    """A clause modifying the cue verb, with its own subject, that says when or why it was
-    said, not what ("condemned the launch while the leaders met", "opposed the
-    permits until the work was done")."""
+    """A clause modifying the cue verb, with its own subject, that says when it was said
+    or what it stands against, not what was said ("condemned the launch while the leaders
+    met", "opposed the permits until the work was done")."""
     return (c.dep_ == "advcl" and own_subject(c) is not None
             and any(m.dep_ in ("mark", "advmod") and m.i < c.i and m.lower_ in _CIRCUMSTANCE_MARKS for m in c.children))
 
@@ -222,16 +224,13 @@ def _occasion(c: Any) -> bool:
     return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
 
 
-_CONTRASTS = frozenset({"although", "though", "whereas"})
-
-
 def _cut_trailing_aside(ctoks: list[Any], *, finite: bool = True) -> list[Any]:
     """Drop a comment set off by a comma or dash at the end of a content: a participle
     after an infinitive ("pledged to strengthen its army, reversing ...") or with a report
     of its own (", contradicting the claim that ..."; after a reported clause it else goes
     on with what was said: "said it cancelled 40 flights, affecting 5,000 passengers"), a
     non-restrictive relative clause (", which ..."), a contrast (", although he refused
-    ...", ", when there are clips of her ...") or an apposition (", the father of ...")."""
+    ...", ", though engineers had found cracks") or an apposition (", the father of ...")."""
     idx = {t.i for t in ctoks}
     end, first = max(idx), min(idx)
     cut = end + 1
