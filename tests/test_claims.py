@@ -404,6 +404,25 @@ def test_quote_then_a_name_then_the_cue(claims_of, text):
     assert said[0]["speaker_name"] is not None and said[0]["speaker_name"].endswith(("Doyle", "Morgan"))
 
 
+@pytest.mark.parametrize("text,content", [
+    ("In an interview on the BBC's “Sunday Politics Hour,” the council leader said the bridge would reopen in May.",
+     "the bridge would reopen in May"),
+    ("On Tuesday's episode of “The Morning Desk With Ann Cole,” the mayor said the budget was balanced.", "the budget was balanced"),
+    ("The charity is also taking part in “Clean Streets Day,” a day on which volunteers say they will pick up litter.",
+     "they will pick up litter"),
+])
+def test_quoted_title_after_a_preposition_is_no_quote(claims_of, text, content):
+    """The name of a show or an event in quote marks, after a preposition or a possessive,
+    is nobody's words, even with a speaker and a cue after it."""
+    _, claims = claims_of(text)
+    assert [c["content_text"] for c in claims] == [content]
+
+
+def test_quoted_words_after_as_are_still_speech(claims_of):
+    _, claims = claims_of("The mayor described the plan as “Dead On Arrival,” aides said.")
+    assert any("Dead On Arrival" in c["content_text"] for c in claims), claims
+
+
 def test_quote_run_goes_on_after_an_interruption(claims_of):
     text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
     full, claims = claims_of(text)

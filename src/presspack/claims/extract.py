@@ -12,6 +12,7 @@ from presspack.claims.candidates import Candidate
 from presspack.claims.cues import VERB_PHRASE_HEADS, is_cue_verb, lexicon
 from presspack.claims.layouts import (
     block_quote_candidates,
+    is_title,
     quote_claim,
     short_speech,
     transcript_candidates,
@@ -91,6 +92,9 @@ def quote_candidates(doc: Any, article: Article, quotes: list[tuple[int, int]], 
         if any(s <= qs and qe <= e for s, e in covered):
             continue
         if len(text[qs:qe].split()) < 4 and not short_speech(doc, text, qe):
+            continue
+        span = doc.char_span(qs, qe, alignment_mode="expand")
+        if span is not None and is_title(doc, span):
             continue
         c = quote_claim(doc, article, qs, qe)
         if c is not None:

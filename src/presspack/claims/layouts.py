@@ -212,6 +212,20 @@ def short_speech(doc: Any, text: str, qe: int) -> bool:
     return after is not None and is_cue_verb(after[1])
 
 
+def is_title(doc: Any, span: Any) -> bool:
+    """A quoted name of a show, book or event, not speech: a few words, every word of
+    four letters or more capitalised, right after a preposition or a possessive
+    ('on CBS's “Face the Nation,” Ryan said', 'taking part in “Get Out the Vote Day”')."""
+    words = [t for t in span if t.is_alpha]
+    if not words or len(words) > 8 or any(t.text in ".!?" for t in span):
+        return False
+    if not all(t.text[0].isupper() for t in words if len(t.text) >= 4):
+        return False
+    before = next((t for t in reversed(doc[max(0, span.start - 3):span.start])
+                   if t.text not in QUOTE_OPEN and not t.is_space), None)
+    return before is not None and (before.tag_ == "POS" or before.pos_ == "ADP" and before.lower_ not in ("as", "like"))
+
+
 def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None:
     """'“A,” Bennett shot back.' / '“A?” the mayor asked on Monday.': a quote closed after a
     comma, ? or ! and followed by a name, pronoun or description and a verb: the verb is
