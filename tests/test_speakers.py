@@ -315,3 +315,45 @@ def test_a_pronoun_after_an_unnamed_questioner_is_the_person_who_answers(claims_
 def test_lawyers_of_an_organisation_speak_for_it(claims_of, text):
     c = by_content(claims_of(text), "the ban could not be enforced")
     assert (c["speaker_type"], c["speaker_name"]) == ("anonymous", "Lufthansa")
+
+
+def _parsed(nlp, rows):
+    from spacy.tokens import Doc
+
+    words, heads, deps, tags, pos, ents = (list(col) for col in zip(*rows))
+    return Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos, ents=ents)
+
+
+def test_a_subject_the_parser_did_not_label_is_the_speaker(nlp):
+    # parses spaCy gives: a name taken for a compound of the verb, a name left unattached
+    # before "both", and a verb hung on the only noun of a sentence with no other verb
+    from presspack.claims.speakers import speaker_tokens, subject
+
+    compound = _parsed(nlp, [
+        ("Reyes", 1, "compound", "NNP", "PROPN", "B-PERSON"), ("bristles", 1, "ROOT", "VBZ", "VERB", "O"),
+        ("at", 1, "prep", "IN", "ADP", "O"), ("the", 4, "det", "DT", "DET", "O"), ("plan", 2, "pobj", "NN", "NOUN", "O"),
+        (".", 1, "punct", ".", "PUNCT", "O"),
+    ])
+    unattached = _parsed(nlp, [
+        ("Berg", 2, "dep", "NNP", "PROPN", "B-PERSON"), ("both", 2, "det", "DT", "DET", "O"),
+        ("documents", 2, "ROOT", "VBZ", "VERB", "O"), ("the", 4, "det", "DT", "DET", "O"), ("boom", 2, "dobj", "NN", "NOUN", "O"),
+        (".", 2, "punct", ".", "PUNCT", "O"),
+    ])
+    nominal = _parsed(nlp, [
+        ("Years", 1, "npadvmod", "NNS", "NOUN", "O"), ("ago", 5, "advmod", "RB", "ADV", "O"), (",", 5, "punct", ",", "PUNCT", "O"),
+        ("a", 5, "det", "DT", "DET", "O"), ("Herald", 5, "compound", "NNP", "PROPN", "B-ORG"), ("article", 5, "ROOT", "NN", "NOUN", "O"),
+        ("hailed", 5, "acl", "VBD", "VERB", "O"), ("Reyes", 6, "dobj", "NNP", "PROPN", "B-PERSON"), (".", 5, "punct", ".", "PUNCT", "O"),
+    ])
+    assert [t.text for t in speaker_tokens(subject(compound[1]))] == ["Reyes"]
+    assert [t.text for t in speaker_tokens(subject(unattached[2]))] == ["Berg"]
+    assert [t.text for t in speaker_tokens(subject(nominal[6]))] == ["a", "Herald", "article"]
+    # a past participle on a noun is no finite verb, and a date before the verb is no speaker
+    participle = _parsed(nlp, [
+        ("The", 1, "det", "DT", "DET", "O"), ("plan", 1, "ROOT", "NN", "NOUN", "O"), ("announced", 1, "acl", "VBN", "VERB", "O"),
+        ("today", 2, "npadvmod", "NN", "NOUN", "B-DATE"), (".", 1, "punct", ".", "PUNCT", "O"),
+    ])
+    dated = _parsed(nlp, [
+        ("Monday", 1, "compound", "NNP", "PROPN", "B-DATE"), ("said", 1, "ROOT", "VBD", "VERB", "O"), (".", 1, "punct", ".", "PUNCT", "O"),
+    ])
+    assert subject(participle[2]) is None
+    assert subject(dated[1]) is None

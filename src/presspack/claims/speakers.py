@@ -40,6 +40,9 @@ def subject(verb: Any) -> Any | None:
         subj = own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
         if subj is not None:
             return subj
+    misparsed = _misparsed_subject(verb)
+    if misparsed is not None:
+        return misparsed
     v = verb
     for _ in range(6):
         if v.dep_ not in ("conj", "xcomp", "advcl", "acomp") or v.head.i == v.i:
@@ -49,6 +52,21 @@ def subject(verb: Any) -> Any | None:
         if subj is not None:
             return subj
     return None
+
+
+def _misparsed_subject(verb: Any) -> Any | None:
+    """The subject of a finite cue verb that the parser did not label one: a name before
+    it taken for a compound or left unattached ("Scott bristles at ...", "DuVernay both
+    documents ..."), or the noun it was hung on as a modifier when the sentence has no
+    other verb ("A Times article hailed him as ...")."""
+    if verb.tag_ not in ("VBD", "VBZ"):
+        return None
+    if verb.dep_ == "acl" and verb.head.dep_ == "ROOT" and verb.head.i < verb.i and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head
+    if verb.dep_ != "ROOT":
+        return None
+    return next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "dep") and c.pos_ in ("PROPN", "NOUN")
+                 and c.ent_type_ not in ("DATE", "TIME") and verb.i - c.right_edge.i <= 2), None)
 
 
 def _named_apposition(subj: Any) -> Any | None:
@@ -101,7 +119,8 @@ def speaker_tokens(subj: Any) -> list[Any]:
             drop.update(t.i for t in c.subtree)
     idx = {t.i for t in subj.subtree} - drop
     lo = hi = subj.i
-    while lo - 1 in idx:
+    nominal = subj.dep_ == "ROOT"  # a verbless sentence's noun: "Years ago, a Times article hailed"; not the occasion
+    while lo - 1 in idx and not (nominal and subj.doc[lo - 1].text == ","):
         lo -= 1
     while hi + 1 in idx:
         hi += 1
