@@ -423,6 +423,14 @@ def test_quoted_words_after_as_are_still_speech(claims_of):
     assert any("Dead On Arrival" in c["content_text"] for c in claims), claims
 
 
+def test_quote_takes_the_cue_whose_phrase_holds_it(claims_of):
+    """A participle opening the sentence is a cue of its own; the quote is what the
+    verb it leads to says."""
+    _, claims = claims_of("Lamenting their luck, fishermen in the town often say, “Poor harbour, so far from the sea and so close to the motorway.”")
+    c = find(claims, "Poor harbour, so far from the sea and so close to the motorway")
+    assert c is not None and (c["speaker_text"], c["cue_text"]) == ("fishermen in the town", "say"), claims
+
+
 def test_quote_run_goes_on_after_an_interruption(claims_of):
     text = "“We tested the water twice,” said Tom Reed on the radio show “Morning Call” on Monday. “It is safe to drink.”"
     full, claims = claims_of(text)

@@ -94,19 +94,25 @@ def quote_claim(doc: Any, article: Article, qs: int, qe: int) -> Candidate | Non
 
 
 def _cue_in_sentence(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
-    """A cue verb with a subject outside the quote, in the quote's sentences. A quote of
-    several sentences: the cue sits in the sentence the quote closes ("“A. B,” said X."),
-    and the parser may have made the quote's end its subject."""
+    """A cue verb with a subject outside the quote, in the quote's sentences: the one whose
+    phrase holds the quote, else the first. A quote of several sentences: the cue sits in
+    the sentence the quote closes ("“A. B,” said X."), and the parser may have made the
+    quote's end its subject."""
     sent = span[0].sent
     last = span[-1].sent
+    found = []
     for tok in doc[sent.start:max(sent.end, last.end)]:
         if (tok.i < span.start or tok.i >= span.end) and is_cue_verb(tok):
             subj = subject(tok)
             if subj is not None and span.start <= subj.i < span.end and last.start > sent.start:
                 subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
             if subj is not None and not (span.start <= subj.i < span.end):
-                return speaker_tokens(subj), token_span(cue_tokens(tok))
-    return None
+                found.append((tok, subj))
+    if not found:
+        return None
+    # the cue whose phrase holds the quote, else the first ("Lamenting X, they often say, “...”": say)
+    tok, subj = next(((t, s) for t, s in found if t.left_edge.i <= span.start and span.end <= t.right_edge.i + 1), found[0])
+    return speaker_tokens(subj), token_span(cue_tokens(tok))
 
 
 def _cue_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
