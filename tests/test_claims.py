@@ -96,6 +96,10 @@ MUST_FIND = [
     ("It appears that the bridge will not reopen this year.", None, "appears", "that the bridge will not reopen this year", "indirect"),
     ("The union endorsed her on Monday.", "The union", "endorsed", "her", "indirect"),
     ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
+    # a gerund complement of a speech verb is the content
+    ("The minister admitted using the loophole for years.", "The minister", "admitted", "using the loophole for years", "indirect"),
+    ("In three cases, drivers reported hearing a loud bang before the crash.", "drivers", "reported",
+     "hearing a loud bang before the crash", "indirect"),
     # the object and its 'as' complement (also when the parser hangs 'as' on the object)
     ("Local farmers see the dam as a threat.", "Local farmers", "see", "the dam as a threat", "indirect"),
     ("Many voters see the new tax as a burden on families.", "Many voters", "see", "the new tax as a burden on families", "indirect"),

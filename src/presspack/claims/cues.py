@@ -16,7 +16,7 @@ def lexicon() -> dict[str, Any]:
     """data/cues.toml, with its lists as sets and its phrases ("call for", "critical of")
     as word -> prepositions maps; all_verbs and all_adjectives: every word a cue starts from."""
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "evidential_adverbs"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "gerund_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "evidential_adverbs"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -37,7 +37,7 @@ def lexicon() -> dict[str, Any]:
         adj_preps.setdefault(adj, set()).add(prep)
     data["adjective_preps"] = adj_preps
     data["all_adjectives"] = data["adjectives"] | frozenset(adj_preps)
-    data["all_verbs"] = (data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["predicate_verbs"]
+    data["all_verbs"] = (data["verbs"] | data["object_verbs"] | data["infinitive_verbs"] | data["gerund_verbs"] | data["predicate_verbs"]
                          | data["as_verbs"] | frozenset(preps))
     return data
 
@@ -256,6 +256,16 @@ def _infinitive_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, li
     return None
 
 
+def _gerund_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:
+    """A gerund: "admitted using the loophole", "denied taking the money"."""
+    if lemma not in lexicon()["gerund_verbs"]:
+        return None
+    for c in kids:
+        if c.dep_ == "xcomp" and c.tag_ == "VBG" and c.i > verb.i and own_subject(c) is None:
+            return c, []
+    return None
+
+
 def _predicate_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:
     """An object and its predicate: "called the plan a disaster"."""
     if lemma not in lexicon()["predicate_verbs"]:
@@ -340,7 +350,7 @@ def _passive_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[
 
 
 # in this order: the first that finds a content wins
-_CONTENT_PATTERNS = (_clause_content, _question_content, _infinitive_content, _predicate_content, _as_content,
+_CONTENT_PATTERNS = (_clause_content, _question_content, _infinitive_content, _gerund_content, _predicate_content, _as_content,
                      _prep_content, _object_content, _passive_content)
 
 
