@@ -357,3 +357,36 @@ def test_a_subject_the_parser_did_not_label_is_the_speaker(nlp):
     ])
     assert subject(participle[2]) is None
     assert subject(dated[1]) is None
+
+
+@pytest.mark.parametrize("text,speaker", [
+    ("Anna Berg and Tom Reyes said the plan had failed.", "Anna Berg and Tom Reyes"),
+    ("The trial of Ana Ruiz, Tom Reyes and Ali Khan opened on Monday. Ms Ruiz, Mr Reyes and Mr Khan deny "
+     "taking the money.", "Ms Ruiz, Mr Reyes and Mr Khan"),
+])
+def test_several_speakers_together_are_a_group_not_one_of_them(claims_of, text, speaker):
+    c = next(c for c in claims_of(text) if c["speaker_text"] and c["speaker_text"].endswith(speaker.split()[-1]))
+    assert (c["speaker_text"], c["speaker_type"], c["speaker_name"]) == (speaker, "group", None)
+
+
+@pytest.mark.parametrize("text,speaker,name", [
+    # one name with "and" or "&" in it is one speaker
+    ("A blog is created every six seconds, says US think-tank Pew Internet & American Life.",
+     "US think-tank Pew Internet & American Life", "Pew Internet & American Life"),
+    ("Most shoppers now buy online, says research firm Marsh & McLennan.", "research firm Marsh & McLennan", "Marsh & McLennan"),
+    # a list the parser hung on the head noun, not on its prepositional object, is not the speakers
+    ("A spokesman for the Department for Culture, Media and Sport said there were no plans to sell the channel.",
+     "A spokesman for the Department for Culture", "Department for Culture"),
+])
+def test_a_name_with_and_in_it_is_no_list_of_speakers(claims_of, text, speaker, name):
+    c = claims_of(text)[0]
+    assert (c["speaker_text"], c["speaker_name"]) == (speaker, name)
+
+
+def test_a_role_given_in_another_sentence_is_not_the_names(claims_of):
+    # "Birch Road, a witness said. The court ...": the court is not Birch Road, but the
+    # organisation whose name holds the noun
+    text = ("The case of three councillors came before the High Court of Justice on Monday. Police found the ballots "
+            "in a warehouse on Birch Road, a witness said. The court heard that the ballots had been forged.")
+    c = by_content(claims_of(text), "the ballots had been forged")
+    assert (c["speaker_type"], c["speaker_name"]) == ("organisation", "High Court of Justice")

@@ -47,8 +47,9 @@ from presspack.claims.agreement import (
     speaker_nouns,
     unnamed_speaker_nouns,
 )
-from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, title_words, titled
+from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, titled
 from presspack.claims.speakers import hyphen_joined
+from presspack.claims.syntax import list_items
 from presspack.normalize.text import Article
 
 SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
@@ -100,34 +101,24 @@ class SpeakerResolver:
         span = self.doc.char_span(ss, se, alignment_mode="expand")
         if span is None or len(span) == 0:
             return Speaker()
-        speaker = self._named_after(span, se) or self._resolve(span, ss)
+        named = self.roles.named_after(span, se)
+        speaker = Speaker(named["entity_key"], named["canonical"], "person", phrase(span)) if named else self._resolve(span, ss)
         if speaker.type in ("person", "organisation") and speaker.key is not None:
             self.history.append((ss, speaker))
         elif speaker.type == "anonymous" and span.root.tag_ in ("NN", "NNP") and any(t.lemma_.lower() in unnamed_speaker_nouns() for t in span):
             self.unnamed.append((ss, speaker, noun_gender(span.root.lower_)))  # "a spokeswoman", not "a neighbour": she may answer
         return speaker
 
-    def _named_after(self, span: Any, se: int) -> Speaker | None:
-        """"according to its Paris lawyer, Emmanuel Gaillard," / "a government spokesman,
-        Ana Ruiz, said" / "The head of the unit, Acting Detective Superintendent Ana Ruiz,":
-        a person named in apposition right after the speaker phrase, titles allowed between."""
-        text = self.text
-        if text[se:se + 2] != ", ":
-            return None
-        k = bisect.bisect_left(self.starts, se + 2)
-        if k < len(self.mentions):
-            m = self.mentions[k]
-            between = text[se + 2:m["start"]].split()
-            if (m["start"] - se < 60 and is_person(m) and len(between) <= 4
-                    and all(w[:1].isupper() and w.rstrip(".").lower() in title_words() for w in between)):
-                return Speaker(m["entity_key"], m["canonical"], "person", phrase(span))
-        return None
-
     def _resolve(self, span: Any, s: int) -> Speaker:
         head = speaker_noun(span) or span.root
         if head.pos_ in ("VERB", "AUX") and span[-1].pos_ in ("PROPN", "NOUN"):
             head = span[-1]  # a phrase the parser did not read as one ("Tulsa police Chief Ana Ruiz")
         m = self._at(head.idx, head.idx + len(head.text))
+        tops = [t for t in span if t.i == head.i or not span.start <= t.head.i < span.end]  # (a phrase cut in two: both parts)
+        items = [c for t in tops for c in list_items(t) if span.start <= c.i < span.end]
+        name = self._at(items[-1].idx, items[-1].idx + len(items[-1].text)) if items else None
+        if items and not (name and name["start"] < items[0].left_edge.idx):  # not one name ("Marsh & McLennan", "Department for Culture, Media and Sport")
+            return Speaker(type="group")  # "Mr Afzal, Mr Islam and Mr Kazi deny": several speak together
         if m is not None:
             return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), self.roles.role_of(span, head, m))
         low = head.lower_
@@ -317,7 +308,7 @@ class SpeakerResolver:
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), role)
             if lemma in lex["organisation"]:
-                org = self._named_inside(span, head, institution) or self._salient_org(s)
+                org = self._named_inside(span, head, institution) or self._salient_org(s, lemma)
                 if org is not None:
                     return Speaker(org["entity_key"], org["canonical"], label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
@@ -347,15 +338,19 @@ class SpeakerResolver:
             return Speaker(m["entity_key"], m["canonical"], "person")
         return Speaker(type="unknown")
 
-    def _salient_org(self, s: int) -> dict[str, Any] | None:
-        """The organisation a description ("the company", "the firm") most likely means:
-        the latest organisation that spoke (within CONTINUITY_CHARS), else the
-        organisation mentioned most often before `s` (the nearest of those)."""
+    def _salient_org(self, s: int, noun: str) -> dict[str, Any] | None:
+        """The organisation a description ("the company", "the court") most likely means:
+        the latest organisation that spoke (within CONTINUITY_CHARS), else the latest
+        whose name holds the noun, else the one mentioned most often before `s` (the
+        nearest of those)."""
         for pos, sp in reversed(self.history):
             if pos < s and s - pos <= self.CONTINUITY_CHARS and sp.type == "organisation" and sp.key and not sp.key.startswith(("place", "group")):
                 m = next((m for m in self.mentions if m["entity_key"] == sp.key), None)
                 if m is not None:
                     return m
+        named = self.roles.named_by(noun, s)
+        if named is not None:
+            return named
         counts: dict[str, int] = {}
         latest: dict[str, dict[str, Any]] = {}
         for m in self.mentions:

@@ -16,6 +16,7 @@ from typing import Any
 
 from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, speaker_nouns
 from presspack.claims.cues import is_cue_verb
+from presspack.claims.syntax import list_items
 from presspack.entities.names import name_rules
 
 # how far after a speaker phrase the name given its role may come (not past its paragraph)
@@ -26,6 +27,7 @@ _RANKS = frozenset({"deputy", "vice", "assistant", "acting", "former", "ex", "sh
                     "co", "under", "sub", "lieutenant", "second", "elect"})
 
 
+_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?][\"'”’]?\s|\n")
 _THE_BEFORE = re.compile(r"\b[Tt]he (?:([A-Z][\w'’-]*) )?$")
 
 
@@ -103,6 +105,36 @@ class Roles:
         self.starts = [m["start"] for m in mentions]
         self.at = at
         self.gender = gender
+
+    def named_after(self, span: Any, se: int) -> dict[str, Any] | None:
+        """"according to its Paris lawyer, Emmanuel Gaillard," / "a government spokesman,
+        Ana Ruiz, said" / "The head of the unit, Acting Detective Superintendent Ana Ruiz,":
+        a person named in apposition right after the speaker phrase, titles allowed between;
+        not the next name of a list ("Mr Afzal, Mr Islam and Mr Kazi")."""
+        text = self.text
+        if text[se:se + 2] != ", ":
+            return None
+        k = bisect.bisect_left(self.starts, se + 2)
+        if k >= len(self.mentions):
+            return None
+        m = self.mentions[k]
+        between = text[se + 2:m["start"]].split()
+        if not (m["start"] - se < 60 and is_person(m) and len(between) <= 4
+                and all(w[:1].isupper() and w.rstrip(".").lower() in title_words() for w in between)):
+            return None
+        name = self.doc.char_span(m["start"], m["end"], alignment_mode="expand")
+        return None if name is not None and (name.root.dep_ == "conj" or list_items(name.root)) else m
+
+    def named_by(self, noun: str, s: int) -> dict[str, Any] | None:
+        """The latest organisation before `s` whose name holds the noun ("the court" after
+        "an Election Court", "the commission" after "the European Commission")."""
+        k = bisect.bisect_left(self.starts, s) - 1
+        while k >= 0:
+            m = self.mentions[k]
+            k -= 1
+            if m["end"] <= s and m["label"] == "ORG" and noun in (w.lower() for w in re.findall(r"\w+", self.text[m["start"]:m["end"]])):
+                return m
+        return None
 
     def protagonist(self, s: int, gender: str | None) -> dict[str, Any] | None:
         """Whom a bare role ("the Tory leader", "the singer") means when the article never
@@ -207,7 +239,7 @@ class Roles:
                 continue
             lead_in = re.split(r"[.!?\n]", self.text[max(0, m["start"] - 40):m["start"]])[-1]
             before = [w for w in (w.strip(",'’").lower() for w in reversed(lead_in.split()[-3:])) if w not in honorifics()][:1]
-            after = self.text[m["end"]:m["end"] + 60]
+            after = self._after(m)
             appos = after[2:].replace(",", " ").split()[:6] if after.startswith(", ") else []
             words = [w.strip(".;:").lower() for w in appos] if appos[:1] and appos[0].lower() in ("the", "a", "an") else []
             given.update(w for w in before + words if w in lex and w not in GENERIC_PEOPLE and w not in honorifics())
@@ -222,6 +254,11 @@ class Roles:
         own = _ranks_in(role)
         return any(r and r not in own for r in ranks) or bool(own) and not own & ranks
 
+    def _after(self, m: dict[str, Any]) -> str:
+        """The few words after a mention, up to the end of its sentence ("X, a witness
+        said. The court": not "court"; "X, the U.S. ambassador" whole)."""
+        return _SENTENCE_END.split(self.text[m["end"]:m["end"] + 60], 1)[0]
+
     def _role_rank(self, m: dict[str, Any], noun: str) -> str | None:
         """The rank word before `noun` where the text gives mention `m` that role ("" for
         none, None when it does not give it)."""
@@ -231,7 +268,7 @@ class Roles:
             before.pop()
         if before and (before[-1] != noun or lead_in.rstrip()[-1:] == ","):  # "the prime minister should sack Mr X"
             before = []
-        after = self.text[m["end"]:m["end"] + 60].lower()
+        after = self._after(m).lower()
         words = [w.strip(".;:") for w in after[2:].replace(",", " ").split()[:6]] if after.startswith(", ") else []
         right = [w.strip(",.") for w in after.split()[:1]]
         for given in (before, words, right):

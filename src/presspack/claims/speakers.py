@@ -8,7 +8,7 @@ from typing import Any
 
 from presspack.claims.agreement import INSTITUTION_LABELS, speaker_nouns
 from presspack.claims.cues import is_cue_verb
-from presspack.claims.syntax import agent, own_subject
+from presspack.claims.syntax import agent, list_items, own_subject
 
 
 def subject(verb: Any) -> Any | None:
@@ -113,11 +113,13 @@ def _quoted_as(verb: Any) -> bool:
 def speaker_tokens(subj: Any) -> list[Any]:
     """The speaker phrase: the subject's subtree without relative clauses, appositions
     or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill")."""
+    items = list_items(subj)  # "Anna Berg, Tom Reyes and Ali Khan said": all of them
+    keep = {t.i for c in items for t in c.subtree} | {c.i for c in subj.children if items and c.i < items[-1].i and c.dep_ in ("cc", "punct")}
     drop: set[int] = set()
     for c in subj.children:
-        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case"):
+        if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case") and c.i not in keep:
             drop.update(t.i for t in c.subtree)
-    idx = {t.i for t in subj.subtree} - drop
+    idx = ({t.i for t in subj.subtree} - drop) | keep
     lo = hi = subj.i
     nominal = subj.dep_ == "ROOT"  # a verbless sentence's noun: "Years ago, a Times article hailed"; not the occasion
     while lo - 1 in idx and not (nominal and subj.doc[lo - 1].text == ","):

@@ -37,6 +37,20 @@ def own_subject(v: Any) -> Any | None:
     return None
 
 
+def list_items(head: Any) -> list[Any]:
+    """The other items of a list of names or nouns `head` opens ("Anna Berg, Tom Reyes and
+    Ali Khan": Tom Reyes, Ali Khan), also where the parser took the second name for an
+    apposition; [] when `head` is no list ("Hugh Hill, a doctor,")."""
+    items = [c for c in head.children if c.i > head.i and c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")]
+    if items and any(c.dep_ == "prep" and c.i < items[0].i for c in head.children):
+        return []  # "a spokesman for the Department for Culture, Media and Sport": a list inside its object, misparsed
+    if items and any(c.dep_ == "cc" for c in [*head.children, *items[-1].children]):
+        return items
+    named = [c for c in head.children if c.i > head.i and c.dep_ == "appos" and c.pos_ == "PROPN" and head.pos_ == "PROPN"
+             and any(g.dep_ == "cc" for g in c.children) and any(g.dep_ == "conj" for g in c.children)]
+    return [*named, *[g for c in named for g in c.children if g.dep_ == "conj"]]
+
+
 def agent(verb: Any) -> Any | None:
     """X of a passive verb's "by X"."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
