@@ -100,6 +100,17 @@ MUST_FIND = [
     ("The minister admitted using the loophole for years.", "The minister", "admitted", "using the loophole for years", "indirect"),
     ("In three cases, drivers reported hearing a loud bang before the crash.", "drivers", "reported",
      "hearing a loud bang before the crash", "indirect"),
+    # "accuse X, of Y, of Z": the preposition with the gerund
+    ("The mayor accused Tom Reyes, of the Daily Post, of following him home.", "The mayor", "accused",
+     "following him home", "indirect"),
+    # a clause with content of its own after a comma is no closing cue
+    ("The senator revealed, somewhat reluctantly, that she would vote for the bill, though she has not endorsed it.",
+     "The senator", "revealed", "that she would vote for the bill", "indirect"),
+    ("The coach has singled out two young players as possible captains.", "The coach", "singled out",
+     "two young players as possible captains", "indirect"),
+    # a passive trailing cue names no speaker, and is no clause of the sentence it closes
+    ("Police found the trio counting ballots in a warehouse, the court was told.", None, "told",
+     "Police found the trio counting ballots in a warehouse", "indirect"),
     # the object and its 'as' complement (also when the parser hangs 'as' on the object)
     ("Local farmers see the dam as a threat.", "Local farmers", "see", "the dam as a threat", "indirect"),
     ("Many voters see the new tax as a burden on families.", "Many voters", "see", "the new tax as a burden on families", "indirect"),
@@ -291,6 +302,14 @@ MUST_NOT_FIND = [
 @pytest.mark.parametrize("text", MUST_NOT_FIND)
 def test_must_not_find(claims_of, text):
     assert claims_of(text)[1] == []
+
+
+def test_a_closing_cue_is_no_content_of_the_verb_before_it(claims_of):
+    # the parser hangs "the court was told" on "found" as its clause
+    _, claims = claims_of("Officers found the two men handling unsealed ballot papers in an empty warehouse during a night raid "
+                          "in May 2003, the tribunal was told. The votes were counted later.")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        (None, "told", "Officers found the two men handling unsealed ballot papers in an empty warehouse during a night raid in May 2003")]
 
 
 @pytest.mark.parametrize("text", [

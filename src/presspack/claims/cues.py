@@ -176,12 +176,25 @@ def _clause_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[A
     if before is not None:
         return before, []  # "It is no secret, the coach said, that ..."
     for c in kids:
-        if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i:
+        if c.dep_ in ("ccomp", "parataxis") and not _phrase_part(verb, c) and c.i > verb.i and not _closing_cue(c):
             return c, []
     for c in kids:
-        if c.dep_ == "ccomp" and not _phrase_part(verb, c):
+        if c.dep_ == "ccomp" and not _phrase_part(verb, c) and not _closing_cue(c):
             return c, []
     return _misparsed_clause(verb, kids)
+
+
+def _closing_cue(clause: Any) -> bool:
+    """"Police found the trio there, the hearing was told": a cue verb with no content of
+    its own closing the sentence after a comma reports the sentence, it is no clause of it."""
+    doc = clause.doc
+    left = next(t.i for t in clause.subtree if not t.is_punct)
+    rest = [t for t in doc[clause.right_edge.i + 1:clause.sent.end] if not (t.is_punct or t.is_space)]
+    bare = own_subject(clause) is not None and all(c.dep_ in _CLOSING_DEPS for c in clause.children)  # "the court was told on Monday"
+    return left > 0 and doc[left - 1].text == "," and not rest and bare and is_cue_verb(clause) and content_child(clause) is None
+
+
+_CLOSING_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "punct", "prep", "npadvmod", "agent"})
 
 
 _FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -316,13 +329,15 @@ def _prep_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any
     preps = lexicon()["verb_preps"].get(lemma)
     if not preps:
         return None
+    found = []
     for c in kids:
         if c.dep_ == "prep" and c.lower_ in preps and not (verb.dep_ == "acl" and verb.tag_ == "VBN" and c.i > verb.i + 1):
             # (not "a charity called Hope for Leeds")
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
-                return obj, [c]
-    return None
+                found.append((obj, [c]))
+    # "accused Ana Ruiz, of the Daily Post, of lying": the preposition with a gerund, else the first
+    return next((f for f in found if f[0].dep_ == "pcomp"), found[0]) if found else None
 
 
 def _object_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:

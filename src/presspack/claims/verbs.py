@@ -319,7 +319,13 @@ def _trailing_cue(verb: Any, article: Article,
         return None
     cue = token_span(cue_tokens(verb))
     cs, ce, run = group_quotes(text, quotes, cs, ce, cue, cue_starts)
-    return propose("cue_verb", article.text, speaker_tokens(subj), cue, (cs, ce), kind="direct" if run else None)
+    return propose("cue_verb", article.text, _trailing_speaker(subj), cue, (cs, ce), kind="direct" if run else None)
+
+
+def _trailing_speaker(subj: Any) -> list[Any] | None:
+    """The speaker of a trailing cue: its subject, but not a passive one ("A, the court
+    was told": the court heard it, nobody named said it)."""
+    return None if subj.dep_ == "nsubjpass" else speaker_tokens(subj)
 
 
 def _named_after_quote(verb: Any, article: Article,
@@ -360,4 +366,4 @@ def _after_quote(verb: Any, subj: Any, article: Article,
         return None
     cue = token_span(cue_tokens(verb))
     cs, ce, _ = group_quotes(text, quotes, qs, qe, cue, cue_starts)
-    return propose("cue_verb", article.text, speaker_tokens(subj), cue, (cs, ce), kind="direct")
+    return propose("cue_verb", article.text, _trailing_speaker(subj), cue, (cs, ce), kind="direct")
