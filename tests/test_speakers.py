@@ -205,6 +205,8 @@ IT_SPEAKERS = [
      "It said sales would recover next year.", "sales would recover", "Halden Motors"),
     ("China has long opposed the plan. It said on Monday that the talks would fail.", "the talks would fail", "China"),
     ("Shoppers bought fewer records in Texas this year. It said the market would shrink.", "the market would shrink", None),
+    # a country is "it", not "they"
+    ("China has long opposed the plan. They said on Monday that the talks would fail.", "the talks would fail", None),
 ]
 
 
@@ -390,3 +392,16 @@ def test_a_role_given_in_another_sentence_is_not_the_names(claims_of):
             "in a warehouse on Birch Road, a witness said. The court heard that the ballots had been forged.")
     c = by_content(claims_of(text), "the ballots had been forged")
     assert (c["speaker_type"], c["speaker_name"]) == ("organisation", "High Court of Justice")
+
+
+def test_a_bare_document_is_issued_by_whoever_the_article_says_issues_it(claims_of):
+    text = ("Confidence among factory owners has weakened, the quarterly survey has found. In the Bank of Japan's "
+            "December survey, the balance of firms reporting better conditions fell to 22.")
+    c = by_content(claims_of(text), "Confidence among factory owners has weakened")
+    assert (c["speaker_type"], c["speaker_name"]) == ("document", "Bank of Japan")
+    two = text + " The IMF's survey, in contrast, showed a rise."
+    c = by_content(claims_of(two), "Confidence among factory owners has weakened")
+    assert (c["speaker_type"], c["speaker_name"]) == ("document", None)  # two issuers: the article does not say which
+    other = text.replace("the quarterly survey", "a further survey")
+    c = by_content(claims_of(other), "Confidence among factory owners has weakened")
+    assert (c["speaker_type"], c["speaker_name"]) == ("document", None)  # another survey than the Bank's

@@ -68,8 +68,8 @@ def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
     of its own, not a modifier ("the US firm"), unless it names the state an institution
     noun serves ("the Russian government"); "it" not a plural noun ("the authorities");
     a place, or a place's government, only as a subject, acting as an institution ("China
-    has said it ...", not "stores in Maryland"); a nationality or group only as a plural
-    noun for "they" ("the Democrats")."""
+    has said it ...", not "stores in Maryland"), a place itself only for "it"; a
+    nationality or group only as a plural noun for "they" ("the Democrats"); never a person."""
     span = doc.char_span(m["start"], m["end"], alignment_mode="expand")
     if span is None:
         return False
@@ -85,6 +85,10 @@ def acts(doc: Any, m: dict[str, Any], *, plural: bool) -> bool:
         return False
     if (lifted or m["label"] in PLACE_LABELS) and root.dep_ not in ("nsubj", "nsubjpass"):
         return False
+    if plural and m["label"] in PLACE_LABELS and not lifted:
+        return False  # a country is "it"; "they" are its people or its officials
+    if m.get("entity_key", "").startswith("person:"):
+        return False  # a person the NER took for an organisation here is no "it" or "they"
     if m["label"] in GROUP_LABELS and not lifted:
         return plural and root.tag_ in ("NNS", "NNPS")
     return True

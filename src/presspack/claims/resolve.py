@@ -292,7 +292,7 @@ class SpeakerResolver:
         if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
             return self._surname(head)
         if lemma in lex["document"] or noun in lex["document"]:
-            issuer = self._named_inside(span, head, issuer=True)
+            issuer = self._named_inside(span, head, issuer=True) or (self.roles.issuer_of(head) if det not in INDEFINITE else None)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
         speaking_for = plural and lemma in lex["person"] and any(c.dep_ == "poss" or c.lower_ == "for" for c in head.children)
         if lemma in lex["anonymous"] or det in INDEFINITE and lemma in lex["person"] or noun == "sources" or speaking_for:

@@ -136,6 +136,23 @@ class Roles:
                 return m
         return None
 
+    def issuer_of(self, noun: Any) -> dict[str, Any] | None:
+        """Who issued the document a bare document noun means ("the survey has found" ...
+        "the Bank of Japan's December survey"): the organisation the article names as the
+        issuer of a document of that noun, in a possessive or by-phrase, when it names one
+        issuer only."""
+        lemma = noun.lemma_.lower()
+        found: dict[str, dict[str, Any]] = {}
+        for tok in self.doc:
+            if tok.lemma_.lower() != lemma or tok.pos_ != "NOUN" or tok.i == noun.i:
+                continue
+            for c in tok.children:
+                who = c if c.dep_ == "poss" else next((g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ == "prep" and c.lower_ == "by" else None
+                m = self.at(who.idx, who.idx + len(who.text)) if who is not None else None
+                if m is not None and m["label"] == "ORG":
+                    found.setdefault(m["entity_key"], m)
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def protagonist(self, s: int, gender: str | None) -> dict[str, Any] | None:
         """Whom a bare role ("the Tory leader", "the singer") means when the article never
         gave it: the person the article opens with speaking ("X has denied ... . The Tory
