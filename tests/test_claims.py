@@ -96,6 +96,7 @@ MUST_FIND = [
     ("It appears that the bridge will not reopen this year.", None, "appears", "that the bridge will not reopen this year", "indirect"),
     ("The union endorsed her on Monday.", "The union", "endorsed", "her", "indirect"),
     ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
+    ("The emails prove that the minister knew about the deal.", "The emails", "prove", "that the minister knew about the deal", "indirect"),
     # a gerund complement of a speech verb is the content
     ("The minister admitted using the loophole for years.", "The minister", "admitted", "using the loophole for years", "indirect"),
     ("In three cases, drivers reported hearing a loud bang before the crash.", "drivers", "reported",
@@ -266,6 +267,7 @@ MUST_NOT_FIND = [
     "The governor is seen as the favourite in the race.",
     "Its film division saw profits slump 27% in the year.",
     "The company showed profits of four million pounds.",
+    "The club's win at the weekend proves that it can beat anyone.",  # an outcome proves nothing anyone said
     "The deal is expected to close in the spring.",
     "The expected rise in sales did not come.",
     "A late goal saw the home side leading as the match entered its final minutes.",

@@ -63,14 +63,15 @@ def is_cue_verb(tok: Any) -> bool:
 # verbs that report speech, writing or a stated opinion only in some uses: perception
 # ("saw profits slump"), outcome ("figures showed", but "the company showed profits"),
 # forecast ("analysts expected a rise", "the deal is expected to close")
-_PERCEPTION_OR_OUTCOME = frozenset({"see", "show", "expect"})
+_PERCEPTION_OR_OUTCOME = frozenset({"see", "show", "expect", "prove", "demonstrate"})
 
 
 def _states_something(tok: Any, lemma: str) -> bool:
     """Whether a perception, outcome or forecast verb is a cue here: "see" only as an
     opinion ("voters see the plan as a tax", active, with its 'as'); "show" only with a
     document speaking ("the survey showed that ...", "figures show a fall", "a poll which
-    showed ...", not "it shows"); "expect"
+    showed ...", not "it shows"), "prove" and "demonstrate" also with a name or a personal
+    pronoun ("the emails prove", "she proved", not "the win proves"); "expect"
     only as what someone expects ("she expects that ...", "analysts expect a rise"), not
     as a forecast nobody states ("the deal is expected to close", "the expected rise")."""
     kids = list(tok.children)
@@ -79,7 +80,7 @@ def _states_something(tok: Any, lemma: str) -> bool:
         has_as = any(t.lower_ == "as" and t.i > tok.i and not (t.dep_ == "mark" and any(g.dep_ in ("nsubj", "nsubjpass") for g in t.head.children))
                      for c in kids if c.dep_ in ("prep", "dobj", "oprd", "advcl", "ccomp") for t in c.subtree)  # not "as the game went on"
         return has_as and not passive
-    if lemma == "show":
+    if lemma in ("show", "prove", "demonstrate"):
         subj = next((c for c in kids if c.dep_ == "nsubj"), None)
         if subj is None and tok.dep_ == "acl":
             subj = tok.head  # "a poll showing that ..."
@@ -87,7 +88,13 @@ def _states_something(tok: Any, lemma: str) -> bool:
             subj = tok.head if tok.dep_ == "relcl" else next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         if subj is not None and subj.lower_ in ("that", "which") and tok.dep_ == "relcl":
             subj = tok.head  # "a survey which showed that ...": the document the clause is about
-        return subj is not None and (subj.lemma_.lower() in _document_nouns() or subj.lower_ in _document_nouns())
+        if subj is None:
+            return False
+        if subj.lemma_.lower() in _document_nouns() or subj.lower_ in _document_nouns():
+            return True
+        # "prove" also with someone arguing it ("the lawyers proved that ..."), not an outcome ("the win proves ...")
+        return lemma != "show" and (subj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+                                    or subj.pos_ == "PRON" and subj.lower_ not in ("it", "this", "that", "which"))
     return not passive and tok.dep_ != "amod" and any(c.dep_ in ("nsubj", "csubj") for c in kids)
 
 
