@@ -405,3 +405,26 @@ def test_a_bare_document_is_issued_by_whoever_the_article_says_issues_it(claims_
     other = text.replace("the quarterly survey", "a further survey")
     c = by_content(claims_of(other), "Confidence among factory owners has weakened")
     assert (c["speaker_type"], c["speaker_name"]) == ("document", None)  # another survey than the Bank's
+
+
+def test_a_name_the_ner_missed_is_the_one_entity_it_ends_or_a_group(nlp):
+    from presspack.claims.resolve import SpeakerResolver
+
+    text = "Group Vantor owns the bank. Vantor says the sale was illegal. Only 7% of those asked agree. Bratislavans say so."
+    article = _articles([text])[0]
+    org = {"start": 0, "end": 12, "label": "ORG", "entity_key": "org:group-vantor", "canonical": "Group Vantor", "text": "Group Vantor"}
+    resolver = SpeakerResolver(nlp(text), article, [org])
+
+    def at(words, after=0):
+        s = text.index(words, after)
+        return resolver.resolve((s, s + len(words)))
+
+    assert (at("Vantor", 12).key, at("Vantor", 12).type) == ("org:group-vantor", "organisation")
+    assert at("Only 7% of those asked").type == "group"
+    assert (at("Bratislavans").type, at("Bratislavans").name) == ("group", None)
+
+    text = "The Northern Irish FA backed the plan. The English FA says the dates are too late."
+    irish = {"start": 4, "end": 21, "label": "ORG", "entity_key": "org:northern-irish-fa", "canonical": "Northern Irish FA",
+             "text": "Northern Irish FA"}
+    resolver = SpeakerResolver(nlp(text), _articles([text])[0], [irish])
+    assert resolver.resolve((text.index("The English FA"), text.index(" says"))).key is None  # another FA

@@ -124,7 +124,7 @@ class SpeakerResolver:
         low = head.lower_
         if head.tag_ in ("WP", "WDT") or low in RELATIVE:
             return self._relative(head)
-        if low in QUANTIFIERS:  # "many said", "some in the party"
+        if low in QUANTIFIERS or head.ent_type_ == "PERCENT":  # "many said", "some in the party", "only 7% of those asked"
             return Speaker(type="group")
         if head.pos_ == "PRON" or low in MALE_PRONOUNS | FEMALE_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON:
             return self._pronoun(low, s, head)
@@ -290,7 +290,7 @@ class SpeakerResolver:
         if named is not None:
             return Speaker(named["entity_key"], named["canonical"], label_type(named["label"]), role)
         if head.pos_ == "PROPN" and not any(lemma in lex[k] or noun in lex[k] for k in lex):
-            return self._surname(head)
+            return self._surname(span, head)
         if lemma in lex["document"] or noun in lex["document"]:
             issuer = self._named_inside(span, head, issuer=True) or (self.roles.issuer_of(head) if det not in INDEFINITE else None)
             return Speaker(issuer["entity_key"] if issuer else None, issuer["canonical"] if issuer else None, "document", None)
@@ -327,16 +327,21 @@ class SpeakerResolver:
             return Speaker(type="group" if not one else "organisation" if lemma in lex["organisation"] else "anonymous", role=None)
         return Speaker(type="unknown", role=role)
 
-    def _surname(self, head: Any) -> Speaker:
+    def _surname(self, span: Any, head: Any) -> Speaker:
         """A name the NER did not mark here: the person of the article whose name ends
-        with it ("Mr Lamberty" -> "Michael Lamberty"), if exactly one does."""
+        with it ("Mr Lamberty" -> "Michael Lamberty"), if exactly one does, else the one
+        organisation whose name ends with it and holds all its words ("Menatep" -> "Group
+        Menatep", not "the English FA" -> "Northern Irish FA"); a plural name is a group."""
         word = head.text.lower()
-        keys = {m["entity_key"]: m for m in self.mentions if m["label"] in PERSON_LABELS
-                and m["canonical"].lower().split()[-1:] == [word]}
-        if len(keys) == 1:
-            m = next(iter(keys.values()))
-            return Speaker(m["entity_key"], m["canonical"], "person")
-        return Speaker(type="unknown")
+        words = {t.lower_ for t in span if t.pos_ == "PROPN" or t.like_num}
+        for labels in (PERSON_LABELS, ORG_LABELS):
+            keys = {m["entity_key"]: m for m in self.mentions if m["label"] in labels
+                    and m["canonical"].lower().split()[-1:] == [word]
+                    and (labels == PERSON_LABELS or words <= set(m["canonical"].lower().split()))}
+            if len(keys) == 1:
+                m = next(iter(keys.values()))
+                return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]))
+        return Speaker(type="group" if head.tag_ == "NNPS" else "unknown")
 
     def _salient_org(self, s: int, noun: str) -> dict[str, Any] | None:
         """The organisation a description ("the company", "the court") most likely means:
