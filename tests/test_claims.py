@@ -97,6 +97,11 @@ MUST_FIND = [
     ("The union endorsed her on Monday.", "The union", "endorsed", "her", "indirect"),
     ("The mayor urged residents to stay at home.", "The mayor", "urged", "residents to stay at home", "indirect"),
     ("The emails prove that the minister knew about the deal.", "The emails", "prove", "that the minister knew about the deal", "indirect"),
+    # a cue noun: as the subject of "be" with a that-clause, or a promise (whose: said) and its infinitive
+    ("The council's argument was that the bridge had never been safe.", "The council", "argument",
+     "that the bridge had never been safe", "indirect"),
+    ("The market operator's promise to move its headquarters to London angered the unions.", "The market operator",
+     "promise", "to move its headquarters to London", "indirect"),
     # a gerund complement of a speech verb is the content
     ("The minister admitted using the loophole for years.", "The minister", "admitted", "using the loophole for years", "indirect"),
     ("In three cases, drivers reported hearing a loud bang before the crash.", "drivers", "reported",
@@ -268,6 +273,8 @@ MUST_NOT_FIND = [
     "Its film division saw profits slump 27% in the year.",
     "The company showed profits of four million pounds.",
     "The club's win at the weekend proves that it can beat anyone.",  # an outcome proves nothing anyone said
+    "The plan to build a new bridge was approved in May.",  # nobody's promise
+    "The problem is that nobody came.",  # no cue noun
     "The deal is expected to close in the spring.",
     "The expected rise in sales did not come.",
     "A late goal saw the home side leading as the match entered its final minutes.",

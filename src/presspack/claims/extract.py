@@ -44,7 +44,7 @@ def _cue_words(doc: Any, article: Article, quotes: list[tuple[int, int]]) -> lis
                 found = verb_claim(tok, article, quotes, cue_starts)
             elif tok.pos_ == "ADJ":
                 found = adjective_claim(tok, article)
-            elif tok.pos_ == "NOUN" and (tok.lemma_.lower() in lex["nouns"] or tok.lemma_.lower() in lex["noun_preps"]):
+            elif tok.pos_ == "NOUN" and any(tok.lemma_.lower() in lex[k] for k in ("nouns", "noun_preps", "noun_infinitives")):
                 found = noun_claim(tok, article)
         if found is not None:
             out.append(found)
@@ -138,5 +138,5 @@ def _start_tokens(doc: Any) -> list[Any]:
 def _rule_lemmas() -> frozenset[str]:
     """Every lemma a rule can start from (lower case)."""
     lex = lexicon()
-    return (lex["all_verbs"] | lex["all_adjectives"] | lex["nouns"] | frozenset(lex["noun_preps"]) | frozenset(SEEM)
+    return (lex["all_verbs"] | lex["all_adjectives"] | lex["nouns"] | frozenset(lex["noun_preps"]) | lex["noun_infinitives"] | frozenset(SEEM)
             | VERB_PHRASE_HEADS | frozenset(lex["giving_verbs"]))

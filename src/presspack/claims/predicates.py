@@ -118,6 +118,11 @@ def noun_claim(noun: Any, article: Article) -> Candidate | None:
                 speaker = speaker_tokens(speaker) if speaker is not None else None
                 cue = (verb.idx, cue[1])  # "said in a statement"
             return propose("cue_noun", article.text, speaker, cue, (cs, ce))
+    speaker = _noun_speaker(noun)
+    found = _copular_clause(noun) or (_noun_infinitive(noun) if speaker is not None else None)
+    if found is not None:  # "His argument was that ...", "the firm's promise to move ..." (whose promise: said)
+        cs, ce = trim(article.text, *token_span(found))
+        return propose("cue_noun", article.text, speaker, (noun.idx, noun.idx + len(noun.text)), (cs, ce)) if ce - cs >= 3 else None
     preps = lexicon()["noun_preps"].get(noun.lemma_.lower())
     if preps:
         for c in noun.children:
@@ -136,6 +141,29 @@ def noun_claim(noun: Any, article: Article) -> Candidate | None:
 _VOICING = frozenset({"make", "express", "voice", "repeat", "reiterate", "issue", "offer", "give", "share", "raise",
                       "have", "hold", "state", "renew", "air", "lodge", "file", "deliver", "release", "publish", "send",
                       "signal", "show", "level", "add", "echo", "stress", "underline", "maintain"})
+
+
+def _copular_clause(noun: Any) -> list[Any] | None:
+    """"The government's argument was that Yukos owed taxes": a cue noun as the subject of
+    "be" with a that-clause; the clause without its "that"."""
+    verb = noun.head
+    if noun.dep_ != "nsubj" or verb.lemma_ != "be" or verb.i < noun.i:
+        return None
+    for c in verb.children:
+        if c.dep_ == "ccomp" and c.i > verb.i and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
+            return [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i)]
+    return None
+
+
+def _noun_infinitive(noun: Any) -> list[Any] | None:
+    """"the market operator's promise to move its headquarters": a promise, threat, call
+    or decision (cues.toml noun_infinitives) and its infinitive."""
+    if noun.lemma_.lower() not in lexicon()["noun_infinitives"]:
+        return None
+    for c in noun.children:
+        if c.dep_ == "acl" and c.i == noun.i + 2 and c.tag_ == "VB" and noun.nbor(1).lower_ == "to":
+            return list(c.subtree)
+    return None
 
 
 def _noun_speaker(noun: Any) -> list[Any] | None:
