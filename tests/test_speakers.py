@@ -428,3 +428,9 @@ def test_a_name_the_ner_missed_is_the_one_entity_it_ends_or_a_group(nlp):
              "text": "Northern Irish FA"}
     resolver = SpeakerResolver(nlp(text), _articles([text])[0], [irish])
     assert resolver.resolve((text.index("The English FA"), text.index(" says"))).key is None  # another FA
+
+
+def test_the_name_in_the_phrase_wins_over_a_role_given_to_another(claims_of):
+    text = "The Gibraltar government welcomed the talks. Spain's socialist government said it would put its ambitions on hold."
+    c = by_content(claims_of(text), "it would put its ambitions on hold")
+    assert c["speaker_name"] == "Spain"

@@ -304,7 +304,8 @@ class SpeakerResolver:
         institution = INSTITUTION_LABELS if lemma in lex["state"] else ORG_LABELS  # "the company" is no place
         wants = PERSON_LABELS if lemma in lex["person"] else institution if lemma in lex["organisation"] else SPEAKER_LABELS
         if det not in INDEFINITE and not plural:
-            m = self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
+            own = lemma in lex["organisation"] and self._named_inside(span, head, institution)  # "Spain's government": Spain's
+            m = own or self.roles.given_role(noun, s, wants, role) or self.roles.named_next(noun, span.end_char, wants, role)
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), role)
             if lemma in lex["organisation"]:
