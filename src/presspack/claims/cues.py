@@ -194,11 +194,14 @@ def _clause_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[A
 def _closing_cue(clause: Any) -> bool:
     """"Police found the trio there, the hearing was told": a cue verb with no content of
     its own closing the sentence after a comma reports the sentence, it is no clause of it."""
+    if own_subject(clause) is None or not all(c.dep_ in _CLOSING_DEPS for c in clause.children):  # "the court was told on Monday"
+        return False
     doc = clause.doc
     left = next(t.i for t in clause.subtree if not t.is_punct)
+    if left == 0 or doc[left - 1].text != ",":
+        return False
     rest = [t for t in doc[clause.right_edge.i + 1:clause.sent.end] if not (t.is_punct or t.is_space)]
-    bare = own_subject(clause) is not None and all(c.dep_ in _CLOSING_DEPS for c in clause.children)  # "the court was told on Monday"
-    return left > 0 and doc[left - 1].text == "," and not rest and bare and is_cue_verb(clause) and content_child(clause) is None
+    return not rest and is_cue_verb(clause) and content_child(clause) is None
 
 
 _CLOSING_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "punct", "prep", "npadvmod", "agent"})

@@ -106,8 +106,7 @@ def noun_claim(noun: Any, article: Article) -> Candidate | None:
     """A cue noun with a "that" clause: "his claim that taxes will fall"."""
     for c in noun.children:
         if c.dep_ in ("acl", "ccomp") and c.i > noun.i and any(g.dep_ == "mark" and g.lower_ == "that" and g.i < c.i for g in c.children):
-            ctoks = [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i)]
-            cs, ce = trim(article.text, *token_span(ctoks))
+            cs, ce = trim(article.text, *token_span(_without_that(c)))
             if ce - cs < 3:
                 return None
             speaker = _noun_speaker(noun)
@@ -133,7 +132,7 @@ def noun_claim(noun: Any, article: Article) -> Candidate | None:
                 cs, ce = trim(article.text, *token_span(list(obj.subtree)))
                 if ce - cs < 3:
                     return None
-                return propose("cue_noun", article.text, _noun_speaker(noun), (noun.idx, c.idx + len(c.text)), (cs, ce))
+                return propose("cue_noun", article.text, speaker, (noun.idx, c.idx + len(c.text)), (cs, ce))
     return None
 
 
@@ -151,8 +150,13 @@ def _copular_clause(noun: Any) -> list[Any] | None:
         return None
     for c in verb.children:
         if c.dep_ == "ccomp" and c.i > verb.i and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children):
-            return [t for t in c.subtree if not (t.dep_ == "mark" and t.head.i == c.i)]
+            return _without_that(c)
     return None
+
+
+def _without_that(clause: Any) -> list[Any]:
+    """A that-clause's tokens without its "that" (the complementizer is put back later)."""
+    return [t for t in clause.subtree if not (t.dep_ == "mark" and t.head.i == clause.i)]
 
 
 def _noun_infinitive(noun: Any) -> list[Any] | None:

@@ -309,7 +309,7 @@ class SpeakerResolver:
             if m is not None:
                 return Speaker(m["entity_key"], m["canonical"], label_type(m["label"]), role)
             if lemma in lex["organisation"]:
-                org = self._named_inside(span, head, institution) or self._salient_org(s, lemma)
+                org = self._salient_org(s, lemma)  # (a name in the phrase was taken above)
                 if org is not None:
                     return Speaker(org["entity_key"], org["canonical"], label_type(org["label"]), role)
                 return Speaker(type="organisation", role=role)
