@@ -251,6 +251,11 @@ MUST_FIND = [
     # issuing is a cue when what is issued is something said
     ("The coach issued clear instructions to his players.", "The coach", "issued", "clear instructions to his players", "indirect"),
     ("Ms Reed voiced her concerns about the plan.", "Ms Reed", "voiced", "her concerns about the plan", "indirect"),
+    # the preposition of "call for" marking an infinitive clause: the clause is the content, not the preposition
+    ("Labour MPs have called for him to resign.", "Labour MPs", "called for", "him to resign", "indirect"),
+    ("Campaigners are pushing for the law to be changed.", "Campaigners", "pushing for", "the law to be changed", "indirect"),
+    ("The union made the case that the depot should stay open.", "The union", "made the case", "that the depot should stay open",
+     "indirect"),
 ]
 
 
@@ -305,6 +310,9 @@ MUST_NOT_FIND = [
     "Most members voted for the new chairman.",  # a vote is an act, not a statement
     "Demand for ice cream rose in the heatwave.",  # demand in the market, not a statement
     "From the hill there is a fine view of the city centre.",  # a view of a place is no opinion voiced
+    "Let's say you earn forty thousand pounds a year.",  # a supposition, nobody's report
+    "Let us focus on how the money is spent.",
+    "Lawyers made the case in court on Monday.",  # "make the case" reports only with its clause
 ]
 
 
@@ -756,6 +764,26 @@ def test_quote_after_a_second_report_keeps_the_speaker(claims_of):
                           "“Nobody wants it anymore.”")
     c = find(claims, "Nobody wants it anymore")
     assert c is not None and (c["speaker_text"], c["cue_text"]) == ("Lena Ortiz", "said"), claims
+
+
+def test_quote_after_a_report_with_a_quoted_word_is_the_speakers(claims_of):
+    """A quote after a report that only quotes a word ("referring to the “cross-sell”
+    drive") is no more of that report's content: it is a claim of its own, with the
+    speaker and cue of her quote before it."""
+    _, claims = claims_of("“This is wrong,” Ms Berg said. “You cut jobs to lift the share price” and your own pay, she said, "
+                          "referring to the “cross-sell” drive. “You went on TV to blame the staff.”")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Ms Berg", "said", "This is wrong"),
+        ("she", "said", "“You cut jobs to lift the share price” and your own pay"),
+        ("she", "referring to", "the “cross-sell” drive"),
+        ("she", "said", "You went on TV to blame the staff")]
+
+
+def test_speaker_after_a_quote_keeps_its_possessive(claims_of):
+    """'“A!” the mayor's niece, Anna Berg, shouted': the niece speaks, not the mayor."""
+    _, claims = claims_of("“This is a big day for our town!” the mayor's niece, Anna Berg, shouted to the crowd.")
+    assert [(c["speaker_text"], c["speaker_name"], c["cue_text"]) for c in claims] == [
+        ("the mayor's niece", "Anna Berg", "shouted")]
 
 
 def test_appearance_gives_way_to_the_quote_inside_it(claims_of):

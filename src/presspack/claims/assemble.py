@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from presspack.claims.candidates import Candidate, Span
-from presspack.claims.quotes import QUOTE_OPEN
+from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
 from presspack.claims.resolve import Speaker, SpeakerResolver
 from presspack.claims.rows import build_row, claim_kind
 from presspack.claims.syntax import with_complementizer
@@ -110,26 +110,35 @@ def _continuations(doc: Any, text: str, drafts: list[Draft]) -> list[Draft]:
             continue
         near = max(prev, key=lambda r: (r.end, r.start))
         gap = text[near.end:qs]
-        if near.kind in ("direct", "mixed") and len(gap) < 150 and "\n\n" not in gap:
+        quoted = _quote_last(text, near)
+        if quoted and len(gap) < 150 and "\n\n" not in gap:
             # the same speaker's quote goes on after an interruption ("“A,” she said on
             # the show “B”. “C.”"): one content
             near.content = (near.start, qe)
             continue
-        if near.kind in ("direct", "mixed") and len(gap) < 150 and _paragraph_on(gap) and near.cue is not None:
+        if quoted and len(gap) < 150 and _paragraph_on(gap) and near.cue is not None:
             d.source, d.cue = near.source, near.cue  # the speaker's next paragraph
-        elif (said := _said_around(text, prev, near, qs)) is not None:
+        elif not quoted and (said := _said_around(text, prev, near, qs)) is not None:
             d.source, d.cue = said.source, said.cue
         done.append(d)  # else: narration came between; whose quote it is the text does not say
     return done
 
 
+def _quote_last(text: str, near: Draft) -> bool:
+    """The claim's content ends with a quote (direct speech, or a report that closes
+    with one), not with narration around a quoted word ("referring to the “cross-sell”
+    drive"): a quote after it can go on with it."""
+    return near.kind == "direct" or near.kind == "mixed" and any(ch in QUOTE_CLOSE for ch in text[near.end:near.end + 2])
+
+
 def _said_around(text: str, prev: list[Draft], near: Draft, qs: int) -> Draft | None:
     """The direct quote a speaker's report goes on from, when a quote follows both in the
     same paragraph: "“A,” she said, adding that B. “C.”": C is hers too, with the cue
-    of A."""
-    if near.kind != "indirect" or near.source is None or "\n\n" in text[near.end:qs] or qs - near.end > 150:
+    of A; also after a report with a quoted word in it ("referring to the “cross-sell”
+    drive")."""
+    if near.source is None or "\n\n" in text[near.end:qs] or qs - near.end > 150:
         return None
-    rows = [r for r in prev if r.kind in ("direct", "mixed") and r.source == near.source and r.cue is not None
+    rows = [r for r in prev if r.kind in ("direct", "mixed", "partial") and r.source == near.source and r.cue is not None
             and r.end <= near.start and "\n\n" not in text[r.start:qs]]
     return max(rows, key=lambda r: r.end) if rows else None
 

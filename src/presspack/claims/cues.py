@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from presspack.claims.syntax import own_subject
+from presspack.claims.syntax import WH_TAGS, finite_clause, own_subject, whole_clause
 
 
 @cache
@@ -45,7 +45,7 @@ def lexicon() -> dict[str, Any]:
 def is_cue_verb(tok: Any) -> bool:
     """A verb of the lexicon, or a verb that is a cue in a phrase ("as X put it", "pointed
     out", "made clear") or with a said object ("offered his thoughts")."""
-    if tok.pos_ not in ("VERB", "AUX"):
+    if tok.pos_ not in ("VERB", "AUX") or _hortative(tok):
         return False
     lemma = tok.lemma_.lower()
     if lemma == "put":  # "as X put it"
@@ -58,6 +58,12 @@ def is_cue_verb(tok: Any) -> bool:
     if lemma in _PERCEPTION_OR_OUTCOME:
         return _states_something(tok, lemma)
     return lemma in lexicon()["all_verbs"]
+
+
+def _hortative(tok: Any) -> bool:
+    """"Let's say you earn ...", "let us focus on ...": a supposition or an exhortation, nobody's report."""
+    return (tok.head.lemma_.lower() == "let" and tok.head.i < tok.i and tok.dep_ in ("ccomp", "xcomp")
+            and any(c.dep_ == "nsubj" and c.lower_ in ("'s", "’s", "us") for c in tok.children))
 
 
 # verbs that report speech, writing or a stated opinion only in some uses: perception
@@ -130,7 +136,7 @@ def _phrase_part(verb: Any, c: Any) -> bool:
     """`c` completes a multi-word cue with `verb` ("made clear", "pointed out")."""
     if c.dep_ not in ("acomp", "dobj", "oprd", "ccomp", "prt", "advmod") or (verb.lemma_.lower(), c.lower_) not in lexicon()["verb_phrases"]:
         return False
-    return c.i == verb.i + 1 or (c.i == verb.i + 2 and verb.doc[verb.i + 1].lower_ == "it")  # "made it clear"
+    return c.i == verb.i + 1 or (c.i == verb.i + 2 and verb.doc[verb.i + 1].lower_ in ("it", "the"))  # "made it clear", "made the case"
 
 
 def _phrase_content(verb: Any, kids: list[Any]) -> Any | None:
@@ -144,7 +150,7 @@ def _phrase_content(verb: Any, kids: list[Any]) -> Any | None:
         if c.dep_ == "ccomp" and c is not part and c.i > part.i:
             return c
     for c in part.children:
-        if c.i > part.i and (c.dep_ == "ccomp" or c.dep_ in ("csubj", "advcl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)):
+        if c.i > part.i and (c.dep_ == "ccomp" or c.dep_ in ("csubj", "advcl", "acl") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)):
             return c
     return None
 
@@ -207,8 +213,6 @@ def _closing_cue(clause: Any) -> bool:
 _CLOSING_DEPS = frozenset({"nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "punct", "prep", "npadvmod", "agent"})
 
 
-_FINITE = frozenset({"VBD", "VBZ", "VBP", "MD"})
-_WH = frozenset({"WDT", "WP", "WP$", "WRB"})
 _TIME_NOUNS = frozenset({"day", "time", "moment", "week", "month", "year", "night", "morning", "evening", "hour",
                          "weekend", "occasion", "way", "place", "reason"})
 
@@ -224,14 +228,14 @@ def _misparsed_clause(verb: Any, kids: list[Any]) -> Any | None:
     if any(c.dep_ == "auxpass" for c in kids):
         return None  # "were denied a try when ..."
     for c in kids:
-        if (c.dep_ == "advcl" and c.i > verb.i + 1 and _finite(c)
-                and not any(m.dep_ == "mark" or m.tag_ in _WH for m in c.children) and c.left_edge.tag_ not in _WH):
+        if (c.dep_ == "advcl" and c.i > verb.i + 1 and finite_clause(c)
+                and not any(m.dep_ == "mark" or m.tag_ in WH_TAGS for m in c.children) and c.left_edge.tag_ not in WH_TAGS):
             return c, []
     nouns = [c for c in kids if c.dep_ in ("dobj", "dative") and c.i > verb.i]
     nouns += [g for c in kids if c.dep_ == "prep" and c.i > verb.i for g in c.children if g.dep_ == "pobj"]
     for noun in nouns:
         for c in noun.children:
-            if c.dep_ == "relcl" and noun.lemma_.lower() not in _TIME_NOUNS and _finite(c) and _whole(c):
+            if c.dep_ == "relcl" and noun.lemma_.lower() not in _TIME_NOUNS and finite_clause(c) and whole_clause(c):
                 return c, []
             if c.dep_ == "relcl" and noun.dep_ == "dobj" and not is_cue_verb(c):
                 # "told reporters who had gathered outside that he was ...": the clause is the verb's
@@ -239,24 +243,6 @@ def _misparsed_clause(verb: Any, kids: list[Any]) -> Any | None:
                 if that is not None:
                     return that, []
     return None
-
-
-def _finite(clause: Any) -> bool:
-    """A finite clause with a subject of its own that is no relative pronoun."""
-    subj = own_subject(clause)
-    if subj is None or subj.tag_ in _WH or subj.lower_ == "that":
-        return False
-    return clause.tag_ in _FINITE or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE for c in clause.children)
-
-
-def _whole(clause: Any) -> bool:
-    """A clause with no gap a relative pronoun would fill: no relative word but a
-    complementizer "that", and its object or complement in place."""
-    if any(t.tag_ in _WH and not (t.dep_ == "mark" and t.lower_ == "that") for t in clause.children):
-        return False
-    if any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
-        return True
-    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd") for c in clause.children) or own_subject(clause).dep_ == "nsubjpass"
 
 
 def _question_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any]] | None:
@@ -346,6 +332,11 @@ def _prep_content(verb: Any, lemma: str, kids: list[Any]) -> tuple[Any, list[Any
             obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if obj is not None:
                 found.append((obj, [c]))
+        elif c.dep_ in ("advcl", "ccomp") and c.i > verb.i and any(a.dep_ == "aux" and a.lower_ == "to" for a in c.children):
+            # "called for him to resign": the preposition marks an infinitive clause
+            mark = next((m for m in c.children if m.dep_ == "mark" and m.lower_ in preps and m.i == c.left_edge.i), None)
+            if mark is not None:
+                found.append((c, [mark]))
     # "accused Ana Ruiz, of the Daily Post, of lying": the preposition with a gerund, else the first
     return next((f for f in found if f[0].dep_ == "pcomp"), found[0]) if found else None
 

@@ -262,7 +262,7 @@ def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None
             return speaker, t  # '“A,” the email read.': the sentence's last word, its root, is the verb (tagged a noun)
         if t.i > k and t.is_sent_start or t.text in QUOTE_OPEN + QUOTE_CLOSE:
             return None
-        if t.text == "," or t.pos_ in ("AUX", "ADV", "PART"):
+        if t.text == "," or t.pos_ in ("AUX", "ADV", "PART") and t.tag_ != "POS":  # "the mayor's niece" goes on
             done = True  # "Ramos, 58, told", "she later said"
         elif not done:
             if speaker and speaker[0].lower_ in _SUBJECT_PRONOUNS:

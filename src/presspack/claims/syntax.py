@@ -78,3 +78,25 @@ def with_complementizer(doc: Any, content: tuple[int, int]) -> tuple[int, int]:
     if prev.lower_ in COMPLEMENTIZERS and span.start <= prev.head.i < span.end and prev.whitespace_.isspace():
         return prev.idx, e
     return content
+
+
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+
+
+def finite_clause(clause: Any) -> bool:
+    """A finite clause with a subject of its own that is no relative pronoun."""
+    subj = own_subject(clause)
+    if subj is None or subj.tag_ in WH_TAGS or subj.lower_ == "that":
+        return False
+    return clause.tag_ in FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in clause.children)
+
+
+def whole_clause(clause: Any) -> bool:
+    """A clause with no gap a relative pronoun would fill: no relative word but a
+    complementizer "that", and its object or complement in place."""
+    if any(t.tag_ in WH_TAGS and not (t.dep_ == "mark" and t.lower_ == "that") for t in clause.children):
+        return False
+    if any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return True
+    return any(c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr", "oprd") for c in clause.children) or own_subject(clause).dep_ == "nsubjpass"

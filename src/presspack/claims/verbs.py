@@ -90,7 +90,7 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
         return ctoks + _tail(verb, content, ctoks), []
     if content.dep_ == "nsubjpass":  # "X was endorsed by Y": X alone
         return list(content.subtree), []
-    ctoks = clause_tokens(content)
+    ctoks = [t for t in clause_tokens(content) if all(t.i != x.i for x in extra_cue)]  # "called for him to resign"
     ctoks = _without_occasion(verb, content, ctoks)
     ctoks = _cut_second_report(verb, content, ctoks)
     if ctoks:
