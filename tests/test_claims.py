@@ -256,6 +256,13 @@ MUST_FIND = [
     ("Campaigners are pushing for the law to be changed.", "Campaigners", "pushing for", "the law to be changed", "indirect"),
     ("The union made the case that the depot should stay open.", "The union", "made the case", "that the depot should stay open",
      "indirect"),
+    # a statement or letter put out by someone: its participle reports, for the one who put it out
+    ("The firm issued a statement saying it would appeal.", "The firm", "saying", "it would appeal", "indirect"),
+    ("Ms Cole sent a letter urging councillors to reject the plan.", "Ms Cole", "urging", "councillors to reject the plan", "indirect"),
+    ("A statement saying the talks had failed was read out.", "A statement", "saying", "the talks had failed", "indirect"),
+    # a second complement the parser conjoined to the cue verb is part of the content
+    ('The council issued a statement calling the test "a clear breach and in open defiance" of its rules.', "The council", "calling",
+     'the test "a clear breach and in open defiance" of its rules', "partial"),
 ]
 
 
@@ -777,6 +784,14 @@ def test_quote_after_a_report_with_a_quoted_word_is_the_speakers(claims_of):
         ("she", "said", "“You cut jobs to lift the share price” and your own pay"),
         ("she", "referring to", "the “cross-sell” drive"),
         ("she", "said", "You went on TV to blame the staff")]
+
+
+def test_first_words_of_a_quote_are_no_subject_of_its_cue(claims_of):
+    """"''That, sadly,'' the coach said, ''is ...''": the parser makes "That" a second
+    subject of "said"; the speaker is the coach and the quote is one content."""
+    _, claims = claims_of("''That, sadly,'' the coach said, ''is what happens when you stop running.''")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("the coach", "said", "That, sadly,'' the coach said, ''is what happens when you stop running.''")]
 
 
 def test_speaker_after_a_quote_keeps_its_possessive(claims_of):

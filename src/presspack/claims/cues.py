@@ -16,7 +16,7 @@ def lexicon() -> dict[str, Any]:
     """data/cues.toml, with its lists as sets and its phrases ("call for", "critical of")
     as word -> prepositions maps; all_verbs and all_adjectives: every word a cue starts from."""
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "gerund_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "evidential_adverbs", "noun_infinitives"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "gerund_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "issuing_verbs", "evidential_adverbs", "noun_infinitives"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}
@@ -120,7 +120,9 @@ def _said_object(verb: Any) -> Any | None:
     if verb.lemma_.lower() not in lex["giving_verbs"]:
         return None
     obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
-    return obj if obj is not None and obj.lemma_.lower() in lex["said_objects"] else None
+    if obj is None or obj.lemma_.lower() not in lex["said_objects"] or any(c.dep_ == "acl" and c.tag_ == "VBG" and is_cue_verb(c) for c in obj.children):
+        return None  # "issued a statement saying it would appeal": the participle reports, for the issuer
+    return obj
 
 
 def cue_tokens(verb: Any) -> list[Any]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from presspack.claims.agreement import INSTITUTION_LABELS, speaker_nouns
-from presspack.claims.cues import is_cue_verb
+from presspack.claims.cues import is_cue_verb, lexicon
 from presspack.claims.syntax import agent, list_items, own_subject
 
 
@@ -25,8 +25,10 @@ def subject(verb: Any) -> Any | None:
         return None  # "X was told that ...", "X was accused of ...": the hearer or the target, not who spoke
     if own is not None:
         return _named_apposition(own) or own
-    if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return verb.head  # "officials who said", "groups backing the senator", "letters urging ..."
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN":
+        return issuer(verb.head) or verb.head  # "groups backing the senator", "the firm issued a statement saying ..."
+    if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "PRON"):
+        return verb.head  # "officials who said", "letters urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
@@ -52,6 +54,21 @@ def subject(verb: Any) -> Any | None:
         if subj is not None:
             return subj
     return None
+
+
+def issuer(noun: Any) -> Any | None:
+    """Who put out the statement, letter or report `noun` ("The firm issued a statement
+    saying ...", "Ms Cole sent a letter urging ..."): the subject of the issuing verb
+    (issuing_verbs, data/cues.toml) whose object it is; None for a document nobody is said
+    to have issued ("a statement saying ... was read out")."""
+    lex = lexicon()
+    if noun.dep_ != "dobj" or noun.head.lemma_.lower() not in lex["issuing_verbs"]:
+        return None
+    lemma = noun.lemma_.lower()
+    if lemma not in lex["said_objects"] and lemma not in lex["speakers"]["document"]:
+        return None
+    subj = own_subject(noun.head)
+    return subj if subj is not None and subj.dep_ == "nsubj" and subj.lower_ not in ("it", "that", "which") else None
 
 
 def _misparsed_subject(verb: Any) -> Any | None:

@@ -30,11 +30,18 @@ def trim(text: str, s: int, e: int, *, strip_quotes: bool = False) -> tuple[int,
 
 
 def own_subject(v: Any) -> Any | None:
-    """The verb's own (active or passive) subject, not one it inherits."""
-    for c in v.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    return None
+    """The verb's own (active or passive) subject, not one it inherits. Of two before the
+    verb, the first, unless a quote it is in closes, a colon or a paragraph break comes between
+    them: then the first is the parser's misreading of a quote or a heading ("''That,''
+    he said", "The Latest: Trump urges ...") and the nearest is the subject."""
+    subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
+    before = [c for c in subjects if c.i < v.i]
+    if len(before) > 1:
+        between = v.doc[before[0].right_edge.i + 1:before[-1].left_edge.i]
+        closes = sum(1 for t in between if t.tag_ == "''") > sum(1 for t in between if t.tag_ == "``")
+        if closes or any(t.text == ":" or "\n\n" in t.text_with_ws for t in between):
+            return before[-1]
+    return subjects[0] if subjects else None
 
 
 def list_items(head: Any) -> list[Any]:

@@ -81,7 +81,12 @@ def _content_tokens(verb: Any, content: Any, extra_cue: list[Any], hosted: bool)
     predicate or 'as' complement; else the reported clause with the verb's modifiers
     after it, less a second report."""
     if hosted:
-        inner = {t.i for t in verb.subtree}
+        # the inserted cue and its speaker; where the parser gave the cue a second subject
+        # before its speaker, that and what follows it stay the host's ("''That, sadly,'' he said, ''is ...''")
+        subj = own_subject(verb)
+        two = sum(1 for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")) > 1
+        lo = subj.left_edge.i if two and subj is not None and subj.i < verb.i else verb.left_edge.i
+        inner = {t.i for t in verb.subtree if t.i >= lo}
         ctoks = [t for t in content.subtree if t.i not in inner or t.i == content.i]
         ctoks = [t for t in ctoks if not (t.i < verb.i and t.head.i == content.i and t.dep_ in ("cc", "punct"))]  # "But as X said, A"
         return ctoks, []
@@ -158,6 +163,17 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
     for c in verb.children:
         if c.i <= end or c.i == content.i:
             continue
+        if c.tag_ == "''" and c.i == end + 1 and out:
+            out.append(c)  # the quote's close after a conjunct ('"a breach and in defiance" of ...')
+            end = c.i
+            continue
+        if c.dep_ == "cc" and _complement_conjunct(verb, c):
+            continue  # "calling X a violation and in flagrant disregard of Y": taken with its conjunct
+        if (c.dep_ == "conj" and _complement_conjunct(verb, c) and not any(t.text in ("--", "—", "–", ";", "(") for t in ctoks)
+                and all(t.dep_ == "cc" or t.is_punct or t.is_space for t in verb.doc[end + 1:c.left_edge.i])):
+            out.extend(t for t in verb.doc[end + 1:c.right_edge.i + 1] if t.i not in {o.i for o in out})
+            end = c.right_edge.i
+            continue
         if c.dep_ not in _TAIL_DEPS or is_cue_verb(c):
             break
         if c.dep_ == "advcl" and c.tag_ == "VBG":
@@ -166,6 +182,16 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             break
         out.extend(c.subtree)
     return out
+
+
+def _complement_conjunct(verb: Any, c: Any) -> bool:
+    """`c` is, or is the "and" before, a conjunct of the cue verb that is no verb: a second
+    complement the parser hung on the verb ("calling X a violation and in disregard of Y")."""
+    if c.dep_ == "cc":
+        c = next((k for k in verb.children if k.dep_ == "conj" and k.i > c.i), None)
+        if c is None:
+            return False
+    return c.dep_ == "conj" and c.pos_ in ("ADP", "ADJ", "NOUN", "PROPN")
 
 
 # words opening a clause set against what was said ("..., although he refused ...")
