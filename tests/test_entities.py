@@ -52,6 +52,17 @@ def test_mention_text_never_starts_with_the_or_ends_with_possessive(nlp):
         assert not t.endswith(("'s", "’s"))
 
 
+def test_a_surname_means_the_person_written_first_with_it(nlp):
+    """A surname alone takes the full name the article wrote first, not the longest:
+    "Chris Murphy ... Anne Marie Murphy ... Murphy said" is the senator."""
+    text = ("Senator Chris Murphy spoke for fifteen hours. He paid tribute to Anne Marie Murphy, a teacher who died "
+            "in the attack. Murphy said the vote would come in June.")
+    ents = _mentions(nlp, text)
+    last = max((m for m in ents if m["text"] == "Murphy"), key=lambda m: m["start"])
+    assert last["canonical"] == "Chris Murphy"
+    assert {m["canonical"] for m in ents if m["text"] == "Anne Marie Murphy"} == {"Anne Marie Murphy"}
+
+
 def test_all_caps_headline_entities(nlp):
     ents = _mentions(nlp, "BRAZIL BEAT ARGENTINA IN SAO PAULO\n\nBrazil beat Argentina 2-0 in Sao Paulo on Sunday.")
     head = {e["text"] for e in ents if e["start"] < 34}

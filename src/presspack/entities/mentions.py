@@ -321,14 +321,15 @@ def _consistent_labels(
 
 
 def _canonical_names(text: str, raw: list[tuple[int, int, str]]) -> dict[tuple[int, int], str]:
-    """Fullest name form per entity: a person's shorter mention ("Putin") takes the
-    longest name in the article that ends with it ("Vladimir Putin")."""
+    """Fullest name form per entity: a person's shorter mention ("Putin") takes the name
+    in the article that ends with it ("Vladimir Putin"); of several ("Chris Murphy" and
+    later "Anne Marie Murphy"), the one written first, as news introduces the person a
+    surname alone goes on to mean."""
     out: dict[tuple[int, int], str] = {}
     full: list[str] = []
-    for s, e, label in raw:
+    for s, e, label in sorted(raw):
         if label in ("PERSON", "PER"):
             full.append(strip_title(text[s:e]))
-    full.sort(key=lambda n: (-len(n.split()), n))
     for s, e, label in raw:
         name = text[s:e]
         if label in ("PERSON", "PER"):
