@@ -322,10 +322,24 @@ MUST_NOT_FIND = [
     "Lawyers made the case in court on Monday.",  # "make the case" reports only with its clause
 ]
 
+# the first claim is the only one: no other report is read into the sentence
+ONLY_CLAIM = [
+    # a passive participle opening the sentence: the speaker was asked, by nobody named
+    ("Asked about the vote, the mayor said it was fair.", ("the mayor", "said", "it was fair")),
+    # a participle the parser made the subject: the speaker is the name after it
+    ("Alarmed by the unrest in Ohio, Senator Paul Reyes, the minority leader, said that he spoke with Mr. Tate on Tuesday.",
+     ("Senator Paul Reyes", "said", "that he spoke with Mr. Tate on Tuesday")),
+]
+
 
 @pytest.mark.parametrize("text", MUST_NOT_FIND)
 def test_must_not_find(claims_of, text):
     assert claims_of(text)[1] == []
+
+
+@pytest.mark.parametrize("text,claim", ONLY_CLAIM)
+def test_only_claim(claims_of, text, claim):
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims_of(text)[1]] == [claim]
 
 
 def test_a_closing_cue_is_no_content_of_the_verb_before_it(claims_of):

@@ -23,6 +23,8 @@ def subject(verb: Any) -> Any | None:
     own = own_subject(verb)
     if own is not None and own.dep_ == "nsubjpass" and not _quoted_as(verb):
         return None  # "X was told that ...", "X was accused of ...": the hearer or the target, not who spoke
+    if own is not None and own.tag_ in ("VBN", "VBG") and own.dep_ == "nsubj":
+        own = _name_hung_before(verb) or own  # "Alarmed by X, Senator Y, the leader, said": not "Alarmed"
     if own is not None:
         return _named_apposition(own) or own
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN":
@@ -82,8 +84,28 @@ def _misparsed_subject(verb: Any) -> Any | None:
         return verb.head
     if verb.dep_ != "ROOT":
         return None
-    return next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "dep") and c.pos_ in ("PROPN", "NOUN")
-                 and c.ent_type_ not in ("DATE", "TIME") and verb.i - c.right_edge.i <= 2), None)
+    found = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "dep") and c.pos_ in ("PROPN", "NOUN")
+                  and c.ent_type_ not in ("DATE", "TIME") and verb.i - c.right_edge.i <= 2), None)
+    return found if found is not None else _name_hung_before(verb)
+
+
+def _name_hung_before(verb: Any) -> Any | None:
+    """"Alarmed by the unrest in Nevada, Senator Harry Reid, the minority leader, said
+    ...": the name right before a subjectless cue (after its apposition) that the parser
+    hung on the phrase before it, set off from that phrase by a comma."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k > verb.sent.start and doc[k].pos_ == "ADV":
+        k -= 1  # "also said"
+    if doc[k].text == ",":
+        k -= 1
+    t = doc[k]
+    while t.dep_ == "appos" and t.head.i < t.i and not (t.pos_ == "PROPN" and t.ent_type_ in ("PERSON", "ORG")):
+        t = t.head  # from the description to the name it describes
+    if t.right_edge.i != k or t.pos_ != "PROPN" or t.ent_type_ not in ("PERSON", "ORG") or t.dep_ not in ("conj", "pobj", "dobj", "appos"):
+        return None
+    left = t.left_edge.i
+    return t if left > verb.sent.start and doc[left - 1].text == "," and verb.sent.start < t.head.i < left else None
 
 
 def _named_apposition(subj: Any) -> Any | None:

@@ -28,6 +28,8 @@ def verb_claim(verb: Any, article: Article,
     """The claim of a cue verb (is_cue_verb): its content (content_child, else the clause
     it is inserted in or modifies, else the sentence it closes), its speaker and cue; a
     quoted content takes in the run of quotes around it (direct speech)."""
+    if verb.tag_ == "VBN" and verb.dep_ == "advcl" and own_subject(verb) is None and not any(c.dep_ == "agent" for c in verb.children):
+        return None  # "Asked about the vote, the mayor said ...": the mayor was asked, by nobody named
     found = content_child(verb)
     if found is not None and found[0].dep_ == "xcomp" and found[0].i > verb.i:
         # "A, he said, on condition of anonymity to speak freely": an inserted cue reports its host clause
