@@ -434,3 +434,13 @@ def test_the_name_in_the_phrase_wins_over_a_role_given_to_another(claims_of):
     text = "The Gibraltar government welcomed the talks. Spain's socialist government said it would put its ambitions on hold."
     c = by_content(claims_of(text), "it would put its ambitions on hold")
     assert c["speaker_name"] == "Spain"
+
+
+def test_a_first_person_outside_quotes_is_no_one_the_text_merely_mentions(claims_of):
+    """"I" in a column or a readers' comment is its writer, whom the text does not name: not
+    the last person it mentions (not even one inside the claim), nor someone who spoke
+    paragraphs before."""
+    claims = claims_of("“We will win the cup,” said Tom Reyes.\n\nThe award went to Anna Berg in March.\n\n"
+                       "Personally I wanted Will Young to win, but nobody asked me.")
+    c = by_content(claims, "Will Young to win")
+    assert (c["speaker_text"], c["speaker_name"], c["speaker_type"]) == ("I", None, "unknown")

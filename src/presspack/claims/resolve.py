@@ -173,7 +173,7 @@ class SpeakerResolver:
                 return Speaker(topic["entity_key"], topic["canonical"], "person")
             return self._person_before(s, gender)
         if low in FIRST_PERSON:
-            return self._person_before(s, None) if low in ("i", "me") else Speaker(type="group")
+            return self._person_before(s, None, spoke=True) if low in ("i", "me") else Speaker(type="group")
         if low in GROUP_PRONOUNS:
             m = self._acting_before(s, plural=low != "it")
             if m is not None:
@@ -242,18 +242,18 @@ class SpeakerResolver:
                 return m
         return None
 
-    def _person_before(self, s: int, gender: str | None) -> Speaker:
+    def _person_before(self, s: int, gender: str | None, *, spoke: bool = False) -> Speaker:
         """The latest person who spoke before `s` and agrees with the pronoun, unless a
         person named in full (who agrees too) was mentioned after them; else the nearest
-        agreeing person mentioned before."""
-        recent = next((sp for pos, sp in reversed(self.history) if pos < s and s - pos <= self.CONTINUITY_CHARS
-                       and sp.type == "person" and (gender is None or self.gender(sp.key) in (gender, None))), None)
+        agreeing person mentioned before; SPOKE ("I"): only one who spoke, a paragraph before at most."""
+        recent = next((sp for pos, sp in reversed(self.history) if pos < s and s - pos <= self.CONTINUITY_CHARS and sp.type == "person"
+                       and (gender is None or self.gender(sp.key) in (gender, None)) and not (spoke and self.text.count("\n\n", pos, s) > 1)), None)
         recent_pos = next((pos for pos, sp in reversed(self.history) if sp is recent), -1)
         last = self._previous(s, PERSON_LABELS, gender)
-        if recent is not None:
-            if last is None or last["start"] < recent_pos or last["entity_key"] == recent.key or " " not in last["canonical"]:
-                return Speaker(recent.key, recent.name, "person")
-        if last is not None:
+        if recent is not None and (spoke or last is None or last["start"] < recent_pos or last["entity_key"] == recent.key
+                                   or " " not in last["canonical"]):
+            return Speaker(recent.key, recent.name, "person")
+        if last is not None and not spoke:
             return Speaker(last["entity_key"], last["canonical"], "person")
         return Speaker(type="unknown")
 
