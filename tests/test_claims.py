@@ -329,6 +329,9 @@ ONLY_CLAIM = [
     # a participle the parser made the subject: the speaker is the name after it
     ("Alarmed by the unrest in Ohio, Senator Paul Reyes, the minority leader, said that he spoke with Mr. Tate on Tuesday.",
      ("Senator Paul Reyes", "said", "that he spoke with Mr. Tate on Tuesday")),
+    # the first clause parsed as the cue's complement: its subject goes on to speak
+    ("Kasich jokingly offered the man a job, then says he will welcome advice from anyone.",
+     ("Kasich", "says", "he will welcome advice from anyone")),
 ]
 
 

@@ -86,7 +86,20 @@ def _misparsed_subject(verb: Any) -> Any | None:
         return None
     found = next((c for c in verb.children if c.i < verb.i and c.dep_ in ("compound", "dep") and c.pos_ in ("PROPN", "NOUN")
                   and c.ent_type_ not in ("DATE", "TIME") and verb.i - c.right_edge.i <= 2), None)
-    return found if found is not None else _name_hung_before(verb)
+    return found if found is not None else _name_hung_before(verb) or _subject_going_on(verb)
+
+
+def _subject_going_on(verb: Any) -> Any | None:
+    """"Kasich offered the man a job, then says he will ...": the parser made the first
+    clause a complement of the cue; its subject goes on to say what follows."""
+    if not any(c.dep_ == "ccomp" and c.i > verb.i for c in verb.children):
+        return None
+    first = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
+    subj = own_subject(first) if first is not None else None
+    between = verb.doc[first.right_edge.i + 1:verb.i] if first is not None else []
+    if subj is None or not any(t.lower_ in ("then", "and", "later") for t in between):
+        return None
+    return subj if all(t.is_punct or t.dep_ in ("cc", "advmod") for t in between) and subj.pos_ in ("PROPN", "PRON", "NOUN") else None
 
 
 def _name_hung_before(verb: Any) -> Any | None:
