@@ -28,9 +28,9 @@ def subject(verb: Any) -> Any | None:
     if own is not None:
         return _named_apposition(own) or own
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN":
-        return issuer(verb.head) or verb.head  # "groups backing the senator", "the firm issued a statement saying ..."
+        return issuer(verb.head) or verb.head  # "groups backing the senator", "letters urging ...", "the firm issued a statement saying ..."
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "PRON"):
-        return verb.head  # "officials who said", "letters urging ..."
+        return verb.head  # "officials who said", "Acme, backing the bid", "those urging ..."
     if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "xcomp", "conj", "acl", "npadvmod", "ccomp", "pcomp"):
         fallback = None
         for anc in verb.ancestors:
@@ -96,8 +96,10 @@ def _subject_going_on(verb: Any) -> Any | None:
         return None
     first = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < verb.i), None)
     subj = own_subject(first) if first is not None else None
-    between = verb.doc[first.right_edge.i + 1:verb.i] if first is not None else []
-    if subj is None or not any(t.lower_ in ("then", "and", "later") for t in between):
+    if subj is None:
+        return None
+    between = verb.doc[first.right_edge.i + 1:verb.i]
+    if not any(t.lower_ in ("then", "and", "later") for t in between):
         return None
     return subj if all(t.is_punct or t.dep_ in ("cc", "advmod") for t in between) and subj.pos_ in ("PROPN", "PRON", "NOUN") else None
 

@@ -173,7 +173,8 @@ def _tail(verb: Any, content: Any, ctoks: list[Any]) -> list[Any]:
             continue  # "calling X a violation and in flagrant disregard of Y": taken with its conjunct
         if (c.dep_ == "conj" and _complement_conjunct(verb, c) and not any(t.text in ("--", "—", "–", ";", "(") for t in ctoks)
                 and all(t.dep_ == "cc" or t.is_punct or t.is_space for t in verb.doc[end + 1:c.left_edge.i])):
-            out.extend(t for t in verb.doc[end + 1:c.right_edge.i + 1] if t.i not in {o.i for o in out})
+            taken = {o.i for o in out}
+            out.extend(t for t in verb.doc[end + 1:c.right_edge.i + 1] if t.i not in taken)
             end = c.right_edge.i
             continue
         if c.dep_ not in _TAIL_DEPS or is_cue_verb(c):
