@@ -246,6 +246,12 @@ MUST_FIND = [
      "it had cancelled 40 flights, affecting about 5,000 passengers", "indirect"),
     ("The mayor said the bridge would reopen in May, contradicting the council's claim that it was unsafe.",
      "The mayor", "said", "the bridge would reopen in May", "indirect"),
+    # a participle after a reported report is the reporter's, unless the reporter comes last
+    ("Senator Ann Perdue said she did not believe the ads had hurt him, arguing that divisions in the party were the bigger hurdle.",
+     "Senator Ann Perdue", "arguing", "that divisions in the party were the bigger hurdle", "indirect"),
+    ("The union told members that it believes the offer is fair, saying that the firm cannot pay more.",
+     "The union", "saying", "that the firm cannot pay more", "indirect"),
+    ("Her neighbours have mocked the plan, calling it a folly, Ms Grant said.", "Her neighbours", "calling", "it a folly", "indirect"),
     # quote marks written as two apostrophes are quote marks
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
     # issuing is a cue when what is issued is something said

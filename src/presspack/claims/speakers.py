@@ -36,7 +36,7 @@ def subject(verb: Any) -> Any | None:
         for anc in verb.ancestors:
             subj = own_subject(anc)
             if subj is not None and is_cue_verb(anc):
-                return subj
+                return _reporter(anc, verb) or subj
             if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
                 fallback = subj
         return fallback
@@ -56,6 +56,21 @@ def subject(verb: Any) -> Any | None:
         if subj is not None:
             return subj
     return None
+
+
+def _reporter(cue: Any, participle: Any) -> Any | None:
+    """"Perdue said he didn't believe X, arguing that ...": a participle set off by a
+    comma after a reported clause (a cue verb that is the content of a cue before it)
+    belongs to whoever reports it (the outermost such cue), not to the reported clause's
+    subject. A report the cue comes after ("Her friends mocked him, calling him X, Susan
+    said") keeps the participle its own subject's."""
+    if participle.doc[participle.i - 1].text != ",":
+        return None
+    found = None
+    while cue.dep_ == "ccomp" and cue.head.i < cue.i and is_cue_verb(cue.head) and own_subject(cue.head) is not None:
+        cue = cue.head
+        found = own_subject(cue)
+    return found
 
 
 def issuer(noun: Any) -> Any | None:
