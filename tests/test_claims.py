@@ -252,6 +252,12 @@ MUST_FIND = [
     ("The union told members that it believes the offer is fair, saying that the firm cannot pay more.",
      "The union", "saying", "that the firm cannot pay more", "indirect"),
     ("Her neighbours have mocked the plan, calling it a folly, Ms Grant said.", "Her neighbours", "calling", "it a folly", "indirect"),
+    # a dateline the parser made the subject is no speaker: the name after its dash is
+    ("LONDON (Reuters) - Ana Ruiz said she would not resign over the report.", "Ana Ruiz", "said",
+     "she would not resign over the report", "indirect"),
+    ("New York (AFP) – Vice President Tom Hale on Monday hit the campaign trail, attacking the governor as unqualified.",
+     "Vice President Tom Hale", "attacking", "the governor as unqualified", "indirect"),
+    ("SPRINGFIELD, Ill. - Sen. Ana Ruiz on Saturday unveiled her budget.", "Sen. Ana Ruiz", "unveiled", "her budget", "indirect"),
     # quote marks written as two apostrophes are quote marks
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
     # issuing is a cue when what is issued is something said

@@ -8,7 +8,7 @@ from typing import Any
 
 from presspack.claims.agreement import INSTITUTION_LABELS, speaker_nouns
 from presspack.claims.cues import is_cue_verb, lexicon
-from presspack.claims.syntax import agent, list_items, own_subject
+from presspack.claims.syntax import DASHES, agent, dateline_dash, list_items, own_subject
 
 
 def subject(verb: Any) -> Any | None:
@@ -36,10 +36,10 @@ def subject(verb: Any) -> Any | None:
         for anc in verb.ancestors:
             subj = own_subject(anc)
             if subj is not None and is_cue_verb(anc):
-                return _reporter(anc, verb) or subj
+                return _reporter(anc, verb) or _named_apposition(subj) or subj
             if subj is not None and fallback is None and anc.dep_ not in ("ccomp", "xcomp"):
                 fallback = subj
-        return fallback
+        return fallback if fallback is None else _named_apposition(fallback) or fallback
     if verb.dep_ == "conj" and verb.head.dep_ == "ccomp" and is_cue_verb(verb.head.head) and verb.tag_ == verb.head.head.tag_:
         subj = own_subject(verb.head.head)  # "She said she admires X and praised Y": praised is hers
         if subj is not None:
@@ -162,12 +162,10 @@ def _body(t: Any) -> bool:
 
 
 def _dateline_name(subj: Any) -> Any | None:
-    """"LONDON (AP) — Ana Ruiz said": a dateline the parser made the subject, with the
-    speaker's name in apposition after the dash."""
-    doc = subj.doc
-    if not (subj.is_upper and len(subj.text) > 1 and (subj.i == subj.sent.start or doc[subj.i - 1].is_space)):
-        return None
-    dash = next((t.i for t in doc[subj.i + 1:subj.i + 8] if t.text in ("—", "–", "―", "--", "-")), None)
+    """"LONDON (AP) — Ana Ruiz said", "New York (AFP) – Vice President Ana Ruiz on Monday
+    hit ...": a dateline the parser made the subject, with the speaker's name in
+    apposition after the dash."""
+    dash = dateline_dash(subj)
     if dash is None:
         return None
     return next((c for c in reversed(list(subj.children)) if c.dep_ == "appos" and c.i > dash and c.pos_ == "PROPN"), None)
@@ -181,7 +179,8 @@ def _quoted_as(verb: Any) -> bool:
 
 def speaker_tokens(subj: Any) -> list[Any]:
     """The speaker phrase: the subject's subtree without relative clauses, appositions
-    or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill")."""
+    or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill"), nor
+    what comes before a spaced dash ("S.C. - Sen. Ted Cruz": the end of a dateline)."""
     items = list_items(subj)  # "Anna Berg, Tom Reyes and Ali Khan said": all of them
     keep = {t.i for c in items for t in c.subtree} | {c.i for c in subj.children if items and c.i < items[-1].i and c.dep_ in ("cc", "punct")}
     drop: set[int] = set()
@@ -189,17 +188,19 @@ def speaker_tokens(subj: Any) -> list[Any]:
         if c.i > subj.i and c.dep_ in ("relcl", "appos", "acl", "punct", "advcl", "cc", "conj", "case") and c.i not in keep:
             drop.update(t.i for t in c.subtree)
     idx = ({t.i for t in subj.subtree} - drop) | keep
+    doc = subj.doc
     lo = hi = subj.i
     nominal = subj.dep_ == "ROOT"  # a verbless sentence's noun: "Years ago, a Times article hailed"; not the occasion
-    while lo - 1 in idx and not (nominal and subj.doc[lo - 1].text == ","):
+    while lo - 1 in idx and not (nominal and doc[lo - 1].text == ","):
         lo -= 1
     while hi + 1 in idx:
         hi += 1
-    lo, hi = hyphen_joined(subj.doc, lo, hi)
+    lo, hi = hyphen_joined(doc, lo, hi)
+    lo = max([lo, *(k + 1 for k in range(lo + 1, subj.i) if doc[k].text in DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_)])
     for c in subj.head.children:  # "Tory co-chairman Liam Fox said": the rest of the split phrase
         if c.dep_ in ("nsubj", "nsubjpass") and c.i > hi and c.left_edge.i <= hi + 1 and c.i < subj.head.i:
             hi = c.i
-    return [subj.doc[i] for i in range(lo, hi + 1)]
+    return [doc[i] for i in range(lo, hi + 1)]
 
 
 def hyphen_joined(doc: Any, lo: int, hi: int) -> tuple[int, int]:

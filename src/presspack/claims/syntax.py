@@ -32,16 +32,33 @@ def trim(text: str, s: int, e: int, *, strip_quotes: bool = False) -> tuple[int,
 def own_subject(v: Any) -> Any | None:
     """The verb's own (active or passive) subject, not one it inherits. Of two before the
     verb, the first, unless a quote it is in closes, a colon or a paragraph break comes between
-    them: then the first is the parser's misreading of a quote or a heading ("''That,''
-    he said", "The Latest: Trump urges ...") and the nearest is the subject."""
+    them, or the first is a dateline: then the first is the parser's misreading of a quote,
+    a heading or a dateline ("''That,'' he said", "The Latest: Trump urges ...", "LONDON
+    (Reuters) - Ana Ruiz said") and the nearest is the subject."""
     subjects = [c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")]
     before = [c for c in subjects if c.i < v.i]
     if len(before) > 1:
         between = v.doc[before[0].right_edge.i + 1:before[-1].left_edge.i]
         closes = sum(1 for t in between if t.tag_ == "''") > sum(1 for t in between if t.tag_ == "``")
-        if closes or any(t.text == ":" or "\n\n" in t.text_with_ws for t in between):
+        if closes or any(t.text == ":" or "\n\n" in t.text_with_ws for t in between) or dateline_dash(before[0]) is not None:
             return before[-1]
     return subjects[0] if subjects else None
+
+
+DASHES = ("—", "–", "―", "--", "-")
+
+
+def dateline_dash(t: Any) -> int | None:
+    """The index of the dash after a dateline that `t` heads ("LONDON (Reuters) -", "New
+    York (AFP) –": a place in capitals or a GPE name opening its sentence or line, the
+    dash within a few words of it); None when `t` is no dateline."""
+    doc = t.doc
+    lo = t.left_edge.i
+    if not (lo == t.sent.start or doc[lo - 1].is_space):
+        return None
+    if not (t.is_upper and len(t.text) > 1 or t.ent_type_ == "GPE" and all(w.ent_type_ == "GPE" for w in doc[lo:t.i + 1])):
+        return None
+    return next((w.i for w in doc[t.i + 1:t.i + 8] if w.text in DASHES), None)
 
 
 def list_items(head: Any) -> list[Any]:
