@@ -258,6 +258,11 @@ MUST_FIND = [
     ("New York (AFP) – Vice President Tom Hale on Monday hit the campaign trail, attacking the governor as unqualified.",
      "Vice President Tom Hale", "attacking", "the governor as unqualified", "indirect"),
     ("SPRINGFIELD, Ill. - Sen. Ana Ruiz on Saturday unveiled her budget.", "Sen. Ana Ruiz", "unveiled", "her budget", "indirect"),
+    # an occasion does not speak: whoever holds it, makes it or owns it does
+    ("The mayor gave a long speech on Monday attacking the budget.", "The mayor", "attacking", "the budget", "indirect"),
+    ("Senator Mary Walsh's speech denouncing the tax drew loud applause.", "Senator Mary Walsh", "denouncing", "the tax", "indirect"),
+    ("Fans of the show have taken out an advert in an attempt to persuade the network not to cancel it.", "Fans of the show",
+     "persuade", "the network not to cancel it", "indirect"),
     # quote marks written as two apostrophes are quote marks
     ("But the new bridge ''has been a failure,'' Mr. Dorn said.", "Mr. Dorn", "said", "But the new bridge ''has been a failure", "partial"),
     # issuing is a cue when what is issued is something said

@@ -16,7 +16,7 @@ def lexicon() -> dict[str, Any]:
     """data/cues.toml, with its lists as sets and its phrases ("call for", "critical of")
     as word -> prepositions maps; all_verbs and all_adjectives: every word a cue starts from."""
     data = tomllib.loads(resources.files("presspack").joinpath("data/cues.toml").read_text(encoding="utf-8"))
-    for key in ("verbs", "object_verbs", "infinitive_verbs", "gerund_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "issuing_verbs", "evidential_adverbs", "noun_infinitives"):
+    for key in ("verbs", "object_verbs", "infinitive_verbs", "gerund_verbs", "predicate_verbs", "as_verbs", "nouns", "speaking_verbs", "source_nouns", "question_verbs", "giving_verbs", "said_objects", "issuing_verbs", "occasion_nouns", "evidential_adverbs", "noun_infinitives"):
         data[key] = frozenset(data.get(key, ()))
     data["verb_phrases"] = {tuple(p.split()) for p in data["verb_phrases"]}
     preps: dict[str, set[str]] = {}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from presspack.claims.agreement import INSTITUTION_LABELS, speaker_nouns
+from presspack.claims.agreement import INSTITUTION_LABELS, PERSON_LABELS, speaker_nouns
 from presspack.claims.cues import is_cue_verb, lexicon
 from presspack.claims.syntax import DASHES, agent, dateline_dash, list_items, own_subject
 
@@ -27,6 +27,10 @@ def subject(verb: Any) -> Any | None:
         own = _name_hung_before(verb) or own  # "Alarmed by X, Senator Y, the leader, said": not "Alarmed"
     if own is not None:
         return _named_apposition(own) or own
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ == "NOUN" and verb.head.lemma_.lower() in lexicon()["occasion_nouns"]:
+        host = _host(verb.head)
+        if host is not None:
+            return host  # "during a speech attacking ...", "held a briefing to brag that ..."
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ == "NOUN":
         return issuer(verb.head) or verb.head  # "groups backing the senator", "letters urging ...", "the firm issued a statement saying ..."
     if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("PROPN", "PRON"):
@@ -71,6 +75,18 @@ def _reporter(cue: Any, participle: Any) -> Any | None:
         cue = cue.head
         found = own_subject(cue)
     return found
+
+
+def _host(occasion: Any) -> Any | None:
+    """Who holds, makes or speaks at `occasion` (occasion_nouns, data/cues.toml): the name
+    that owns it ("Clinton's speech"), else the subject of the verb above it ("Clinton
+    made the remarks during a speech"); None when that verb has none."""
+    owner = next((c for c in occasion.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+    if owner is not None:
+        return owner
+    verb = next((a for a in occasion.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    subj = own_subject(verb) if verb is not None else None
+    return None if subj is None else _named_apposition(subj) or subj
 
 
 def issuer(noun: Any) -> Any | None:
@@ -180,7 +196,8 @@ def _quoted_as(verb: Any) -> bool:
 def speaker_tokens(subj: Any) -> list[Any]:
     """The speaker phrase: the subject's subtree without relative clauses, appositions
     or other material after a comma ("Hugh Hill, a doctor, said" -> "Hugh Hill"), nor
-    what comes before a spaced dash ("S.C. - Sen. Ted Cruz": the end of a dateline)."""
+    what comes before a spaced dash and names nobody ("S.C. - Sen. Ted Cruz": the end of
+    a dateline; not "Ana Ruiz - his aide - said")."""
     items = list_items(subj)  # "Anna Berg, Tom Reyes and Ali Khan said": all of them
     keep = {t.i for c in items for t in c.subtree} | {c.i for c in subj.children if items and c.i < items[-1].i and c.dep_ in ("cc", "punct")}
     drop: set[int] = set()
@@ -196,7 +213,9 @@ def speaker_tokens(subj: Any) -> list[Any]:
     while hi + 1 in idx:
         hi += 1
     lo, hi = hyphen_joined(doc, lo, hi)
-    lo = max([lo, *(k + 1 for k in range(lo + 1, subj.i) if doc[k].text in DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_)])
+    dash = max((k for k in range(lo + 1, subj.i) if doc[k].text in DASHES and doc[k - 1].whitespace_ and doc[k].whitespace_), default=None)
+    if dash is not None and not any(t.ent_type_ in PERSON_LABELS for t in doc[lo:dash]):
+        lo = dash + 1
     for c in subj.head.children:  # "Tory co-chairman Liam Fox said": the rest of the split phrase
         if c.dep_ in ("nsubj", "nsubjpass") and c.i > hi and c.left_edge.i <= hi + 1 and c.i < subj.head.i:
             hi = c.i
