@@ -568,6 +568,30 @@ LAYOUTS = [
      "Never underestimate the voters", {"speaker_text": "Holt", "cue_text": ":", "speaker_name": "Tom Holt"}),
     ("Holt: My housing plans are not set in stone.\n\nThe mayor spoke on Monday.",
      "My housing plans are not set in stone", {"speaker_text": "Holt", "cue_text": ":"}),
+    # a sentence of a speaker and a cue that says nothing of its own, then the quote
+    ("The count went on into the night.\n\nAna Ruiz, the communications director for the party, said in a statement. "
+     "“There are no paper ballots to recount. The caucuses were a unique event.”\n\nThe rival campaign disagreed.",
+     "There are no paper ballots to recount. The caucuses were a unique event", {"speaker_text": "Ana Ruiz", "cue_text": "said"}),
+    # a participle before the quote whose clause the parser hung on a verb inside the quote
+    ("The row grew on Wednesday as more councillors joined in.\n\nTom Weaver did not seem impressed with the comments on "
+     "Tuesday, telling reporters, “A lot of people said the governor should step down.”\n\nThe campaign did not reply.",
+     "A lot of people said the governor should step down", {"speaker_text": "Tom Weaver", "cue_text": "telling"}),
+    # a lead-in ending in a colon: its own verb (not one inside the quote), its subject (not a name
+    # a few words before the colon), also before a quote opened with two apostrophes
+    ("The row grew on Wednesday as more councillors joined in.\n\nCouncillor Lee Zeldin gave the idea a try in an interview "
+     "with the BBC on Tuesday: “You can easily argue that the mayor is to blame for the flooding.”\n\nThe row went on.",
+     "You can easily argue that the mayor is to blame for the flooding", {"speaker_text": "Councillor Lee Zeldin", "cue_text": "gave"}),
+    ("The row grew on Wednesday as more councillors joined in.\n\nCouncillor Lee Zeldin gave the idea a try in an interview "
+     "on Tuesday: ''The mayor is to blame for the flooding of the old town.''\n\nThe row went on.",
+     "The mayor is to blame for the flooding of the old town", {"speaker_text": "Councillor Lee Zeldin", "cue_text": "gave"}),
+    ("The show went on air at nine.\n\nThe host continued: “They are demanding this, and the moderator knows what happened "
+     "to his rival.”\n\nThen the lights went out.", "They are demanding this, and the moderator knows what happened to his rival",
+     {"speaker_text": "The host", "cue_text": "continued"}),
+    # a run of quotes around its cue is one content, also with two apostrophes for marks
+    ("The debate went on into the evening.\n\n''The tax is not the sole factor,'' Mr. Hale continued, ''but it is something of "
+     "a missing link.''\n\nThe room fell quiet.",
+     "The tax is not the sole factor,'' Mr. Hale continued, ''but it is something of a missing link",
+     {"speaker_text": "Mr. Hale", "cue_text": "continued"}),
 ]
 
 
@@ -584,6 +608,10 @@ NOT_LAYOUTS = [
     ("The crowd was silent. As the band played, “nobody wants to leave this square” was written on a banner.", "played"),
     ("The names of the arrested men follow:\n\nJohn Smith, 45, of Leeds, and Tom Reyes, 51, of York.", None),  # no report verb
     ("Breaking news: the harbour is closed.", None),  # a label that names no source
+    # a report inside a quote nobody is said to have spoken is no claim of whom it reports
+    ("The match ended level after a long afternoon.\n\n“Anna was always hopeful about the club. She said nothing was perfect "
+     "but the fans were loyal.”\n\nThe next game is on Saturday.", "said"),
+    ("The comments on Tuesday drew anger from the opposition benches.", "comments on"),  # a date is no content
 ]
 
 

@@ -73,8 +73,9 @@ def assemble(doc: Any, article: Article, sentences: list[dict[str, Any]], mentio
     drafts = [Draft(content=c.content, method=c.finder, kind=c.kind or claim_kind(text, *c.content), cue=c.cue,
                     source=c.source, score=c.score, continues=c.continues) for c in candidates]
     drafts.sort(key=Draft.rank)
+    unclaimed = [d.content for d in drafts if d.continues]  # quotes whose speaker the text may not say
     drafts = _continuations(doc, text, drafts)
-    drafts = _last_filter(drafts, quotes, text)
+    drafts = _last_filter(drafts, quotes, text, unclaimed)
     resolver = SpeakerResolver(doc, article, mentions, quotes)
     for d in sorted(drafts, key=lambda d: (d.source[0] if d.source else d.start, d.rank())):
         d.speaker = resolver.resolve(d.source, method=d.method)
@@ -169,12 +170,13 @@ def _reported_before(doc: Any, text: str, prev: list[Draft], sent: Any, qs: int)
     return lead
 
 
-def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str) -> list[Draft]:
-    """Pass 2: drop reports nested in a direct quote or in another claim's content, then
-    duplicates (the same content: the best-ranked candidate stays)."""
+def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str, unclaimed: list[Span]) -> list[Draft]:
+    """Pass 2: drop reports nested in a direct quote (also one nobody is said to have
+    spoken, among `unclaimed`) or in another claim's content, then duplicates (the same
+    content: the best-ranked candidate stays)."""
     # a cue inside someone's direct quote ("“I think ...”") is part of what they said
     # (the quote itself, not the run of quotes around a cue: that cue is in the gap)
-    direct = [d.content for d in drafts if d.kind == "direct"]
+    direct = [d.content for d in drafts if d.kind == "direct"] + unclaimed
     quoted = [(qs, qe) for qs, qe in quotes if any(s < qe and qs < e for s, e in direct)]
 
     def nested(d: Draft) -> bool:

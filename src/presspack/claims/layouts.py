@@ -14,7 +14,7 @@ from presspack.claims.candidates import Candidate, propose
 from presspack.claims.cues import cue_tokens, is_cue_verb, lexicon
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN, open_at
 from presspack.claims.speakers import speaker_tokens, subject
-from presspack.claims.syntax import token_span, trim
+from presspack.claims.syntax import own_subject, token_span, trim
 from presspack.normalize.text import Article
 
 _TRANSCRIPT = re.compile(r"[\"“]?([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ ]+(?=\S)")  # a transcript may be quoted
@@ -106,6 +106,8 @@ def _cue_in_sentence(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[
             subj = subject(tok)
             if subj is not None and span.start <= subj.i < span.end and last.start > sent.start:
                 subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass") and not span.start <= c.i < span.end), None)
+            if subj is not None and span.start <= subj.i < span.end and tok.tag_ == "VBG":
+                subj = _host_outside(tok, span)  # "X seemed unmoved, telling reporters, “A lot of people said ...”"
             if subj is not None and not (span.start <= subj.i < span.end):
                 found.append((tok, subj))
     if not found:
@@ -113,6 +115,16 @@ def _cue_in_sentence(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[
     # the cue whose phrase holds the quote, else the first ("Lamenting X, they often say, “...”": say)
     tok, subj = next(((t, s) for t, s in found if t.left_edge.i <= span.start and span.end <= t.right_edge.i + 1), found[0])
     return speaker_tokens(subj), token_span(cue_tokens(tok))
+
+
+def _host_outside(participle: Any, span: Any) -> Any | None:
+    """The subject of the clause a participle hangs on, outside the quote `span`, where the
+    parser made a verb inside the quote the sentence's root."""
+    for anc in participle.ancestors:
+        subj = own_subject(anc) if not span.start <= anc.i < span.end else None
+        if subj is not None and not span.start <= subj.i < span.end:
+            return subj
+    return None
 
 
 def _cue_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
@@ -125,7 +137,7 @@ def _cue_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[A
 
 
 def _colon_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
-    """`X: “...”`: a name before a colon that opens the quote; the colon is the cue."""
+    """`X: “...”`: a name right before a colon that opens the quote; the colon is the cue."""
     if ":" not in text[max(0, qs - 3):qs]:
         return None
     head = [t for t in span[0].sent if t.i < span.start and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
@@ -138,6 +150,8 @@ def _colon_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[lis
         return None
     ent_toks = [t for t in head if t.i >= head[-1].i - 3]
     colon = text.rindex(":", max(0, qs - 3), qs)
+    if text[head[-1].idx + len(head[-1].text):colon].strip():
+        return None  # "X gave it a whirl in an interview with CNN on Tuesday: “...”": CNN is no speaker
     return ent_toks, (colon, colon + 1)
 
 
@@ -160,18 +174,19 @@ def _dash_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list
 def _lead_in(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
     """A lead-in that ends in a colon, also in the paragraph before ("She added:"), or in
     the comma that opens the quote ("She continued, “...”")."""
-    lead = text[max(0, qs - 8):qs].rstrip(" \n" + QUOTE_OPEN)
+    lead = text[max(0, qs - 8):qs].rstrip(" \n'" + QUOTE_OPEN)  # ' of a quote opened with two (''A'')
     lead_end = max(0, qs - 8) + len(lead)
     mark = doc.char_span(lead_end - 1, lead_end, alignment_mode="expand") if lead[-1:] in (":", ",") else None
     if mark is None:
         return None
     if lead.endswith(":"):
-        # the lead-in sentence's cue verb, else its root verb, with a subject
-        for tok in reversed(list(mark[0].sent)):
-            if tok.pos_ in ("VERB", "AUX") and (is_cue_verb(tok) or tok.dep_ == "ROOT"):
-                subj = subject(tok)
-                if subj is not None:
-                    return speaker_tokens(subj), token_span(cue_tokens(tok))
+        # the lead-in's last cue verb with a subject, else its last verb with one ("that I
+        # had to change my answer: “...”"), before the colon (not a verb of the quote)
+        verbs = [t for t in reversed(doc[mark[0].sent.start:mark[0].i]) if t.pos_ in ("VERB", "AUX")]
+        for tok in [t for t in verbs if is_cue_verb(t)] + [t for t in verbs if not is_cue_verb(t)]:
+            subj = subject(tok)
+            if subj is not None:
+                return speaker_tokens(subj), token_span(cue_tokens(tok))
     if lead.endswith(",") and mark[0].i > 0:
         # the verb right before the comma that opens the quote
         verb = doc[mark[0].i - 1]
@@ -180,9 +195,16 @@ def _lead_in(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any
         if (verb.pos_ == "VERB" and verb.tag_ in ("VBD", "VBZ", "VBP") and verb.dep_ in ("ROOT", "conj")
                 and not any(c.dep_ == "mark" for c in verb.children)):
             subj = subject(verb)
-            if subj is not None and subj.i < verb.i:
+            if subj is not None and subj.i < verb.i and not _interrupts(text, subj):
                 return speaker_tokens(subj), token_span(cue_tokens(verb))
     return None
+
+
+def _interrupts(text: str, subj: Any) -> bool:
+    """'“A,” he continued, “B”': the speaker (or sentence) `subj` opens comes right after a
+    closing quote mark, inside a run of quotes that is one content (the assembler joins them)."""
+    before = text[:subj.left_edge.idx].rstrip()
+    return before[-1:] in QUOTE_CLOSE or before.endswith("''")
 
 
 def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
@@ -200,8 +222,33 @@ def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[
     return (tail, (dash, dash + 1)) if tail else None
 
 
+def _said_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """'Ana Ruiz, the party's spokeswoman, said in a statement. “...”', 'He tweeted a warning.
+    “...”': the sentence before the quote, in its paragraph or ending the one before, is a
+    speaker and a cue verb that says nothing of its own; the quote is what was said."""
+    sent = span[0].sent
+    if sent.start == 0 or text[sent.start_char:qs].strip(" \n'" + QUOTE_OPEN):
+        return None  # the quote does not open its sentence
+    lead = doc[sent.start - 1].sent
+    root = lead.root
+    said_in = text[lead.start_char:sent.start_char].rstrip()
+    if said_in[-1:] != "." or "\n\n" in said_in or any(ch in QUOTE_OPEN + QUOTE_CLOSE for ch in said_in) or "''" in said_in:
+        return None  # not a sentence of its own, or one that quotes what was said
+    if _interrupts(text, lead[0]):
+        return None  # '“A?” Holmes asked in the New Year. “B.”': the cue of the quote before, which this one goes on
+    if not is_cue_verb(root) or root.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    said = lexicon()["said_objects"]
+    if any(c.dep_ in _SAYING_DEPS or c.dep_ == "dobj" and c.lemma_.lower() not in said for c in root.children):
+        return None  # "She said she would go." says something of its own
+    subj = subject(root)
+    return (speaker_tokens(subj), token_span(cue_tokens(root))) if subj is not None and subj.i < root.i else None
+
+
+_SAYING_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "pcomp", "acomp", "oprd", "attr", "conj", "dative"})
+
 # in this order: the first that finds a speaker wins
-_SPEAKER_LAYOUTS = (_cue_in_sentence, _cue_after, _colon_before, _dash_before, _lead_in, _dash_after)
+_SPEAKER_LAYOUTS = (_cue_in_sentence, _cue_after, _colon_before, _dash_before, _lead_in, _dash_after, _said_before)
 _CLOSED = re.compile(r"([,?!]?)[ ]?(?:''|[”\"»’])[ \t]+")
 
 

@@ -127,8 +127,8 @@ def noun_claim(noun: Any, article: Article) -> Candidate | None:
         for c in noun.children:
             if c.dep_ == "prep" and c.lower_ in preps and c.i == noun.i + 1:
                 obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
-                if obj is None:
-                    continue
+                if obj is None or obj.ent_type_ in ("DATE", "TIME"):
+                    continue  # "the comments on Tuesday": when, not what about
                 cs, ce = trim(article.text, *token_span(list(obj.subtree)))
                 if ce - cs < 3:
                     return None
