@@ -587,6 +587,11 @@ LAYOUTS = [
     ("The show went on air at nine.\n\nThe host continued: “They are demanding this, and the moderator knows what happened "
      "to his rival.”\n\nThen the lights went out.", "They are demanding this, and the moderator knows what happened to his rival",
      {"speaker_text": "The host", "cue_text": "continued"}),
+    # a quote paragraph signed in the next one
+    ("Voters had their say after the speech.\n\n“The whole idea of a crooked candidate is something we hear about all the "
+     "time, and it needs to stop.”\n\n-Michelle Marks, Philadelphia.\n\nThe polls open on Tuesday.",
+     "The whole idea of a crooked candidate is something we hear about all the time, and it needs to stop",
+     {"speaker_text": "Michelle Marks", "cue_text": "-"}),
     # a run of quotes around its cue is one content, also with two apostrophes for marks
     ("The debate went on into the evening.\n\n''The tax is not the sole factor,'' Mr. Hale continued, ''but it is something of "
      "a missing link.''\n\nThe room fell quiet.",
@@ -612,6 +617,7 @@ NOT_LAYOUTS = [
     ("The match ended level after a long afternoon.\n\n“Anna was always hopeful about the club. She said nothing was perfect "
      "but the fans were loyal.”\n\nThe next game is on Saturday.", "said"),
     ("The comments on Tuesday drew anger from the opposition benches.", "comments on"),  # a date is no content
+    ("“We will open the new library in the spring.”\n\n- Free parking for all visitors.", "-"),  # a list, not a signature
 ]
 
 

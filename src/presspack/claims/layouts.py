@@ -211,7 +211,7 @@ def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[
     """`"..." – X`: a name after a dash that follows the quote; the dash is the cue."""
     post = text[qe:qe + 4]
     if not any(d in post for d in "–—―"):
-        return None
+        return _signed_below(doc, text, qe)
     dash = qe + next(k for k, ch in enumerate(post) if ch in "–—―")
     tail = [t for t in span[0].sent if t.i >= span.end and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP")]
     tail = [t for t in tail if t.i <= tail[0].i + 3 and t.ent_iob_ != "O" and t.is_alpha] if tail else []
@@ -246,6 +246,22 @@ def _said_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list
 
 
 _SAYING_DEPS = frozenset({"ccomp", "xcomp", "parataxis", "advcl", "pcomp", "acomp", "oprd", "attr", "conj", "dative"})
+
+_SIGNATURE = re.compile(r"[^\w\n]{0,4}\n\n[ \t]*[-–—―][ \t]*([A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){0,3})[ \t]*(?:[,.]|\n|$)")
+
+
+def _signed_below(doc: Any, text: str, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
+    """A quote paragraph signed in the next one ("“...”¶¶- Michelle Marks, Philadelphia.",
+    "¶¶-President Obama, tweeting after the speech."): the name after the dash."""
+    m = _SIGNATURE.match(text, qe)
+    name = doc.char_span(m.start(1), m.end(1), alignment_mode="expand") if m is not None else None
+    if name is None or not any(t.pos_ == "PROPN" for t in name):
+        return None  # "- Free parking." is a list, not a signature
+    dash = m.start(1) - 1
+    while text[dash] not in "-–—―":
+        dash -= 1
+    return list(name), (dash, dash + 1)
+
 
 # in this order: the first that finds a speaker wins
 _SPEAKER_LAYOUTS = (_cue_in_sentence, _cue_after, _colon_before, _dash_before, _lead_in, _dash_after, _said_before)
