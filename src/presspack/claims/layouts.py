@@ -200,10 +200,11 @@ def _lead_in(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any
     return None
 
 
-def _interrupts(text: str, subj: Any) -> bool:
-    """'“A,” he continued, “B”': the speaker (or sentence) `subj` opens comes right after a
-    closing quote mark, inside a run of quotes that is one content (the assembler joins them)."""
-    before = text[:subj.left_edge.idx].rstrip()
+def _interrupts(text: str, t: Any) -> bool:
+    """'“A,” he continued, “B”': the phrase of `t` (a speaker, or a sentence's first word)
+    comes right after a closing quote mark, inside a run of quotes that is one content
+    (the assembler joins them)."""
+    before = text[:t.left_edge.idx].rstrip()
     return before[-1:] in QUOTE_CLOSE or before.endswith("''")
 
 
