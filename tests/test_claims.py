@@ -572,6 +572,12 @@ LAYOUTS = [
     ("The count went on into the night.\n\nAna Ruiz, the communications director for the party, said in a statement. "
      "“There are no paper ballots to recount. The caucuses were a unique event.”\n\nThe rival campaign disagreed.",
      "There are no paper ballots to recount. The caucuses were a unique event", {"speaker_text": "Ana Ruiz", "cue_text": "said"}),
+    # ... also after a quote of someone else that ended its sentence
+    ("Savers are wary of the banks.\n\n\"People have to deposit their money in the banks because crime is so high.\" "
+     "Mr Valentine, who was born in the United States, agreed. \"If I have to save pesos there is not much problem, but I "
+     "will think twice before I deposit dollars.\"\n\nThe rest is history.",
+     "If I have to save pesos there is not much problem, but I will think twice before I deposit dollars",
+     {"speaker_text": "Mr Valentine", "cue_text": "agreed"}),
     # a participle before the quote whose clause the parser hung on a verb inside the quote
     ("The row grew on Wednesday as more councillors joined in.\n\nTom Weaver did not seem impressed with the comments on "
      "Tuesday, telling reporters, “A lot of people said the governor should step down.”\n\nThe campaign did not reply.",

@@ -235,7 +235,7 @@ def _said_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list
     said_in = text[lead.start_char:sent.start_char].rstrip()
     if said_in[-1:] != "." or "\n\n" in said_in or any(ch in QUOTE_OPEN + QUOTE_CLOSE for ch in said_in) or "''" in said_in:
         return None  # not a sentence of its own, or one that quotes what was said
-    if _interrupts(text, lead[0]):
+    if _interrupts(text, lead[0]) and text[:lead.start_char].rstrip().rstrip("'" + QUOTE_CLOSE)[-1:] != ".":
         return None  # '“A?” Holmes asked in the New Year. “B.”': the cue of the quote before, which this one goes on
     if not is_cue_verb(root) or root.tag_ not in ("VBD", "VBZ", "VBP"):
         return None
