@@ -63,6 +63,16 @@ def test_a_surname_means_the_person_written_first_with_it(nlp):
     assert {m["canonical"] for m in ents if m["text"] == "Anne Marie Murphy"} == {"Anne Marie Murphy"}
 
 
+def test_an_office_before_a_name_is_no_part_of_it(nlp):
+    """Local and religious offices are titles like "Senator": the name is the person's."""
+    text = ("Councillor Lee Zeldin spoke first. Congresswoman Maria Ortiz said the bill would pass, "
+            "and Rabbi David Stern led the prayers.")
+    ents = _mentions(nlp, text)
+    canon = {m["canonical"] for m in ents if m["label"] == "PERSON"}
+    assert {"Lee Zeldin", "Maria Ortiz", "David Stern"} <= canon, canon
+    assert not any(c.startswith(("Councillor", "Congresswoman", "Rabbi")) for c in canon)
+
+
 def test_all_caps_headline_entities(nlp):
     ents = _mentions(nlp, "BRAZIL BEAT ARGENTINA IN SAO PAULO\n\nBrazil beat Argentina 2-0 in Sao Paulo on Sunday.")
     head = {e["text"] for e in ents if e["start"] < 34}

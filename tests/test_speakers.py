@@ -95,6 +95,8 @@ SPEAKER_KINDS = [
     ("A handful of residents said the road was unsafe.", "the road was unsafe", "group"),
     # people who speak for someone: "X's lawyers", "lawyers for X"
     ("His lawyers said the ban could not be enforced.", "the ban could not be enforced", "anonymous"),
+    # an office (person_titles) is a person's
+    ("The councillor said the road would close in May.", "the road would close in May", "person"),
 ]
 
 
