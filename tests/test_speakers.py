@@ -367,6 +367,9 @@ def test_a_subject_the_parser_did_not_label_is_the_speaker(nlp):
     ("Anna Berg and Tom Reyes said the plan had failed.", "Anna Berg and Tom Reyes"),
     ("The trial of Ana Ruiz, Tom Reyes and Ali Khan opened on Monday. Ms Ruiz, Mr Reyes and Mr Khan deny "
      "taking the money.", "Ms Ruiz, Mr Reyes and Mr Khan"),
+    # a list the parser read as one name ("Donald Trump and House Speaker Paul Ryan")
+    ("The talks went on into the night.\n\nDonald Trump and House Speaker Paul Ryan pledged to work together despite "
+     "their differences.", "Donald Trump and House Speaker Paul Ryan"),
 ])
 def test_several_speakers_together_are_a_group_not_one_of_them(claims_of, text, speaker):
     c = next(c for c in claims_of(text) if c["speaker_text"] and c["speaker_text"].endswith(speaker.split()[-1]))

@@ -64,7 +64,12 @@ def dateline_dash(t: Any) -> int | None:
 def list_items(head: Any) -> list[Any]:
     """The other items of a list of names or nouns `head` opens ("Anna Berg, Tom Reyes and
     Ali Khan": Tom Reyes, Ali Khan), also where the parser took the second name for an
-    apposition; [] when `head` is no list ("Hugh Hill, a doctor,")."""
+    apposition, or a name and a list before `head` for its modifier ("Donald Trump and
+    House Speaker Paul Ryan": Donald Trump); [] when `head` is no list ("Hugh Hill, a doctor,")."""
+    before = [c for c in head.subtree if c.i < head.i and c.dep_ in ("nmod", "compound") and c.ent_type_ == head.ent_type_ == "PERSON"
+              and any(g.lower_ == "and" for g in c.children) and any(g.dep_ == "conj" for g in c.children)]
+    if before:
+        return before  # "Donald Trump and House Speaker Paul Ryan", read as one name with a list inside
     items = [c for c in head.children if c.i > head.i and c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN", "PRON")]
     if items and any(c.dep_ == "prep" and c.i < items[0].i for c in head.children):
         return []  # "a spokesman for the Department for Culture, Media and Sport": a list inside its object, misparsed
