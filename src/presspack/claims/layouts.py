@@ -204,8 +204,18 @@ def _interrupts(text: str, t: Any) -> bool:
     """'“A,” he continued, “B”': the phrase of `t` (a speaker, or a sentence's first word)
     comes right after a closing quote mark, inside a run of quotes that is one content
     (the assembler joins them)."""
-    before = text[:t.left_edge.idx].rstrip()
+    before = _ending_before(text, t.left_edge.idx)
     return before[-1:] in QUOTE_CLOSE or before.endswith("''")
+
+
+def _ending_before(text: str, i: int, marks: str = "") -> str:
+    """The last two characters of text[:i] with trailing whitespace stripped, then any of
+    `marks`: text[:i].rstrip().rstrip(marks)[-2:], without copying the text before `i`."""
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    while i > 0 and text[i - 1] in marks:
+        i -= 1
+    return text[max(0, i - 2):i]
 
 
 def _dash_after(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list[Any], tuple[int, int]] | None:
@@ -235,7 +245,7 @@ def _said_before(doc: Any, text: str, span: Any, qs: int, qe: int) -> tuple[list
     said_in = text[lead.start_char:sent.start_char].rstrip()
     if said_in[-1:] != "." or "\n\n" in said_in or any(ch in QUOTE_OPEN + QUOTE_CLOSE for ch in said_in) or "''" in said_in:
         return None  # not a sentence of its own, or one that quotes what was said
-    if _interrupts(text, lead[0]) and text[:lead.start_char].rstrip().rstrip("'" + QUOTE_CLOSE)[-1:] != ".":
+    if _interrupts(text, lead[0]) and _ending_before(text, lead.start_char, "'" + QUOTE_CLOSE)[-1:] != ".":
         return None  # '“A?” Holmes asked in the New Year. “B.”': the cue of the quote before, which this one goes on
     if not is_cue_verb(root) or root.tag_ not in ("VBD", "VBZ", "VBP"):
         return None

@@ -71,9 +71,11 @@ def _reporter(cue: Any, participle: Any) -> Any | None:
     if participle.doc[participle.i - 1].text != ",":
         return None
     found = None
-    while cue.dep_ == "ccomp" and cue.head.i < cue.i and is_cue_verb(cue.head) and own_subject(cue.head) is not None:
-        cue = cue.head
-        found = own_subject(cue)
+    while cue.dep_ == "ccomp" and cue.head.i < cue.i and is_cue_verb(cue.head):
+        subj = own_subject(cue.head)
+        if subj is None:
+            break
+        cue, found = cue.head, subj
     return found
 
 
