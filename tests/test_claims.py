@@ -959,6 +959,21 @@ def test_quote_paragraph_goes_on_with_the_speaker_before(claims_of):
     assert c is None or (c["cue_text"], c["speaker_text"], c["speaker_name"], c["speaker_type"]) == (None, None, None, "unknown")
 
 
+@pytest.mark.parametrize("between", ["speaking of the mayor’s health", "referring to the new budget"])
+def test_quote_goes_on_past_what_the_speaker_spoke_of(claims_of, between):
+    """"“A,” said X, speaking of Y. “B.”": saying what the quote was about is no second
+    report; B goes on with A in one content, with X's cue, and "speaking of" is no claim."""
+    _, claims = claims_of(f"“This is in their heads. It worries them,” said Tom Caddell, {between}. "
+                          "“It is one of the things that keep them awake.”")
+    assert [(c["speaker_text"], c["cue_text"], c["content_text"]) for c in claims] == [
+        ("Tom Caddell", "said", f"This is in their heads. It worries them,” said Tom Caddell, {between}. "
+                                "“It is one of the things that keep them awake")]
+    # a second report in between ("adding that ...") still keeps the quotes apart
+    _, claims = claims_of("“This is in their heads,” said Tom Caddell, adding that the staff had noticed it. "
+                          "“It is one of the things that keep them awake.”")
+    assert find(claims, "This is in their heads") is not None and find(claims, "that the staff had noticed it") is not None
+
+
 def test_speaker_description_misparsed_as_a_clause(claims_of):
     """"Name, a Town, State, rabbi helping ..., said ...": the parser may read the
     description as a clause before the cue; the name is still the speaker and the clause

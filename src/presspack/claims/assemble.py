@@ -160,14 +160,21 @@ def _reported_before(doc: Any, text: str, prev: list[Draft], sent: Any, qs: int)
     if sent.start == 0 or text[sent.start_char:qs].strip(" \n" + QUOTE_OPEN):
         return None  # not at the start of its sentence ("As X put it, Y is “...”")
     lo = doc[sent.start - 1].sent.start_char
-    rows = [r for r in prev if r.cue is not None and lo <= r.cue[0] < qs and r.start >= lo - 1
+    rows = [r for r in prev if r.cue is not None and lo <= r.cue[0] < qs and (r.start >= lo - 1 or r.kind == "direct")
             and "\n\n" not in text[r.end:qs] and (r.kind == "direct" or len(_WORD.findall(text, r.start, r.end)) >= 4)]
     if not rows:
         return None
     lead = min(rows, key=lambda r: (r.start, -r.end))
-    if any(r is not lead and r.start >= lead.end and r.source == lead.source for r in prev):
+    if any(r is not lead and r.start >= lead.end and r.source == lead.source and (lead.kind != "direct" or _states(doc, r)) for r in prev):
         return None  # "“A,” she said, adding that B. “C.”": her second report comes in between
     return lead
+
+
+def _states(doc: Any, r: Draft) -> bool:
+    """The claim says something (its content has a verb), not only what it was about: after
+    a direct quote, "“A,” he said, referring to the new law. “B.”": B goes on with A."""
+    span = doc.char_span(r.start, r.end, alignment_mode="expand")
+    return span is None or any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str, unclaimed: list[Span]) -> list[Draft]:
