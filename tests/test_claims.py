@@ -974,6 +974,27 @@ def test_quote_goes_on_past_what_the_speaker_spoke_of(claims_of, between):
     assert find(claims, "This is in their heads") is not None and find(claims, "that the staff had noticed it") is not None
 
 
+def test_a_noun_phrase_misparsed_as_a_clause_before_the_cue_is_no_content(nlp):
+    """"CSI's co-producer, Carla Mendes, said the episode would ...": spaCy can make the
+    description a clause before "said" (headed by the noun "-"); the content is the
+    clause after the cue, not the description."""
+    from spacy.tokens import Doc
+
+    from presspack.claims.cues import content_child
+
+    rows = [  # word, head, dep, tag, pos: the parse spaCy gave for such a sentence
+        ("CSI", 2, "poss", "NNP", "PROPN"), ("'s", 0, "case", "POS", "PART"), ("co", 3, "nsubj", "NN", "NOUN"),
+        ("-", 9, "ccomp", "NN", "NOUN"), ("producer", 3, "punct", "NN", "NOUN"), (",", 9, "punct", ",", "PUNCT"),
+        ("Carla", 7, "compound", "NNP", "PROPN"), ("Mendes", 9, "nsubj", "NNP", "PROPN"), (",", 7, "punct", ",", "PUNCT"),
+        ("said", 9, "ROOT", "VBD", "VERB"), ("the", 11, "det", "DT", "DET"), ("episode", 13, "nsubj", "NN", "NOUN"),
+        ("would", 13, "aux", "MD", "AUX"), ("darken", 9, "ccomp", "VB", "VERB"), (".", 9, "punct", ".", "PUNCT"),
+    ]
+    words, heads, deps, tags, pos = (list(col) for col in zip(*rows))
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, tags=tags, pos=pos, lemmas=[w.lower() for w in words[:9]] + ["say"] + [w.lower() for w in words[10:]])
+    found = content_child(doc[9])
+    assert found is not None and found[0].text == "darken"
+
+
 def test_speaker_description_misparsed_as_a_clause(claims_of):
     """"Name, a Town, State, rabbi helping ..., said ...": the parser may read the
     description as a clause before the cue; the name is still the speaker and the clause

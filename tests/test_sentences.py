@@ -136,6 +136,10 @@ CASES = {
         "The train left at 9 p.m. Dr. Lee stayed behind. At 7 a.m. Dr. Lee went home.",
         ["The train left at 9 p.m.", "Dr. Lee stayed behind.", "At 7 a.m. Dr. Lee went home."],
     ),
+    "no end after a plain word": (  # the parser alone splits after "13th"
+        "Advocates argue the 13th Amendment still permits forced labour in prisons. The court disagreed.",
+        ["Advocates argue the 13th Amendment still permits forced labour in prisons.", "The court disagreed."],
+    ),
     "links and separators": (
         "See https://example.com/a.html https://example.com/b.html Both are new. *** The next story starts here.",
         ["See https://example.com/a.html", "https://example.com/b.html", "Both are new.", "***", "The next story starts here."],

@@ -377,6 +377,8 @@ def _inserted_after(verb: Any, clause: Any) -> bool:
     own), only punctuation between."""
     if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in clause.children) or any(c.dep_ == "mark" for c in clause.children):
         return False  # no subject, or a subordinate clause ("While X hopes ..., polls show ...")
+    if clause.pos_ not in ("VERB", "AUX"):
+        return False  # "CSI's co-producer, Carol Mendelsohn, said": a noun phrase the parser made a clause
     if any(is_cue_verb(t) for t in clause.subtree):
         return False  # a report of its own ("A say B; C say D")
     subj = own_subject(verb)

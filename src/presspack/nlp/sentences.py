@@ -1,5 +1,6 @@
-"""Sentence boundaries: paragraphs and headings first, then the pipeline's splitter,
-then rules that fix its classic mistakes.
+"""Sentence boundaries: paragraphs and headings first, then the pipeline's splitter
+(which may not split right after a comma or a word with a lowercase letter), then rules
+that fix its classic mistakes.
 
 The rules work on characters, for any language in Latin script:
 - no boundary inside a run of non-space characters (URLs, emails, "____", "3.5");
@@ -67,7 +68,15 @@ def set_boundaries(doc: Any) -> Any:
             tok.is_sent_start = False
         elif doc[i - 1].is_space and "\n" in doc[i - 1].text:
             tok.is_sent_start = True
+        elif _runs_on(doc[i - 1]):
+            tok.is_sent_start = False  # "cited remarks | Trump had made": no sentence ends on a plain word
     return doc
+
+
+def _runs_on(prev: Any) -> bool:
+    """No sentence ends after this token: a comma, or a word with a lowercase letter
+    ("remarks", "13th"; not "QUARTER", a run-in heading's last word)."""
+    return prev.text == "," or prev.is_alpha and any(ch.islower() for ch in prev.text) or prev.like_num and prev.text[-1:].isalpha()
 
 
 def _paragraphs_from_text(text: str) -> list[tuple[int, int, bool]]:
