@@ -138,6 +138,8 @@ MUST_FIND = [
     # when and where something was said is not part of it
     ("The mayor criticized the budget at a rally in Leeds.", "The mayor", "criticized", "the budget", "indirect"),
     ("The minister praised the nurses during a visit to the hospital on Friday.", "The minister", "praised", "the nurses", "indirect"),
+    ("Ms Ortiz supported the Greens during her time on the council.", "Ms Ortiz", "supported", "the Greens", "indirect"),
+    ("The judge rejected that argument in a ruling released on Thursday.", "The judge", "rejected", "that argument", "indirect"),
     # attitude verbs with their object
     ("Critics downplayed the risk of flooding.", "Critics", "downplayed", "the risk of flooding", "indirect"),
     ("The mayor loves the new park.", "The mayor", "loves", "the new park", "indirect"),

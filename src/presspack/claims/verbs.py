@@ -237,7 +237,8 @@ _OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "
                         "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
                         "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
                         "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
-                        "release", "program", "programme", "podcast", "radio", "television", "video"})
+                        "release", "program", "programme", "podcast", "radio", "television", "video",
+                        "ruling", "diatribe", "tirade", "rant", "editorial", "article", "essay", "filing"})
 
 
 def _occasion(c: Any) -> bool:
@@ -247,6 +248,8 @@ def _occasion(c: Any) -> bool:
         return False
     if c.dep_ != "prep" or c.lower_ not in ("on", "at", "in", "during", "before", "after", "since", "to", "from", "via", "through", "with", "while"):
         return False
+    if c.lower_ == "during":
+        return True  # "during his time on MSNBC": always when
     obj = next((g for g in c.children if g.dep_ == "pobj"), None)
     if obj is None:
         return False
