@@ -234,11 +234,11 @@ def _finite_conjunct(v: Any) -> bool:
 
 # nouns of the occasion on which something was said ("said at a rally", "in an interview")
 _OCCASIONS = frozenset({"rally", "interview", "speech", "statement", "debate", "conference", "meeting", "hearing", "event",
-                        "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call",
-                        "session", "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon",
-                        "gathering", "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo",
-                        "release", "program", "programme", "podcast", "radio", "television", "video",
-                        "ruling", "diatribe", "tirade", "rant", "editorial", "article", "essay", "filing"})
+                        "briefing", "appearance", "email", "letter", "tweet", "post", "show", "broadcast", "call", "session",
+                        "forum", "address", "remarks", "report", "visit", "trip", "stop", "dinner", "luncheon", "gathering",
+                        "summit", "convention", "ceremony", "testimony", "op-ed", "column", "memo", "release", "program",
+                        "programme", "podcast", "radio", "television", "video", "ruling", "diatribe", "tirade", "rant",
+                        "editorial", "article", "essay", "filing"})
 
 
 def _occasion(c: Any) -> bool:
@@ -251,9 +251,7 @@ def _occasion(c: Any) -> bool:
     if c.lower_ == "during":
         return True  # "during his time on MSNBC": always when
     obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-    if obj is None:
-        return False
-    return obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS
+    return obj is not None and (obj.ent_type_ in ("DATE", "TIME") or obj.lemma_.lower() in _OCCASIONS)
 
 
 def _cut_trailing_aside(ctoks: list[Any], *, finite: bool = True) -> list[Any]:
