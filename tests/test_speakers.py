@@ -449,3 +449,24 @@ def test_a_first_person_outside_quotes_is_no_one_the_text_merely_mentions(claims
                        "Personally I wanted Will Young to win, but nobody asked me.")
     c = by_content(claims, "Will Young to win")
     assert (c["speaker_text"], c["speaker_name"], c["speaker_type"]) == ("I", None, "unknown")
+
+
+def test_a_quote_of_a_report_with_the_same_cue_is_no_claim_of_its_own(nlp, monkeypatch):
+    """A finder that proposes the quote inside a report's content with the report's own
+    cue and speaker ("The mayor said the plan was “a disgrace to the city” ...") adds no
+    row: it is that claim, not a second one."""
+    from presspack.claims.candidates import Candidate
+
+    text = "The mayor said the plan was \u201ca disgrace to the city\u201d and would fail."
+    first = next(iter(annotate(_articles([text]), nlp))).claims
+    report = next(c for c in first if c["cue_text"] == "said")
+    forward = extract.rule_candidates
+    qs = text.index("a disgrace")
+    piece = Candidate(content=(qs, qs + len("a disgrace to the city")), finder="quote",
+                      cue=(report["cue_start"], report["cue_end"]), source=(report["speaker_start"], report["speaker_end"]))
+
+    def with_piece(doc, article, quotes, finders=extract.FINDERS):
+        return [*forward(doc, article, quotes, finders), piece]
+
+    monkeypatch.setattr(extract, "rule_candidates", with_piece)
+    assert next(iter(annotate(_articles([text]), nlp))).claims == first
