@@ -345,12 +345,25 @@ def _speaker_after(doc: Any, text: str, qe: int) -> tuple[list[Any], Any] | None
     return None
 
 
+def _named_on(doc: Any, t: Any) -> bool:
+    """A word the tagger took for a verb inside a name's description: only nouns follow it
+    up to the sentence's end, and a name ends it ("said England sevens coach Mike Friday.")."""
+    rest = []
+    for u in doc[t.i + 1:t.i + 7]:
+        if u.is_punct:
+            break
+        rest.append(u)
+    end = t.i + 1 + len(rest)
+    return (bool(rest) and rest[-1].pos_ == "PROPN" and end < len(doc) and doc[end].text in (".", "!", "?")
+            and all(u.pos_ in ("NOUN", "PROPN") for u in rest))
+
+
 def _named_after(doc: Any, verb: Any) -> tuple[list[Any], Any] | None:
     """The name or description after an inverted verb ("continued the mayor", "wrote
     Ana Ruiz"), up to the next punctuation, verb or preposition."""
     speaker: list[Any] = []
     for t in doc[verb.i + 1:verb.i + 8]:
-        if t.is_punct or t.is_sent_start or t.pos_ in ("VERB", "AUX", "ADP"):
+        if t.is_punct or t.is_sent_start or t.pos_ in ("VERB", "AUX", "ADP") and not (speaker and _named_on(doc, t)):
             break
         speaker.append(t)
     if speaker and (speaker[0].pos_ == "PROPN" or speaker[0].lower_ in _ARTICLES):
