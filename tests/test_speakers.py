@@ -451,6 +451,24 @@ def test_a_first_person_outside_quotes_is_no_one_the_text_merely_mentions(claims
     assert (c["speaker_text"], c["speaker_name"], c["speaker_type"]) == ("I", None, "unknown")
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # the article's protagonist (the one it opens with), though others are named since
+    ("Sara Lind ran a perfect race to beat Anna Ruiz and Maria Lopez. But the 34-year-old would not say whether she would "
+     "run in Madrid.", "Sara Lind"),
+    # else the person subject of the sentence before
+    ("Anna Ruiz praised the coach. Tom Reyes won the race in Leeds on Sunday. \u201cI am qualified now,\u201d said the "
+     "28-year-old.", "Tom Reyes"),
+    # a pronoun subject before: someone the text already refers to, not a name to guess
+    ("Producer Tom Reyes said the show would go ahead. He played down fears that Ana Ruiz would swear on air. The "
+     "40-year-old comic has promised not to swear during the show.", None),
+])
+def test_an_age_description_is_the_person_the_text_is_about(claims_of, text, name):
+    c = next(c for c in claims_of(text) if "year-old" in (c["speaker_text"] or ""))
+    assert c["speaker_name"] == name
+    if name is not None:
+        assert c["speaker_type"] == "person"
+
+
 def test_a_quote_of_a_report_with_the_same_cue_is_no_claim_of_its_own(nlp, monkeypatch):
     """A finder that proposes the quote inside a report's content with the report's own
     cue and speaker ("The mayor said the plan was “a disgrace to the city” ...") adds no

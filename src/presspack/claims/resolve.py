@@ -12,14 +12,14 @@ resolver only ever looks back at what the article said before the speaker:
 - a role or description ("the lord chancellor", "the Russian President", "the company")
   to the entity the article gave that role ("Lord Chancellor Lord Falconer", "Vladimir
   Putin, the Russian president"; what the article says about roles is read in
-  claims/roles.py), else the nearest organisation for an organisation noun;
+  claims/roles.py), else the nearest organisation for an organisation noun; an age ("the
+  34-year-old") to the person the sentences before were about;
 - an unnamed speaker ("a spokesman", "sources close to the talks", "critics", "the
   report") is typed anonymous, group or document and keeps no name unless the phrase names
   the organisation it speaks for ("a Lufthansa spokesman", "an IMF official").
 
 `speaker_role` is the title or role the article gives the speaker where it speaks
-("Tory co-chairman Liam Fox", "Ana Ruiz, the shadow home secretary,", "the lord
-chancellor").
+("Tory co-chairman Liam Fox", "Ana Ruiz, the shadow home secretary,").
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from presspack.claims.agreement import (
     speaker_nouns,
     unnamed_speaker_nouns,
 )
-from presspack.claims.roles import GENERIC_PEOPLE, Roles, bare_role, noun_gender, speaker_noun, titled
+from presspack.claims.roles import GENERIC_PEOPLE, Roles, aged, bare_role, noun_gender, speaker_noun, titled
 from presspack.claims.speakers import hyphen_joined
 from presspack.claims.syntax import list_items
 from presspack.normalize.text import Article
@@ -128,9 +128,9 @@ class SpeakerResolver:
             return Speaker(type="group")
         if head.pos_ == "PRON" or low in MALE_PRONOUNS | FEMALE_PRONOUNS | GROUP_PRONOUNS | FIRST_PERSON:
             return self._pronoun(low, s, head)
-        if head.pos_ in ("NOUN", "PROPN"):
-            return self._description(span, head, s)
-        return Speaker()
+        found = self._description(span, head, s) if head.pos_ in ("NOUN", "PROPN") else Speaker()
+        who = self.roles.person_about(s) if found.key is None and aged(span) else None  # "the 34-year-old"
+        return Speaker(who["entity_key"], who["canonical"], "person", found.role or phrase(span)) if who else found
 
     def _at(self, s: int, e: int) -> dict[str, Any] | None:
         k = bisect.bisect_right(self.starts, s) - 1

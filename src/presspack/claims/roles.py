@@ -85,6 +85,14 @@ def bare_role(span: Any, head: Any) -> bool:
     return not any(c.dep_ == "prep" and c.i > head.i for c in head.children)
 
 
+_AGE = re.compile(r"\b\d{1,3}-year-old\b")
+
+
+def aged(span: Any) -> bool:
+    """The phrase describes someone by age ("the 34-year-old", "the 40-year-old comic")."""
+    return _AGE.search(span.text) is not None
+
+
 def noun_gender(noun: str) -> str | None:
     """"f" for a -woman noun, "m" for a -man noun, else None."""
     if noun.endswith("woman"):
@@ -177,6 +185,25 @@ class Roles:
         if ranked[0] >= 3 and (len(ranked) == 1 or ranked[0] >= 2 * ranked[1]):
             return next(m for m in ok if m["entity_key"] == best)
         return None
+
+    def person_about(self, s: int) -> dict[str, Any] | None:
+        """Whom an age description means ("Claxton has been preparing ... . The 25-year-old
+        also contested ..."): the person subject of the nearest of the three sentences
+        before whose subject is a person or a pronoun (a pronoun: someone the text already
+        refers to, so no one), else the article's protagonist."""
+        here = self.doc.char_span(s, s + 1, alignment_mode="expand")
+        sent = here.sent if here is not None else None
+        for _ in range(3):
+            if sent is None or sent.start == 0:
+                break
+            sent = self.doc[sent.start - 1].sent
+            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            m = self.at(subj.idx, subj.idx + len(subj.text)) if subj is not None else None
+            if m is not None and is_person(m):
+                return m
+            if subj is not None and subj.pos_ == "PRON":
+                return None
+        return self.protagonist(s, None)
 
     def named_in_next_sentence(self, span: Any, head: Any) -> dict[str, Any] | None:
         """A lead that describes before it names ("The UK's top judge has revealed ... .
