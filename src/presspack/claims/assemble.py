@@ -218,8 +218,8 @@ def _last_filter(drafts: list[Draft], quotes: list[tuple[int, int]], text: str, 
         return any(q is not r and inside(r, q) and not inside(q, r) and (q.cue is None or r.cue[0] != q.cue[0]) for q in around)
 
     def piece_of(r: Draft) -> bool:  # a quote of a report that has it in its content, with the same cue
-        return r.cue is not None and any(q is not r and q.cue == r.cue and q.start <= r.start and r.end <= q.end
-                                         and (q.start, q.end) != (r.start, r.end) for q in by_start)
+        around = by_start[:bisect.bisect_right(starts, r.start)]
+        return r.cue is not None and any(q is not r and q.cue == r.cue and r.end <= q.end and q.content != r.content for q in around)
 
     kept = [d for d in drafts if not reported_inside(d) and not piece_of(d)]
     out: dict[Span, Draft] = {}
