@@ -49,7 +49,7 @@ from presspack.claims.agreement import (
 )
 from presspack.claims.roles import GENERIC_PEOPLE, Roles, aged, bare_role, noun_gender, speaker_noun, titled
 from presspack.claims.speakers import hyphen_joined
-from presspack.claims.syntax import list_items
+from presspack.claims.syntax import list_items, subjects_before
 from presspack.normalize.text import Article
 
 SPEAKER_LABELS = PERSON_LABELS + ORG_LABELS + PLACE_LABELS + GROUP_LABELS
@@ -205,12 +205,7 @@ class SpeakerResolver:
         if pron.dep_ not in ("nsubj", "nsubjpass"):
             return None
         same = MALE_PRONOUNS if gender == "m" else FEMALE_PRONOUNS
-        sent = pron.sent
-        for _ in range(3):
-            if sent.start == 0:
-                return None
-            sent = self.doc[sent.start - 1].sent
-            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        for subj in subjects_before(pron, 3):
             if subj is None or any(qs <= subj.idx < qe for qs, qe in self.quotes):
                 return None  # a subject inside a quote is what someone said, not whom the text is about
             m = self._at(subj.idx, subj.idx + len(subj.text))

@@ -16,7 +16,7 @@ from typing import Any
 
 from presspack.claims.agreement import DETERMINERS, honorifics, is_person, phrase, speaker_nouns
 from presspack.claims.cues import is_cue_verb
-from presspack.claims.syntax import list_items
+from presspack.claims.syntax import list_items, subjects_before
 from presspack.entities.names import name_rules
 
 # how far after a speaker phrase the name given its role may come (not past its paragraph)
@@ -192,12 +192,7 @@ class Roles:
         before whose subject is a person or a pronoun (a pronoun: someone the text already
         refers to, so no one), else the article's protagonist."""
         here = self.doc.char_span(s, s + 1, alignment_mode="expand")
-        sent = here.sent if here is not None else None
-        for _ in range(3):
-            if sent is None or sent.start == 0:
-                break
-            sent = self.doc[sent.start - 1].sent
-            subj = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        for subj in subjects_before(here[0], 3) if here is not None else ():
             m = self.at(subj.idx, subj.idx + len(subj.text)) if subj is not None else None
             if m is not None and is_person(m):
                 return m

@@ -1,9 +1,11 @@
 """Small helpers over the dependency parse and character spans, shared by the rules:
 a token list's character span, trimming a span of punctuation, a verb's own subject or
-passive agent, a reported clause's tokens, and a content with its complementizer."""
+passive agent, the subjects of the sentences before, a reported clause's tokens, and a
+content with its complementizer."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from presspack.claims.quotes import QUOTE_CLOSE, QUOTE_OPEN
@@ -43,6 +45,18 @@ def own_subject(v: Any) -> Any | None:
         if closes or any(t.text == ":" or "\n\n" in t.text_with_ws for t in between) or dateline_dash(before[0]) is not None:
             return before[-1]
     return subjects[0] if subjects else None
+
+
+def subjects_before(tok: Any, n: int) -> Iterator[Any | None]:
+    """The subject of each of the `n` sentences before `tok`'s, nearest first: the first
+    nsubj or nsubjpass of the sentence's root, None for a sentence with none; stops at the
+    text's first sentence."""
+    sent = tok.sent
+    for _ in range(n):
+        if sent.start == 0:
+            return
+        sent = tok.doc[sent.start - 1].sent
+        yield next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
 
 
 DASHES = ("—", "–", "―", "--", "-")
